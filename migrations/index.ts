@@ -1,0 +1,5 @@
+import { EventStore1763800000000 } from './1763800000000-event-store';
+import { JobReadModels1763800000001 } from './1763800000001-job-read-models';
+
+/** Every migration, in order. Listed explicitly (no globbing) so bundlers and ESM tests see them. */
+export const MIGRATIONS = [EventStore1763800000000, JobReadModels1763800000001];

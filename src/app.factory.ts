@@ -1,0 +1,35 @@
+import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import type { HeraldConfig } from './config/config';
+import { HERALD_VERSION } from './version';
+
+export interface CreateAppOptions {
+  logger?: LoggerService | LogLevel[] | false;
+}
+
+/** Builds the Herald application (used by main.ts and by the end-to-end tests). */
+export async function createApp(config: HeraldConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger: options.logger ?? ['log', 'warn', 'error'],
+  });
+  app.useBodyParser('json', { limit: config.bodyLimit });
+  app.disable('x-powered-by');
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Herald')
+      .setDescription('Event-sourced job tracking and webhook delivery')
+      .setVersion(HERALD_VERSION)
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json' });
+  if (config.apiKeys.length === 0) {
+    new Logger('Auth').warn('HERALD_API_KEYS is not set: the /api routes are open to anyone who can reach this port');
+  }
+  return app;
+}

@@ -1,0 +1,32 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ApiKeyGuard } from './common/api-key.guard';
+import { Clock, IdGenerator, SystemClock, UuidGenerator } from './common/clock';
+import { GlobalErrorFilter } from './common/error.filter';
+import type { HeraldConfig } from './config/config';
+import { DatabaseModule } from './database/database.module';
+import { EventStoreModule } from './event-store/event-store.module';
+import { HealthController } from './health/health.controller';
+import { JOB_EVENTS_LISTENERS } from './jobs/job-events.listener';
+import { JobsModule } from './jobs/jobs.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: HeraldConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [CqrsModule.forRoot(), DatabaseModule.forRoot(config), EventStoreModule, JobsModule],
+      controllers: [HealthController],
+      providers: [
+        { provide: Clock, useClass: SystemClock },
+        { provide: IdGenerator, useClass: UuidGenerator },
+        { provide: JOB_EVENTS_LISTENERS, useValue: [] },
+        { provide: APP_FILTER, useClass: GlobalErrorFilter },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+      ],
+      exports: [Clock, IdGenerator, JOB_EVENTS_LISTENERS],
+    };
+  }
+}

@@ -1,0 +1,53 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError } from './domain-error';
+
+/** Body-parser and framework errors that are the client's fault, with stable codes. */
+function fromHttpError(err: unknown): { status: number; code: string; message: string } | undefined {
+  const e = err as { type?: string; status?: number; statusCode?: number; message?: string };
+  if (e?.type === 'entity.parse.failed') return { status: 400, code: 'INVALID_JSON', message: 'the request body is not valid JSON' };
+  if (e?.type === 'entity.too.large') return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'the request body is too large' };
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
+    return { status: 415, code: 'UNSUPPORTED_ENCODING', message: e.message ?? 'unsupported encoding' };
+  }
+  return undefined;
+}
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
+};
+
+/** The one exception filter: every error leaves as { error: { code, message, details } }. */
+@Catch()
+export class GlobalErrorFilter implements ExceptionFilter {
+  private readonly log = new Logger('Errors');
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const send = (status: number, code: string, message: string, details?: unknown): void => {
+      res.status(status).json({ error: { code, message, ...(details === undefined ? {} : { details }) } });
+    };
+
+    if (err instanceof DomainError) return send(err.status, err.code, err.message, err.details);
+    const parsed = fromHttpError(err);
+    if (parsed) return send(parsed.status, parsed.code, parsed.message);
+    if (err instanceof HttpException) {
+      const status = err.getStatus();
+      const body = err.getResponse() as { message?: unknown; code?: string } | string;
+      const message = typeof body === 'string' ? body : Array.isArray(body.message) ? body.message.join('; ') : String(body.message ?? err.message);
+      const cause = fromHttpError((err as { cause?: unknown }).cause);
+      if (cause) return send(cause.status, cause.code, cause.message);
+      return send(status, (typeof body === 'object' && body.code) || CODE_BY_STATUS[status] || (status >= 500 ? 'INTERNAL' : 'ERROR'), message);
+    }
+    this.log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    send(500, 'INTERNAL', 'internal error');
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Herald's configuration: read once from the environment at boot, validated, and
+ * handed around as one typed object. A bad value stops start-up with a readable message.
+ */
+export interface HeraldConfig {
+  /** External PostgreSQL; when absent Herald runs an embedded server under dataDir. */
+  databaseUrl?: string;
+  port: number;
+  /** Folder for the embedded PostgreSQL's data (kept across restarts). */
+  dataDir: string;
+  embeddedPgPort: number;
+  /** Bearer keys for /api routes; empty means the API is open. */
+  apiKeys: string[];
+  /** How often each instance looks for expired leases and ttl-expired jobs. */
+  sweepIntervalMs: number;
+  /** Largest JSON body accepted on /api routes. */
+  bodyLimit: string;
+  poolSize: number;
+}
+
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  return {
+    databaseUrl,
+    port: int(env, 'PORT', 3000, 0, 65535),
+    dataDir: env.HERALD_DATA_DIR?.trim() || '.herald',
+    embeddedPgPort: int(env, 'HERALD_EMBEDDED_PG_PORT', 54329, 1, 65535),
+    apiKeys: (env.HERALD_API_KEYS ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter((k) => k.length > 0),
+    sweepIntervalMs: int(env, 'HERALD_SWEEP_INTERVAL_MS', 1000, 10, 3_600_000),
+    bodyLimit: env.HERALD_BODY_LIMIT?.trim() || '16mb',
+    poolSize: int(env, 'HERALD_DB_POOL_SIZE', 20, 2, 500),
+  };
+}
+
+export const HERALD_CONFIG = Symbol('HERALD_CONFIG');

@@ -1,0 +1,146 @@
+import type { Sql } from '../database/db';
+import { CheckpointConflictError, ConcurrencyError } from './event-store.errors';
+import type { Checkpoint, NewEvent, RecordedEvent } from './event.types';
+
+interface EventRow {
+  global_position: number;
+  transaction_id: string;
+  stream_id: string;
+  stream_type: string;
+  version: number;
+  event_type: string;
+  data: unknown;
+  metadata: RecordedEvent['metadata'];
+  created_at: Date;
+}
+
+const COLUMNS = `global_position, transaction_id::text AS transaction_id, stream_id, stream_type, version,
+  event_type, data, metadata, created_at`;
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    globalPosition: row.global_position,
+    transactionId: row.transaction_id,
+    streamId: row.stream_id,
+    streamType: row.stream_type,
+    version: row.version,
+    type: row.event_type,
+    data: row.data,
+    metadata: row.metadata,
+    createdAt: row.created_at,
+  };
+}
+
+/**
+ * The event store: all of its SQL is here. Appends run on the caller's transaction so the
+ * read models and the outbox are written atomically with the events.
+ */
+export class EventStoreRepository {
+  /**
+   * Appends events at expectedVersion + 1, +2, ... A stream that moved on (or a racing
+   * append) is a ConcurrencyError; nothing is written then.
+   */
+  async append(
+    tx: Sql,
+    streamId: string,
+    streamType: string,
+    expectedVersion: number,
+    events: NewEvent[],
+    createdAt: Date,
+  ): Promise<RecordedEvent[]> {
+    if (events.length === 0) return [];
+    const [{ version: current }] = await tx.query<{ version: number }>(
+      'SELECT coalesce(max(version), 0)::int AS version FROM events WHERE stream_id = $1',
+      [streamId],
+    );
+    if (current !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion, current);
+    const versions = events.map((_, i) => expectedVersion + i + 1);
+    try {
+      const rows = await tx.query<EventRow>(
+        `INSERT INTO events (stream_id, stream_type, version, event_type, data, metadata, created_at)
+         SELECT $1, $2, x.version, x.event_type, x.data, x.metadata, $7
+           FROM unnest($3::int[], $4::text[], $5::jsonb[], $6::jsonb[]) AS x(version, event_type, data, metadata)
+         RETURNING ${COLUMNS}`,
+        [
+          streamId,
+          streamType,
+          versions,
+          events.map((e) => e.type),
+          events.map((e) => JSON.stringify(e.data ?? null)),
+          events.map((e) => JSON.stringify(e.metadata)),
+          createdAt,
+        ],
+      );
+      return rows.map(toRecorded).sort((a, b) => a.version - b.version);
+    } catch (err) {
+      if ((err as { constraint?: string }).constraint === 'events_stream_version_unique') {
+        throw new ConcurrencyError(streamId, expectedVersion, undefined);
+      }
+      throw err;
+    }
+  }
+
+  async readStream(sql: Sql, streamId: string, fromVersion = 1, limit = 1000): Promise<RecordedEvent[]> {
+    const rows = await sql.query<EventRow>(
+      `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND version >= $2 ORDER BY version LIMIT $3`,
+      [streamId, fromVersion, limit],
+    );
+    return rows.map(toRecorded);
+  }
+
+  /** Stream ids in order of their first event, for replays. */
+  async streamIds(sql: Sql, streamType: string, after: number, limit: number): Promise<Array<{ streamId: string; position: number }>> {
+    const rows = await sql.query<{ stream_id: string; global_position: number }>(
+      `SELECT stream_id, global_position FROM events
+        WHERE stream_type = $1 AND version = 1 AND global_position > $2
+        ORDER BY global_position LIMIT $3`,
+      [streamType, after, limit],
+    );
+    return rows.map((r) => ({ streamId: r.stream_id, position: r.global_position }));
+  }
+
+  /**
+   * Reader for asynchronous consumers: events after the checkpoint, in (transaction_id,
+   * global_position) order, only from transactions older than every transaction still running.
+   * A transaction that commits late therefore holds the reader back instead of being skipped.
+   */
+  async readAfter(sql: Sql, checkpoint: Checkpoint, limit = 500): Promise<RecordedEvent[]> {
+    const rows = await sql.query<EventRow>(
+      `SELECT ${COLUMNS} FROM events
+        WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY transaction_id, global_position
+        LIMIT $3`,
+      [checkpoint.transactionId, checkpoint.globalPosition, limit],
+    );
+    return rows.map(toRecorded);
+  }
+
+  async loadCheckpoint(sql: Sql, consumer: string): Promise<Checkpoint | undefined> {
+    const rows = await sql.query<{ transaction_id: string; global_position: number }>(
+      'SELECT transaction_id::text AS transaction_id, global_position FROM consumer_checkpoints WHERE consumer = $1',
+      [consumer],
+    );
+    return rows[0] ? { transactionId: rows[0].transaction_id, globalPosition: rows[0].global_position } : undefined;
+  }
+
+  /**
+   * Compare-and-set: moves the consumer from `expected` (undefined: no checkpoint yet) to `next`,
+   * on the consumer's own transaction, so its effects and its position commit together.
+   */
+  async storeCheckpoint(tx: Sql, consumer: string, expected: Checkpoint | undefined, next: Checkpoint): Promise<void> {
+    const rows = expected
+      ? await tx.query(
+          `UPDATE consumer_checkpoints SET transaction_id = $2::xid8, global_position = $3, updated_at = now()
+            WHERE consumer = $1 AND transaction_id = $4::xid8 AND global_position = $5
+            RETURNING 1`,
+          [consumer, next.transactionId, next.globalPosition, expected.transactionId, expected.globalPosition],
+        )
+      : await tx.query(
+          `INSERT INTO consumer_checkpoints (consumer, transaction_id, global_position)
+           VALUES ($1, $2::xid8, $3) ON CONFLICT (consumer) DO NOTHING RETURNING 1`,
+          [consumer, next.transactionId, next.globalPosition],
+        );
+    if (rows.length !== 1) throw new CheckpointConflictError(consumer);
+  }
+}

@@ -1,0 +1,25 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { decideSubmit } from '../domain/job.decide';
+import type { PipelineSpec } from '../domain/pipeline.types';
+import { JobStore, type CommandMeta } from '../job-store.service';
+
+export class SubmitPipelineCommand {
+  constructor(
+    readonly spec: PipelineSpec,
+    readonly meta: CommandMeta,
+  ) {}
+}
+
+@CommandHandler(SubmitPipelineCommand)
+export class SubmitPipelineHandler implements ICommandHandler<SubmitPipelineCommand, { jobId: string }> {
+  constructor(private readonly store: JobStore) {}
+
+  async execute({ spec, meta }: SubmitPipelineCommand): Promise<{ jobId: string }> {
+    const ctx = this.store.context();
+    // jobId is "<name>:<uuid v4>", as in the seed.
+    const jobId = `${spec.name}:${ctx.newId()}`;
+    const events = decideSubmit(spec, jobId, ctx);
+    await this.store.db.tx((tx) => this.store.commit(tx, undefined, events, ctx, meta));
+    return { jobId };
+  }
+}

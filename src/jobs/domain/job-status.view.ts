@@ -1,0 +1,106 @@
+import type { Level } from '../../event-store/event.types';
+import { batchId, DETAIL_ORDER, type CountedState, type JobStatus, type JobSummary, type TaskState } from './job.state';
+
+/** Wire format of GET /api/v1/exec/status/{jobId} and of the progress webhook (seed 000). */
+export interface StatusView {
+  jobId: string;
+  timestamp: string;
+  pipeline: string;
+  level: Level;
+  status: JobStatus;
+  data: {
+    progress: string;
+    details: string;
+    states: Partial<Record<CountedState, number>>;
+    activeNodes: Array<{ nodeName: string; algorithmName: string; batch: { active: number; total: number } }>;
+  };
+}
+
+/** progress = 100 x (succeed + failed + skipped) / all entries, exactly two decimals. */
+export function progressOf(summary: JobSummary): string {
+  const c = summary.counts;
+  const all = DETAIL_ORDER.reduce((sum, s) => sum + c[s], 0);
+  if (all === 0) return summary.status === 'completed' ? '100.00' : '0.00';
+  return ((100 * (c.succeed + c.failed + c.skipped)) / all).toFixed(2);
+}
+
+export function renderStatus(summary: JobSummary): StatusView {
+  const progress = progressOf(summary);
+  const states: Partial<Record<CountedState, number>> = {};
+  const parts: string[] = [];
+  for (const s of DETAIL_ORDER) {
+    if (summary.counts[s] > 0) {
+      states[s] = summary.counts[s];
+      parts.push(`${summary.counts[s]} ${s}`);
+    }
+  }
+  return {
+    jobId: summary.jobId,
+    timestamp: summary.timestamp,
+    pipeline: summary.pipeline,
+    level: summary.level,
+    status: summary.status,
+    data: {
+      progress,
+      details: `${progress}% completed${parts.length ? ', ' + parts.join(', ') : ''}`,
+      states,
+      // A node with tasks being worked on; batch.active counts its unfinished items (active + pending).
+      activeNodes: summary.nodes
+        .filter((n) => n.active > 0)
+        .map((n) => ({ nodeName: n.nodeName, algorithmName: n.algorithmName, batch: { active: n.active + n.pending, total: n.total } })),
+    },
+  };
+}
+
+export interface ResultTask {
+  nodeName: string;
+  algorithmName: string;
+  batchIndex: number | null;
+  state: TaskState;
+  result: unknown;
+  error: unknown;
+}
+
+export type ResultEntry =
+  | { nodeName: string; batchID?: string; algorithmName: string; result: unknown }
+  | { nodeName: string; batchID?: string; algorithmName: string; error: unknown };
+
+/** Wire format of GET /api/v1/exec/results/{jobId} and of the result webhook (seed 000). */
+export interface ResultsView {
+  jobId: string;
+  timestamp: string;
+  pipeline: string;
+  status: JobStatus;
+  error?: string;
+  reason?: string;
+  data: { result: ResultEntry[] };
+}
+
+/** Final nodes: nodes no other node reads. Their items, in node then batch order, make the result. */
+export function finalNodes(summary: JobSummary): string[] {
+  const read = new Set(summary.nodes.flatMap((n) => n.deps));
+  return summary.nodes.filter((n) => !read.has(n.nodeName)).map((n) => n.nodeName);
+}
+
+export function renderResults(summary: JobSummary, tasks: ResultTask[]): ResultsView {
+  const order = new Map(finalNodes(summary).map((name, i) => [name, i]));
+  const entries = tasks
+    .filter((t) => order.has(t.nodeName))
+    .sort((a, b) => order.get(a.nodeName)! - order.get(b.nodeName)! || (a.batchIndex ?? 0) - (b.batchIndex ?? 0))
+    .map((t): ResultEntry => {
+      const id = batchId(t.nodeName, t.batchIndex);
+      const head = { nodeName: t.nodeName, ...(id ? { batchID: id } : {}), algorithmName: t.algorithmName };
+      if (t.state === 'succeed') return { ...head, result: t.result };
+      if (t.state === 'failed') return { ...head, error: t.error };
+      return { ...head, error: `task ${t.state}` };
+    });
+  return {
+    jobId: summary.jobId,
+    timestamp: summary.timestamp,
+    pipeline: summary.pipeline,
+    status: summary.status,
+    ...(summary.status === 'failed' ? { error: summary.error } : {}),
+    ...(summary.status === 'stopped' ? { reason: summary.reason } : {}),
+    data: { result: entries },
+  };
+}

@@ -1,0 +1,221 @@
+import { ValidationError } from '../../common/domain-error';
+import {
+  expandInputs,
+  InputResolutionError,
+  parseInputExpression,
+  pathGet,
+  referencedNodes,
+} from './input-expression';
+import { jobEvent, type JobEvent } from './job.events';
+import { jobNotRunning, leaseExpired, leaseNotHeld, taskNotActive } from './job.errors';
+import { isFinished, isNodeDone, type JobSummary, type NodeSummary, type Task, type TaskState } from './job.state';
+import type { PipelineSpec } from './pipeline.types';
+
+/** Time and identity come in from outside: deciders stay pure and replayable. */
+export interface DecideContext {
+  now: Date;
+  newId: () => string;
+}
+
+const iso = (d: Date) => d.toISOString();
+const plusSeconds = (d: Date, s: number) => new Date(d.getTime() + Math.round(s * 1000));
+
+// ---------------------------------------------------------------- submit
+
+/** Validates references into flowInput against the submitted flowInput (a bad one is a 400). */
+function checkFlowInput(spec: PipelineSpec): void {
+  const problems: Array<{ path: string; message: string }> = [];
+  spec.nodes.forEach((node, i) =>
+    node.input.forEach((raw, j) => {
+      const e = parseInputExpression(raw);
+      if (e.kind !== 'flow') return;
+      const got = pathGet(spec.flowInput ?? {}, e.path);
+      const label = ['flowInput', ...e.path].join('.');
+      if (!got.found) problems.push({ path: `nodes[${i}].input[${j}]`, message: `${label} is not in flowInput` });
+      else if (e.batch && !Array.isArray(got.value)) problems.push({ path: `nodes[${i}].input[${j}]`, message: `#@${label} is not an array` });
+    }),
+  );
+  if (problems.length) throw new ValidationError(`invalid pipeline: ${problems[0].path} ${problems[0].message}`, problems);
+}
+
+export function decideSubmit(spec: PipelineSpec, jobId: string, ctx: DecideContext): JobEvent[] {
+  checkFlowInput(spec);
+  return [
+    jobEvent('job.submitted', {
+      jobId,
+      kind: spec.kind,
+      pipeline: spec.name,
+      priority: spec.priority,
+      options: spec.options,
+      nodes: spec.nodes.map((n) => ({
+        nodeName: n.nodeName,
+        algorithmName: n.algorithmName,
+        deps: referencedNodes(n.input.map(parseInputExpression)),
+        retry: n.retry,
+      })),
+      ttlExpiresAt: iso(plusSeconds(ctx.now, spec.options.ttl)),
+      spec,
+    }),
+  ];
+}
+
+// ---------------------------------------------------------------- advance
+
+/** Results of a finished node's tasks, in batch order: what later nodes read as its output. */
+export type NodeResults = Array<{ batchIndex: number | null; state: TaskState; result: unknown }>;
+
+export interface AdvanceInputs {
+  spec?: PipelineSpec;
+  results: Record<string, NodeResults>;
+}
+
+function readyNodes(job: JobSummary): NodeSummary[] {
+  const byName = new Map(job.nodes.map((n) => [n.nodeName, n]));
+  return job.nodes.filter((n) => !n.expanded && !n.skipped && n.deps.every((d) => isNodeDone(byName.get(d)!)));
+}
+
+/** What advance() needs loaded before it can run: the spec and results of finished dependencies. */
+export function advanceNeeds(job: JobSummary): { spec: boolean; nodes: string[] } {
+  if (isFinished(job.status)) return { spec: false, nodes: [] };
+  const ready = readyNodes(job);
+  return { spec: ready.length > 0, nodes: [...new Set(ready.flatMap((n) => n.deps))] };
+}
+
+export function nodeOutput(node: NodeSummary, results: NodeResults): unknown {
+  const value = (r: NodeResults[number]) => (r.state === 'succeed' ? r.result : null);
+  if (node.batch) return [...results].sort((a, b) => (a.batchIndex ?? 0) - (b.batchIndex ?? 0)).map(value);
+  return results.length > 0 ? value(results[0]) : null;
+}
+
+/**
+ * One step of the job's progress after something changed: fail on batch tolerance, expand every
+ * node whose dependencies are done, or complete the job. Called until it returns nothing.
+ */
+export function advance(job: JobSummary, inputs: AdvanceInputs, ctx: DecideContext): JobEvent[] {
+  if (isFinished(job.status)) return [];
+  for (const node of job.nodes) {
+    if (node.total > 0 && (node.failed * 100) / node.total >= job.options.batchTolerance) {
+      const error = node.batch
+        ? `node ${node.nodeName}: ${node.failed} of ${node.total} batch items failed (batchTolerance ${job.options.batchTolerance}%)`
+        : `node ${node.nodeName} failed`;
+      return [jobEvent('job.failed', { error })];
+    }
+  }
+  const ready = readyNodes(job);
+  if (ready.length > 0) {
+    if (!inputs.spec) throw new Error('advance needs the pipeline spec to expand nodes');
+    const byName = new Map(job.nodes.map((n) => [n.nodeName, n]));
+    const events: JobEvent[] = [];
+    for (const node of ready) {
+      const spec = inputs.spec.nodes.find((n) => n.nodeName === node.nodeName)!;
+      const outputOf = (name: string) => nodeOutput(byName.get(name)!, inputs.results[name] ?? []);
+      try {
+        const { batch, inputs: taskInputs } = expandInputs(spec.input.map(parseInputExpression), inputs.spec.flowInput, outputOf);
+        events.push(
+          jobEvent('node.expanded', {
+            nodeName: node.nodeName,
+            algorithmName: node.algorithmName,
+            batch,
+            tasks: taskInputs.map((input, i) => ({ taskId: ctx.newId(), batchIndex: batch ? i + 1 : null, input })),
+          }),
+        );
+      } catch (err) {
+        if (!(err instanceof InputResolutionError)) throw err;
+        return [jobEvent('job.failed', { error: `node ${node.nodeName}: ${err.message}` })];
+      }
+    }
+    return events;
+  }
+  if (job.nodes.every(isNodeDone)) return [jobEvent('job.completed', {})];
+  return [];
+}
+
+// ---------------------------------------------------------------- workers
+
+export interface LeaseCommand {
+  workerName: string;
+  leaseSeconds: number;
+  now: Date;
+}
+
+export function decideAcquire(job: JobSummary, tasks: Task[], cmd: LeaseCommand): JobEvent[] {
+  if (isFinished(job.status)) return [];
+  const pending = tasks.filter((t) => t.state === 'pending');
+  if (pending.length === 0) return [];
+  const events: JobEvent[] = job.status === 'pending' ? [jobEvent('job.started', {})] : [];
+  const leaseExpiry = iso(plusSeconds(cmd.now, cmd.leaseSeconds));
+  for (const t of pending) {
+    events.push(jobEvent('task.acquired', { taskId: t.taskId, nodeName: t.nodeName, workerName: cmd.workerName, attempt: t.attempt + 1, leaseExpiry }));
+  }
+  return events;
+}
+
+/** The worker must hold a live lease on an active task; otherwise 409 and nothing changes. */
+function assertLeaseHolder(job: JobSummary, task: Task, workerName: string, now: Date): void {
+  if (task.state !== 'active') throw taskNotActive(task.taskId, task.state, job.status);
+  if (task.workerName !== workerName) throw leaseNotHeld(task.taskId);
+  if (task.leaseExpiry && new Date(task.leaseExpiry).getTime() <= now.getTime()) throw leaseExpired(task.taskId, task.leaseExpiry);
+}
+
+export function decideHeartbeat(job: JobSummary, task: Task, cmd: LeaseCommand): JobEvent[] {
+  assertLeaseHolder(job, task, cmd.workerName, cmd.now);
+  return [
+    jobEvent('task.lease-extended', {
+      taskId: task.taskId,
+      nodeName: task.nodeName,
+      workerName: cmd.workerName,
+      leaseExpiry: iso(plusSeconds(cmd.now, cmd.leaseSeconds)),
+    }),
+  ];
+}
+
+export function decideComplete(job: JobSummary, task: Task, cmd: { workerName: string; result: unknown; now: Date }): JobEvent[] {
+  assertLeaseHolder(job, task, cmd.workerName, cmd.now);
+  return [jobEvent('task.succeeded', { taskId: task.taskId, nodeName: task.nodeName, workerName: cmd.workerName, attempt: task.attempt, result: cmd.result ?? null })];
+}
+
+function retryOrFail(job: JobSummary, task: Task, reason: 'lease expired' | 'worker failure', error: unknown, retryable: boolean, now: Date): JobEvent {
+  const node = job.nodes.find((n) => n.nodeName === task.nodeName)!;
+  const retry = node.retry;
+  if (retryable && task.attempt <= retry.limit) {
+    const delay = retry.delaySeconds * (retry.backoff ? 2 ** (task.attempt - 1) : 1);
+    return jobEvent('task.retried', {
+      taskId: task.taskId,
+      nodeName: task.nodeName,
+      attempt: task.attempt,
+      reason,
+      error,
+      availableAt: iso(plusSeconds(now, delay)),
+    });
+  }
+  return jobEvent('task.failed', { taskId: task.taskId, nodeName: task.nodeName, attempt: task.attempt, reason, error });
+}
+
+export function decideFail(
+  job: JobSummary,
+  task: Task,
+  cmd: { workerName: string; error: unknown; retryable: boolean; now: Date },
+): JobEvent[] {
+  assertLeaseHolder(job, task, cmd.workerName, cmd.now);
+  return [retryOrFail(job, task, 'worker failure', cmd.error, cmd.retryable, cmd.now)];
+}
+
+/** Found by the service itself: active tasks whose lease ran out go back to pending or fail. */
+export function decideExpireLeases(job: JobSummary, tasks: Task[], now: Date): JobEvent[] {
+  if (isFinished(job.status)) return [];
+  return tasks
+    .filter((t) => t.state === 'active' && t.leaseExpiry !== null && new Date(t.leaseExpiry).getTime() <= now.getTime())
+    .map((t) => retryOrFail(job, t, 'lease expired', { message: `lease held by ${t.workerName} expired at ${t.leaseExpiry}` }, true, now));
+}
+
+// ---------------------------------------------------------------- stop and ttl
+
+export function decideStop(job: JobSummary, reason: string | undefined): JobEvent[] {
+  if (isFinished(job.status)) throw jobNotRunning(job.jobId, job.status);
+  return [jobEvent('job.stopped', { reason: reason?.trim() || 'stopped by request' })];
+}
+
+export function decideTtl(job: JobSummary, now: Date): JobEvent[] {
+  if (isFinished(job.status) || new Date(job.ttlExpiresAt).getTime() > now.getTime()) return [];
+  return [jobEvent('job.stopped', { reason: 'ttl expired' })];
+}

@@ -1,0 +1,75 @@
+import type { Level, NewEvent } from '../../event-store/event.types';
+import type { JobKind, JobOptions, PipelineSpec, RetryPolicy } from './pipeline.types';
+
+/** Stream type of job streams in the event store; the stream id is the jobId. */
+export const JOB_STREAM = 'job';
+
+export interface NodeDefinition {
+  nodeName: string;
+  algorithmName: string;
+  deps: string[];
+  retry: RetryPolicy;
+}
+
+export interface CreatedTask {
+  taskId: string;
+  /** 1-based position in the node's batch; null for a node without batch input. */
+  batchIndex: number | null;
+  input: unknown[];
+}
+
+export type JobEventMap = {
+  'job.submitted': {
+    jobId: string;
+    kind: JobKind;
+    pipeline: string;
+    priority: number;
+    options: JobOptions;
+    nodes: NodeDefinition[];
+    ttlExpiresAt: string;
+    spec: PipelineSpec;
+  };
+  'node.expanded': { nodeName: string; algorithmName: string; batch: boolean; tasks: CreatedTask[] };
+  'job.started': Record<string, never>;
+  'task.acquired': { taskId: string; nodeName: string; workerName: string; attempt: number; leaseExpiry: string };
+  'task.lease-extended': { taskId: string; nodeName: string; workerName: string; leaseExpiry: string };
+  'task.succeeded': { taskId: string; nodeName: string; workerName: string; attempt: number; result: unknown };
+  'task.retried': {
+    taskId: string;
+    nodeName: string;
+    attempt: number;
+    reason: 'lease expired' | 'worker failure';
+    error: unknown;
+    availableAt: string;
+  };
+  'task.failed': { taskId: string; nodeName: string; attempt: number; reason: 'lease expired' | 'worker failure'; error: unknown };
+  'job.completed': Record<string, never>;
+  'job.failed': { error: string };
+  'job.stopped': { reason: string };
+};
+
+export type JobEventType = keyof JobEventMap;
+export type JobEvent = { [T in JobEventType]: { type: T; data: JobEventMap[T] } }[JobEventType];
+
+/** Verbosity of each event type (issue contract). */
+export const EVENT_LEVEL: Record<JobEventType, Level> = {
+  'job.submitted': 'info',
+  'node.expanded': 'debug',
+  'job.started': 'info',
+  'task.acquired': 'debug',
+  'task.lease-extended': 'debug',
+  'task.succeeded': 'debug',
+  'task.retried': 'warn',
+  'task.failed': 'warn',
+  'job.completed': 'info',
+  'job.failed': 'error',
+  'job.stopped': 'info',
+};
+
+export function jobEvent<T extends JobEventType>(type: T, data: JobEventMap[T]): JobEvent {
+  return { type, data } as JobEvent;
+}
+
+export function toNewEvent(event: JobEvent, meta: { actor?: string; correlationId?: string; causationId?: string } = {}): NewEvent {
+  return { type: event.type, data: event.data, metadata: { level: EVENT_LEVEL[event.type], ...meta } };
+}

@@ -1,0 +1,108 @@
+import type { Level } from '../../event-store/event.types';
+import { EVENT_LEVEL, type JobEvent } from './job.events';
+import { zeroCounts, type JobSummary, type NodeSummary } from './job.state';
+
+function withNode(state: JobSummary, nodeName: string, change: (n: NodeSummary) => NodeSummary): NodeSummary[] {
+  return state.nodes.map((n) => (n.nodeName === nodeName ? change(n) : n));
+}
+
+function endJob(state: JobSummary): Pick<JobSummary, 'nodes' | 'counts'> {
+  const counts = { ...state.counts };
+  counts.stopped += counts.pending + counts.active;
+  counts.skipped += counts.creating;
+  counts.pending = counts.active = counts.creating = 0;
+  const nodes = state.nodes.map((n) =>
+    n.expanded
+      ? { ...n, stopped: n.stopped + n.pending + n.active, pending: 0, active: 0 }
+      : { ...n, skipped: true },
+  );
+  return { nodes, counts };
+}
+
+/**
+ * evolve(state, event) -> state for the job summary. Pure; O(nodes) per event.
+ * `at` is the event's time (ISO). The initial state is undefined (no job.submitted yet).
+ */
+export function evolve(state: JobSummary | undefined, event: JobEvent, at: string): JobSummary {
+  const level: Level = EVENT_LEVEL[event.type];
+  if (event.type === 'job.submitted') {
+    const d = event.data;
+    const counts = zeroCounts();
+    counts.creating = d.nodes.length;
+    return {
+      jobId: d.jobId,
+      kind: d.kind,
+      pipeline: d.pipeline,
+      status: 'pending',
+      priority: d.priority,
+      options: d.options,
+      version: 1,
+      level,
+      timestamp: at,
+      createdAt: at,
+      ttlExpiresAt: d.ttlExpiresAt,
+      nodes: d.nodes.map((n) => ({
+        nodeName: n.nodeName,
+        algorithmName: n.algorithmName,
+        deps: n.deps,
+        retry: n.retry,
+        expanded: false,
+        skipped: false,
+        batch: false,
+        total: 0,
+        pending: 0,
+        active: 0,
+        succeed: 0,
+        failed: 0,
+        stopped: 0,
+      })),
+      counts,
+    };
+  }
+  if (!state) throw new Error(`${event.type} before job.submitted`);
+  const next: JobSummary = { ...state, version: state.version + 1, level, timestamp: at };
+  const c = { ...state.counts };
+  switch (event.type) {
+    case 'node.expanded': {
+      const n = event.data.tasks.length;
+      c.creating -= 1;
+      c.pending += n;
+      next.nodes = withNode(state, event.data.nodeName, (node) => ({ ...node, expanded: true, batch: event.data.batch, total: n, pending: n }));
+      next.counts = c;
+      return next;
+    }
+    case 'job.started':
+      return { ...next, status: 'active', startedAt: at };
+    case 'task.acquired':
+      c.pending -= 1;
+      c.active += 1;
+      return { ...next, counts: c, nodes: withNode(state, event.data.nodeName, (n) => ({ ...n, pending: n.pending - 1, active: n.active + 1 })) };
+    case 'task.lease-extended':
+      return next;
+    case 'task.succeeded':
+      c.active -= 1;
+      c.succeed += 1;
+      return { ...next, counts: c, nodes: withNode(state, event.data.nodeName, (n) => ({ ...n, active: n.active - 1, succeed: n.succeed + 1 })) };
+    case 'task.retried':
+      c.active -= 1;
+      c.pending += 1;
+      return { ...next, counts: c, nodes: withNode(state, event.data.nodeName, (n) => ({ ...n, active: n.active - 1, pending: n.pending + 1 })) };
+    case 'task.failed':
+      c.active -= 1;
+      c.failed += 1;
+      return { ...next, counts: c, nodes: withNode(state, event.data.nodeName, (n) => ({ ...n, active: n.active - 1, failed: n.failed + 1 })) };
+    case 'job.completed':
+      return { ...next, status: 'completed', finishedAt: at };
+    case 'job.failed':
+      return { ...next, ...endJob(state), status: 'failed', finishedAt: at, error: event.data.error };
+    case 'job.stopped':
+      return { ...next, ...endJob(state), status: 'stopped', finishedAt: at, reason: event.data.reason };
+  }
+}
+
+export function evolveAll(state: JobSummary | undefined, events: JobEvent[], at: string): JobSummary {
+  let s = state;
+  for (const e of events) s = evolve(s, e, at);
+  if (!s) throw new Error('no events');
+  return s;
+}

@@ -1,0 +1,52 @@
+import type { Level } from '../../event-store/event.types';
+
+/** A job is a pipeline of nodes; a request on a named queue is a pipeline of one node. */
+export type JobKind = 'pipeline' | 'queue';
+
+export interface RetryPolicy {
+  /** Retries after the first attempt (a task runs at most limit + 1 times). */
+  limit: number;
+  /** Delay before a retried task can be acquired again, in seconds. */
+  delaySeconds: number;
+  /** Doubles the delay after each attempt when true. */
+  backoff: boolean;
+}
+
+export interface NodeSpec {
+  nodeName: string;
+  algorithmName: string;
+  /** Raw input expressions, as submitted. */
+  input: unknown[];
+  retry: RetryPolicy;
+}
+
+export interface JobOptions {
+  progressVerbosityLevel: Level;
+  /** Percentage (1-100) of failed batch items in one node at which the job fails. */
+  batchTolerance: number;
+  /** Seconds until an unfinished job is stopped with reason "ttl expired". */
+  ttl: number;
+}
+
+export interface WebhookTargets {
+  progress?: string;
+  result?: string;
+  secret?: string;
+  headers?: Record<string, string>;
+}
+
+/** A validated, normalised job request. Stored whole in the job.submitted event. */
+export interface PipelineSpec {
+  kind: JobKind;
+  name: string;
+  nodes: NodeSpec[];
+  flowInput?: Record<string, unknown>;
+  webhooks?: WebhookTargets;
+  options: JobOptions;
+  /** 1 (most urgent) to 5; default 3. */
+  priority: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { limit: 3, delaySeconds: 0, backoff: false };
+export const DEFAULT_OPTIONS: JobOptions = { progressVerbosityLevel: 'info', batchTolerance: 80, ttl: 3600 };
+export const DEFAULT_PRIORITY = 3;

@@ -1,0 +1,84 @@
+/** OpenAPI shapes of the request bodies (validation itself is in the domain validators). */
+const retry = {
+  type: 'object',
+  properties: {
+    limit: { type: 'integer', minimum: 0, maximum: 100, default: 3 },
+    delaySeconds: { type: 'number', minimum: 0, default: 0 },
+    backoff: { type: 'boolean', default: false },
+  },
+};
+
+export const PIPELINE_SCHEMA = {
+  type: 'object',
+  required: ['name', 'nodes'],
+  properties: {
+    name: { type: 'string', example: 'batch' },
+    nodes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['nodeName', 'algorithmName'],
+        properties: {
+          nodeName: { type: 'string', example: 'green' },
+          algorithmName: { type: 'string', example: 'green-alg' },
+          input: { type: 'array', items: {}, example: ['#[1,2,3]'] },
+          retry,
+        },
+      },
+    },
+    flowInput: { type: 'object' },
+    webhooks: {
+      type: 'object',
+      properties: {
+        progress: { type: 'string', format: 'uri' },
+        result: { type: 'string', format: 'uri' },
+        secret: { type: 'string', description: 'whsec_<base64>: sign deliveries (Standard Webhooks)' },
+        headers: { type: 'object', additionalProperties: { type: 'string' } },
+      },
+    },
+    options: {
+      type: 'object',
+      properties: {
+        progressVerbosityLevel: { type: 'string', enum: ['trace', 'debug', 'info', 'warn', 'error', 'critical'], default: 'info' },
+        batchTolerance: { type: 'number', minimum: 1, maximum: 100, default: 80 },
+        ttl: { type: 'number', description: 'seconds', default: 3600 },
+      },
+    },
+    priority: { type: 'integer', minimum: 1, maximum: 5, default: 3, description: '1 is the most urgent' },
+  },
+};
+
+export const STOP_SCHEMA = {
+  type: 'object',
+  required: ['jobId'],
+  properties: { jobId: { type: 'string' }, reason: { type: 'string' } },
+};
+
+export const ACQUIRE_SCHEMA = {
+  type: 'object',
+  required: ['workerName'],
+  properties: {
+    workerName: { type: 'string' },
+    algorithmNames: { type: 'array', items: { type: 'string' } },
+    leaseSeconds: { type: 'number', default: 30 },
+    max: { type: 'integer', default: 1 },
+  },
+};
+
+export const HEARTBEAT_SCHEMA = {
+  type: 'object',
+  required: ['workerName'],
+  properties: { workerName: { type: 'string' }, leaseSeconds: { type: 'number', default: 30 } },
+};
+
+export const COMPLETE_SCHEMA = {
+  type: 'object',
+  required: ['workerName'],
+  properties: { workerName: { type: 'string' }, result: {} },
+};
+
+export const FAIL_SCHEMA = {
+  type: 'object',
+  required: ['workerName', 'error'],
+  properties: { workerName: { type: 'string' }, error: {}, retryable: { type: 'boolean', default: true } },
+};

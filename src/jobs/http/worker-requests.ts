@@ -1,0 +1,91 @@
+import { ValidationError } from '../../common/domain-error';
+
+/** Validation of the worker contract's bodies (pure; errors list every problem). */
+type Problem = { path: string; message: string };
+
+function obj(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ValidationError('the request body must be a JSON object', [{ path: '', message: 'must be an object' }]);
+  }
+  return body as Record<string, unknown>;
+}
+
+function fail(problems: Problem[]): void {
+  if (problems.length) throw new ValidationError(`invalid request: ${problems[0].path} ${problems[0].message}`, problems);
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,254}$/;
+
+function workerName(b: Record<string, unknown>, problems: Problem[]): string {
+  if (typeof b.workerName !== 'string' || !NAME.test(b.workerName)) {
+    problems.push({ path: 'workerName', message: 'is required: 1-255 characters of letters, digits and ._:@/-' });
+  }
+  return b.workerName as string;
+}
+
+function leaseSeconds(b: Record<string, unknown>, problems: Problem[]): number {
+  if (b.leaseSeconds === undefined) return 30;
+  if (typeof b.leaseSeconds !== 'number' || !(b.leaseSeconds >= 0.1 && b.leaseSeconds <= 86_400)) {
+    problems.push({ path: 'leaseSeconds', message: 'must be a number from 0.1 to 86400' });
+  }
+  return b.leaseSeconds as number;
+}
+
+export function parseAcquire(body: unknown): { workerName: string; algorithmNames?: string[]; leaseSeconds: number; max: number } {
+  const b = obj(body);
+  const problems: Problem[] = [];
+  const name = workerName(b, problems);
+  const lease = leaseSeconds(b, problems);
+  let algorithmNames: string[] | undefined;
+  if (b.algorithmNames !== undefined) {
+    if (!Array.isArray(b.algorithmNames) || b.algorithmNames.length === 0 || b.algorithmNames.length > 100 || b.algorithmNames.some((a) => typeof a !== 'string' || a.length === 0)) {
+      problems.push({ path: 'algorithmNames', message: 'must be a non-empty array of up to 100 names' });
+    } else algorithmNames = b.algorithmNames as string[];
+  }
+  const max = b.max === undefined ? 1 : b.max;
+  if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 1000) problems.push({ path: 'max', message: 'must be an integer from 1 to 1000' });
+  fail(problems);
+  return { workerName: name, algorithmNames, leaseSeconds: lease, max: max as number };
+}
+
+export function parseHeartbeat(body: unknown): { workerName: string; leaseSeconds: number } {
+  const b = obj(body);
+  const problems: Problem[] = [];
+  const result = { workerName: workerName(b, problems), leaseSeconds: leaseSeconds(b, problems) };
+  fail(problems);
+  return result;
+}
+
+export function parseComplete(body: unknown): { workerName: string; result: unknown } {
+  const b = obj(body);
+  const problems: Problem[] = [];
+  const name = workerName(b, problems);
+  fail(problems);
+  return { workerName: name, result: b.result ?? null };
+}
+
+export function parseFail(body: unknown): { workerName: string; error: unknown; retryable: boolean } {
+  const b = obj(body);
+  const problems: Problem[] = [];
+  const name = workerName(b, problems);
+  if (b.error === undefined || b.error === null) problems.push({ path: 'error', message: 'is required (a message string or an object)' });
+  if (b.retryable !== undefined && typeof b.retryable !== 'boolean') problems.push({ path: 'retryable', message: 'must be a boolean' });
+  fail(problems);
+  return { workerName: name, error: b.error, retryable: b.retryable !== false };
+}
+
+export function parseStop(body: unknown): { jobId: string; reason?: string } {
+  const b = obj(body);
+  const problems: Problem[] = [];
+  if (typeof b.jobId !== 'string' || b.jobId.length === 0) problems.push({ path: 'jobId', message: 'is required' });
+  if (b.reason !== undefined && (typeof b.reason !== 'string' || b.reason.length > 1000)) problems.push({ path: 'reason', message: 'must be a string of at most 1000 characters' });
+  fail(problems);
+  return { jobId: b.jobId as string, reason: b.reason as string | undefined };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function parseTaskId(id: string): string {
+  if (!UUID.test(id)) throw new ValidationError(`task id "${id}" is not a UUID`, [{ path: 'taskId', message: 'must be a UUID' }]);
+  return id.toLowerCase();
+}

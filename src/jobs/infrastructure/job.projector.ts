@@ -1,0 +1,74 @@
+import type { Sql } from '../../database/db';
+import { evolve } from '../domain/job.evolve';
+import type { JobEvent } from '../domain/job.events';
+import type { JobSummary } from '../domain/job.state';
+import { JobsRepository } from './jobs.repository';
+
+const json = (v: unknown) => JSON.stringify(v ?? null);
+
+/**
+ * Applies job events to the jobs and tasks read models. The same code runs in the append's
+ * transaction (live) and in `projections:rebuild` (replay), so both produce identical rows.
+ * Work per event is O(1) rows, except node expansion (inserts its tasks) and the end of a job
+ * (one UPDATE marks its unfinished tasks stopped).
+ */
+export class JobProjector {
+  constructor(private readonly repo: JobsRepository) {}
+
+  /** Returns the summary after each event (for consumers that render per-event snapshots). */
+  async apply(sql: Sql, before: JobSummary | undefined, events: JobEvent[], at: string): Promise<JobSummary[]> {
+    let state = before;
+    const snapshots: JobSummary[] = [];
+    for (const event of events) {
+      state = evolve(state, event, at);
+      snapshots.push(state);
+      await this.applyToTasks(sql, state, event, at);
+    }
+    if (state && !(events.length === 1 && events[0].type === 'job.submitted')) await this.repo.updateJob(sql, state);
+    return snapshots;
+  }
+
+  private async applyToTasks(sql: Sql, state: JobSummary, event: JobEvent, at: string): Promise<void> {
+    const d = event.data;
+    switch (event.type) {
+      case 'job.submitted':
+        return this.repo.insertJob(sql, state, event.data.spec);
+      case 'node.expanded':
+        return this.repo.insertTasks(sql, state.jobId, event.data.nodeName, event.data.algorithmName, state.priority, event.data.tasks, at);
+      case 'task.acquired':
+        return this.repo.patchTask(sql, event.data.taskId, {
+          state: 'active',
+          worker_name: event.data.workerName,
+          attempt: event.data.attempt,
+          lease_expires_at: event.data.leaseExpiry,
+          updated_at: at,
+        });
+      case 'task.lease-extended':
+        return this.repo.patchTask(sql, event.data.taskId, { lease_expires_at: event.data.leaseExpiry, updated_at: at });
+      case 'task.succeeded':
+        return this.repo.patchTask(sql, event.data.taskId, { state: 'succeed', result: json(event.data.result), lease_expires_at: null, updated_at: at });
+      case 'task.retried':
+        return this.repo.patchTask(sql, event.data.taskId, {
+          state: 'pending',
+          error: json(event.data.error),
+          worker_name: null,
+          lease_expires_at: null,
+          available_at: event.data.availableAt,
+          updated_at: at,
+        });
+      case 'task.failed':
+        return this.repo.patchTask(sql, event.data.taskId, { state: 'failed', error: json(event.data.error), lease_expires_at: null, updated_at: at });
+      case 'job.failed':
+      case 'job.stopped':
+        return this.repo.stopUnfinishedTasks(sql, state.jobId, at);
+      case 'job.started':
+      case 'job.completed':
+        return;
+      default: {
+        const unreachable: never = event;
+        void d;
+        throw new Error(`unknown event ${(unreachable as JobEvent).type}`);
+      }
+    }
+  }
+}

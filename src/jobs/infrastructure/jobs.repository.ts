@@ -1,0 +1,254 @@
+import type { Sql } from '../../database/db';
+import type { NodeResults } from '../domain/job.decide';
+import type { CreatedTask } from '../domain/job.events';
+import type { JobStatus, JobSummary, Task, TaskState } from '../domain/job.state';
+import type { PipelineSpec } from '../domain/pipeline.types';
+import type { ResultTask } from '../domain/job-status.view';
+
+interface TaskRow {
+  task_id: string;
+  job_id: string;
+  node_name: string;
+  algorithm_name: string;
+  batch_index: number | null;
+  input: unknown[];
+  state: TaskState;
+  attempt: number;
+  worker_name: string | null;
+  lease_expires_at: Date | null;
+  result: unknown;
+  error: unknown;
+}
+
+const TASK_COLUMNS = `task_id, job_id, node_name, algorithm_name, batch_index, input, state, attempt,
+  worker_name, lease_expires_at, result, error`;
+
+function toTask(r: TaskRow): Task {
+  return {
+    taskId: r.task_id,
+    jobId: r.job_id,
+    nodeName: r.node_name,
+    algorithmName: r.algorithm_name,
+    batchIndex: r.batch_index,
+    input: r.input,
+    state: r.state,
+    attempt: r.attempt,
+    workerName: r.worker_name,
+    leaseExpiry: r.lease_expires_at ? r.lease_expires_at.toISOString() : null,
+    result: r.result,
+    error: r.error,
+  };
+}
+
+const INSERT_CHUNK = 5000;
+
+/** All SQL over the jobs and tasks read models. */
+export class JobsRepository {
+  // ------------------------------------------------------------ jobs
+
+  async getJob(sql: Sql, jobId: string): Promise<JobSummary | undefined> {
+    const rows = await sql.query<{ summary: JobSummary }>('SELECT summary FROM jobs WHERE job_id = $1', [jobId]);
+    return rows[0]?.summary;
+  }
+
+  /** Locks the job row: every change to one job is serialised on it. */
+  async lockJob(sql: Sql, jobId: string, skipLocked = false): Promise<JobSummary | undefined> {
+    const rows = await sql.query<{ summary: JobSummary }>(
+      `SELECT summary FROM jobs WHERE job_id = $1 FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`,
+      [jobId],
+    );
+    return rows[0]?.summary;
+  }
+
+  async getSpec(sql: Sql, jobId: string): Promise<PipelineSpec> {
+    const rows = await sql.query<{ spec: PipelineSpec }>('SELECT spec FROM jobs WHERE job_id = $1', [jobId]);
+    return rows[0].spec;
+  }
+
+  async insertJob(sql: Sql, summary: JobSummary, spec: PipelineSpec): Promise<void> {
+    await sql.query(
+      `INSERT INTO jobs (job_id, kind, pipeline, status, priority, version, level, summary, spec,
+                         created_at, updated_at, started_at, finished_at, ttl_expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+      [
+        summary.jobId,
+        summary.kind,
+        summary.pipeline,
+        summary.status,
+        summary.priority,
+        summary.version,
+        summary.level,
+        JSON.stringify(summary),
+        JSON.stringify(spec),
+        summary.createdAt,
+        summary.timestamp,
+        summary.startedAt ?? null,
+        summary.finishedAt ?? null,
+        summary.ttlExpiresAt,
+      ],
+    );
+  }
+
+  async updateJob(sql: Sql, summary: JobSummary): Promise<void> {
+    await sql.query(
+      `UPDATE jobs SET status = $2, version = $3, level = $4, summary = $5, updated_at = $6,
+                       started_at = $7, finished_at = $8
+        WHERE job_id = $1`,
+      [
+        summary.jobId,
+        summary.status,
+        summary.version,
+        summary.level,
+        JSON.stringify(summary),
+        summary.timestamp,
+        summary.startedAt ?? null,
+        summary.finishedAt ?? null,
+      ],
+    );
+  }
+
+  async listJobs(
+    sql: Sql,
+    filter: { status?: JobStatus; pipeline?: string; before?: { createdAt: string; jobId: string }; limit: number },
+  ): Promise<JobSummary[]> {
+    const rows = await sql.query<{ summary: JobSummary }>(
+      `SELECT summary FROM jobs
+        WHERE ($1::text IS NULL OR status = $1)
+          AND ($2::text IS NULL OR pipeline = $2)
+          AND ($3::timestamptz IS NULL OR (created_at, job_id) < ($3::timestamptz, $4::text))
+        ORDER BY created_at DESC, job_id DESC
+        LIMIT $5`,
+      [filter.status ?? null, filter.pipeline ?? null, filter.before?.createdAt ?? null, filter.before?.jobId ?? null, filter.limit],
+    );
+    return rows.map((r) => r.summary);
+  }
+
+  /** Running jobs past their ttl (the sweeper stops them). */
+  async ttlExpiredJobIds(sql: Sql, now: Date, limit: number): Promise<string[]> {
+    const rows = await sql.query<{ job_id: string }>(
+      `SELECT job_id FROM jobs WHERE status IN ('pending', 'active') AND ttl_expires_at <= $1
+        ORDER BY ttl_expires_at LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map((r) => r.job_id);
+  }
+
+  // ------------------------------------------------------------ tasks
+
+  async insertTasks(sql: Sql, jobId: string, nodeName: string, algorithmName: string, priority: number, tasks: CreatedTask[], at: string): Promise<void> {
+    for (let i = 0; i < tasks.length; i += INSERT_CHUNK) {
+      const chunk = tasks.slice(i, i + INSERT_CHUNK);
+      await sql.query(
+        `INSERT INTO tasks (task_id, job_id, node_name, algorithm_name, batch_index, batch_id, input, state,
+                            priority, attempt, available_at, created_at, updated_at)
+         SELECT x.task_id, $1, $2, $3, x.batch_index,
+                CASE WHEN x.batch_index IS NULL THEN NULL ELSE $2 || '#' || x.batch_index END,
+                x.input, 'pending', $4, 0, $5, $5, $5
+           FROM unnest($6::uuid[], $7::int[], $8::jsonb[]) AS x(task_id, batch_index, input)`,
+        [
+          jobId,
+          nodeName,
+          algorithmName,
+          priority,
+          at,
+          chunk.map((t) => t.taskId),
+          chunk.map((t) => t.batchIndex),
+          chunk.map((t) => JSON.stringify(t.input)),
+        ],
+      );
+    }
+  }
+
+  async patchTask(sql: Sql, taskId: string, set: Record<string, unknown>): Promise<void> {
+    const columns = Object.keys(set);
+    await sql.query(
+      `UPDATE tasks SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE task_id = $1`,
+      [taskId, ...columns.map((c) => set[c])],
+    );
+  }
+
+  async stopUnfinishedTasks(sql: Sql, jobId: string, at: string): Promise<void> {
+    await sql.query(
+      `UPDATE tasks SET state = 'stopped', lease_expires_at = NULL, updated_at = $2
+        WHERE job_id = $1 AND state IN ('pending', 'active')`,
+      [jobId, at],
+    );
+  }
+
+  async findTaskJobId(sql: Sql, taskId: string): Promise<string | undefined> {
+    const rows = await sql.query<{ job_id: string }>('SELECT job_id FROM tasks WHERE task_id = $1', [taskId]);
+    return rows[0]?.job_id;
+  }
+
+  async getTask(sql: Sql, taskId: string): Promise<Task | undefined> {
+    const rows = await sql.query<TaskRow>(`SELECT ${TASK_COLUMNS} FROM tasks WHERE task_id = $1`, [taskId]);
+    return rows[0] && toTask(rows[0]);
+  }
+
+  async getTasks(sql: Sql, taskIds: string[]): Promise<Task[]> {
+    const rows = await sql.query<TaskRow>(`SELECT ${TASK_COLUMNS} FROM tasks WHERE task_id = ANY($1::uuid[])`, [taskIds]);
+    return rows.map(toTask);
+  }
+
+  /** The job whose pending task comes first for these algorithms (most urgent, then oldest). */
+  async nextPendingJobId(sql: Sql, algorithmNames: string[] | undefined, now: Date, excluded: string[]): Promise<string | undefined> {
+    const rows = await sql.query<{ job_id: string }>(
+      algorithmNames
+        ? `SELECT job_id FROM tasks
+            WHERE state = 'pending' AND algorithm_name = ANY($1::text[]) AND available_at <= $2 AND NOT (job_id = ANY($3::text[]))
+            ORDER BY priority, available_at, job_id, batch_index LIMIT 1`
+        : `SELECT job_id FROM tasks
+            WHERE state = 'pending' AND available_at <= $2 AND NOT (job_id = ANY($3::text[])) AND $1::text[] IS NULL
+            ORDER BY priority, available_at, job_id, batch_index LIMIT 1`,
+      [algorithmNames ?? null, now, excluded],
+    );
+    return rows[0]?.job_id;
+  }
+
+  /** Pending tasks of one job, locked. Called with the job row locked, so nobody else holds them. */
+  async lockPendingTasks(sql: Sql, jobId: string, algorithmNames: string[] | undefined, now: Date, limit: number): Promise<Task[]> {
+    const rows = await sql.query<TaskRow>(
+      `SELECT ${TASK_COLUMNS} FROM tasks
+        WHERE job_id = $1 AND state = 'pending' AND available_at <= $2
+          AND ($3::text[] IS NULL OR algorithm_name = ANY($3::text[]))
+        ORDER BY available_at, node_name, batch_index
+        LIMIT $4
+        FOR UPDATE SKIP LOCKED`,
+      [jobId, now, algorithmNames ?? null, limit],
+    );
+    return rows.map(toTask);
+  }
+
+  /** Active tasks whose lease ran out, grouped by job. */
+  async expiredLeases(sql: Sql, now: Date, limit: number): Promise<Map<string, string[]>> {
+    const rows = await sql.query<{ task_id: string; job_id: string }>(
+      `SELECT task_id, job_id FROM tasks WHERE state = 'active' AND lease_expires_at <= $1
+        ORDER BY lease_expires_at LIMIT $2`,
+      [now, limit],
+    );
+    const byJob = new Map<string, string[]>();
+    for (const r of rows) byJob.set(r.job_id, [...(byJob.get(r.job_id) ?? []), r.task_id]);
+    return byJob;
+  }
+
+  async nodeResults(sql: Sql, jobId: string, nodeNames: string[]): Promise<Record<string, NodeResults>> {
+    const out: Record<string, NodeResults> = Object.fromEntries(nodeNames.map((n) => [n, []]));
+    if (nodeNames.length === 0) return out;
+    const rows = await sql.query<{ node_name: string; batch_index: number | null; state: TaskState; result: unknown }>(
+      `SELECT node_name, batch_index, state, result FROM tasks
+        WHERE job_id = $1 AND node_name = ANY($2::text[]) ORDER BY node_name, batch_index`,
+      [jobId, nodeNames],
+    );
+    for (const r of rows) out[r.node_name].push({ batchIndex: r.batch_index, state: r.state, result: r.result });
+    return out;
+  }
+
+  async resultTasks(sql: Sql, jobId: string, nodeNames: string[]): Promise<ResultTask[]> {
+    const rows = await sql.query<{ node_name: string; algorithm_name: string; batch_index: number | null; state: TaskState; result: unknown; error: unknown }>(
+      `SELECT node_name, algorithm_name, batch_index, state, result, error FROM tasks
+        WHERE job_id = $1 AND node_name = ANY($2::text[]) ORDER BY node_name, batch_index`,
+      [jobId, nodeNames],
+    );
+    return rows.map((r) => ({ nodeName: r.node_name, algorithmName: r.algorithm_name, batchIndex: r.batch_index, state: r.state, result: r.result, error: r.error }));
+  }
+}

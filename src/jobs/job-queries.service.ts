@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import { ValidationError } from '../common/domain-error';
+import { Db } from '../database/db';
+import { EventStoreRepository } from '../event-store/event-store.repository';
+import { jobNotFinished, jobNotFound } from './domain/job.errors';
+import { isFinished, type JobStatus, type JobSummary } from './domain/job.state';
+import { finalNodes, renderResults, renderStatus, type ResultsView, type StatusView } from './domain/job-status.view';
+import { JOB_STREAM } from './domain/job.events';
+import { JobsRepository } from './infrastructure/jobs.repository';
+
+const STATUSES: JobStatus[] = ['pending', 'active', 'completed', 'failed', 'stopped'];
+
+export interface JobEventView {
+  type: string;
+  version: number;
+  globalPosition: number;
+  level: string;
+  data: unknown;
+  metadata: unknown;
+  createdAt: string;
+}
+
+/** Read side of jobs: answers only from the read models and the event store. */
+@Injectable()
+export class JobQueries {
+  constructor(
+    private readonly db: Db,
+    private readonly repo: JobsRepository,
+    private readonly eventStore: EventStoreRepository,
+  ) {}
+
+  async summary(jobId: string): Promise<JobSummary> {
+    const job = await this.repo.getJob(this.db, jobId);
+    if (!job) throw jobNotFound(jobId);
+    return job;
+  }
+
+  async status(jobId: string): Promise<StatusView> {
+    return renderStatus(await this.summary(jobId));
+  }
+
+  async results(jobId: string): Promise<ResultsView> {
+    const job = await this.summary(jobId);
+    if (!isFinished(job.status)) throw jobNotFinished(jobId, job.status);
+    return this.renderResults(job);
+  }
+
+  /** Results of a finished job as of its summary (also used by the result webhook). */
+  async renderResults(job: JobSummary): Promise<ResultsView> {
+    const nodes = finalNodes(job);
+    return renderResults(job, await this.repo.resultTasks(this.db, job.jobId, nodes));
+  }
+
+  async list(query: { status?: string; pipeline?: string; limit?: string; cursor?: string }): Promise<{ jobs: StatusView[]; nextCursor: string | null }> {
+    if (query.status !== undefined && !STATUSES.includes(query.status as JobStatus)) {
+      throw new ValidationError(`status must be one of ${STATUSES.join(', ')}`, [{ path: 'status', message: 'unknown status' }]);
+    }
+    const limit = query.limit === undefined ? 100 : Number(query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+      throw new ValidationError('limit must be an integer from 1 to 1000', [{ path: 'limit', message: 'out of range' }]);
+    }
+    let before: { createdAt: string; jobId: string } | undefined;
+    if (query.cursor) {
+      try {
+        before = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8'));
+        if (typeof before?.createdAt !== 'string' || typeof before?.jobId !== 'string') throw new Error();
+      } catch {
+        throw new ValidationError('cursor is not valid', [{ path: 'cursor', message: 'not a cursor from a previous page' }]);
+      }
+    }
+    const jobs = await this.repo.listJobs(this.db, { status: query.status as JobStatus | undefined, pipeline: query.pipeline, before, limit });
+    const last = jobs[jobs.length - 1];
+    return {
+      jobs: jobs.map(renderStatus),
+      nextCursor: jobs.length === limit && last ? Buffer.from(JSON.stringify({ createdAt: last.createdAt, jobId: last.jobId })).toString('base64url') : null,
+    };
+  }
+
+  async events(jobId: string, fromVersion = 1, limit = 1000): Promise<{ jobId: string; events: JobEventView[]; nextVersion: number | null }> {
+    await this.summary(jobId);
+    const events = await this.eventStore.readStream(this.db, jobId, fromVersion, limit);
+    return {
+      jobId,
+      events: events
+        .filter((e) => e.streamType === JOB_STREAM)
+        .map((e) => ({
+          type: e.type,
+          version: e.version,
+          globalPosition: e.globalPosition,
+          level: e.metadata.level,
+          data: e.data,
+          metadata: e.metadata,
+          createdAt: e.createdAt.toISOString(),
+        })),
+      nextVersion: events.length === limit ? events[events.length - 1].version + 1 : null,
+    };
+  }
+}

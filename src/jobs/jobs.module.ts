@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { AcquireTasksHandler } from './commands/acquire-tasks.command';
+import { ReportTaskHandler } from './commands/report-task.command';
+import { StopJobHandler } from './commands/stop-job.command';
+import { SubmitPipelineHandler } from './commands/submit-pipeline.command';
+import { ExecController } from './http/exec.controller';
+import { JobEventsController } from './http/job-events.controller';
+import { TasksController } from './http/tasks.controller';
+import { JobProjector } from './infrastructure/job.projector';
+import { JobsRepository } from './infrastructure/jobs.repository';
+import { JobQueries } from './job-queries.service';
+import { JobStore } from './job-store.service';
+import { JobSweeper } from './job-sweeper.service';
+
+@Module({
+  controllers: [ExecController, TasksController, JobEventsController],
+  providers: [
+    JobsRepository,
+    { provide: JobProjector, useFactory: (repo: JobsRepository) => new JobProjector(repo), inject: [JobsRepository] },
+    JobStore,
+    JobQueries,
+    JobSweeper,
+    SubmitPipelineHandler,
+    AcquireTasksHandler,
+    ReportTaskHandler,
+    StopJobHandler,
+  ],
+  exports: [JobStore, JobQueries, JobsRepository, JobSweeper],
+})
+export class JobsModule {}

@@ -1,0 +1,49 @@
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { startEmbeddedPostgres, type EmbeddedHandle } from '../../src/database/embedded-postgres';
+import { runMigrations } from '../../src/database/migrate';
+
+/**
+ * One PostgreSQL for the whole run: DATABASE_URL when set, otherwise an embedded server in a
+ * temporary folder. A template database is migrated once; each test file clones its own.
+ */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export default async function globalSetup(): Promise<void> {
+  let adminUrl = process.env.DATABASE_URL;
+  let embedded: EmbeddedHandle | undefined;
+  if (!adminUrl) {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-test-pg-'));
+    embedded = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), database: 'postgres', fast: true });
+    adminUrl = embedded.url;
+  }
+  const template = `herald_test_tpl_${process.pid}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${template}`);
+  await admin.query(`CREATE DATABASE ${template}`);
+  await admin.end();
+  await runMigrations(withDatabase(adminUrl, template));
+
+  process.env.HERALD_TEST_ADMIN_URL = adminUrl;
+  process.env.HERALD_TEST_TEMPLATE = template;
+  (globalThis as Record<string, unknown>).__heraldTest = { embedded, adminUrl, template };
+}

@@ -1,0 +1,80 @@
+import type { INestApplication } from '@nestjs/common';
+import { createApp } from '../../src/app.factory';
+import { loadConfig, type HeraldConfig } from '../../src/config/config';
+import { Db } from '../../src/database/db';
+import { createTestDatabase } from './database';
+
+export interface RunningHerald {
+  app: INestApplication;
+  baseUrl: string;
+  db: Db;
+  databaseUrl: string;
+  /** Stops the application (the database stays, for a restart test). */
+  stop: () => Promise<void>;
+  /** Stops the application and drops its database. */
+  close: () => Promise<void>;
+}
+
+/** Starts Herald on 127.0.0.1 with its own database (or the given one). */
+export async function startHerald(overrides: Partial<HeraldConfig> = {}, existing?: { url: string; drop: () => Promise<void> }): Promise<RunningHerald> {
+  const database = existing ?? (await createTestDatabase());
+  const config: HeraldConfig = { ...loadConfig({}), sweepIntervalMs: 100, poolSize: 10, ...overrides, databaseUrl: database.url };
+  const app = await createApp(config, { logger: ['error'] });
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as { port: number }).port;
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await app.close();
+  };
+  return {
+    app,
+    baseUrl: `http://127.0.0.1:${port}`,
+    db: app.get(Db),
+    databaseUrl: database.url,
+    stop,
+    close: async () => {
+      await stop();
+      await database.drop();
+    },
+  };
+}
+
+/** JSON over real HTTP. */
+export async function api<T = any>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: T; headers: Headers }> {
+  const res = await fetch(baseUrl + path, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}
+
+export async function eventually<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 10_000, everyMs = 25): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
