@@ -27,7 +27,7 @@ export class EventStore1763800000000 implements MigrationInterface {
     await q.query(`
       CREATE FUNCTION events_reject_change() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        RAISE EXCEPTION 'events is append-only: % is not allowed', TG_OP
+        RAISE EXCEPTION '% is append-only: % is not allowed', TG_TABLE_NAME, TG_OP
           USING ERRCODE = 'restrict_violation';
       END $$`);
     await q.query(`

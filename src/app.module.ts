@@ -8,8 +8,8 @@ import type { HeraldConfig } from './config/config';
 import { DatabaseModule } from './database/database.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { HealthController } from './health/health.controller';
-import { JOB_EVENTS_LISTENERS } from './jobs/job-events.listener';
 import { JobsModule } from './jobs/jobs.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -17,16 +17,15 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [CqrsModule.forRoot(), DatabaseModule.forRoot(config), EventStoreModule, JobsModule],
+      imports: [CqrsModule.forRoot(), DatabaseModule.forRoot(config), EventStoreModule, JobsModule, WebhooksModule],
       controllers: [HealthController],
       providers: [
         { provide: Clock, useClass: SystemClock },
         { provide: IdGenerator, useClass: UuidGenerator },
-        { provide: JOB_EVENTS_LISTENERS, useValue: [] },
         { provide: APP_FILTER, useClass: GlobalErrorFilter },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],
-      exports: [Clock, IdGenerator, JOB_EVENTS_LISTENERS],
+      exports: [Clock, IdGenerator],
     };
   }
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_SCHEDULE, parseSchedule } from '../webhooks/domain/retry-schedule';
 /**
  * Herald's configuration: read once from the environment at boot, validated, and
  * handed around as one typed object. A bad value stops start-up with a readable message.
@@ -16,6 +17,22 @@ export interface HeraldConfig {
   /** Largest JSON body accepted on /api routes. */
   bodyLimit: string;
   poolSize: number;
+  webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** Run fan-out and delivery workers in this instance (off: API-only instance). */
+  workers: boolean;
+  /** Delay in seconds before each attempt (the first is normally 0). */
+  retrySchedule: number[];
+  timeoutMs: number;
+  /** Requests in flight per instance, and per endpoint (origin). */
+  maxInFlight: number;
+  perEndpoint: number;
+  /** Fallback polling of the queues when no wake-up arrives. */
+  pollMs: number;
+  /** At most one cross-instance NOTIFY per queue per this many ms. */
+  notifyCoalesceMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -28,6 +45,15 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
   }
   return value;
+}
+
+function schedule(raw: string | undefined): number[] {
+  if (!raw) return DEFAULT_SCHEDULE;
+  try {
+    return parseSchedule(raw);
+  } catch (err) {
+    throw new ConfigError(`HERALD_WEBHOOK_RETRY_SCHEDULE: ${(err as Error).message}`);
+  }
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
@@ -47,6 +73,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
     sweepIntervalMs: int(env, 'HERALD_SWEEP_INTERVAL_MS', 1000, 10, 3_600_000),
     bodyLimit: env.HERALD_BODY_LIMIT?.trim() || '16mb',
     poolSize: int(env, 'HERALD_DB_POOL_SIZE', 20, 2, 500),
+    webhooks: {
+      workers: (env.HERALD_DELIVERY_WORKERS ?? 'true') !== 'false' && env.HERALD_DELIVERY_WORKERS !== '0',
+      retrySchedule: schedule(env.HERALD_WEBHOOK_RETRY_SCHEDULE),
+      timeoutMs: int(env, 'HERALD_WEBHOOK_TIMEOUT_MS', 15_000, 100, 300_000),
+      maxInFlight: int(env, 'HERALD_WEBHOOK_MAX_IN_FLIGHT', 256, 1, 10_000),
+      perEndpoint: int(env, 'HERALD_WEBHOOK_PER_ENDPOINT', 32, 1, 1000),
+      pollMs: int(env, 'HERALD_QUEUE_POLL_MS', 500, 10, 60_000),
+      notifyCoalesceMs: int(env, 'HERALD_NOTIFY_COALESCE_MS', 20, 0, 10_000),
+    },
   };
 }
 

@@ -11,6 +11,8 @@ export interface Sql {
 export interface Tx extends Sql {
   /** The raw connection, for libraries that take an executor (pg-boss `send(..., { db })`). */
   readonly client: PoolClient;
+  /** Runs fn once the transaction has committed (never if it rolls back). */
+  afterCommit(fn: () => void): void;
 }
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
@@ -28,15 +30,18 @@ export class Db implements Sql {
   async tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
+      const committed: Array<() => void> = [];
       const tx: Tx = {
         client,
         query: async <R>(text: string, params?: unknown[]) => (await client.query(text, params as unknown[])).rows as R[],
+        afterCommit: (fn) => committed.push(fn),
       };
       try {
         await client.query('BEGIN');
         const result = await fn(tx);
         await client.query('COMMIT');
         client.release();
+        for (const fn of committed) fn();
         return result;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);

@@ -16,4 +16,15 @@ export interface JobEventsListener {
   onJobEvents(tx: Tx, appended: AppendedJobEvent[]): Promise<void>;
 }
 
-export const JOB_EVENTS_LISTENERS = Symbol('JOB_EVENTS_LISTENERS');
+/** Listeners register themselves at start-up (features depend on jobs, never the reverse). */
+export class JobEventsListeners {
+  private readonly listeners: JobEventsListener[] = [];
+
+  register(listener: JobEventsListener): void {
+    this.listeners.push(listener);
+  }
+
+  all(): readonly JobEventsListener[] {
+    return this.listeners;
+  }
+}

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Clock, IdGenerator } from '../common/clock';
 import { Db, type Tx } from '../database/db';
 import { EventStoreRepository } from '../event-store/event-store.repository';
@@ -7,7 +7,7 @@ import { advance, advanceNeeds, type DecideContext } from './domain/job.decide';
 import { JOB_STREAM, toNewEvent, type JobEvent } from './domain/job.events';
 import type { JobSummary } from './domain/job.state';
 import { jobNotFound } from './domain/job.errors';
-import { JOB_EVENTS_LISTENERS, type JobEventsListener } from './job-events.listener';
+import { JobEventsListeners } from './job-events.listener';
 import { JobProjector } from './infrastructure/job.projector';
 import { JobsRepository } from './infrastructure/jobs.repository';
 
@@ -28,7 +28,7 @@ export class JobStore {
     private readonly projector: JobProjector,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
-    @Inject(JOB_EVENTS_LISTENERS) private readonly listeners: JobEventsListener[],
+    private readonly listeners: JobEventsListeners,
   ) {}
 
   context(): DecideContext {
@@ -67,7 +67,7 @@ export class JobStore {
     const at = ctx.now.toISOString();
     const recorded = await this.events.append(tx, streamId, JOB_STREAM, before?.version ?? 0, events.map((e) => toNewEvent(e, meta)), ctx.now);
     const snapshots = await this.projector.apply(tx, before, events, at);
-    for (const listener of this.listeners) {
+    for (const listener of this.listeners.all()) {
       await listener.onJobEvents(tx, recorded.map((event, i) => ({ event, summary: snapshots[i] })));
     }
     return snapshots[snapshots.length - 1];

@@ -10,6 +10,7 @@ import { JobProjector } from './infrastructure/job.projector';
 import { JobsRepository } from './infrastructure/jobs.repository';
 import { JobQueries } from './job-queries.service';
 import { JobStore } from './job-store.service';
+import { JobEventsListeners } from './job-events.listener';
 import { JobSweeper } from './job-sweeper.service';
 
 @Module({
@@ -17,6 +18,7 @@ import { JobSweeper } from './job-sweeper.service';
   providers: [
     JobsRepository,
     { provide: JobProjector, useFactory: (repo: JobsRepository) => new JobProjector(repo), inject: [JobsRepository] },
+    JobEventsListeners,
     JobStore,
     JobQueries,
     JobSweeper,
@@ -25,6 +27,6 @@ import { JobSweeper } from './job-sweeper.service';
     ReportTaskHandler,
     StopJobHandler,
   ],
-  exports: [JobStore, JobQueries, JobsRepository, JobSweeper],
+  exports: [JobStore, JobQueries, JobsRepository, JobSweeper, JobEventsListeners],
 })
 export class JobsModule {}

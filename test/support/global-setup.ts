@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import PgBoss from 'pg-boss';
 import { startEmbeddedPostgres, type EmbeddedHandle } from '../../src/database/embedded-postgres';
 import { runMigrations } from '../../src/database/migrate';
 
@@ -42,6 +43,11 @@ export default async function globalSetup(): Promise<void> {
   await admin.query(`CREATE DATABASE ${template}`);
   await admin.end();
   await runMigrations(withDatabase(adminUrl, template));
+  // pg-boss's schema too, so each cloned database starts with it.
+  const boss = new PgBoss({ connectionString: withDatabase(adminUrl, template), supervise: false, schedule: false, max: 2 });
+  boss.on('error', () => undefined);
+  await boss.start();
+  await boss.stop({ graceful: false, close: true, wait: true });
 
   process.env.HERALD_TEST_ADMIN_URL = adminUrl;
   process.env.HERALD_TEST_TEMPLATE = template;

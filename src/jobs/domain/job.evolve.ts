@@ -57,6 +57,7 @@ export function evolve(state: JobSummary | undefined, event: JobEvent, at: strin
         stopped: 0,
       })),
       counts,
+      watched: Boolean(d.spec.webhooks?.progress || d.spec.webhooks?.result),
     };
   }
   if (!state) throw new Error(`${event.type} before job.submitted`);

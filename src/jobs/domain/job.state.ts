@@ -54,6 +54,8 @@ export interface JobSummary {
   ttlExpiresAt: string;
   nodes: NodeSummary[];
   counts: Counts;
+  /** The job may have webhook subscribers: its events are fanned out to them. */
+  watched: boolean;
   error?: string;
   reason?: string;
 }

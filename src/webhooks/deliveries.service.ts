@@ -1,0 +1,120 @@
+import { STATUS_CODES as STATUS_TEXT } from 'node:http';
+import { Injectable } from '@nestjs/common';
+import { NotFoundError, ValidationError } from '../common/domain-error';
+import { Clock } from '../common/clock';
+import { Db } from '../database/db';
+import { JobQueries } from '../jobs/job-queries.service';
+import type { DeliverJob } from './domain/fanout.types';
+import { MESSAGE_STATUSES, type MessageStatus } from './domain/subscription.types';
+import { WebhooksRepository, type AttemptView, type MessageView } from './infrastructure/webhooks.repository';
+import { DELIVER_QUEUE, txExecutor, WorkQueue } from './infrastructure/work-queue.service';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The pipeline engine's webhook delivery record (seed 000's engine: /api/v1/webhooks/...). */
+export interface WebhookRecord {
+  jobId: string;
+  type: 'progress' | 'result';
+  url: string;
+  pipelineStatus: string | null;
+  responseStatus: 'succeed' | 'failed';
+  httpResponse: { statusCode: number | null; statusMessage: string | null };
+  status: MessageStatus;
+  timestamp: string;
+}
+
+@Injectable()
+export class DeliveriesService {
+  constructor(
+    private readonly db: Db,
+    private readonly repo: WebhooksRepository,
+    private readonly queue: WorkQueue,
+    private readonly jobs: JobQueries,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(query: { jobId?: string; status?: string; limit?: string }): Promise<{ deliveries: MessageView[] }> {
+    if (query.status !== undefined && !MESSAGE_STATUSES.includes(query.status as MessageStatus)) {
+      throw new ValidationError(`status must be one of ${MESSAGE_STATUSES.join(', ')}`, [{ path: 'status', message: 'unknown status' }]);
+    }
+    const limit = query.limit === undefined ? 100 : Number(query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ValidationError('limit must be an integer from 1 to 1000', [{ path: 'limit', message: 'out of range' }]);
+    return { deliveries: await this.repo.listMessages(this.db, { jobId: query.jobId, status: query.status as MessageStatus | undefined, limit }) };
+  }
+
+  async get(id: string): Promise<MessageView & { attemptLog: AttemptView[] }> {
+    const msg = await this.find(id);
+    return { ...msg, attemptLog: await this.repo.attemptsOf(this.db, id) };
+  }
+
+  private async find(id: string): Promise<MessageView> {
+    if (!UUID.test(id)) throw new NotFoundError('DELIVERY_NOT_FOUND', `delivery ${id} does not exist`);
+    const msg = await this.repo.getMessage(this.db, id);
+    if (!msg) throw new NotFoundError('DELIVERY_NOT_FOUND', `delivery ${id} does not exist`);
+    return msg;
+  }
+
+  /** Attempts one message again now, whatever its state (a manual resend is never superseded). */
+  async resend(id: string): Promise<MessageView> {
+    await this.find(id);
+    await this.enqueue({ ids: [id] });
+    return this.find(id);
+  }
+
+  /** Re-enqueues every message that failed for good since `since` (optionally of one job). */
+  async recover(body: unknown): Promise<{ recovered: number; deliveryIds: string[] }> {
+    const b = (typeof body === 'object' && body !== null ? body : {}) as { since?: unknown; jobId?: unknown };
+    const since = typeof b.since === 'string' ? new Date(b.since) : undefined;
+    if (!since || Number.isNaN(since.getTime())) throw new ValidationError('since must be an ISO date-time', [{ path: 'since', message: 'required ISO date-time' }]);
+    if (b.jobId !== undefined && typeof b.jobId !== 'string') throw new ValidationError('jobId must be a string', [{ path: 'jobId', message: 'must be a string' }]);
+    const ids = await this.enqueue({ failedSince: since, jobId: b.jobId as string | undefined });
+    return { recovered: ids.length, deliveryIds: ids };
+  }
+
+  private async enqueue(filter: { ids?: string[]; failedSince?: Date; jobId?: string }): Promise<string[]> {
+    const reset = await this.db.tx(async (tx) => {
+      const rows = await this.repo.resetForResend(tx, filter, this.clock.now());
+      if (rows.length) {
+        await this.queue.boss.insert(
+          rows.map((r) => ({ name: DELIVER_QUEUE, data: { m: r.id, t: r.jobToken, force: true } satisfies DeliverJob })),
+          { db: txExecutor(tx) },
+        );
+        tx.afterCommit(() => this.queue.wake(DELIVER_QUEUE));
+      }
+      return rows;
+    });
+    return reset.map((r) => r.id);
+  }
+
+  async record(jobId: string, type: 'progress' | 'result'): Promise<WebhookRecord> {
+    await this.jobs.summary(jobId);
+    const msg = await this.repo.latestOfKind(this.db, jobId, type === 'progress' ? 'exec.progress' : 'exec.result');
+    if (!msg) throw new NotFoundError('WEBHOOK_NOT_FOUND', `job ${jobId} has no ${type} webhook delivery`);
+    return toRecord(msg, type);
+  }
+
+  async records(jobId: string): Promise<WebhookRecord[]> {
+    await this.jobs.summary(jobId);
+    const out: WebhookRecord[] = [];
+    for (const type of ['progress', 'result'] as const) {
+      const msg = await this.repo.latestOfKind(this.db, jobId, type === 'progress' ? 'exec.progress' : 'exec.result');
+      if (msg) out.push(toRecord(msg, type));
+    }
+    return out;
+  }
+}
+
+function toRecord(msg: MessageView, type: 'progress' | 'result'): WebhookRecord {
+  const payload = msg.payload as { status?: string };
+  return {
+    jobId: msg.jobId,
+    type,
+    url: msg.url,
+    pipelineStatus: payload?.status ?? null,
+    responseStatus: msg.status === 'delivered' ? 'succeed' : 'failed',
+    httpResponse: { statusCode: msg.lastStatusCode, statusMessage: msg.lastStatusCode ? (STATUS_TEXT[msg.lastStatusCode] ?? null) : msg.lastError },
+    status: msg.status,
+    timestamp: msg.updatedAt,
+  };
+}
+

@@ -1,0 +1,340 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type PgBoss from 'pg-boss';
+import { Clock, IdGenerator } from '../common/clock';
+import { HERALD_CONFIG, type HeraldConfig } from '../config/config';
+import { Db } from '../database/db';
+import { HERALD_VERSION } from '../version';
+import { classify, type AttemptResult } from './domain/delivery-outcome';
+import type { DeliverJob } from './domain/fanout.types';
+import { signatureHeaders } from './domain/signature';
+import { HttpSender } from './infrastructure/http-sender';
+import { QueueLoop } from './infrastructure/queue-loop';
+import {
+  WebhooksRepository,
+  type AttemptRecord,
+  type LoadedMessage,
+  type MessageUpdate,
+  type SubscriptionCall,
+} from './infrastructure/webhooks.repository';
+import { DELIVER_QUEUE, txExecutor, WorkQueue } from './infrastructure/work-queue.service';
+import { EndpointLimiter } from './infrastructure/endpoint-limiter';
+
+/** What the flush writes for one delivery job. */
+interface Settled {
+  bossJobId: string;
+  attempt?: AttemptRecord;
+  update?: MessageUpdate;
+  call?: SubscriptionCall;
+  /** A new pg-boss job for the message (retry or deferral). */
+  next?: { data: DeliverJob; startAfter: Date };
+}
+
+const DEFER_BLOCKED_MS = 50;
+const DEFER_BUSY_ENDPOINT_MS = 1000;
+const FLUSH_RETRIES = 5;
+
+/**
+ * Delivery: fetches delivery jobs in batches, applies ordering (supersession, streams that never
+ * go backwards, results after progress), posts each message through the HttpSender with bounded
+ * concurrency per endpoint, and records every attempt, the message's new state, the
+ * subscription's last call and the next pg-boss job in one batched transaction.
+ */
+@Injectable()
+export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly log = new Logger('Delivery');
+  private loop?: QueueLoop<DeliverJob>;
+  private readonly limiter: EndpointLimiter;
+  private inFlight = 0;
+  private roomWaiters: Array<() => void> = [];
+  private pending: Settled[] = [];
+  private flushing?: Promise<void>;
+  private timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly queue: WorkQueue,
+    private readonly db: Db,
+    private readonly repo: WebhooksRepository,
+    private readonly sender: HttpSender,
+    private readonly ids: IdGenerator,
+    private readonly clock: Clock,
+    @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
+  ) {
+    this.limiter = new EndpointLimiter(config.webhooks.perEndpoint, config.webhooks.perEndpoint * 8);
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.webhooks.workers) return;
+    const max = this.config.webhooks.maxInFlight;
+    this.loop = new QueueLoop<DeliverJob>(
+      this.queue.boss,
+      DELIVER_QUEUE,
+      {
+        batchSize: 64,
+        pollMs: this.config.webhooks.pollMs,
+        loops: 2,
+        room: () => max - this.inFlight,
+        waitForRoom: () => new Promise<void>((resolve) => this.roomWaiters.push(resolve)),
+        onError: (e) => this.log.error(`delivery loop: ${(e as Error).message}`),
+      },
+      (jobs) => this.take(jobs),
+    );
+    this.queue.onWake(DELIVER_QUEUE, () => this.loop?.signal.notify());
+    this.loop.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    for (const w of this.roomWaiters.splice(0)) w();
+    await this.loop?.stop();
+    // Let in-flight attempts finish and be recorded (bounded by the request timeout).
+    const deadline = Date.now() + this.config.webhooks.timeoutMs + 2000;
+    while ((this.inFlight > 0 || this.pending.length > 0 || this.flushing) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await this.sender.close();
+  }
+
+  /** Decides what each fetched job does; attempts run in the background. */
+  private async take(jobs: PgBoss.Job<DeliverJob>[]): Promise<void> {
+    this.inFlight += jobs.length;
+    let messages: LoadedMessage[];
+    try {
+      messages = await this.repo.loadMessages(this.db, [...new Set(jobs.map((j) => j.data.m))]);
+    } catch (err) {
+      this.release(jobs.length);
+      throw err;
+    }
+    const byId = new Map(messages.map((m) => [m.id, m]));
+    const now = this.clock.now();
+    const candidates: Array<{ job: PgBoss.Job<DeliverJob>; msg: LoadedMessage }> = [];
+    const seen = new Set<string>();
+    for (const job of jobs) {
+      const msg = byId.get(job.data.m);
+      if (!msg || msg.jobToken !== job.data.t || seen.has(msg.id) || (msg.status !== 'pending' && msg.status !== 'retrying')) {
+        this.settle({ bossJobId: job.id }); // stale or duplicate job: nothing to do
+        continue;
+      }
+      seen.add(msg.id);
+      if (msg.subscription.status !== 'active') {
+        this.settle({ bossJobId: job.id, update: this.update(msg, 'cancelled', { lastError: 'subscription disabled' }) });
+      } else if (msg.ordering === 'latest-wins' && msg.newer && !job.data.force) {
+        this.superseded(job, msg);
+      } else if (msg.blocked && !job.data.force) {
+        this.defer(job, msg, DEFER_BLOCKED_MS);
+      } else {
+        candidates.push({ job, msg });
+      }
+    }
+    // Attempts of one (subscription, job) stream never go backwards, across instances too.
+    const ordered = candidates.filter((c) => c.msg.ordering === 'latest-wins' && !c.job.data.force);
+    let moved = new Set<string>();
+    try {
+      moved = await this.repo.advanceStreams(
+        this.db,
+        ordered.map((c) => ({ subscriptionId: c.msg.subscription.id, jobId: c.msg.jobId, position: c.msg.eventPosition })),
+      );
+    } catch (err) {
+      for (const c of candidates) this.defer(c.job, c.msg, DEFER_BLOCKED_MS);
+      throw err;
+    }
+    for (const c of candidates) {
+      if (c.msg.ordering === 'latest-wins' && !c.job.data.force && !moved.has(`${c.msg.subscription.id}|${c.msg.jobId}`)) {
+        this.superseded(c.job, c.msg);
+      } else {
+        void this.attempt(c.job, c.msg, now);
+      }
+    }
+  }
+
+  private async attempt(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage, _fetchedAt: Date): Promise<void> {
+    const sub = msg.subscription;
+    const origin = originOf(sub.url);
+    if (!(await this.limiter.acquire(origin))) {
+      this.defer(job, msg, DEFER_BUSY_ENDPOINT_MS);
+      return;
+    }
+    let result: AttemptResult;
+    const attemptedAt = this.clock.now();
+    try {
+      result = await this.sender.send({ url: sub.url, headers: this.headers(msg, attemptedAt), body: msg.body, timeoutMs: this.config.webhooks.timeoutMs });
+    } catch (err) {
+      result = { durationMs: 0, errorCode: 'ERROR', errorMessage: (err as Error).message };
+    } finally {
+      this.limiter.release(origin);
+    }
+    this.record(job, msg, result, attemptedAt);
+  }
+
+  private headers(msg: LoadedMessage, at: Date): Record<string, string> {
+    const sub = msg.subscription;
+    const secrets = [sub.secret, sub.previousSecretExpiresAt && new Date(sub.previousSecretExpiresAt) > at ? sub.previousSecret : null].filter(
+      (s): s is string => typeof s === 'string' && s.length > 0,
+    );
+    return {
+      ...sub.headers,
+      'content-type': 'application/json',
+      'user-agent': `Herald/${HERALD_VERSION}`,
+      ...signatureHeaders(secrets, `msg_${msg.id}`, Math.floor(at.getTime() / 1000), msg.body),
+    };
+  }
+
+  private record(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage, result: AttemptResult, attemptedAt: Date): void {
+    const attemptNo = msg.attempts + 1;
+    const outcome = classify(result, attemptNo, this.config.webhooks.retrySchedule, Math.random(), attemptedAt);
+    const nextAt = outcome.kind === 'retry' ? new Date(attemptedAt.getTime() + result.durationMs + outcome.delayMs) : null;
+    const errorText = result.statusCode !== undefined ? `HTTP ${result.statusCode}` : `${result.errorCode}: ${result.errorMessage ?? ''}`.trim();
+    const delivered = outcome.kind === 'delivered';
+    const status = delivered ? 'delivered' : outcome.kind === 'retry' ? 'retrying' : 'failed';
+    const date = attemptedAt.toISOString();
+    const settled: Settled = {
+      bossJobId: job.id,
+      attempt: {
+        messageId: msg.id,
+        subscriptionId: msg.subscription.id,
+        jobId: msg.jobId,
+        eventPosition: msg.eventPosition,
+        attempt: attemptNo,
+        url: msg.subscription.url,
+        statusCode: result.statusCode ?? null,
+        statusMessage: result.statusMessage ?? null,
+        responseBody: result.body ?? null,
+        durationMs: result.durationMs,
+        errorCode: result.errorCode ?? null,
+        outcome: outcome.kind === 'disable' ? 'disabled' : status,
+        attemptedAt,
+        nextAttemptAt: nextAt,
+      },
+      update: {
+        id: msg.id,
+        status,
+        attempts: attemptNo,
+        nextAttemptAt: nextAt,
+        lastStatusCode: result.statusCode ?? null,
+        lastError: delivered ? null : outcome.kind === 'failed' || outcome.kind === 'disable' ? `${errorText} (${outcome.reason})` : errorText,
+        deliveredAt: delivered ? attemptedAt : null,
+        supersededBy: null,
+        jobToken: null,
+      },
+      call: {
+        id: msg.subscription.id,
+        lastCall: { statusCode: result.statusCode ?? null, message: result.statusMessage ?? result.errorCode ?? '', date },
+        ...(delivered
+          ? {}
+          : { lastError: { statusCode: result.statusCode ?? null, message: result.statusMessage || errorText, body: parseBody(result.body), date } }),
+        ...(outcome.kind === 'disable' ? { disableReason: outcome.reason } : {}),
+      },
+    };
+    if (nextAt) {
+      const token = this.ids.newId();
+      settled.update!.jobToken = token;
+      settled.next = { data: { m: msg.id, t: token }, startAfter: nextAt };
+    }
+    this.settle(settled);
+  }
+
+  private superseded(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage): void {
+    this.log.debug?.(`message ${msg.id} (${msg.eventType} at ${msg.eventPosition}) superseded by a newer one`);
+    this.settle({ bossJobId: job.id, update: this.update(msg, 'superseded', {}) });
+  }
+
+  private defer(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage, ms: number): void {
+    const token = this.ids.newId();
+    const at = new Date(this.clock.now().getTime() + ms);
+    this.settle({
+      bossJobId: job.id,
+      update: { ...this.update(msg, msg.status, {}), nextAttemptAt: at, jobToken: token },
+      next: { data: { m: msg.id, t: token, ...(job.data.force ? { force: true } : {}) }, startAfter: at },
+    });
+  }
+
+  private update(msg: LoadedMessage, status: MessageUpdate['status'], extra: Partial<MessageUpdate>): MessageUpdate {
+    return { id: msg.id, status, attempts: null, nextAttemptAt: null, lastStatusCode: null, lastError: null, deliveredAt: null, supersededBy: null, jobToken: null, ...extra };
+  }
+
+  // ---------------------------------------------------------------- batched writes
+
+  private settle(s: Settled): void {
+    this.pending.push(s);
+    if (!this.flushing) this.flushing = this.flushLoop();
+  }
+
+  private async flushLoop(): Promise<void> {
+    await new Promise((r) => setImmediate(r));
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, 500);
+      await this.flush(batch);
+      this.release(batch.length);
+    }
+    this.flushing = undefined;
+  }
+
+  private async flush(batch: Settled[]): Promise<void> {
+    const now = this.clock.now();
+    const calls = new Map<string, SubscriptionCall>();
+    for (const s of batch) {
+      if (!s.call) continue;
+      const prev = calls.get(s.call.id);
+      calls.set(s.call.id, { ...s.call, lastError: s.call.lastError ?? prev?.lastError, disableReason: s.call.disableReason ?? prev?.disableReason });
+    }
+    const next = batch.filter((s) => s.next);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.tx(async (tx) => {
+          await this.repo.insertAttempts(tx, batch.flatMap((s) => (s.attempt ? [s.attempt] : [])));
+          await this.repo.updateMessages(tx, batch.flatMap((s) => (s.update ? [s.update] : [])), now);
+          await this.repo.recordCalls(tx, [...calls.values()], now);
+          await this.queue.boss.complete(DELIVER_QUEUE, batch.map((s) => s.bossJobId), { db: txExecutor(tx) });
+          if (next.length) {
+            await this.queue.boss.insert(
+              next.map((s) => ({ name: DELIVER_QUEUE, data: s.next!.data, startAfter: s.next!.startAfter })),
+              { db: txExecutor(tx) },
+            );
+          }
+        });
+        break;
+      } catch (err) {
+        if (attempt >= FLUSH_RETRIES) {
+          // The pg-boss jobs stay active, expire and are fetched again: nothing is lost.
+          this.log.error(`could not record ${batch.length} delivery results: ${(err as Error).message}`);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
+    }
+    for (const s of next) this.wakeAt(s.next!.startAfter);
+  }
+
+  /** A retry due soon wakes the loop itself rather than waiting for the next poll. */
+  private wakeAt(at: Date): void {
+    const ms = at.getTime() - Date.now();
+    if (ms > 60_000) return;
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      this.loop?.signal.notify();
+    }, Math.max(0, ms) + 5);
+    t.unref();
+    this.timers.add(t);
+  }
+
+  private release(n: number): void {
+    this.inFlight -= n;
+    for (const w of this.roomWaiters.splice(0)) w();
+  }
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+function parseBody(body: string | undefined): unknown {
+  if (body === undefined || body === '') return null;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
+}

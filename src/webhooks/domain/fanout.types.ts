@@ -1,0 +1,16 @@
+import type { Level } from '../../event-store/event.types';
+import type { StatusView } from '../../jobs/domain/job-status.view';
+
+/** Data of one fan-out job: the events of one append, each with the job's status right after it. */
+export interface FanoutJob {
+  jobId: string;
+  events: Array<{ position: number; type: string; level: Level; status: StatusView }>;
+}
+
+/** Data of one delivery job: the message to attempt. `force` (manual resend) skips supersession. */
+export interface DeliverJob {
+  m: string;
+  /** Token the message must still carry; a job whose token was replaced is stale and skipped. */
+  t: string;
+  force?: boolean;
+}

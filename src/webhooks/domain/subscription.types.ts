@@ -1,0 +1,39 @@
+import type { Level } from '../../event-store/event.types';
+
+/** Who created a subscription. Later: 'project', 'batch', 'routing'. */
+export type SubscriptionScope = 'job';
+
+/**
+ * How a subscription's payload is rendered. Each format names its renderer and how its
+ * messages are ordered:
+ *  - latest-wins: per (subscription, job) attempts follow event order, and an older message
+ *    still waiting or retrying when a newer one exists is dropped as superseded;
+ *  - always: every message is delivered; it waits until earlier latest-wins messages of the
+ *    same job have had their first attempt.
+ */
+export type PayloadFormat = 'exec.progress' | 'exec.result';
+export type Ordering = 'latest-wins' | 'always';
+
+export const FORMAT_ORDERING: Record<PayloadFormat, Ordering> = {
+  'exec.progress': 'latest-wins',
+  'exec.result': 'always',
+};
+
+export interface Subscription {
+  id: string;
+  scope: SubscriptionScope;
+  scopeId: string;
+  url: string;
+  headers: Record<string, string>;
+  secret: string | null;
+  previousSecret: string | null;
+  previousSecretExpiresAt: string | null;
+  format: PayloadFormat;
+  /** Event types wanted; null = every type the format renders. */
+  eventTypes: string[] | null;
+  minLevel: Level;
+  status: 'active' | 'disabled';
+}
+
+export type MessageStatus = 'pending' | 'retrying' | 'delivered' | 'failed' | 'superseded' | 'cancelled';
+export const MESSAGE_STATUSES: MessageStatus[] = ['pending', 'retrying', 'delivered', 'failed', 'superseded', 'cancelled'];

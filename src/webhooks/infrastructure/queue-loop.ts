@@ -1,0 +1,66 @@
+import type PgBoss from 'pg-boss';
+import { WorkSignal } from './work-signal';
+
+export interface QueueLoopOptions {
+  batchSize: number;
+  pollMs: number;
+  /** Parallel fetch loops. */
+  loops: number;
+  /** How many jobs may be taken now (bounded concurrency); default: batchSize. */
+  room?: () => number;
+  /** Resolves when room() may be > 0 again. */
+  waitForRoom?: () => Promise<void>;
+  onError: (err: unknown) => void;
+}
+
+/**
+ * Fetches jobs with pg-boss's fetch() in a loop while work remains, and sleeps on a WorkSignal
+ * (woken in-process, or by LISTEN/NOTIFY from another instance) when the queue is empty; the
+ * poll interval is only the fallback. pg-boss's own work() sleeps a full interval after every
+ * fetch, which caps throughput at batchSize / interval.
+ */
+export class QueueLoop<T> {
+  readonly signal = new WorkSignal();
+  private stopped = false;
+  private running: Promise<void>[] = [];
+
+  constructor(
+    private readonly boss: PgBoss,
+    readonly name: string,
+    private readonly options: QueueLoopOptions,
+    private readonly handle: (jobs: PgBoss.Job<T>[]) => Promise<void>,
+  ) {}
+
+  start(): void {
+    for (let i = 0; i < this.options.loops; i++) this.running.push(this.run());
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (let i = 0; i < this.options.loops; i++) this.signal.notify();
+    await Promise.all(this.running);
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        let room = this.options.room ? this.options.room() : this.options.batchSize;
+        if (room <= 0) {
+          await this.options.waitForRoom?.();
+          continue;
+        }
+        room = Math.min(room, this.options.batchSize);
+        const jobs = await this.boss.fetch<T>(this.name, { batchSize: room });
+        if (this.stopped && jobs.length === 0) break;
+        if (jobs.length === 0) {
+          await this.signal.wait(this.options.pollMs);
+          continue;
+        }
+        await this.handle(jobs);
+      } catch (err) {
+        this.options.onError(err);
+        await new Promise((r) => setTimeout(r, this.options.pollMs));
+      }
+    }
+  }
+}

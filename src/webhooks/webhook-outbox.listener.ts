@@ -1,0 +1,59 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { IdGenerator } from '../common/clock';
+import type { Tx } from '../database/db';
+import { renderStatus } from '../jobs/domain/job-status.view';
+import type { JobEventMap } from '../jobs/domain/job.events';
+import { JobEventsListeners, type AppendedJobEvent, type JobEventsListener } from '../jobs/job-events.listener';
+import type { FanoutJob } from './domain/fanout.types';
+import { FANOUT_QUEUE, txExecutor, WorkQueue } from './infrastructure/work-queue.service';
+import { WebhooksRepository, type NewSubscription } from './infrastructure/webhooks.repository';
+
+/**
+ * The transactional outbox. Runs inside every append's transaction: creates the job's own
+ * subscriptions when it is submitted, and enqueues one pg-boss fan-out job for the appended
+ * events. Rolled back with the append, committed with it; woken right after the commit.
+ */
+@Injectable()
+export class WebhookOutbox implements JobEventsListener, OnModuleInit {
+  constructor(
+    private readonly repo: WebhooksRepository,
+    private readonly queue: WorkQueue,
+    private readonly ids: IdGenerator,
+    private readonly listeners: JobEventsListeners,
+  ) {}
+
+  onModuleInit(): void {
+    this.listeners.register(this);
+  }
+
+  async onJobEvents(tx: Tx, appended: AppendedJobEvent[]): Promise<void> {
+    const last = appended[appended.length - 1];
+    if (!last.summary.watched) return;
+    for (const { event, summary } of appended) {
+      if (event.type === 'job.submitted') await this.subscribeFromRequest(tx, event.data as JobEventMap['job.submitted'], summary.jobId, event.createdAt);
+    }
+    const job: FanoutJob = {
+      jobId: last.summary.jobId,
+      events: appended.map(({ event, summary }) => ({
+        position: event.globalPosition,
+        type: event.type,
+        level: event.metadata.level,
+        status: renderStatus(summary),
+      })),
+    };
+    const id = await this.queue.boss.send(FANOUT_QUEUE, job, { db: txExecutor(tx) });
+    if (!id) throw new Error(`pg-boss refused the fan-out job (queue ${FANOUT_QUEUE} missing?)`);
+    tx.afterCommit(() => this.queue.wake(FANOUT_QUEUE));
+  }
+
+  /** webhooks.progress / webhooks.result of the exec request (seed 000). */
+  private async subscribeFromRequest(tx: Tx, data: JobEventMap['job.submitted'], jobId: string, at: Date): Promise<void> {
+    const hooks = data.spec.webhooks;
+    if (!hooks) return;
+    const common = { scope: 'job' as const, scopeId: jobId, headers: hooks.headers ?? {}, secret: hooks.secret ?? null, eventTypes: null };
+    const subs: NewSubscription[] = [];
+    if (hooks.progress) subs.push({ ...common, id: this.ids.newId(), url: hooks.progress, format: 'exec.progress', minLevel: data.options.progressVerbosityLevel });
+    if (hooks.result) subs.push({ ...common, id: this.ids.newId(), url: hooks.result, format: 'exec.result', minLevel: 'trace' });
+    await this.repo.insertSubscriptions(tx, subs, at);
+  }
+}
