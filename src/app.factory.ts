@@ -2,9 +2,20 @@ import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { json, type NextFunction, type Request, type Response } from 'express';
 import { AppModule } from './app.module';
+import { fromHttpError } from './common/error.filter';
 import type { HeraldConfig } from './config/config';
 import { HERALD_VERSION } from './version';
+
+const QUEUE_BODY_LIMIT = '1mb';
+
+/** Body-parser errors of routes parsed before Nest, rendered like every other error. */
+function bodyErrors(err: unknown, _req: Request, res: Response, next: NextFunction): void {
+  const known = fromHttpError(err);
+  if (!known) return next(err);
+  res.status(known.status).json({ error: { code: known.code, message: known.message } });
+}
 
 export interface CreateAppOptions {
   logger?: LoggerService | LogLevel[] | false;
@@ -16,6 +27,8 @@ export async function createApp(config: HeraldConfig, options: CreateAppOptions 
     bodyParser: false,
     logger: options.logger ?? ['log', 'warn', 'error'],
   });
+  // Queue requests: any JSON value (not only objects), up to 1 MiB; larger is 413 and nothing is stored.
+  app.use('/queue', json({ limit: QUEUE_BODY_LIMIT, strict: false, type: () => true }), bodyErrors);
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.disable('x-powered-by');
   const doc = SwaggerModule.createDocument(

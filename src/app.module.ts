@@ -10,6 +10,7 @@ import { EventStoreModule } from './event-store/event-store.module';
 import { HealthController } from './health/health.controller';
 import { JobsModule } from './jobs/jobs.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { QueuesModule } from './queues/queues.module';
 
 @Module({})
 export class AppModule {
@@ -17,7 +18,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [CqrsModule.forRoot(), DatabaseModule.forRoot(config), EventStoreModule, JobsModule, WebhooksModule],
+      imports: [CqrsModule.forRoot(), DatabaseModule.forRoot(config), EventStoreModule, JobsModule, WebhooksModule, QueuesModule],
       controllers: [HealthController],
       providers: [
         { provide: Clock, useClass: SystemClock },

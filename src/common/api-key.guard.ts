@@ -5,7 +5,7 @@ import { HERALD_CONFIG, type HeraldConfig } from '../config/config';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-/** With HERALD_API_KEYS set, every /api route needs `Authorization: Bearer <key>`. */
+/** With HERALD_API_KEYS set, every /api and /queue route needs `Authorization: Bearer <key>`. */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   private readonly keys: Buffer[];
@@ -17,7 +17,7 @@ export class ApiKeyGuard implements CanActivate {
   canActivate(ctx: ExecutionContext): boolean {
     if (this.keys.length === 0) return true;
     const req = ctx.switchToHttp().getRequest<Request>();
-    if (!req.path.startsWith('/api/')) return true;
+    if (!req.path.startsWith('/api/') && !req.path.startsWith('/queue/')) return true;
     const match = /^Bearer\s+(.+)$/i.exec(req.header('authorization') ?? '');
     const given = match ? digest(match[1].trim()) : undefined;
     if (given && this.keys.some((k) => timingSafeEqual(k, given))) return true;

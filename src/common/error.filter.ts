@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { DomainError } from './domain-error';
 
 /** Body-parser and framework errors that are the client's fault, with stable codes. */
-function fromHttpError(err: unknown): { status: number; code: string; message: string } | undefined {
+export function fromHttpError(err: unknown): { status: number; code: string; message: string } | undefined {
   const e = err as { type?: string; status?: number; statusCode?: number; message?: string };
   if (e?.type === 'entity.parse.failed') return { status: 400, code: 'INVALID_JSON', message: 'the request body is not valid JSON' };
   if (e?.type === 'entity.too.large') return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'the request body is too large' };

@@ -6,6 +6,7 @@ import { jobNotFinished, jobNotFound } from './domain/job.errors';
 import { isFinished, type JobStatus, type JobSummary } from './domain/job.state';
 import { finalNodes, renderResults, renderStatus, type ResultsView, type StatusView } from './domain/job-status.view';
 import { JOB_STREAM } from './domain/job.events';
+import { isStorableText, UNSTORABLE_TEXT } from './domain/storable';
 import { JobsRepository } from './infrastructure/jobs.repository';
 
 const STATUSES: JobStatus[] = ['pending', 'active', 'completed', 'failed', 'stopped'];
@@ -30,7 +31,8 @@ export class JobQueries {
   ) {}
 
   async summary(jobId: string): Promise<JobSummary> {
-    const job = await this.repo.getJob(this.db, jobId);
+    // An id PostgreSQL cannot even compare (it holds NUL) names no job.
+    const job = isStorableText(jobId) ? await this.repo.getJob(this.db, jobId) : undefined;
     if (!job) throw jobNotFound(jobId);
     return job;
   }
@@ -51,9 +53,17 @@ export class JobQueries {
     return renderResults(job, await this.repo.resultTasks(this.db, job.jobId, nodes));
   }
 
+  /** The task of a one-task job (a queue request), for lifecycle payloads and the queue API. */
+  async requestTask(jobId: string): ReturnType<JobsRepository['singleTask']> {
+    return this.repo.singleTask(this.db, jobId);
+  }
+
   async list(query: { status?: string; pipeline?: string; limit?: string; cursor?: string }): Promise<{ jobs: StatusView[]; nextCursor: string | null }> {
     if (query.status !== undefined && !STATUSES.includes(query.status as JobStatus)) {
       throw new ValidationError(`status must be one of ${STATUSES.join(', ')}`, [{ path: 'status', message: 'unknown status' }]);
+    }
+    if (query.pipeline !== undefined && (typeof query.pipeline !== 'string' || !isStorableText(query.pipeline))) {
+      throw new ValidationError('pipeline must be a single pipeline name', [{ path: 'pipeline', message: `must be one value that ${UNSTORABLE_TEXT}` }]);
     }
     const limit = query.limit === undefined ? 100 : Number(query.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
@@ -64,6 +74,8 @@ export class JobQueries {
       try {
         before = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8'));
         if (typeof before?.createdAt !== 'string' || typeof before?.jobId !== 'string') throw new Error();
+        if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(before.createdAt) || Number.isNaN(Date.parse(before.createdAt))) throw new Error();
+        if (!isStorableText(before.jobId)) throw new Error();
       } catch {
         throw new ValidationError('cursor is not valid', [{ path: 'cursor', message: 'not a cursor from a previous page' }]);
       }

@@ -126,7 +126,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       }
     }
     // Attempts of one (subscription, job) stream never go backwards, across instances too.
-    const ordered = candidates.filter((c) => c.msg.ordering === 'latest-wins' && !c.job.data.force);
+    const ordered = candidates.filter((c) => c.msg.ordering !== 'always' && !c.job.data.force);
     let moved = new Set<string>();
     try {
       moved = await this.repo.advanceStreams(
@@ -138,7 +138,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       throw err;
     }
     for (const c of candidates) {
-      if (c.msg.ordering === 'latest-wins' && !c.job.data.force && !moved.has(`${c.msg.subscription.id}|${c.msg.jobId}`)) {
+      if (c.msg.ordering !== 'always' && !c.job.data.force && !moved.has(`${c.msg.subscription.id}|${c.msg.jobId}`)) {
         this.superseded(c.job, c.msg);
       } else {
         void this.attempt(c.job, c.msg, now);

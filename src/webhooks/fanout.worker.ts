@@ -5,7 +5,7 @@ import { HERALD_CONFIG, type HeraldConfig } from '../config/config';
 import { Db } from '../database/db';
 import { JobQueries } from '../jobs/job-queries.service';
 import type { DeliverJob, FanoutJob } from './domain/fanout.types';
-import { render, wants } from './domain/payload-renderers';
+import { render, wants, type RenderSources, type RequestTask } from './domain/payload-renderers';
 import { FORMAT_ORDERING } from './domain/subscription.types';
 import { QueueLoop } from './infrastructure/queue-loop';
 import { WebhooksRepository, type NewMessage } from './infrastructure/webhooks.repository';
@@ -51,10 +51,15 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const now = this.clock.now();
     const jobIds = [...new Set(jobs.map((j) => j.data.jobId))];
     const results = new Map<string, Promise<unknown>>();
-    const sources = {
-      results: (jobId: string) => {
+    const tasks = new Map<string, Promise<RequestTask | undefined>>();
+    const sources: RenderSources = {
+      results: (jobId) => {
         if (!results.has(jobId)) results.set(jobId, this.queries.summary(jobId).then((s) => this.queries.renderResults(s)));
         return results.get(jobId)!;
+      },
+      task: (jobId) => {
+        if (!tasks.has(jobId)) tasks.set(jobId, this.queries.requestTask(jobId));
+        return tasks.get(jobId)!;
       },
     };
     await this.db.tx(async (tx) => {
@@ -73,7 +78,7 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
               eventType: event.type,
               kind: sub.format,
               ordering: FORMAT_ORDERING[sub.format],
-              body: await render(sub.format, job.data.jobId, event, sources),
+              body: await render(sub, job.data.jobId, event.status.pipeline, event, sources),
               jobToken: this.ids.newId(),
             });
           }

@@ -32,13 +32,17 @@ export class WebhookOutbox implements JobEventsListener, OnModuleInit {
     for (const { event, summary } of appended) {
       if (event.type === 'job.submitted') await this.subscribeFromRequest(tx, event.data as JobEventMap['job.submitted'], summary.jobId, event.createdAt);
     }
+    const kind = last.summary.kind;
     const job: FanoutJob = {
       jobId: last.summary.jobId,
+      kind,
       events: appended.map(({ event, summary }) => ({
         position: event.globalPosition,
         type: event.type,
         level: event.metadata.level,
+        at: event.createdAt.toISOString(),
         status: renderStatus(summary),
+        ...(kind === 'queue' ? { data: withoutBulk(event.data) } : {}),
       })),
     };
     const id = await this.queue.boss.send(FANOUT_QUEUE, job, { db: txExecutor(tx) });
@@ -54,6 +58,13 @@ export class WebhookOutbox implements JobEventsListener, OnModuleInit {
     const subs: NewSubscription[] = [];
     if (hooks.progress) subs.push({ ...common, id: this.ids.newId(), url: hooks.progress, format: 'exec.progress', minLevel: data.options.progressVerbosityLevel });
     if (hooks.result) subs.push({ ...common, id: this.ids.newId(), url: hooks.result, format: 'exec.result', minLevel: 'trace' });
+    if (hooks.lifecycle) subs.push({ ...common, id: this.ids.newId(), url: hooks.lifecycle, format: 'queue.lifecycle', minLevel: 'trace' });
     await this.repo.insertSubscriptions(tx, subs, at);
   }
+}
+
+/** Event data without the bulky parts (results, the request) that renderers read elsewhere. */
+function withoutBulk(data: unknown): Record<string, unknown> {
+  const { result: _result, spec: _spec, ...rest } = (data ?? {}) as Record<string, unknown>;
+  return rest;
 }

@@ -1,3 +1,4 @@
+import { loadConfig } from '../../src/config/config';
 import { api, eventually, startHerald, type RunningHerald } from '../support/herald';
 import { Receiver } from '../support/receiver';
 
@@ -5,7 +6,7 @@ describe('progress and result webhooks', () => {
   let h: RunningHerald;
   let rx: Receiver;
   beforeAll(async () => {
-    h = await startHerald({ webhooks: { ...(await import('../../src/config/config')).loadConfig({}).webhooks, retrySchedule: [0, 0.2, 0.4] } });
+    h = await startHerald({ webhooks: { ...loadConfig({}).webhooks, retrySchedule: [0, 0.2, 0.4] } });
     rx = await new Receiver().start();
   });
   afterAll(async () => {

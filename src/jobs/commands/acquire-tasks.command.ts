@@ -2,12 +2,13 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { decideAcquire } from '../domain/job.decide';
 import { batchId, isFinished } from '../domain/job.state';
 import { JobStore } from '../job-store.service';
+import type { TaskFilter } from '../infrastructure/jobs.repository';
 
 export class AcquireTasksCommand {
   constructor(
     readonly workerName: string,
-    readonly algorithmNames: string[] | undefined,
-    readonly leaseSeconds: number,
+    readonly filter: TaskFilter,
+    readonly leaseSeconds: number | undefined,
     readonly max: number,
   ) {}
 }
@@ -18,7 +19,7 @@ export interface AcquiredTask {
   nodeName: string;
   algorithmName: string;
   batchID: string | null;
-  input: unknown[];
+  input: unknown;
   attempt: number;
   leaseExpiry: string;
 }
@@ -39,13 +40,13 @@ export class AcquireTasksHandler implements ICommandHandler<AcquireTasksCommand,
     const tried: string[] = [];
     while (acquired.length < cmd.max && tried.length < MAX_JOBS_TRIED) {
       const ctx = this.store.context();
-      const jobId = await this.store.repo.nextPendingJobId(this.store.db, cmd.algorithmNames, ctx.now, tried);
+      const jobId = await this.store.repo.nextPendingJobId(this.store.db, cmd.filter, ctx.now, tried);
       if (!jobId) break;
       tried.push(jobId);
       const got = await this.store.db.tx(async (tx) => {
         const job = await this.store.repo.lockJob(tx, jobId);
         if (!job || isFinished(job.status)) return [];
-        const tasks = await this.store.repo.lockPendingTasks(tx, jobId, cmd.algorithmNames, ctx.now, cmd.max - acquired.length);
+        const tasks = await this.store.repo.lockPendingTasks(tx, jobId, cmd.filter, ctx.now, cmd.max - acquired.length);
         const events = decideAcquire(job, tasks, { workerName: cmd.workerName, leaseSeconds: cmd.leaseSeconds, now: ctx.now });
         if (events.length === 0) return [];
         await this.store.commit(tx, job, events, ctx, { actor: `worker:${cmd.workerName}` });

@@ -7,7 +7,7 @@ import { JobStore } from '../job-store.service';
 
 /** A worker's report on a task it holds: heartbeat, complete or fail. */
 export type TaskReport =
-  | { kind: 'heartbeat'; leaseSeconds: number }
+  | { kind: 'heartbeat'; leaseSeconds?: number }
   | { kind: 'complete'; result: unknown }
   | { kind: 'fail'; error: unknown; retryable: boolean };
 

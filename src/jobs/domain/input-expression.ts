@@ -66,7 +66,8 @@ export function referencedNodes(expressions: InputExpression[]): string[] {
 export function pathGet(value: unknown, path: string[]): { found: boolean; value: unknown } {
   let current = value;
   for (const key of path) {
-    if (current === null || typeof current !== 'object' || !(key in (current as Record<string, unknown>))) {
+    // Own keys only: "@flowInput.constructor" must not resolve to Object.prototype members.
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) {
       return { found: false, value: undefined };
     }
     current = (current as Record<string, unknown>)[key];

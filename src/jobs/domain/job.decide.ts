@@ -50,8 +50,9 @@ export function decideSubmit(spec: PipelineSpec, jobId: string, ctx: DecideConte
       nodes: spec.nodes.map((n) => ({
         nodeName: n.nodeName,
         algorithmName: n.algorithmName,
-        deps: referencedNodes(n.input.map(parseInputExpression)),
+        deps: n.payload !== undefined ? [] : referencedNodes(n.input.map(parseInputExpression)),
         retry: n.retry,
+        ...(n.leaseSeconds !== undefined ? { leaseSeconds: n.leaseSeconds } : {}),
       })),
       ttlExpiresAt: iso(plusSeconds(ctx.now, spec.options.ttl)),
       spec,
@@ -108,6 +109,10 @@ export function advance(job: JobSummary, inputs: AdvanceInputs, ctx: DecideConte
     const events: JobEvent[] = [];
     for (const node of ready) {
       const spec = inputs.spec.nodes.find((n) => n.nodeName === node.nodeName)!;
+      if (spec.payload !== undefined) {
+        events.push(jobEvent('node.expanded', { nodeName: node.nodeName, algorithmName: node.algorithmName, batch: false, tasks: [{ taskId: ctx.newId(), batchIndex: null, input: spec.payload }] }));
+        continue;
+      }
       const outputOf = (name: string) => nodeOutput(byName.get(name)!, inputs.results[name] ?? []);
       try {
         const { batch, inputs: taskInputs } = expandInputs(spec.input.map(parseInputExpression), inputs.spec.flowInput, outputOf);
@@ -134,8 +139,15 @@ export function advance(job: JobSummary, inputs: AdvanceInputs, ctx: DecideConte
 
 export interface LeaseCommand {
   workerName: string;
-  leaseSeconds: number;
+  /** Absent: the node's default lease (queue setting), else 30 s. */
+  leaseSeconds?: number;
   now: Date;
+}
+
+export const DEFAULT_LEASE_SECONDS = 30;
+
+function leaseOf(job: JobSummary, nodeName: string, asked: number | undefined): number {
+  return asked ?? job.nodes.find((n) => n.nodeName === nodeName)?.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
 }
 
 export function decideAcquire(job: JobSummary, tasks: Task[], cmd: LeaseCommand): JobEvent[] {
@@ -143,8 +155,8 @@ export function decideAcquire(job: JobSummary, tasks: Task[], cmd: LeaseCommand)
   const pending = tasks.filter((t) => t.state === 'pending');
   if (pending.length === 0) return [];
   const events: JobEvent[] = job.status === 'pending' ? [jobEvent('job.started', {})] : [];
-  const leaseExpiry = iso(plusSeconds(cmd.now, cmd.leaseSeconds));
   for (const t of pending) {
+    const leaseExpiry = iso(plusSeconds(cmd.now, leaseOf(job, t.nodeName, cmd.leaseSeconds)));
     events.push(jobEvent('task.acquired', { taskId: t.taskId, nodeName: t.nodeName, workerName: cmd.workerName, attempt: t.attempt + 1, leaseExpiry }));
   }
   return events;
@@ -164,7 +176,7 @@ export function decideHeartbeat(job: JobSummary, task: Task, cmd: LeaseCommand):
       taskId: task.taskId,
       nodeName: task.nodeName,
       workerName: cmd.workerName,
-      leaseExpiry: iso(plusSeconds(cmd.now, cmd.leaseSeconds)),
+      leaseExpiry: iso(plusSeconds(cmd.now, leaseOf(job, task.nodeName, cmd.leaseSeconds))),
     }),
   ];
 }
@@ -174,11 +186,17 @@ export function decideComplete(job: JobSummary, task: Task, cmd: { workerName: s
   return [jobEvent('task.succeeded', { taskId: task.taskId, nodeName: task.nodeName, workerName: cmd.workerName, attempt: task.attempt, result: cmd.result ?? null })];
 }
 
+/**
+ * Longest retry delay: the longest ttl (30 days). A later retry could never run before the job is
+ * stopped, and an uncapped backoff (2^attempt) overflows Date and throws in toISOString().
+ */
+const MAX_RETRY_DELAY_SECONDS = 30 * 86_400;
+
 function retryOrFail(job: JobSummary, task: Task, reason: 'lease expired' | 'worker failure', error: unknown, retryable: boolean, now: Date): JobEvent {
   const node = job.nodes.find((n) => n.nodeName === task.nodeName)!;
   const retry = node.retry;
   if (retryable && task.attempt <= retry.limit) {
-    const delay = retry.delaySeconds * (retry.backoff ? 2 ** (task.attempt - 1) : 1);
+    const delay = Math.min(retry.delaySeconds * (retry.backoff ? 2 ** (task.attempt - 1) : 1), MAX_RETRY_DELAY_SECONDS);
     return jobEvent('task.retried', {
       taskId: task.taskId,
       nodeName: task.nodeName,

@@ -9,13 +9,14 @@ export interface NodeDefinition {
   algorithmName: string;
   deps: string[];
   retry: RetryPolicy;
+  leaseSeconds?: number;
 }
 
 export interface CreatedTask {
   taskId: string;
   /** 1-based position in the node's batch; null for a node without batch input. */
   batchIndex: number | null;
-  input: unknown[];
+  input: unknown;
 }
 
 export type JobEventMap = {

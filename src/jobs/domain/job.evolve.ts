@@ -46,6 +46,7 @@ export function evolve(state: JobSummary | undefined, event: JobEvent, at: strin
         algorithmName: n.algorithmName,
         deps: n.deps,
         retry: n.retry,
+        ...(n.leaseSeconds !== undefined ? { leaseSeconds: n.leaseSeconds } : {}),
         expanded: false,
         skipped: false,
         batch: false,
@@ -57,7 +58,7 @@ export function evolve(state: JobSummary | undefined, event: JobEvent, at: strin
         stopped: 0,
       })),
       counts,
-      watched: Boolean(d.spec.webhooks?.progress || d.spec.webhooks?.result),
+      watched: Boolean(d.spec.webhooks?.progress || d.spec.webhooks?.result || d.spec.webhooks?.lifecycle),
     };
   }
   if (!state) throw new Error(`${event.type} before job.submitted`);

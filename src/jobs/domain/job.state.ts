@@ -20,6 +20,8 @@ export interface NodeSummary {
   algorithmName: string;
   deps: string[];
   retry: RetryPolicy;
+  /** Default lease of this node's tasks (queue setting); absent: 30 s. */
+  leaseSeconds?: number;
   expanded: boolean;
   /** Never expanded because the job ended first. */
   skipped: boolean;
@@ -67,7 +69,7 @@ export interface Task {
   nodeName: string;
   algorithmName: string;
   batchIndex: number | null;
-  input: unknown[];
+  input: unknown;
   state: TaskState;
   attempt: number;
   workerName: string | null;

@@ -18,6 +18,10 @@ export interface NodeSpec {
   /** Raw input expressions, as submitted. */
   input: unknown[];
   retry: RetryPolicy;
+  /** Queue requests: the single task's input, taken verbatim (never parsed as expressions). */
+  payload?: unknown;
+  /** Default lease for this node's tasks when the worker does not ask for one (queue setting). */
+  leaseSeconds?: number;
 }
 
 export interface JobOptions {
@@ -31,6 +35,8 @@ export interface JobOptions {
 export interface WebhookTargets {
   progress?: string;
   result?: string;
+  /** Queue requests: lifecycle webhook (seed 001). */
+  lifecycle?: string;
   secret?: string;
   headers?: Record<string, string>;
 }

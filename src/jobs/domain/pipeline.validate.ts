@@ -1,6 +1,7 @@
 import { ValidationError } from '../../common/domain-error';
 import { isLevel, LEVELS } from '../../event-store/event.types';
 import { InputSyntaxError, parseInputExpression, referencedNodes, type InputExpression } from './input-expression';
+import { jsonProblem } from './storable';
 import {
   DEFAULT_OPTIONS,
   DEFAULT_PRIORITY,
@@ -82,6 +83,8 @@ function numberIn(raw: unknown, path: string, min: number, max: number, integer:
 export function validatePipelineRequest(body: unknown): PipelineSpec {
   const problems: Problem[] = [];
   if (!isObject(body)) throw new ValidationError('the request body must be a JSON object', [{ path: '', message: 'must be an object' }]);
+  const unstorable = jsonProblem(body);
+  if (unstorable) throw new ValidationError(`invalid pipeline: ${unstorable.path ? unstorable.path + ' ' : ''}${unstorable.message}`, [unstorable]);
   checkUnknownKeys(body, ['name', 'nodes', 'flowInput', 'webhooks', 'options', 'priority'], '', problems);
 
   if (typeof body.name !== 'string' || !NAME.test(body.name)) {

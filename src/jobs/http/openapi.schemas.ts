@@ -59,8 +59,9 @@ export const ACQUIRE_SCHEMA = {
   required: ['workerName'],
   properties: {
     workerName: { type: 'string' },
-    algorithmNames: { type: 'array', items: { type: 'string' } },
-    leaseSeconds: { type: 'number', default: 30 },
+    algorithmNames: { type: 'array', items: { type: 'string' }, description: 'pipeline tasks of these algorithms' },
+    queues: { type: 'array', items: { type: 'string' }, description: 'requests on these named queues' },
+    leaseSeconds: { type: 'number', description: 'default: the queue setting, else 30' },
     max: { type: 'integer', default: 1 },
   },
 };

@@ -18,7 +18,7 @@ export class TasksController {
   @ApiBody({ schema: ACQUIRE_SCHEMA })
   acquire(@Body() body: unknown) {
     const b = parseAcquire(body);
-    return this.commands.execute(new AcquireTasksCommand(b.workerName, b.algorithmNames, b.leaseSeconds, b.max));
+    return this.commands.execute(new AcquireTasksCommand(b.workerName, { algorithmNames: b.algorithmNames, queues: b.queues }, b.leaseSeconds, b.max));
   }
 
   @Post(':taskId/heartbeat')

@@ -1,4 +1,5 @@
 import { ValidationError } from '../../common/domain-error';
+import { jsonProblem } from '../domain/storable';
 
 /** Validation of the worker contract's bodies (pure; errors list every problem). */
 type Problem = { path: string; message: string };
@@ -7,6 +8,8 @@ function obj(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ValidationError('the request body must be a JSON object', [{ path: '', message: 'must be an object' }]);
   }
+  const unstorable = jsonProblem(body);
+  if (unstorable) throw new ValidationError(`invalid request: ${unstorable.path ? unstorable.path + ' ' : ''}${unstorable.message}`, [unstorable]);
   return body as Record<string, unknown>;
 }
 
@@ -23,32 +26,48 @@ function workerName(b: Record<string, unknown>, problems: Problem[]): string {
   return b.workerName as string;
 }
 
-function leaseSeconds(b: Record<string, unknown>, problems: Problem[]): number {
-  if (b.leaseSeconds === undefined) return 30;
+function leaseSeconds(b: Record<string, unknown>, problems: Problem[]): number | undefined {
+  if (b.leaseSeconds === undefined) return undefined;
   if (typeof b.leaseSeconds !== 'number' || !(b.leaseSeconds >= 0.1 && b.leaseSeconds <= 86_400)) {
     problems.push({ path: 'leaseSeconds', message: 'must be a number from 0.1 to 86400' });
   }
   return b.leaseSeconds as number;
 }
 
-export function parseAcquire(body: unknown): { workerName: string; algorithmNames?: string[]; leaseSeconds: number; max: number } {
+function names(b: Record<string, unknown>, key: 'algorithmNames' | 'queues', problems: Problem[]): string[] | undefined {
+  const v = b[key];
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.length === 0 || v.length > 100 || v.some((a) => typeof a !== 'string' || a.length === 0 || a.length > 128)) {
+    problems.push({ path: key, message: 'must be a non-empty array of up to 100 names' });
+    return undefined;
+  }
+  return v as string[];
+}
+
+export interface AcquireRequest {
+  workerName: string;
+  /** Pipeline tasks of these algorithms. */
+  algorithmNames?: string[];
+  /** Requests on these named queues. Neither filter: any task. */
+  queues?: string[];
+  leaseSeconds?: number;
+  max: number;
+}
+
+export function parseAcquire(body: unknown): AcquireRequest {
   const b = obj(body);
   const problems: Problem[] = [];
   const name = workerName(b, problems);
   const lease = leaseSeconds(b, problems);
-  let algorithmNames: string[] | undefined;
-  if (b.algorithmNames !== undefined) {
-    if (!Array.isArray(b.algorithmNames) || b.algorithmNames.length === 0 || b.algorithmNames.length > 100 || b.algorithmNames.some((a) => typeof a !== 'string' || a.length === 0)) {
-      problems.push({ path: 'algorithmNames', message: 'must be a non-empty array of up to 100 names' });
-    } else algorithmNames = b.algorithmNames as string[];
-  }
+  const algorithmNames = names(b, 'algorithmNames', problems);
+  const queues = names(b, 'queues', problems);
   const max = b.max === undefined ? 1 : b.max;
   if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 1000) problems.push({ path: 'max', message: 'must be an integer from 1 to 1000' });
   fail(problems);
-  return { workerName: name, algorithmNames, leaseSeconds: lease, max: max as number };
+  return { workerName: name, algorithmNames, queues, leaseSeconds: lease, max: max as number };
 }
 
-export function parseHeartbeat(body: unknown): { workerName: string; leaseSeconds: number } {
+export function parseHeartbeat(body: unknown): { workerName: string; leaseSeconds?: number } {
   const b = obj(body);
   const problems: Problem[] = [];
   const result = { workerName: workerName(b, problems), leaseSeconds: leaseSeconds(b, problems) };

@@ -34,13 +34,14 @@ export class JobProjector {
       case 'job.submitted':
         return this.repo.insertJob(sql, state, event.data.spec);
       case 'node.expanded':
-        return this.repo.insertTasks(sql, state.jobId, event.data.nodeName, event.data.algorithmName, state.priority, event.data.tasks, at);
+        return this.repo.insertTasks(sql, state.jobId, state.kind, event.data.nodeName, event.data.algorithmName, state.priority, event.data.tasks, at);
       case 'task.acquired':
         return this.repo.patchTask(sql, event.data.taskId, {
           state: 'active',
           worker_name: event.data.workerName,
           attempt: event.data.attempt,
           lease_expires_at: event.data.leaseExpiry,
+          acquired_at: at,
           updated_at: at,
         });
       case 'task.lease-extended':

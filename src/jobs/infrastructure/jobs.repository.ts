@@ -11,7 +11,7 @@ interface TaskRow {
   node_name: string;
   algorithm_name: string;
   batch_index: number | null;
-  input: unknown[];
+  input: unknown;
   state: TaskState;
   attempt: number;
   worker_name: string | null;
@@ -41,6 +41,18 @@ function toTask(r: TaskRow): Task {
 }
 
 const INSERT_CHUNK = 5000;
+
+/** Which tasks a worker takes: pipeline tasks by algorithm, queue requests by queue name. */
+export interface TaskFilter {
+  algorithmNames?: string[];
+  queues?: string[];
+}
+
+function filterPairs(f: TaskFilter): { kinds: string[]; names: string[] } | undefined {
+  if (!f.algorithmNames && !f.queues) return undefined;
+  const pairs = [...(f.algorithmNames ?? []).map((n) => ['pipeline', n]), ...(f.queues ?? []).map((n) => ['queue', n])];
+  return { kinds: pairs.map((p) => p[0]), names: pairs.map((p) => p[1]) };
+}
 
 /** All SQL over the jobs and tasks read models. */
 export class JobsRepository {
@@ -135,13 +147,13 @@ export class JobsRepository {
 
   // ------------------------------------------------------------ tasks
 
-  async insertTasks(sql: Sql, jobId: string, nodeName: string, algorithmName: string, priority: number, tasks: CreatedTask[], at: string): Promise<void> {
+  async insertTasks(sql: Sql, jobId: string, kind: string, nodeName: string, algorithmName: string, priority: number, tasks: CreatedTask[], at: string): Promise<void> {
     for (let i = 0; i < tasks.length; i += INSERT_CHUNK) {
       const chunk = tasks.slice(i, i + INSERT_CHUNK);
       await sql.query(
-        `INSERT INTO tasks (task_id, job_id, node_name, algorithm_name, batch_index, batch_id, input, state,
+        `INSERT INTO tasks (task_id, job_id, kind, node_name, algorithm_name, batch_index, batch_id, input, state,
                             priority, attempt, available_at, created_at, updated_at)
-         SELECT x.task_id, $1, $2, $3, x.batch_index,
+         SELECT x.task_id, $1, $9, $2, $3, x.batch_index,
                 CASE WHEN x.batch_index IS NULL THEN NULL ELSE $2 || '#' || x.batch_index END,
                 x.input, 'pending', $4, 0, $5, $5, $5
            FROM unnest($6::uuid[], $7::int[], $8::jsonb[]) AS x(task_id, batch_index, input)`,
@@ -154,6 +166,7 @@ export class JobsRepository {
           chunk.map((t) => t.taskId),
           chunk.map((t) => t.batchIndex),
           chunk.map((t) => JSON.stringify(t.input)),
+          kind,
         ],
       );
     }
@@ -190,31 +203,39 @@ export class JobsRepository {
     return rows.map(toTask);
   }
 
-  /** The job whose pending task comes first for these algorithms (most urgent, then oldest). */
-  async nextPendingJobId(sql: Sql, algorithmNames: string[] | undefined, now: Date, excluded: string[]): Promise<string | undefined> {
+  /** The job whose pending task comes first for this filter (most urgent, then oldest). */
+  async nextPendingJobId(sql: Sql, filter: TaskFilter, now: Date, excluded: string[]): Promise<string | undefined> {
+    const pairs = filterPairs(filter);
     const rows = await sql.query<{ job_id: string }>(
-      algorithmNames
-        ? `SELECT job_id FROM tasks
-            WHERE state = 'pending' AND algorithm_name = ANY($1::text[]) AND available_at <= $2 AND NOT (job_id = ANY($3::text[]))
-            ORDER BY priority, available_at, job_id, batch_index LIMIT 1`
+      pairs
+        ? `SELECT t.job_id FROM unnest($1::text[], $2::text[]) AS f(kind, name)
+           CROSS JOIN LATERAL (
+             SELECT job_id, priority, available_at, batch_index FROM tasks
+              WHERE state = 'pending' AND kind = f.kind AND algorithm_name = f.name
+                AND available_at <= $3 AND NOT (job_id = ANY($4::text[]))
+              ORDER BY priority, available_at, job_id, batch_index LIMIT 1) t
+           ORDER BY t.priority, t.available_at, t.job_id, t.batch_index LIMIT 1`
         : `SELECT job_id FROM tasks
-            WHERE state = 'pending' AND available_at <= $2 AND NOT (job_id = ANY($3::text[])) AND $1::text[] IS NULL
+            WHERE state = 'pending' AND available_at <= $3 AND NOT (job_id = ANY($4::text[]))
+              AND $1::text[] IS NULL AND $2::text[] IS NULL
             ORDER BY priority, available_at, job_id, batch_index LIMIT 1`,
-      [algorithmNames ?? null, now, excluded],
+      [pairs?.kinds ?? null, pairs?.names ?? null, now, excluded],
     );
     return rows[0]?.job_id;
   }
 
   /** Pending tasks of one job, locked. Called with the job row locked, so nobody else holds them. */
-  async lockPendingTasks(sql: Sql, jobId: string, algorithmNames: string[] | undefined, now: Date, limit: number): Promise<Task[]> {
+  async lockPendingTasks(sql: Sql, jobId: string, filter: TaskFilter, now: Date, limit: number): Promise<Task[]> {
+    const pairs = filterPairs(filter);
     const rows = await sql.query<TaskRow>(
-      `SELECT ${TASK_COLUMNS} FROM tasks
+      `SELECT ${TASK_COLUMNS} FROM tasks t
         WHERE job_id = $1 AND state = 'pending' AND available_at <= $2
-          AND ($3::text[] IS NULL OR algorithm_name = ANY($3::text[]))
+          AND ($3::text[] IS NULL OR EXISTS (
+                SELECT 1 FROM unnest($3::text[], $4::text[]) AS f(kind, name) WHERE f.kind = t.kind AND f.name = t.algorithm_name))
         ORDER BY available_at, node_name, batch_index
-        LIMIT $4
+        LIMIT $5
         FOR UPDATE SKIP LOCKED`,
-      [jobId, now, algorithmNames ?? null, limit],
+      [jobId, now, pairs?.kinds ?? null, pairs?.names ?? null, limit],
     );
     return rows.map(toTask);
   }
@@ -229,6 +250,40 @@ export class JobsRepository {
     const byJob = new Map<string, string[]>();
     for (const r of rows) byJob.set(r.job_id, [...(byJob.get(r.job_id) ?? []), r.task_id]);
     return byJob;
+  }
+
+  async singleTask(sql: Sql, jobId: string): Promise<{ taskId: string; state: string; attempt: number; workerName: string | null; leaseExpiry: string | null; acquiredAt: string | null; result: unknown; error: unknown; priority: number; availableAt: string; algorithmName: string; batchIndex: number | null } | undefined> {
+    const rows = await sql.query<{ task_id: string; state: string; attempt: number; worker_name: string | null; lease_expires_at: Date | null; acquired_at: Date | null; result: unknown; error: unknown; priority: number; available_at: Date; algorithm_name: string; batch_index: number | null }>(
+      `SELECT task_id, state, attempt, worker_name, lease_expires_at, acquired_at, result, error, priority, available_at, algorithm_name, batch_index
+         FROM tasks WHERE job_id = $1 ORDER BY node_name, batch_index LIMIT 1`,
+      [jobId],
+    );
+    const r = rows[0];
+    return r && {
+      taskId: r.task_id,
+      state: r.state,
+      attempt: r.attempt,
+      workerName: r.worker_name,
+      leaseExpiry: r.lease_expires_at?.toISOString() ?? null,
+      acquiredAt: r.acquired_at?.toISOString() ?? null,
+      result: r.result,
+      error: r.error,
+      priority: r.priority,
+      availableAt: r.available_at.toISOString(),
+      algorithmName: r.algorithm_name,
+      batchIndex: r.batch_index,
+    };
+  }
+
+  /** Pending queue requests ahead of this task in acquisition order (its queue position). */
+  async queuePosition(sql: Sql, queueName: string, task: { priority: number; availableAt: string }, jobId: string): Promise<number> {
+    const rows = await sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM tasks
+        WHERE state = 'pending' AND kind = 'queue' AND algorithm_name = $1
+          AND (priority, available_at, job_id) < ($2, $3::timestamptz, $4)`,
+      [queueName, task.priority, task.availableAt, jobId],
+    );
+    return rows[0].n;
   }
 
   async nodeResults(sql: Sql, jobId: string, nodeNames: string[]): Promise<Record<string, NodeResults>> {

@@ -1,10 +1,21 @@
 import type { Level } from '../../event-store/event.types';
 import type { StatusView } from '../../jobs/domain/job-status.view';
+import type { JobKind } from '../../jobs/domain/pipeline.types';
 
 /** Data of one fan-out job: the events of one append, each with the job's status right after it. */
 export interface FanoutJob {
   jobId: string;
-  events: Array<{ position: number; type: string; level: Level; status: StatusView }>;
+  kind: JobKind;
+  events: Array<{
+    position: number;
+    type: string;
+    level: Level;
+    /** Event time (ISO). */
+    at: string;
+    status: StatusView;
+    /** The event's data, for queue requests (lifecycle payloads), without task results. */
+    data?: Record<string, unknown>;
+  }>;
 }
 
 /** Data of one delivery job: the message to attempt. `force` (manual resend) skips supersession. */

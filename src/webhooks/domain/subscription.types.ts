@@ -5,18 +5,21 @@ export type SubscriptionScope = 'job';
 
 /**
  * How a subscription's payload is rendered. Each format names its renderer and how its
- * messages are ordered:
- *  - latest-wins: per (subscription, job) attempts follow event order, and an older message
- *    still waiting or retrying when a newer one exists is dropped as superseded;
- *  - always: every message is delivered; it waits until earlier latest-wins messages of the
- *    same job have had their first attempt.
+ * messages are ordered per (subscription, job):
+ *  - latest-wins: attempts follow event order, and an older message still waiting or retrying
+ *    when a newer one exists is dropped as superseded (progress: only the latest state matters);
+ *  - ordered: first attempts follow event order (a message waits for older ones' first attempt);
+ *    an older message that is still retrying when a newer one was attempted is superseded;
+ *  - always: every message is delivered; it waits until earlier latest-wins or ordered messages
+ *    of the same job have had their first attempt (a result comes after the last progress).
  */
-export type PayloadFormat = 'exec.progress' | 'exec.result';
-export type Ordering = 'latest-wins' | 'always';
+export type PayloadFormat = 'exec.progress' | 'exec.result' | 'queue.lifecycle';
+export type Ordering = 'latest-wins' | 'ordered' | 'always';
 
 export const FORMAT_ORDERING: Record<PayloadFormat, Ordering> = {
   'exec.progress': 'latest-wins',
   'exec.result': 'always',
+  'queue.lifecycle': 'ordered',
 };
 
 export interface Subscription {

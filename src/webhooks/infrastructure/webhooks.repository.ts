@@ -40,7 +40,7 @@ export interface LoadedMessage {
   jobToken: string;
   /** A newer latest-wins message exists for the same subscription and job. */
   newer: boolean;
-  /** An earlier latest-wins message of the same job has not had its first attempt yet. */
+  /** An earlier message it must follow has not had its first attempt yet (see Ordering). */
   blocked: boolean;
   subscription: Subscription;
 }
@@ -188,10 +188,16 @@ export class WebhooksRepository {
                  SELECT 1 FROM webhook_messages n
                   WHERE n.subscription_id = m.subscription_id AND n.job_id = m.job_id
                     AND n.ordering = 'latest-wins' AND n.event_position > m.event_position)) AS newer,
-              (m.ordering = 'always' AND EXISTS (
-                 SELECT 1 FROM webhook_messages p
-                  WHERE p.job_id = m.job_id AND p.ordering = 'latest-wins'
-                    AND p.event_position < m.event_position AND p.status = 'pending' AND p.attempts = 0)) AS blocked,
+              CASE m.ordering
+                WHEN 'always' THEN EXISTS (
+                  SELECT 1 FROM webhook_messages p
+                   WHERE p.job_id = m.job_id AND p.ordering <> 'always'
+                     AND p.event_position < m.event_position AND p.status = 'pending' AND p.attempts = 0)
+                WHEN 'ordered' THEN EXISTS (
+                  SELECT 1 FROM webhook_messages p
+                   WHERE p.subscription_id = m.subscription_id AND p.job_id = m.job_id
+                     AND p.event_position < m.event_position AND p.status = 'pending' AND p.attempts = 0)
+                ELSE false END AS blocked,
               ${SUB_COLUMNS}
          FROM webhook_messages m JOIN webhook_subscriptions s ON s.id = m.subscription_id
         WHERE m.id = ANY($1::uuid[])`,

@@ -1,0 +1,139 @@
+import { ConflictError, NotFoundError, ValidationError } from '../../common/domain-error';
+import type { JobSummary } from '../../jobs/domain/job.state';
+import { isHttpUrl } from '../../jobs/domain/pipeline.validate';
+import { DEFAULT_RETRY, type PipelineSpec } from '../../jobs/domain/pipeline.types';
+
+export const QUEUE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** A queued request not picked up and finished within this many seconds is stopped (ttl expired). */
+export const QUEUE_REQUEST_TTL_SECONDS = 7 * 86_400;
+
+export interface QueueSettings {
+  queueName: string;
+  retryLimit: number;
+  retryDelaySeconds: number;
+  retryBackoff: boolean;
+  leaseSeconds: number;
+}
+
+export function defaultSettings(queueName: string): QueueSettings {
+  return { queueName, retryLimit: DEFAULT_RETRY.limit, retryDelaySeconds: 0, retryBackoff: false, leaseSeconds: 30 };
+}
+
+export function assertQueueName(name: string): void {
+  if (!QUEUE_NAME.test(name)) {
+    throw new ValidationError('invalid queue name: 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit', [
+      { path: 'queueName', message: 'invalid' },
+    ]);
+  }
+}
+
+/** The webhook of a request: ?webhook= / ?fal_webhook= or X-Webhook-Url / x-pipelet-webhook (seed 001). */
+export function webhookOf(query: Record<string, unknown>, header: (name: string) => string | undefined): { url?: string; secret?: string } {
+  const given = [query.webhook, query.fal_webhook, header('x-webhook-url'), header('x-pipelet-webhook')].find((v) => v !== undefined && v !== '');
+  const secret = header('x-webhook-secret');
+  if (given !== undefined && !isHttpUrl(given)) {
+    throw new ValidationError('the webhook URL must be an http or https URL', [{ path: 'webhook', message: 'must be an http or https URL' }]);
+  }
+  if (secret !== undefined && (!/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(secret) || Buffer.from(secret.slice(6), 'base64').length < 16)) {
+    throw new ValidationError('X-Webhook-Secret must be whsec_ followed by at least 16 base64-encoded bytes', [{ path: 'x-webhook-secret', message: 'invalid secret' }]);
+  }
+  return { url: given as string | undefined, secret };
+}
+
+/** A queue request is a job of one node with one task whose input is the request body. */
+export function queueRequestSpec(queueName: string, body: unknown, settings: QueueSettings, webhook: { url?: string; secret?: string }): PipelineSpec {
+  return {
+    kind: 'queue',
+    name: queueName,
+    nodes: [
+      {
+        nodeName: queueName,
+        algorithmName: queueName,
+        input: [],
+        payload: body,
+        retry: { limit: settings.retryLimit, delaySeconds: settings.retryDelaySeconds, backoff: settings.retryBackoff },
+        leaseSeconds: settings.leaseSeconds,
+      },
+    ],
+    ...(webhook.url ? { webhooks: { lifecycle: webhook.url, ...(webhook.secret ? { secret: webhook.secret } : {}) } } : {}),
+    options: { progressVerbosityLevel: 'info', batchTolerance: 100, ttl: QUEUE_REQUEST_TTL_SECONDS },
+    priority: 3,
+  };
+}
+
+export type RequestStatus = 'queued' | 'acquired' | 'completed' | 'failed' | 'cancelled';
+
+export interface RequestTaskView {
+  state: string;
+  attempt: number;
+  workerName: string | null;
+  leaseExpiry: string | null;
+  acquiredAt: string | null;
+  result: unknown;
+  error: unknown;
+}
+
+export function requestStatus(job: JobSummary, task: RequestTaskView | undefined): RequestStatus {
+  switch (job.status) {
+    case 'completed':
+      return 'completed';
+    case 'failed':
+      return 'failed';
+    case 'stopped':
+      return 'cancelled';
+    default:
+      return task?.state === 'active' ? 'acquired' : 'queued';
+  }
+}
+
+const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
+
+/** GET /queue/{queueName}/requests/{jobId}/status; times in epoch ms, like the lifecycle webhook. */
+export function renderRequestStatus(job: JobSummary, task: RequestTaskView | undefined, position: number | undefined) {
+  const status = requestStatus(job, task);
+  return {
+    jobId: Number(job.jobId),
+    queueName: job.pipeline,
+    status,
+    ...(status === 'queued' ? { position: position ?? 0 } : {}),
+    workerName: task?.workerName ?? null,
+    leaseExpiry: status === 'acquired' ? ms(task?.leaseExpiry) : null,
+    acquiredAt: ms(task?.acquiredAt),
+    updatedAt: ms(job.timestamp),
+    attempts: task?.attempt ?? 0,
+  };
+}
+
+export const requestNotFound = (queueName: string, id: string) =>
+  new NotFoundError('REQUEST_NOT_FOUND', `queue ${queueName} has no request ${id}`);
+
+export const alreadyCompleted = (id: string, status: string) =>
+  new ConflictError('ALREADY_COMPLETED', `request ${id} is already ${status}`, { jobId: Number(id), status });
+
+export function parseSettings(queueName: string, body: unknown, current: QueueSettings): QueueSettings {
+  const b = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : undefined) as Record<string, unknown> | undefined;
+  if (!b) throw new ValidationError('the request body must be a JSON object', [{ path: '', message: 'must be an object' }]);
+  const problems: Array<{ path: string; message: string }> = [];
+  for (const key of Object.keys(b)) {
+    if (!['retryLimit', 'leaseSeconds', 'retryDelaySeconds', 'retryBackoff'].includes(key)) problems.push({ path: key, message: 'is not a known field' });
+  }
+  const next = { ...current, queueName };
+  if (b.retryLimit !== undefined) {
+    if (typeof b.retryLimit !== 'number' || !Number.isInteger(b.retryLimit) || b.retryLimit < 0 || b.retryLimit > 100) problems.push({ path: 'retryLimit', message: 'must be an integer from 0 to 100' });
+    else next.retryLimit = b.retryLimit;
+  }
+  if (b.leaseSeconds !== undefined) {
+    if (typeof b.leaseSeconds !== 'number' || !(b.leaseSeconds >= 0.1 && b.leaseSeconds <= 86_400)) problems.push({ path: 'leaseSeconds', message: 'must be a number from 0.1 to 86400' });
+    else next.leaseSeconds = b.leaseSeconds;
+  }
+  if (b.retryDelaySeconds !== undefined) {
+    if (typeof b.retryDelaySeconds !== 'number' || !(b.retryDelaySeconds >= 0 && b.retryDelaySeconds <= 86_400)) problems.push({ path: 'retryDelaySeconds', message: 'must be a number from 0 to 86400' });
+    else next.retryDelaySeconds = b.retryDelaySeconds;
+  }
+  if (b.retryBackoff !== undefined) {
+    if (typeof b.retryBackoff !== 'boolean') problems.push({ path: 'retryBackoff', message: 'must be a boolean' });
+    else next.retryBackoff = b.retryBackoff;
+  }
+  if (problems.length) throw new ValidationError(`invalid queue settings: ${problems[0].path} ${problems[0].message}`, problems);
+  return next;
+}

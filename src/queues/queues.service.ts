@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { DomainError } from '../common/domain-error';
+import { StopJobCommand } from '../jobs/commands/stop-job.command';
+import { decideSubmit } from '../jobs/domain/job.decide';
+import type { JobSummary } from '../jobs/domain/job.state';
+import { JobQueries } from '../jobs/job-queries.service';
+import { JobStore, type CommandMeta } from '../jobs/job-store.service';
+import {
+  alreadyCompleted,
+  assertQueueName,
+  defaultSettings,
+  parseSettings,
+  queueRequestSpec,
+  renderRequestStatus,
+  requestNotFound,
+  requestStatus,
+  type QueueSettings,
+} from './domain/queue-request';
+import { QueuesRepository } from './infrastructure/queues.repository';
+
+/** Named queues on the job model: a request is a job of one task. */
+@Injectable()
+export class QueuesService {
+  constructor(
+    private readonly store: JobStore,
+    private readonly jobs: JobQueries,
+    private readonly repo: QueuesRepository,
+    private readonly commands: CommandBus,
+  ) {}
+
+  async submit(queueName: string, body: unknown, webhook: { url?: string; secret?: string }, meta: CommandMeta): Promise<string> {
+    assertQueueName(queueName);
+    return this.store.db.tx(async (tx) => {
+      const settings = (await this.repo.settings(tx, queueName)) ?? defaultSettings(queueName);
+      const jobId = await this.repo.nextRequestId(tx);
+      const ctx = this.store.context();
+      await this.store.commit(tx, undefined, decideSubmit(queueRequestSpec(queueName, body, settings, webhook), jobId, ctx), ctx, meta);
+      return jobId;
+    });
+  }
+
+  private async request(queueName: string, id: string): Promise<JobSummary> {
+    if (!/^\d{1,18}$/.test(id)) throw requestNotFound(queueName, id);
+    try {
+      const job = await this.jobs.summary(id);
+      if (job.kind !== 'queue' || job.pipeline !== queueName) throw requestNotFound(queueName, id);
+      return job;
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'JOB_NOT_FOUND') throw requestNotFound(queueName, id);
+      throw err;
+    }
+  }
+
+  async status(queueName: string, id: string) {
+    const job = await this.request(queueName, id);
+    const task = await this.jobs.requestTask(id);
+    const position = task && requestStatus(job, task) === 'queued' ? await this.store.repo.queuePosition(this.store.db, queueName, task, id) : undefined;
+    return renderRequestStatus(job, task, position);
+  }
+
+  /** 200 with the worker's result; 202 with the status while unfinished; 4xx when failed or cancelled. */
+  async result(queueName: string, id: string): Promise<{ status: number; body: unknown }> {
+    const job = await this.request(queueName, id);
+    const task = await this.jobs.requestTask(id);
+    const status = requestStatus(job, task);
+    if (status === 'completed') return { status: 200, body: task?.result ?? null };
+    if (status === 'failed') {
+      throw new DomainError('REQUEST_FAILED', `request ${id} failed`, 422, { jobId: Number(id), error: task?.error ?? job.error ?? null });
+    }
+    if (status === 'cancelled') {
+      throw new DomainError('REQUEST_CANCELLED', `request ${id} was cancelled${job.reason && job.reason !== 'cancelled' ? ` (${job.reason})` : ''}`, 409, { jobId: Number(id), reason: job.reason });
+    }
+    return { status: 202, body: renderRequestStatus(job, task, undefined) };
+  }
+
+  async cancel(queueName: string, id: string, meta: CommandMeta) {
+    const job = await this.request(queueName, id);
+    try {
+      await this.commands.execute(new StopJobCommand(id, 'cancelled', meta));
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'JOB_NOT_RUNNING') throw alreadyCompleted(id, requestStatus(job, await this.jobs.requestTask(id)));
+      throw err;
+    }
+    return { jobId: Number(id), queueName, status: 'cancelled' as const };
+  }
+
+  async settings(queueName: string): Promise<QueueSettings> {
+    assertQueueName(queueName);
+    return (await this.repo.settings(this.store.db, queueName)) ?? defaultSettings(queueName);
+  }
+
+  async saveSettings(queueName: string, body: unknown): Promise<QueueSettings> {
+    const next = parseSettings(queueName, body, await this.settings(queueName));
+    await this.repo.saveSettings(this.store.db, next);
+    return next;
+  }
+}
