@@ -11,6 +11,7 @@ import { HealthController } from './health/health.controller';
 import { JobsModule } from './jobs/jobs.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { QueuesModule } from './queues/queues.module';
+import { ProjectsModule } from './projects/projects.module';
 
 @Module({})
 export class AppModule {
@@ -18,7 +19,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [CqrsModule.forRoot(), DatabaseModule.forRoot(config), EventStoreModule, JobsModule, WebhooksModule, QueuesModule],
+      imports: [CqrsModule.forRoot(), DatabaseModule.forRoot(config), EventStoreModule, JobsModule, WebhooksModule, QueuesModule, ProjectsModule],
       controllers: [HealthController],
       providers: [
         { provide: Clock, useClass: SystemClock },

@@ -17,6 +17,8 @@ export interface HeraldConfig {
   /** Largest JSON body accepted on /api routes. */
   bodyLimit: string;
   poolSize: number;
+  /** Base URL of this Herald, for links in notification bodies. */
+  publicUrl: string;
   webhooks: WebhookConfig;
 }
 
@@ -73,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
     sweepIntervalMs: int(env, 'HERALD_SWEEP_INTERVAL_MS', 1000, 10, 3_600_000),
     bodyLimit: env.HERALD_BODY_LIMIT?.trim() || '16mb',
     poolSize: int(env, 'HERALD_DB_POOL_SIZE', 20, 2, 500),
+    publicUrl: (env.HERALD_PUBLIC_URL?.trim() || `http://localhost:${int(env, 'PORT', 3000, 0, 65535)}`).replace(/\/+$/, ''),
     webhooks: {
       workers: (env.HERALD_DELIVERY_WORKERS ?? 'true') !== 'false' && env.HERALD_DELIVERY_WORKERS !== '0',
       retrySchedule: schedule(env.HERALD_WEBHOOK_RETRY_SCHEDULE),

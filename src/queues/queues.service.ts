@@ -29,13 +29,19 @@ export class QueuesService {
     private readonly commands: CommandBus,
   ) {}
 
-  async submit(queueName: string, body: unknown, webhook: { url?: string; secret?: string }, meta: CommandMeta): Promise<string> {
+  async submit(
+    queueName: string,
+    body: unknown,
+    webhook: { url?: string; secret?: string },
+    group: { projectId?: string; batchId?: string },
+    meta: CommandMeta,
+  ): Promise<string> {
     assertQueueName(queueName);
     return this.store.db.tx(async (tx) => {
       const settings = (await this.repo.settings(tx, queueName)) ?? defaultSettings(queueName);
       const jobId = await this.repo.nextRequestId(tx);
       const ctx = this.store.context();
-      await this.store.commit(tx, undefined, decideSubmit(queueRequestSpec(queueName, body, settings, webhook), jobId, ctx), ctx, meta);
+      await this.store.commit(tx, undefined, decideSubmit(queueRequestSpec(queueName, body, settings, webhook, group), jobId, ctx), ctx, meta);
       return jobId;
     });
   }
@@ -71,7 +77,9 @@ export class QueuesService {
     if (status === 'cancelled') {
       throw new DomainError('REQUEST_CANCELLED', `request ${id} was cancelled${job.reason && job.reason !== 'cancelled' ? ` (${job.reason})` : ''}`, 409, { jobId: Number(id), reason: job.reason });
     }
-    return { status: 202, body: renderRequestStatus(job, task, undefined) };
+    // The same body as GET .../status, with the request's real queue position.
+    const position = task && status === 'queued' ? await this.store.repo.queuePosition(this.store.db, queueName, task, id) : undefined;
+    return { status: 202, body: renderRequestStatus(job, task, position) };
   }
 
   async cancel(queueName: string, id: string, meta: CommandMeta) {

@@ -2,11 +2,13 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import type PgBoss from 'pg-boss';
 import { Clock, IdGenerator } from '../common/clock';
 import { HERALD_CONFIG, type HeraldConfig } from '../config/config';
-import { Db } from '../database/db';
+import { Db, type Sql } from '../database/db';
+import { exhaustedNotification } from './domain/payload-renderers';
+import { FORMAT_ORDERING } from './domain/subscription.types';
 import { HERALD_VERSION } from '../version';
 import { classify, type AttemptResult } from './domain/delivery-outcome';
 import type { DeliverJob } from './domain/fanout.types';
-import { signatureHeaders } from './domain/signature';
+import { deliveryHeaders } from './domain/signature';
 import { HttpSender } from './infrastructure/http-sender';
 import { QueueLoop } from './infrastructure/queue-loop';
 import {
@@ -14,6 +16,7 @@ import {
   type AttemptRecord,
   type LoadedMessage,
   type MessageUpdate,
+  type NewMessage,
   type SubscriptionCall,
 } from './infrastructure/webhooks.repository';
 import { DELIVER_QUEUE, txExecutor, WorkQueue } from './infrastructure/work-queue.service';
@@ -27,6 +30,8 @@ interface Settled {
   call?: SubscriptionCall;
   /** A new pg-boss job for the message (retry or deferral). */
   next?: { data: DeliverJob; startAfter: Date };
+  /** A project's webhook failed for good: its delivery.exhausted channels are told. */
+  exhausted?: { projectId: string; messageId: string; subscriptionId: string; url: string; jobId: string; eventType: string; eventPosition: number; attempts: number; lastError: string | null };
 }
 
 const DEFER_BLOCKED_MS = 50;
@@ -106,7 +111,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const byId = new Map(messages.map((m) => [m.id, m]));
     const now = this.clock.now();
-    const candidates: Array<{ job: PgBoss.Job<DeliverJob>; msg: LoadedMessage }> = [];
+    let candidates: Array<{ job: PgBoss.Job<DeliverJob>; msg: LoadedMessage }> = [];
     const seen = new Set<string>();
     for (const job of jobs) {
       const msg = byId.get(job.data.m);
@@ -126,6 +131,20 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       }
     }
     // Attempts of one (subscription, job) stream never go backwards, across instances too.
+    // One stream moves once per batch: when a batch holds several of its messages (an older one
+    // retrying next to a newer first attempt), only the newest is attempted, the older ones are
+    // superseded (advanceStreams cannot update one row twice in one statement).
+    const streamKey = (m: LoadedMessage) => `${m.subscription.id}|${m.jobId}`;
+    const newest = new Map<string, number>();
+    for (const c of candidates) {
+      if (c.msg.ordering === 'always' || c.job.data.force) continue;
+      newest.set(streamKey(c.msg), Math.max(newest.get(streamKey(c.msg)) ?? -Infinity, c.msg.eventPosition));
+    }
+    candidates = candidates.filter((c) => {
+      if (c.msg.ordering === 'always' || c.job.data.force || c.msg.eventPosition === newest.get(streamKey(c.msg))) return true;
+      this.superseded(c.job, c.msg);
+      return false;
+    });
     const ordered = candidates.filter((c) => c.msg.ordering !== 'always' && !c.job.data.force);
     let moved = new Set<string>();
     try {
@@ -156,26 +175,13 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     let result: AttemptResult;
     const attemptedAt = this.clock.now();
     try {
-      result = await this.sender.send({ url: sub.url, headers: this.headers(msg, attemptedAt), body: msg.body, timeoutMs: this.config.webhooks.timeoutMs });
+      result = await this.sender.send({ url: sub.url, headers: deliveryHeaders(sub, msg.id, msg.body, attemptedAt, HERALD_VERSION), body: msg.body, timeoutMs: this.config.webhooks.timeoutMs });
     } catch (err) {
       result = { durationMs: 0, errorCode: 'ERROR', errorMessage: (err as Error).message };
     } finally {
       this.limiter.release(origin);
     }
     this.record(job, msg, result, attemptedAt);
-  }
-
-  private headers(msg: LoadedMessage, at: Date): Record<string, string> {
-    const sub = msg.subscription;
-    const secrets = [sub.secret, sub.previousSecretExpiresAt && new Date(sub.previousSecretExpiresAt) > at ? sub.previousSecret : null].filter(
-      (s): s is string => typeof s === 'string' && s.length > 0,
-    );
-    return {
-      ...sub.headers,
-      'content-type': 'application/json',
-      'user-agent': `Herald/${HERALD_VERSION}`,
-      ...signatureHeaders(secrets, `msg_${msg.id}`, Math.floor(at.getTime() / 1000), msg.body),
-    };
   }
 
   private record(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage, result: AttemptResult, attemptedAt: Date): void {
@@ -210,7 +216,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         attempts: attemptNo,
         nextAttemptAt: nextAt,
         lastStatusCode: result.statusCode ?? null,
-        lastError: delivered ? null : outcome.kind === 'failed' || outcome.kind === 'disable' ? `${errorText} (${outcome.reason})` : errorText,
+        lastError: delivered ? null : outcome.kind === 'failed' ? `${errorText}; gave up after ${attemptNo} attempts` : outcome.kind === 'disable' ? `${errorText}; ${outcome.reason}` : errorText,
         deliveredAt: delivered ? attemptedAt : null,
         supersededBy: null,
         jobToken: null,
@@ -224,6 +230,19 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         ...(outcome.kind === 'disable' ? { disableReason: outcome.reason } : {}),
       },
     };
+    if ((outcome.kind === 'failed' || outcome.kind === 'disable') && msg.projectId && msg.kind !== 'notification') {
+      settled.exhausted = {
+        projectId: msg.projectId,
+        messageId: msg.id,
+        subscriptionId: msg.subscription.id,
+        url: msg.subscription.url,
+        jobId: msg.jobId,
+        eventType: msg.eventType,
+        eventPosition: msg.eventPosition,
+        attempts: attemptNo,
+        lastError: settled.update!.lastError,
+      };
+    }
     if (nextAt) {
       const token = this.ids.newId();
       settled.update!.jobToken = token;
@@ -284,12 +303,13 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
           await this.repo.updateMessages(tx, batch.flatMap((s) => (s.update ? [s.update] : [])), now);
           await this.repo.recordCalls(tx, [...calls.values()], now);
           await this.queue.boss.complete(DELIVER_QUEUE, batch.map((s) => s.bossJobId), { db: txExecutor(tx) });
-          if (next.length) {
-            await this.queue.boss.insert(
-              next.map((s) => ({ name: DELIVER_QUEUE, data: s.next!.data, startAfter: s.next!.startAfter })),
-              { db: txExecutor(tx) },
-            );
-          }
+          const notices = await this.exhaustedNotices(tx, batch, now);
+          const jobs = [
+            ...next.map((s) => ({ name: DELIVER_QUEUE, data: s.next!.data, startAfter: s.next!.startAfter })),
+            ...notices.map((m) => ({ name: DELIVER_QUEUE, data: { m: m.id, t: m.jobToken } satisfies DeliverJob })),
+          ];
+          if (jobs.length) await this.queue.boss.insert(jobs, { db: txExecutor(tx) });
+          if (notices.length) tx.afterCommit(() => this.queue.wake(DELIVER_QUEUE));
         });
         break;
       } catch (err) {
@@ -302,6 +322,34 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       }
     }
     for (const s of next) this.wakeAt(s.next!.startAfter);
+  }
+
+  /** Messages to the channels routed for delivery.exhausted of the projects whose webhooks failed for good. */
+  private async exhaustedNotices(tx: Sql, batch: Settled[], now: Date): Promise<NewMessage[]> {
+    const failed = batch.flatMap((s) => (s.exhausted ? [s.exhausted] : []));
+    if (failed.length === 0) return [];
+    const channels = (await this.repo.subscriptionsFor(tx, { jobIds: [], projectIds: [...new Set(failed.map((f) => f.projectId))], batchScopeIds: [] })).filter(
+      (s) => s.scope === 'channel' && s.eventTypes?.includes('delivery.exhausted'),
+    );
+    const notices: NewMessage[] = [];
+    for (const f of failed) {
+      for (const channel of channels.filter((c) => c.scopeId === f.projectId)) {
+        notices.push({
+          id: this.ids.newId(),
+          subscriptionId: channel.id,
+          jobId: f.jobId,
+          eventPosition: f.eventPosition,
+          eventType: 'delivery.exhausted',
+          kind: 'notification',
+          ordering: FORMAT_ORDERING.notification,
+          body: JSON.stringify(exhaustedNotification(f.projectId, f, this.config.publicUrl)),
+          jobToken: this.ids.newId(),
+          projectId: f.projectId,
+        });
+      }
+    }
+    await this.repo.insertMessages(tx, notices, now);
+    return notices;
   }
 
   /** A retry due soon wakes the loop itself rather than waiting for the next poll. */

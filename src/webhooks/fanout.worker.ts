@@ -6,7 +6,8 @@ import { Db } from '../database/db';
 import { JobQueries } from '../jobs/job-queries.service';
 import type { DeliverJob, FanoutJob } from './domain/fanout.types';
 import { render, wants, type RenderSources, type RequestTask } from './domain/payload-renderers';
-import { FORMAT_ORDERING } from './domain/subscription.types';
+import { subscribersOf } from './domain/subscribers';
+import { batchScopeId, FORMAT_ORDERING } from './domain/subscription.types';
 import { QueueLoop } from './infrastructure/queue-loop';
 import { WebhooksRepository, type NewMessage } from './infrastructure/webhooks.repository';
 import { DELIVER_QUEUE, FANOUT_QUEUE, txExecutor, WorkQueue } from './infrastructure/work-queue.service';
@@ -61,25 +62,33 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
         if (!tasks.has(jobId)) tasks.set(jobId, this.queries.requestTask(jobId));
         return tasks.get(jobId)!;
       },
+      times: (jobId) => this.queries.summary(jobId).then((s) => ({ createdAt: s.createdAt, finishedAt: s.finishedAt })),
+      publicUrl: this.config.publicUrl,
     };
     await this.db.tx(async (tx) => {
-      const subs = await this.repo.subscriptionsForJobs(tx, jobIds);
+      const subs = await this.repo.subscriptionsFor(tx, {
+        jobIds,
+        projectIds: [...new Set(jobs.flatMap((j) => (j.data.projectId ? [j.data.projectId] : [])))],
+        batchScopeIds: [...new Set(jobs.flatMap((j) => (j.data.projectId && j.data.batchId ? [batchScopeId(j.data.projectId, j.data.batchId)] : [])))],
+      });
       const messages: NewMessage[] = [];
       for (const job of jobs) {
-        const mine = subs.filter((s) => s.scope === 'job' && s.scopeId === job.data.jobId);
+        const { jobId, projectId, batchId } = job.data;
+        const mine = subscribersOf(subs, jobId, projectId, batchId);
         for (const event of job.data.events) {
           for (const sub of mine) {
             if (!wants(sub, event)) continue;
             messages.push({
               id: this.ids.newId(),
               subscriptionId: sub.id,
-              jobId: job.data.jobId,
+              jobId,
               eventPosition: event.position,
               eventType: event.type,
               kind: sub.format,
               ordering: FORMAT_ORDERING[sub.format],
-              body: await render(sub, job.data.jobId, event.status.pipeline, event, sources),
+              body: await render(sub, { jobId, pipeline: event.status.pipeline, projectId, batchId }, event, sources),
               jobToken: this.ids.newId(),
+              projectId: projectId ?? null,
             });
           }
         }
@@ -96,3 +105,4 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 }
+

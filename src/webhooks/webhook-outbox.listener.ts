@@ -32,17 +32,19 @@ export class WebhookOutbox implements JobEventsListener, OnModuleInit {
     for (const { event, summary } of appended) {
       if (event.type === 'job.submitted') await this.subscribeFromRequest(tx, event.data as JobEventMap['job.submitted'], summary.jobId, event.createdAt);
     }
-    const kind = last.summary.kind;
+    const { kind, projectId, batchId } = last.summary;
     const job: FanoutJob = {
       jobId: last.summary.jobId,
       kind,
+      ...(projectId !== undefined ? { projectId } : {}),
+      ...(batchId !== undefined ? { batchId } : {}),
       events: appended.map(({ event, summary }) => ({
         position: event.globalPosition,
         type: event.type,
         level: event.metadata.level,
         at: event.createdAt.toISOString(),
         status: renderStatus(summary),
-        ...(kind === 'queue' ? { data: withoutBulk(event.data) } : {}),
+        data: withoutBulk(event.data),
       })),
     };
     const id = await this.queue.boss.send(FANOUT_QUEUE, job, { db: txExecutor(tx) });
@@ -65,6 +67,6 @@ export class WebhookOutbox implements JobEventsListener, OnModuleInit {
 
 /** Event data without the bulky parts (results, the request) that renderers read elsewhere. */
 function withoutBulk(data: unknown): Record<string, unknown> {
-  const { result: _result, spec: _spec, ...rest } = (data ?? {}) as Record<string, unknown>;
+  const { result: _result, spec: _spec, tasks: _tasks, nodes: _nodes, options: _options, ...rest } = (data ?? {}) as Record<string, unknown>;
   return rest;
 }

@@ -5,13 +5,16 @@ import { DeliveryWorker } from './delivery.worker';
 import { FanoutWorker } from './fanout.worker';
 import { DeliveriesController } from './http/deliveries.controller';
 import { HttpSender, UndiciHttpSender } from './infrastructure/http-sender';
-import { WebhooksRepository } from './infrastructure/webhooks.repository';
+import { SubscriptionsRepository, WebhooksRepository } from './infrastructure/webhooks.repository';
+import { ChannelTester } from './channel-tester.service';
+import { SubscriptionsService } from './subscriptions.service';
+import { SubscriptionsController } from './http/subscriptions.controller';
 import { WorkQueue } from './infrastructure/work-queue.service';
 import { WebhookOutbox } from './webhook-outbox.listener';
 
 @Module({
   imports: [JobsModule],
-  controllers: [DeliveriesController],
+  controllers: [DeliveriesController, SubscriptionsController],
   providers: [
     WebhooksRepository,
     WorkQueue,
@@ -19,8 +22,11 @@ import { WebhookOutbox } from './webhook-outbox.listener';
     FanoutWorker,
     DeliveryWorker,
     DeliveriesService,
+    SubscriptionsRepository,
+    SubscriptionsService,
+    ChannelTester,
     { provide: HttpSender, useClass: UndiciHttpSender },
   ],
-  exports: [WebhookOutbox, WorkQueue],
+  exports: [WebhookOutbox, WorkQueue, ChannelTester],
 })
 export class WebhooksModule {}

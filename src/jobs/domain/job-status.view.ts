@@ -8,6 +8,9 @@ export interface StatusView {
   pipeline: string;
   level: Level;
   status: JobStatus;
+  /** Present when the job was submitted with them. */
+  projectId?: string;
+  batchId?: string;
   data: {
     progress: string;
     details: string;
@@ -40,6 +43,8 @@ export function renderStatus(summary: JobSummary): StatusView {
     pipeline: summary.pipeline,
     level: summary.level,
     status: summary.status,
+    ...(summary.projectId !== undefined ? { projectId: summary.projectId } : {}),
+    ...(summary.batchId !== undefined ? { batchId: summary.batchId } : {}),
     data: {
       progress,
       details: `${progress}% completed${parts.length ? ', ' + parts.join(', ') : ''}`,

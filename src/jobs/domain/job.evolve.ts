@@ -58,7 +58,9 @@ export function evolve(state: JobSummary | undefined, event: JobEvent, at: strin
         stopped: 0,
       })),
       counts,
-      watched: Boolean(d.spec.webhooks?.progress || d.spec.webhooks?.result || d.spec.webhooks?.lifecycle),
+      watched: Boolean(d.spec.webhooks?.progress || d.spec.webhooks?.result || d.spec.webhooks?.lifecycle || d.spec.projectId),
+      ...(d.spec.projectId !== undefined ? { projectId: d.spec.projectId } : {}),
+      ...(d.spec.batchId !== undefined ? { batchId: d.spec.batchId } : {}),
     };
   }
   if (!state) throw new Error(`${event.type} before job.submitted`);

@@ -58,6 +58,8 @@ export interface JobSummary {
   counts: Counts;
   /** The job may have webhook subscribers: its events are fanned out to them. */
   watched: boolean;
+  projectId?: string;
+  batchId?: string;
   error?: string;
   reason?: string;
 }

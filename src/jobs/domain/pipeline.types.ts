@@ -51,6 +51,9 @@ export interface PipelineSpec {
   options: JobOptions;
   /** 1 (most urgent) to 5; default 3. */
   priority: number;
+  /** Optional grouping for project / batch webhooks and notification routings. */
+  projectId?: string;
+  batchId?: string;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { limit: 3, delaySeconds: 0, backoff: false };

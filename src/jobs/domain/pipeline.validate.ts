@@ -85,7 +85,7 @@ export function validatePipelineRequest(body: unknown): PipelineSpec {
   if (!isObject(body)) throw new ValidationError('the request body must be a JSON object', [{ path: '', message: 'must be an object' }]);
   const unstorable = jsonProblem(body);
   if (unstorable) throw new ValidationError(`invalid pipeline: ${unstorable.path ? unstorable.path + ' ' : ''}${unstorable.message}`, [unstorable]);
-  checkUnknownKeys(body, ['name', 'nodes', 'flowInput', 'webhooks', 'options', 'priority'], '', problems);
+  checkUnknownKeys(body, ['name', 'nodes', 'flowInput', 'webhooks', 'options', 'priority', 'projectId', 'batchId'], '', problems);
 
   if (typeof body.name !== 'string' || !NAME.test(body.name)) {
     problems.push({ path: 'name', message: 'is required: 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit' });
@@ -167,6 +167,10 @@ export function validatePipelineRequest(body: unknown): PipelineSpec {
     }
   }
   const priority = numberIn(body.priority, 'priority', 1, 5, true, problems) ?? DEFAULT_PRIORITY;
+  for (const key of ['projectId', 'batchId'] as const) {
+    if (body[key] !== undefined && !isGroupId(body[key])) problems.push({ path: key, message: GROUP_ID_RULE });
+  }
+  if (body.batchId !== undefined && body.projectId === undefined) problems.push({ path: 'batchId', message: 'needs a projectId' });
   const webhooks = validateWebhooks(body.webhooks, problems);
 
   if (problems.length > 0) {
@@ -180,7 +184,16 @@ export function validatePipelineRequest(body: unknown): PipelineSpec {
     webhooks,
     options,
     priority,
+    ...(body.projectId !== undefined ? { projectId: body.projectId as string } : {}),
+    ...(body.batchId !== undefined ? { batchId: body.batchId as string } : {}),
   };
+}
+
+export const GROUP_ID_RULE = 'must be 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit';
+
+/** Project and batch ids. */
+export function isGroupId(value: unknown): value is string {
+  return typeof value === 'string' && NAME.test(value);
 }
 
 function findCycle(graph: Map<string, InputExpression[]>): string[] | undefined {

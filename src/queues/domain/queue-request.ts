@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError, ValidationError } from '../../common/domain-error';
 import type { JobSummary } from '../../jobs/domain/job.state';
-import { isHttpUrl } from '../../jobs/domain/pipeline.validate';
+import { GROUP_ID_RULE, isGroupId, isHttpUrl } from '../../jobs/domain/pipeline.validate';
 import { DEFAULT_RETRY, type PipelineSpec } from '../../jobs/domain/pipeline.types';
 
 export const QUEUE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -40,8 +40,26 @@ export function webhookOf(query: Record<string, unknown>, header: (name: string)
   return { url: given as string | undefined, secret };
 }
 
+/** Project and batch of a request: X-Project-Id / X-Batch-Id headers. */
+export function groupOf(header: (name: string) => string | undefined): { projectId?: string; batchId?: string } {
+  const projectId = header('x-project-id');
+  const batchId = header('x-batch-id');
+  const problems: Array<{ path: string; message: string }> = [];
+  if (projectId !== undefined && !isGroupId(projectId)) problems.push({ path: 'x-project-id', message: GROUP_ID_RULE });
+  if (batchId !== undefined && !isGroupId(batchId)) problems.push({ path: 'x-batch-id', message: GROUP_ID_RULE });
+  if (batchId !== undefined && projectId === undefined) problems.push({ path: 'x-batch-id', message: 'needs X-Project-Id' });
+  if (problems.length) throw new ValidationError(`invalid request: ${problems[0].path} ${problems[0].message}`, problems);
+  return { ...(projectId !== undefined ? { projectId } : {}), ...(batchId !== undefined ? { batchId } : {}) };
+}
+
 /** A queue request is a job of one node with one task whose input is the request body. */
-export function queueRequestSpec(queueName: string, body: unknown, settings: QueueSettings, webhook: { url?: string; secret?: string }): PipelineSpec {
+export function queueRequestSpec(
+  queueName: string,
+  body: unknown,
+  settings: QueueSettings,
+  webhook: { url?: string; secret?: string },
+  group: { projectId?: string; batchId?: string } = {},
+): PipelineSpec {
   return {
     kind: 'queue',
     name: queueName,
@@ -58,6 +76,7 @@ export function queueRequestSpec(queueName: string, body: unknown, settings: Que
     ...(webhook.url ? { webhooks: { lifecycle: webhook.url, ...(webhook.secret ? { secret: webhook.secret } : {}) } } : {}),
     options: { progressVerbosityLevel: 'info', batchTolerance: 100, ttl: QUEUE_REQUEST_TTL_SECONDS },
     priority: 3,
+    ...group,
   };
 }
 

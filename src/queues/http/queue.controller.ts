@@ -3,7 +3,7 @@ import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { RequestMeta } from '../../common/request-meta';
 import type { CommandMeta } from '../../jobs/job-store.service';
-import { webhookOf } from '../domain/queue-request';
+import { groupOf, webhookOf } from '../domain/queue-request';
 import { QueuesService } from '../queues.service';
 
 /** Seed 001's queue API: POST a request to a named queue, follow it, fetch its result, cancel it. */
@@ -18,7 +18,8 @@ export class QueueController {
   @ApiBody({ schema: {} })
   async submit(@Param('queueName') queueName: string, @Body() body: unknown, @Query() query: Record<string, unknown>, @Req() req: Request, @RequestMeta() meta: CommandMeta) {
     const webhook = webhookOf(query, (h) => req.header(h));
-    const jobId = await this.queues.submit(queueName, body, webhook, meta);
+    const group = groupOf((h) => req.header(h));
+    const jobId = await this.queues.submit(queueName, body, webhook, group, meta);
     const base = `${req.protocol}://${req.get('host')}/queue/${encodeURIComponent(queueName)}/requests/${jobId}`;
     return { jobId: Number(jobId), queueName, status: 'queued', statusUrl: `${base}/status`, resultUrl: `${base}/result`, cancelUrl: `${base}/cancel` };
   }

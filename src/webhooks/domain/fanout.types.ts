@@ -6,6 +6,8 @@ import type { JobKind } from '../../jobs/domain/pipeline.types';
 export interface FanoutJob {
   jobId: string;
   kind: JobKind;
+  projectId?: string;
+  batchId?: string;
   events: Array<{
     position: number;
     type: string;
@@ -13,7 +15,7 @@ export interface FanoutJob {
     /** Event time (ISO). */
     at: string;
     status: StatusView;
-    /** The event's data, for queue requests (lifecycle payloads), without task results. */
+    /** The event's data without bulky parts (task results, the request, created tasks). */
     data?: Record<string, unknown>;
   }>;
 }

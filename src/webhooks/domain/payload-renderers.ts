@@ -1,6 +1,6 @@
 import { levelRank } from '../../event-store/event.types';
 import type { FanoutJob } from './fanout.types';
-import type { PayloadFormat, Subscription } from './subscription.types';
+import { ROUTABLE_EVENTS, type Subscription } from './subscription.types';
 
 export type FanoutEvent = FanoutJob['events'][number];
 
@@ -23,6 +23,11 @@ export const LIFECYCLE_EVENTS: Record<string, 'acquired' | 'retried' | 'complete
 export function wants(sub: Subscription, event: FanoutEvent): boolean {
   if (sub.eventTypes && !sub.eventTypes.includes(event.type)) return false;
   switch (sub.format) {
+    case 'project.task':
+      // Seed 003: the webhook fires when a task of a job in the batch completes.
+      return event.type === 'task.succeeded';
+    case 'notification':
+      return (ROUTABLE_EVENTS as readonly string[]).includes(event.type) && sub.eventTypes !== null;
     case 'exec.progress':
       return levelRank(event.level) >= levelRank(sub.minLevel);
     case 'exec.result':
@@ -45,21 +50,141 @@ export interface RequestTask {
 export interface RenderSources {
   results: (jobId: string) => Promise<unknown>;
   task: (jobId: string) => Promise<RequestTask | undefined>;
+  /** Creation and end times of the job (immutable once set). */
+  times: (jobId: string) => Promise<{ createdAt: string; finishedAt?: string }>;
+  /** Base URL of this Herald for links in notification bodies. */
+  publicUrl: string;
+}
+
+/** The job an event belongs to. */
+export interface JobRef {
+  jobId: string;
+  pipeline: string;
+  projectId?: string;
+  batchId?: string;
 }
 
 const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
 
-export async function render(sub: Subscription, jobId: string, pipeline: string, event: FanoutEvent, sources: RenderSources): Promise<string> {
+export async function render(sub: Subscription, job: JobRef, event: FanoutEvent, sources: RenderSources): Promise<string> {
   switch (sub.format) {
     case 'exec.progress':
       // Exactly GET /api/v1/exec/status/{jobId} as of this event.
       return JSON.stringify(event.status);
     case 'exec.result':
       // Exactly GET /api/v1/exec/results/{jobId} (a finished job's results no longer change).
-      return JSON.stringify(await sources.results(jobId));
+      return JSON.stringify(await sources.results(job.jobId));
     case 'queue.lifecycle':
-      return JSON.stringify(await lifecycle(sub, jobId, pipeline, event, sources));
+      return JSON.stringify(await lifecycle(sub, job.jobId, job.pipeline, event, sources));
+    case 'project.task':
+      // Seed 003: { workflowId, type, taskId, batchId, projectId }; type is the task's node name.
+      return JSON.stringify({
+        workflowId: job.jobId,
+        type: (event.data?.nodeName as string) ?? null,
+        taskId: (event.data?.taskId as string) ?? null,
+        batchId: job.batchId ?? null,
+        projectId: job.projectId ?? null,
+      });
+    case 'notification':
+      return JSON.stringify(await notification(job, event, sources));
   }
+}
+
+const TITLES: Record<string, (j: string, e: FanoutEvent) => string> = {
+  'job.submitted': (j) => `Job submitted: ${j}`,
+  'job.completed': (j) => `Job finished: ${j} (completed)`,
+  'job.failed': (j) => `Job finished: ${j} (failed)`,
+  'job.stopped': (j) => `Job finished: ${j} (stopped)`,
+  'task.failed': (j, e) => `Task failed: ${j} ${taskLabel(e)}`,
+  'task.retried': (j, e) => `Task retried: ${j} ${taskLabel(e)}`,
+};
+
+function taskLabel(e: FanoutEvent): string {
+  return `${e.data?.nodeName ?? ''}${e.data?.attempt !== undefined ? ` (attempt ${e.data.attempt})` : ''}`.trim();
+}
+
+function duration(seconds: number): string {
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return h > 0 ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
+}
+
+/**
+ * Seed 002's notification: `{ project, title, type, body, url, data }`. type is the event with an
+ * underscore (job_completed), url the job's status path, data flat `herald.`-prefixed keys.
+ */
+async function notification(job: JobRef, event: FanoutEvent, sources: RenderSources): Promise<Record<string, unknown>> {
+  const label = `${job.pipeline}/${job.jobId}`;
+  const path = `/api/v1/exec/status/${encodeURIComponent(job.jobId)}`;
+  const times = await sources.times(job.jobId);
+  const ended = JOB_END_EVENTS.has(event.type);
+  const seconds = ended && times.finishedAt ? (Date.parse(times.finishedAt) - Date.parse(times.createdAt)) / 1000 : null;
+  const link = `[${label}](${sources.publicUrl}${path})`;
+  const body = ended
+    ? `Job ${link} finished with status ${event.status.status}${seconds !== null ? ` after ${duration(seconds)}` : ''}.\n${event.status.data.details}`
+    : event.type === 'job.submitted'
+      ? `Job ${link} was submitted.`
+      : `Task ${taskLabel(event)} of job ${link}: ${event.type === 'task.failed' ? 'failed for good' : 'will be retried'}.${event.data?.error !== undefined ? `\nError: ${typeof event.data.error === 'string' ? event.data.error : JSON.stringify(event.data.error)}` : ''}`;
+  const counts = Object.fromEntries(
+    (['succeed', 'failed', 'skipped', 'stopped', 'active', 'pending', 'creating'] as const).map((k) => [`herald.count-${k}`, event.status.data.states[k] ?? 0]),
+  );
+  return {
+    project: job.projectId ?? null,
+    title: TITLES[event.type]?.(label, event) ?? `${event.type}: ${label}`,
+    type: event.type.replace('.', '_'),
+    body,
+    url: path,
+    data: {
+      'herald.event-type': event.type,
+      'herald.job-id': job.jobId,
+      'herald.pipeline': job.pipeline,
+      'herald.status': event.status.status,
+      'herald.progress': Number(event.status.data.progress),
+      'herald.duration-seconds': seconds,
+      'herald.created-at': times.createdAt,
+      'herald.finished-at': ended ? (times.finishedAt ?? null) : null,
+      'herald.project-id': job.projectId ?? null,
+      'herald.batch-id': job.batchId ?? null,
+      ...counts,
+      ...(event.type.startsWith('task.')
+        ? {
+            'herald.task-id': (event.data?.taskId as string) ?? null,
+            'herald.node-name': (event.data?.nodeName as string) ?? null,
+            'herald.attempt': (event.data?.attempt as number) ?? null,
+            'herald.error': event.data?.error === undefined ? null : typeof event.data.error === 'string' ? event.data.error : JSON.stringify(event.data.error),
+          }
+        : {}),
+    },
+  };
+}
+
+/** delivery.exhausted: a webhook of this project failed for good (never raised by notifications). */
+export function exhaustedNotification(
+  project: string,
+  failed: { messageId: string; subscriptionId: string; url: string; jobId: string; eventType: string; attempts: number; lastError: string | null },
+  publicUrl: string,
+): Record<string, unknown> {
+  const path = `/api/v1/deliveries/${failed.messageId}`;
+  return {
+    project,
+    title: `Webhook delivery failed: ${failed.url} (${failed.eventType} of ${failed.jobId})`,
+    type: 'delivery_exhausted',
+    body: `Delivery [${failed.messageId}](${publicUrl}${path}) to ${failed.url} failed for good after ${failed.attempts} attempts${failed.lastError ? `: ${failed.lastError}` : ''}.`,
+    url: path,
+    data: {
+      'herald.event-type': 'delivery.exhausted',
+      'herald.delivery-id': failed.messageId,
+      'herald.subscription-id': failed.subscriptionId,
+      'herald.url': failed.url,
+      'herald.job-id': failed.jobId,
+      'herald.delivery-event-type': failed.eventType,
+      'herald.attempts': failed.attempts,
+      'herald.last-error': failed.lastError,
+      'herald.project-id': project,
+    },
+  };
 }
 
 /**

@@ -18,3 +18,28 @@ export function signatureHeaders(secrets: string[], msgId: string, timestampSeco
     'webhook-signature': secrets.map((s) => sign(s, msgId, timestampSeconds, body)).join(' '),
   };
 }
+
+/** Secrets that sign now: the current one, and during a rotation the previous one until it expires. */
+export function activeSecrets(sub: { secret: string | null; previousSecret: string | null; previousSecretExpiresAt: string | null }, at: Date): string[] {
+  const previous = sub.previousSecret && sub.previousSecretExpiresAt && new Date(sub.previousSecretExpiresAt) > at ? sub.previousSecret : null;
+  return [sub.secret, previous].filter((s): s is string => typeof s === 'string' && s.length > 0);
+}
+
+/**
+ * Headers of one delivery attempt: the subscription's own headers, then the fixed ones (which win):
+ * JSON content type, User-Agent Herald/<version> and, with a secret, the Standard Webhooks trio.
+ */
+export function deliveryHeaders(
+  sub: { headers: Record<string, string>; secret: string | null; previousSecret: string | null; previousSecretExpiresAt: string | null },
+  messageId: string,
+  body: string,
+  at: Date,
+  version: string,
+): Record<string, string> {
+  return {
+    ...sub.headers,
+    'content-type': 'application/json',
+    'user-agent': `Herald/${version}`,
+    ...signatureHeaders(activeSecrets(sub, at), `msg_${messageId}`, Math.floor(at.getTime() / 1000), body),
+  };
+}

@@ -1,7 +1,11 @@
 import type { Level } from '../../event-store/event.types';
 
-/** Who created a subscription. Later: 'project', 'batch', 'routing'. */
-export type SubscriptionScope = 'job';
+/**
+ * What a subscription covers: one job (its exec request's webhooks), a project (scope_id =
+ * projectId), one batch of a project (scope_id = "<projectId>/<batchId>"), or a notification
+ * channel of a project (scope_id = projectId; its routings set the event types).
+ */
+export type SubscriptionScope = 'job' | 'project' | 'batch' | 'channel';
 
 /**
  * How a subscription's payload is rendered. Each format names its renderer and how its
@@ -13,17 +17,29 @@ export type SubscriptionScope = 'job';
  *  - always: every message is delivered; it waits until earlier latest-wins or ordered messages
  *    of the same job have had their first attempt (a result comes after the last progress).
  */
-export type PayloadFormat = 'exec.progress' | 'exec.result' | 'queue.lifecycle';
+export type PayloadFormat = 'exec.progress' | 'exec.result' | 'queue.lifecycle' | 'project.task' | 'notification';
 export type Ordering = 'latest-wins' | 'ordered' | 'always';
 
 export const FORMAT_ORDERING: Record<PayloadFormat, Ordering> = {
   'exec.progress': 'latest-wins',
   'exec.result': 'always',
   'queue.lifecycle': 'ordered',
+  'project.task': 'always',
+  notification: 'always',
 };
+
+/** Events a notification routing may name (seed 002); delivery.exhausted comes from the engine. */
+export const ROUTABLE_EVENTS = ['job.submitted', 'job.completed', 'job.failed', 'job.stopped', 'task.failed', 'task.retried', 'delivery.exhausted'] as const;
+export type RoutableEvent = (typeof ROUTABLE_EVENTS)[number];
+
+export function batchScopeId(projectId: string, batchId: string): string {
+  return `${projectId}/${batchId}`;
+}
 
 export interface Subscription {
   id: string;
+  /** Channels have a name. */
+  name?: string | null;
   scope: SubscriptionScope;
   scopeId: string;
   url: string;

@@ -4,6 +4,7 @@ import type { MessageStatus, Ordering, PayloadFormat, Subscription, Subscription
 
 export interface NewSubscription {
   id: string;
+  name?: string | null;
   scope: SubscriptionScope;
   scopeId: string;
   url: string;
@@ -24,6 +25,7 @@ export interface NewMessage {
   ordering: Ordering;
   body: string;
   jobToken: string;
+  projectId?: string | null;
 }
 
 /** A message to attempt, with its subscription, as the delivery worker loads it. */
@@ -38,6 +40,7 @@ export interface LoadedMessage {
   status: MessageStatus;
   attempts: number;
   jobToken: string;
+  projectId: string | null;
   /** A newer latest-wins message exists for the same subscription and job. */
   newer: boolean;
   /** An earlier message it must follow has not had its first attempt yet (see Ordering). */
@@ -82,8 +85,9 @@ export interface SubscriptionCall {
   disableReason?: string;
 }
 
-interface SubscriptionRow {
+export interface SubscriptionRow {
   id: string;
+  name: string | null;
   scope: SubscriptionScope;
   scope_id: string;
   url: string;
@@ -100,6 +104,7 @@ interface SubscriptionRow {
 export function toSubscription(r: SubscriptionRow): Subscription {
   return {
     id: r.id,
+    name: r.name,
     scope: r.scope,
     scopeId: r.scope_id,
     url: r.url,
@@ -114,7 +119,7 @@ export function toSubscription(r: SubscriptionRow): Subscription {
   };
 }
 
-const SUB_COLUMNS = `s.id, s.scope, s.scope_id, s.url, s.headers, s.secret, s.previous_secret,
+export const SUB_COLUMNS = `s.id, s.name, s.scope, s.scope_id, s.url, s.headers, s.secret, s.previous_secret,
   s.previous_secret_expires_at, s.format, s.event_types, s.min_level, s.status`;
 
 /** All SQL of webhook subscriptions, messages and attempts. */
@@ -122,12 +127,12 @@ export class WebhooksRepository {
   async insertSubscriptions(sql: Sql, subs: NewSubscription[], at: Date): Promise<void> {
     if (subs.length === 0) return;
     await sql.query(
-      `INSERT INTO webhook_subscriptions (id, scope, scope_id, url, headers, secret, format, event_types, min_level, created_at, updated_at)
+      `INSERT INTO webhook_subscriptions (id, scope, scope_id, url, headers, secret, format, event_types, min_level, name, created_at, updated_at)
        SELECT x.id, x.scope, x.scope_id, x.url, x.headers, x.secret, x.format,
               CASE WHEN x.event_types IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(x.event_types)) END,
-              x.min_level, $10, $10
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::jsonb[], $9::text[])
-           AS x(id, scope, scope_id, url, headers, secret, format, event_types, min_level)`,
+              x.min_level, x.name, $10, $10
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::jsonb[], $9::text[], $11::text[])
+           AS x(id, scope, scope_id, url, headers, secret, format, event_types, min_level, name)`,
       [
         subs.map((s) => s.id),
         subs.map((s) => s.scope),
@@ -139,17 +144,21 @@ export class WebhooksRepository {
         subs.map((s) => (s.eventTypes ? JSON.stringify(s.eventTypes) : null)),
         subs.map((s) => s.minLevel),
         at,
+        subs.map((s) => s.name ?? null),
       ],
     );
   }
 
-  /** Active subscriptions that cover these jobs. */
-  async subscriptionsForJobs(sql: Sql, jobIds: string[]): Promise<Subscription[]> {
+  /** Active subscriptions that may cover these jobs, projects and batches. */
+  async subscriptionsFor(sql: Sql, scope: { jobIds: string[]; projectIds: string[]; batchScopeIds: string[] }): Promise<Subscription[]> {
     const rows = await sql.query<SubscriptionRow>(
       `SELECT ${SUB_COLUMNS} FROM webhook_subscriptions s
-        WHERE s.scope = 'job' AND s.scope_id = ANY($1::text[]) AND s.status = 'active'
+        WHERE s.status = 'active' AND (
+              (s.scope = 'job' AND s.scope_id = ANY($1::text[]))
+           OR (s.scope IN ('project', 'channel') AND s.scope_id = ANY($2::text[]))
+           OR (s.scope = 'batch' AND s.scope_id = ANY($3::text[])))
         ORDER BY s.created_at, s.id`,
-      [jobIds],
+      [scope.jobIds, scope.projectIds, scope.batchScopeIds],
     );
     return rows.map(toSubscription);
   }
@@ -157,10 +166,10 @@ export class WebhooksRepository {
   async insertMessages(sql: Sql, messages: NewMessage[], at: Date): Promise<void> {
     if (messages.length === 0) return;
     await sql.query(
-      `INSERT INTO webhook_messages (id, subscription_id, job_id, event_position, event_type, kind, ordering, body, job_token, status, created_at, updated_at)
-       SELECT x.id, x.subscription_id, x.job_id, x.event_position, x.event_type, x.kind, x.ordering, x.body, x.job_token, 'pending', $9, $9
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $10::uuid[])
-           AS x(id, subscription_id, job_id, event_position, event_type, kind, ordering, body, job_token)`,
+      `INSERT INTO webhook_messages (id, subscription_id, job_id, event_position, event_type, kind, ordering, body, job_token, project_id, status, created_at, updated_at)
+       SELECT x.id, x.subscription_id, x.job_id, x.event_position, x.event_type, x.kind, x.ordering, x.body, x.job_token, x.project_id, 'pending', $9, $9
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $10::uuid[], $11::text[])
+           AS x(id, subscription_id, job_id, event_position, event_type, kind, ordering, body, job_token, project_id)`,
       [
         messages.map((m) => m.id),
         messages.map((m) => m.subscriptionId),
@@ -172,6 +181,7 @@ export class WebhooksRepository {
         messages.map((m) => m.body),
         at,
         messages.map((m) => m.jobToken),
+        messages.map((m) => m.projectId ?? null),
       ],
     );
   }
@@ -180,10 +190,10 @@ export class WebhooksRepository {
   async loadMessages(sql: Sql, ids: string[]): Promise<LoadedMessage[]> {
     const rows = await sql.query<SubscriptionRow & {
       m_id: string; job_id: string; event_position: number; event_type: string; kind: PayloadFormat; ordering: Ordering;
-      body: string; m_status: MessageStatus; attempts: number; job_token: string; newer: boolean; blocked: boolean;
+      body: string; m_status: MessageStatus; attempts: number; job_token: string; project_id: string | null; newer: boolean; blocked: boolean;
     }>(
       `SELECT m.id AS m_id, m.job_id, m.event_position, m.event_type, m.kind, m.ordering, m.body,
-              m.status AS m_status, m.attempts, m.job_token,
+              m.status AS m_status, m.attempts, m.job_token, m.project_id,
               (m.ordering = 'latest-wins' AND EXISTS (
                  SELECT 1 FROM webhook_messages n
                   WHERE n.subscription_id = m.subscription_id AND n.job_id = m.job_id
@@ -192,7 +202,8 @@ export class WebhooksRepository {
                 WHEN 'always' THEN EXISTS (
                   SELECT 1 FROM webhook_messages p
                    WHERE p.job_id = m.job_id AND p.ordering <> 'always'
-                     AND p.event_position < m.event_position AND p.status = 'pending' AND p.attempts = 0)
+                     -- <=: the progress of the job-ending event itself goes before the result
+                     AND p.event_position <= m.event_position AND p.status = 'pending' AND p.attempts = 0)
                 WHEN 'ordered' THEN EXISTS (
                   SELECT 1 FROM webhook_messages p
                    WHERE p.subscription_id = m.subscription_id AND p.job_id = m.job_id
@@ -214,6 +225,7 @@ export class WebhooksRepository {
       status: r.m_status,
       attempts: r.attempts,
       jobToken: r.job_token,
+      projectId: r.project_id,
       newer: r.newer,
       blocked: r.blocked,
       subscription: toSubscription(r),
@@ -458,4 +470,95 @@ function toMessageView(r: MessageRow): MessageView {
     deliveredAt: r.delivered_at?.toISOString() ?? null,
     payload: JSON.parse(r.body),
   };
+}
+
+export interface SubscriptionView {
+  id: string;
+  scope: string;
+  scopeId: string;
+  name: string | null;
+  url: string;
+  format: string;
+  eventTypes: string[] | null;
+  minLevel: string;
+  status: string;
+  disabledReason: string | null;
+  headers: Record<string, string>;
+  hasSecret: boolean;
+  previousSecretExpiresAt: string | null;
+  lastCall: unknown;
+  lastError: unknown;
+  counts: { delivered: number; failed: number; pending: number };
+  createdAt: string;
+  updatedAt: string;
+}
+
+const VIEW_COLUMNS = `s.id, s.scope, s.scope_id, s.name, s.url, s.format, s.event_types, s.min_level, s.status, s.disabled_reason,
+  s.headers, s.secret IS NOT NULL AS has_secret, s.previous_secret_expires_at, s.last_call, s.last_error, s.created_at, s.updated_at,
+  (SELECT count(*) FROM webhook_messages m WHERE m.subscription_id = s.id AND m.status = 'delivered')::int AS delivered,
+  (SELECT count(*) FROM webhook_messages m WHERE m.subscription_id = s.id AND m.status = 'failed')::int AS failed,
+  (SELECT count(*) FROM webhook_messages m WHERE m.subscription_id = s.id AND m.status IN ('pending', 'retrying'))::int AS pending`;
+
+function toView(r: Record<string, any>, maskValue: (v: string) => string): SubscriptionView {
+  return {
+    id: r.id,
+    scope: r.scope,
+    scopeId: r.scope_id,
+    name: r.name,
+    url: r.url,
+    format: r.format,
+    eventTypes: r.event_types,
+    minLevel: r.min_level,
+    status: r.status,
+    disabledReason: r.disabled_reason,
+    headers: Object.fromEntries(Object.entries(r.headers as Record<string, string>).map(([k, v]) => [k, maskValue(v)])),
+    hasSecret: r.has_secret,
+    previousSecretExpiresAt: r.previous_secret_expires_at?.toISOString() ?? null,
+    lastCall: r.last_call,
+    lastError: r.last_error,
+    counts: { delivered: r.delivered, failed: r.failed, pending: r.pending },
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+/** Subscription management queries (every scope); secrets are never read out. */
+export class SubscriptionsRepository {
+  async byIds(sql: Sql, ids: string[], maskValue: (v: string) => string): Promise<SubscriptionView[]> {
+    const rows = await sql.query(`SELECT ${VIEW_COLUMNS} FROM webhook_subscriptions s WHERE s.id = ANY($1::uuid[]) ORDER BY s.created_at, s.id`, [ids]);
+    return rows.map((r) => toView(r, maskValue));
+  }
+
+  /** Everything that delivers for a project: its project, batch and channel subscriptions, and its jobs' own. */
+  async ofProject(sql: Sql, projectId: string, limit: number, maskValue: (v: string) => string): Promise<SubscriptionView[]> {
+    const rows = await sql.query(
+      `SELECT ${VIEW_COLUMNS} FROM webhook_subscriptions s
+        WHERE s.status <> 'deleted' AND (
+              (s.scope IN ('project', 'channel') AND s.scope_id = $1)
+           OR (s.scope = 'batch' AND left(s.scope_id, length($1) + 1) = $1 || '/')
+           OR (s.scope = 'job' AND s.scope_id IN (SELECT job_id FROM jobs WHERE summary->>'projectId' = $1)))
+        ORDER BY s.created_at, s.id LIMIT $2`,
+      [projectId, limit],
+    );
+    return rows.map((r) => toView(r, maskValue));
+  }
+
+  async all(sql: Sql, limit: number, maskValue: (v: string) => string): Promise<SubscriptionView[]> {
+    const rows = await sql.query(`SELECT ${VIEW_COLUMNS} FROM webhook_subscriptions s WHERE s.status <> 'deleted' ORDER BY s.created_at DESC, s.id LIMIT $1`, [limit]);
+    return rows.map((r) => toView(r, maskValue));
+  }
+
+  /** New secret; the old one keeps signing (a second v1 signature) until `overlapUntil`. */
+  async rotateSecret(sql: Sql, id: string, secret: string, overlapUntil: Date): Promise<{ previousSecretExpiresAt: string | null } | undefined> {
+    const rows = await sql.query<{ previous_secret_expires_at: Date | null }>(
+      `UPDATE webhook_subscriptions SET
+          previous_secret = secret,
+          previous_secret_expires_at = CASE WHEN secret IS NULL THEN NULL ELSE $3::timestamptz END,
+          secret = $2, updated_at = now()
+        WHERE id = $1 AND status <> 'deleted'
+        RETURNING previous_secret_expires_at`,
+      [id, secret, overlapUntil],
+    );
+    return rows[0] && { previousSecretExpiresAt: rows[0].previous_secret_expires_at?.toISOString() ?? null };
+  }
 }

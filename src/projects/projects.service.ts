@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { Clock, IdGenerator } from '../common/clock';
+import { NotFoundError } from '../common/domain-error';
+import { Db } from '../database/db';
+import { batchScopeId, type Subscription } from '../webhooks/domain/subscription.types';
+import { ChannelTester } from '../webhooks/channel-tester.service';
+import { assertGroupId, mask, parseChannel, parseProjectWebhook, parseRouting, UUID } from './domain/project-webhooks';
+import { ProjectsRepository } from './infrastructure/projects.repository';
+
+const webhookNotFound = (what: string) => new NotFoundError('WEBHOOK_NOT_FOUND', `${what} has no webhook`);
+const channelNotFound = (id: string) => new NotFoundError('CHANNEL_NOT_FOUND', `channel ${id} does not exist in this project`);
+
+/** Seed 003's project / batch webhooks and seed 002's channels and routings. */
+@Injectable()
+export class ProjectsService {
+  constructor(
+    private readonly db: Db,
+    private readonly repo: ProjectsRepository,
+    private readonly tester: ChannelTester,
+    private readonly ids: IdGenerator,
+    private readonly clock: Clock,
+  ) {}
+
+  private scope(projectId: string, batchId?: string): { scope: 'project' | 'batch'; scopeId: string; label: string } {
+    assertGroupId(projectId, 'projectId');
+    if (batchId === undefined) return { scope: 'project', scopeId: projectId, label: `project ${projectId}` };
+    assertGroupId(batchId, 'batchId');
+    return { scope: 'batch', scopeId: batchScopeId(projectId, batchId), label: `batch ${batchId} of project ${projectId}` };
+  }
+
+  async getWebhook(projectId: string, batchId?: string) {
+    const s = this.scope(projectId, batchId);
+    const hook = await this.repo.scoped(this.db, s.scope, s.scopeId);
+    if (!hook) throw webhookNotFound(s.label);
+    return { url: hook.url, header: mask(hook.header), updatedAt: hook.updatedAt, lastCall: hook.lastCall ?? null, lastError: hook.lastError ?? null };
+  }
+
+  async putWebhook(projectId: string, batchId: string | undefined, body: unknown) {
+    const s = this.scope(projectId, batchId);
+    const { url, header } = parseProjectWebhook(body);
+    await this.repo.upsertScoped(this.db, this.ids.newId(), s.scope, s.scopeId, url, header, this.clock.now());
+    return this.getWebhook(projectId, batchId);
+  }
+
+  async deleteWebhook(projectId: string, batchId?: string): Promise<void> {
+    const s = this.scope(projectId, batchId);
+    if (!(await this.repo.deleteScoped(this.db, s.scope, s.scopeId, this.clock.now()))) throw webhookNotFound(s.label);
+  }
+
+  // ------------------------------------------------------------ channels
+
+  async createChannel(projectId: string, body: unknown) {
+    assertGroupId(projectId, 'projectId');
+    const input = parseChannel(body, false);
+    const id = this.ids.newId();
+    await this.repo.insertChannel(this.db, { id, projectId, name: input.name!, url: input.url!, headers: input.headers ?? {}, secret: input.secret ?? null }, this.clock.now());
+    return this.getChannel(projectId, id);
+  }
+
+  async listChannels(projectId: string) {
+    assertGroupId(projectId, 'projectId');
+    return { channels: (await this.repo.channels(this.db, projectId)).map(channelView) };
+  }
+
+  private async channel(projectId: string, id: string): Promise<Subscription> {
+    assertGroupId(projectId, 'projectId');
+    const found = UUID.test(id) ? await this.repo.channel(this.db, projectId, id.toLowerCase()) : undefined;
+    if (!found) throw channelNotFound(id);
+    return found;
+  }
+
+  async getChannel(projectId: string, id: string) {
+    return channelView(await this.channel(projectId, id));
+  }
+
+  async patchChannel(projectId: string, id: string, body: unknown) {
+    const found = await this.channel(projectId, id);
+    await this.repo.updateChannel(this.db, found.id, parseChannel(body, true), this.clock.now());
+    return this.getChannel(projectId, found.id);
+  }
+
+  async deleteChannel(projectId: string, id: string): Promise<void> {
+    const found = await this.channel(projectId, id);
+    await this.db.tx((tx) => this.repo.deleteChannel(tx, found.id, this.clock.now()));
+  }
+
+  async testChannel(projectId: string, id: string) {
+    return this.tester.test(await this.channel(projectId, id));
+  }
+
+  // ------------------------------------------------------------ routings
+
+  async createRouting(projectId: string, body: unknown) {
+    assertGroupId(projectId, 'projectId');
+    const { event, channelId } = parseRouting(body);
+    await this.channel(projectId, channelId);
+    return this.db.tx((tx) => this.repo.insertRouting(tx, { id: this.ids.newId(), projectId, event, channelId }, this.clock.now()));
+  }
+
+  async listRoutings(projectId: string) {
+    assertGroupId(projectId, 'projectId');
+    return { routings: await this.repo.routings(this.db, projectId) };
+  }
+
+  async deleteRouting(projectId: string, id: string): Promise<void> {
+    assertGroupId(projectId, 'projectId');
+    const deleted = UUID.test(id) && (await this.db.tx((tx) => this.repo.deleteRouting(tx, projectId, id.toLowerCase())));
+    if (!deleted) throw new NotFoundError('ROUTING_NOT_FOUND', `routing ${id} does not exist in this project`);
+  }
+}
+
+/** A channel as the API shows it: header values masked, the secret never shown. */
+function channelView(s: Subscription) {
+  return {
+    id: s.id,
+    projectId: s.scopeId,
+    name: s.name ?? null,
+    url: s.url,
+    headers: Object.fromEntries(Object.entries(s.headers).map(([k, v]) => [k, mask(v)])),
+    hasSecret: s.secret !== null,
+    events: s.eventTypes ?? [],
+    status: s.status,
+  };
+}

@@ -1,0 +1,14 @@
+import { batchScopeId, type Subscription } from './subscription.types';
+
+/**
+ * Who hears a job's events: its own subscriptions; its batch's webhook, or else its project's
+ * (a batch webhook overrides the project one, seed 003); and its project's channels.
+ */
+export function subscribersOf(subs: Subscription[], jobId: string, projectId?: string, batchId?: string): Subscription[] {
+  const own = subs.filter((s) => s.scope === 'job' && s.scopeId === jobId);
+  if (!projectId) return own;
+  const batch = batchId ? subs.find((s) => s.scope === 'batch' && s.scopeId === batchScopeId(projectId, batchId)) : undefined;
+  const project = subs.find((s) => s.scope === 'project' && s.scopeId === projectId);
+  const channels = subs.filter((s) => s.scope === 'channel' && s.scopeId === projectId);
+  return [...own, ...(batch ? [batch] : project ? [project] : []), ...channels];
+}

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { Clock } from '../common/clock';
+import { NotFoundError, ValidationError } from '../common/domain-error';
+import { Db } from '../database/db';
+import { JobQueries } from '../jobs/job-queries.service';
+import { subscribersOf } from './domain/subscribers';
+import { batchScopeId } from './domain/subscription.types';
+import { SubscriptionsRepository, WebhooksRepository, type SubscriptionView } from './infrastructure/webhooks.repository';
+
+const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Shows only the last 4 characters of a header value. */
+export function maskValue(v: string): string {
+  return v.length <= 4 ? '*'.repeat(v.length) : '*'.repeat(v.length - 4) + v.slice(-4);
+}
+
+/** Webhook management across every scope: what Herald would deliver to, and secret rotation. */
+@Injectable()
+export class SubscriptionsService {
+  constructor(
+    private readonly db: Db,
+    private readonly repo: SubscriptionsRepository,
+    private readonly webhooks: WebhooksRepository,
+    private readonly jobs: JobQueries,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(query: { projectId?: string; jobId?: string; limit?: string }): Promise<{ subscriptions: SubscriptionView[] }> {
+    const limit = query.limit === undefined ? 500 : Number(query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 5000) throw new ValidationError('limit must be an integer from 1 to 5000', [{ path: 'limit', message: 'out of range' }]);
+    if (query.jobId !== undefined) {
+      const job = await this.jobs.summary(query.jobId);
+      const subs = await this.webhooks.subscriptionsFor(this.db, {
+        jobIds: [job.jobId],
+        projectIds: job.projectId ? [job.projectId] : [],
+        batchScopeIds: job.projectId && job.batchId ? [batchScopeId(job.projectId, job.batchId)] : [],
+      });
+      const ids = subscribersOf(subs, job.jobId, job.projectId, job.batchId)
+        .filter((s) => query.projectId === undefined || s.scope === 'job' || s.scopeId.split('/')[0] === query.projectId)
+        .map((s) => s.id);
+      return { subscriptions: await this.repo.byIds(this.db, ids, maskValue) };
+    }
+    if (query.projectId !== undefined) return { subscriptions: await this.repo.ofProject(this.db, query.projectId, limit, maskValue) };
+    return { subscriptions: await this.repo.all(this.db, limit, maskValue) };
+  }
+
+  async rotateSecret(id: string): Promise<{ id: string; secret: string; previousSecretExpiresAt: string | null }> {
+    const secret = `whsec_${randomBytes(24).toString('base64')}`;
+    const rotated = UUID.test(id) ? await this.repo.rotateSecret(this.db, id, secret, new Date(this.clock.now().getTime() + ROTATION_OVERLAP_MS)) : undefined;
+    if (!rotated) throw new NotFoundError('SUBSCRIPTION_NOT_FOUND', `subscription ${id} does not exist`);
+    return { id, secret, previousSecretExpiresAt: rotated.previousSecretExpiresAt };
+  }
+}
