@@ -306,3 +306,13 @@ describe('renderResults', () => {
     });
   });
 });
+
+describe('progress rounding near the end', () => {
+  it('never shows 100.00 while an entry is unfinished', () => {
+    const job = {
+      status: 'active',
+      counts: { succeed: 99_999, failed: 0, skipped: 0, stopped: 0, active: 1, pending: 0, creating: 0 },
+    } as unknown as Parameters<typeof progressOf>[0];
+    expect(progressOf(job)).toBe('99.99');
+  });
+});

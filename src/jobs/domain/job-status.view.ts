@@ -24,7 +24,10 @@ export function progressOf(summary: JobSummary): string {
   const c = summary.counts;
   const all = DETAIL_ORDER.reduce((sum, s) => sum + c[s], 0);
   if (all === 0) return summary.status === 'completed' ? '100.00' : '0.00';
-  return ((100 * (c.succeed + c.failed + c.skipped)) / all).toFixed(2);
+  const done = c.succeed + c.failed + c.skipped;
+  const progress = ((100 * done) / all).toFixed(2);
+  // Never round an unfinished job up to 100% (99,999 of 100,000 done reads 99.99).
+  return progress === '100.00' && done < all ? '99.99' : progress;
 }
 
 export function renderStatus(summary: JobSummary): StatusView {
