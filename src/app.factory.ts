@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import { AppModule } from './app.module';
 import { fromHttpError } from './common/error.filter';
+import { apiKeyMiddleware } from './common/api-key.middleware';
 import type { HeraldConfig } from './config/config';
 import { HERALD_VERSION } from './version';
 
@@ -27,6 +28,7 @@ export async function createApp(config: HeraldConfig, options: CreateAppOptions 
     bodyParser: false,
     logger: options.logger ?? ['log', 'warn', 'error'],
   });
+  app.use(apiKeyMiddleware(config.apiKeys));
   // Queue requests: any JSON value (not only objects), up to 1 MiB; larger is 413 and nothing is stored.
   app.use('/queue', json({ limit: QUEUE_BODY_LIMIT, strict: false, type: () => true }), bodyErrors);
   app.useBodyParser('json', { limit: config.bodyLimit });

@@ -1,7 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { ApiKeyGuard } from './common/api-key.guard';
 import { Clock, IdGenerator, SystemClock, UuidGenerator } from './common/clock';
 import { GlobalErrorFilter } from './common/error.filter';
 import type { HeraldConfig } from './config/config';
@@ -25,7 +24,6 @@ export class AppModule {
         { provide: Clock, useClass: SystemClock },
         { provide: IdGenerator, useClass: UuidGenerator },
         { provide: APP_FILTER, useClass: GlobalErrorFilter },
-        { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],
       exports: [Clock, IdGenerator],
     };

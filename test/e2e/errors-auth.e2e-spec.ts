@@ -235,6 +235,13 @@ describe('API keys', () => {
     expect(list.body).toEqual({ jobs: [], nextCursor: null });
   });
 
+  it('checks the key before reading the body: a bad or oversized body from a caller without a key is still 401', async () => {
+    const bad = await api(h.baseUrl, 'POST', '/api/v1/exec/raw', '{not json', { 'content-type': 'application/json' });
+    expect([bad.status, bad.body]).toEqual([401, unauthorized]);
+    const big = await api(h.baseUrl, 'POST', '/queue/render', JSON.stringify({ x: 'a'.repeat(2 * 1024 * 1024) }), { 'content-type': 'application/json' });
+    expect([big.status, big.body]).toEqual([401, unauthorized]);
+  });
+
   it('serves /api routes with any configured key', async () => {
     const c1 = client(h.baseUrl, { authorization: 'Bearer k1' });
     const c2 = client(h.baseUrl, { authorization: 'bearer k2' });
