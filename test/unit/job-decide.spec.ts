@@ -922,3 +922,20 @@ describe('a whole job, decided step by step', () => {
     expect([h.state.createdAt, h.state.timestamp, h.state.ttlExpiresAt]).toEqual([AT, AT, '2026-01-01T01:00:00.000Z']);
   });
 });
+
+describe('attempt fencing', () => {
+  const now = new Date('2026-01-01T00:00:00Z');
+  const job = { jobId: 'j', status: 'active', nodes: [] } as unknown as Parameters<typeof decideComplete>[0];
+  const task = {
+    taskId: 't', jobId: 'j', nodeName: 'n', algorithmName: 'a', batchIndex: null, input: [], state: 'active', attempt: 2,
+    workerName: 'w', leaseExpiry: '2026-01-01T00:01:00.000Z', result: null, error: null,
+  } as Parameters<typeof decideComplete>[1];
+
+  it('rejects a report that names an attempt other than the current one', () => {
+    expect(() => decideComplete(job, task, { workerName: 'w', result: 1, now, attempt: 1 })).toThrow(expect.objectContaining({ code: 'LEASE_NOT_HELD', status: 409 }));
+  });
+
+  it('accepts a report for the current attempt', () => {
+    expect(decideComplete(job, task, { workerName: 'w', result: 1, now, attempt: 2 }).map((e) => e.type)).toEqual(['task.succeeded']);
+  });
+});

@@ -6,10 +6,11 @@ import type { JobSummary, Task } from '../domain/job.state';
 import { JobStore } from '../job-store.service';
 
 /** A worker's report on a task it holds: heartbeat, complete or fail. */
-export type TaskReport =
+export type TaskReport = { attempt?: number } & (
   | { kind: 'heartbeat'; leaseSeconds?: number }
   | { kind: 'complete'; result: unknown }
-  | { kind: 'fail'; error: unknown; retryable: boolean };
+  | { kind: 'fail'; error: unknown; retryable: boolean }
+);
 
 export class ReportTaskCommand {
   constructor(
@@ -52,10 +53,10 @@ export class ReportTaskHandler implements ICommandHandler<ReportTaskCommand, Rep
 function decideReport(job: JobSummary, task: Task, workerName: string, report: TaskReport, now: Date): JobEvent[] {
   switch (report.kind) {
     case 'heartbeat':
-      return decideHeartbeat(job, task, { workerName, leaseSeconds: report.leaseSeconds, now });
+      return decideHeartbeat(job, task, { workerName, leaseSeconds: report.leaseSeconds, now, attempt: report.attempt });
     case 'complete':
-      return decideComplete(job, task, { workerName, result: report.result, now });
+      return decideComplete(job, task, { workerName, result: report.result, now, attempt: report.attempt });
     case 'fail':
-      return decideFail(job, task, { workerName, error: report.error, retryable: report.retryable, now });
+      return decideFail(job, task, { workerName, error: report.error, retryable: report.retryable, now, attempt: report.attempt });
   }
 }

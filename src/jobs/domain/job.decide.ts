@@ -142,6 +142,8 @@ export interface LeaseCommand {
   /** Absent: the node's default lease (queue setting), else 30 s. */
   leaseSeconds?: number;
   now: Date;
+  /** The attempt the worker was given; when present it must still be the task's current one. */
+  attempt?: number;
 }
 
 export const DEFAULT_LEASE_SECONDS = 30;
@@ -163,14 +165,15 @@ export function decideAcquire(job: JobSummary, tasks: Task[], cmd: LeaseCommand)
 }
 
 /** The worker must hold a live lease on an active task; otherwise 409 and nothing changes. */
-function assertLeaseHolder(job: JobSummary, task: Task, workerName: string, now: Date): void {
+function assertLeaseHolder(job: JobSummary, task: Task, workerName: string, now: Date, attempt?: number): void {
   if (task.state !== 'active') throw taskNotActive(task.taskId, task.state, job.status);
-  if (task.workerName !== workerName) throw leaseNotHeld(task.taskId);
+  // The attempt number (optional) fences a worker that re-acquired the task under the same name.
+  if (task.workerName !== workerName || (attempt !== undefined && attempt !== task.attempt)) throw leaseNotHeld(task.taskId);
   if (task.leaseExpiry && new Date(task.leaseExpiry).getTime() <= now.getTime()) throw leaseExpired(task.taskId, task.leaseExpiry);
 }
 
 export function decideHeartbeat(job: JobSummary, task: Task, cmd: LeaseCommand): JobEvent[] {
-  assertLeaseHolder(job, task, cmd.workerName, cmd.now);
+  assertLeaseHolder(job, task, cmd.workerName, cmd.now, cmd.attempt);
   return [
     jobEvent('task.lease-extended', {
       taskId: task.taskId,
@@ -181,8 +184,8 @@ export function decideHeartbeat(job: JobSummary, task: Task, cmd: LeaseCommand):
   ];
 }
 
-export function decideComplete(job: JobSummary, task: Task, cmd: { workerName: string; result: unknown; now: Date }): JobEvent[] {
-  assertLeaseHolder(job, task, cmd.workerName, cmd.now);
+export function decideComplete(job: JobSummary, task: Task, cmd: { workerName: string; result: unknown; now: Date; attempt?: number }): JobEvent[] {
+  assertLeaseHolder(job, task, cmd.workerName, cmd.now, cmd.attempt);
   return [jobEvent('task.succeeded', { taskId: task.taskId, nodeName: task.nodeName, workerName: cmd.workerName, attempt: task.attempt, result: cmd.result ?? null })];
 }
 
@@ -212,9 +215,9 @@ function retryOrFail(job: JobSummary, task: Task, reason: 'lease expired' | 'wor
 export function decideFail(
   job: JobSummary,
   task: Task,
-  cmd: { workerName: string; error: unknown; retryable: boolean; now: Date },
+  cmd: { workerName: string; error: unknown; retryable: boolean; now: Date; attempt?: number },
 ): JobEvent[] {
-  assertLeaseHolder(job, task, cmd.workerName, cmd.now);
+  assertLeaseHolder(job, task, cmd.workerName, cmd.now, cmd.attempt);
   return [retryOrFail(job, task, 'worker failure', cmd.error, cmd.retryable, cmd.now)];
 }
 

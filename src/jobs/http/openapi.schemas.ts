@@ -69,17 +69,17 @@ export const ACQUIRE_SCHEMA = {
 export const HEARTBEAT_SCHEMA = {
   type: 'object',
   required: ['workerName'],
-  properties: { workerName: { type: 'string' }, leaseSeconds: { type: 'number', default: 30 } },
+  properties: { workerName: { type: 'string' }, leaseSeconds: { type: 'number', default: 30 }, attempt: { type: 'integer', description: 'the attempt given at acquire (fences re-acquired tasks)' } },
 };
 
 export const COMPLETE_SCHEMA = {
   type: 'object',
   required: ['workerName'],
-  properties: { workerName: { type: 'string' }, result: {} },
+  properties: { workerName: { type: 'string' }, result: {}, attempt: { type: 'integer' } },
 };
 
 export const FAIL_SCHEMA = {
   type: 'object',
   required: ['workerName', 'error'],
-  properties: { workerName: { type: 'string' }, error: {}, retryable: { type: 'boolean', default: true } },
+  properties: { workerName: { type: 'string' }, error: {}, retryable: { type: 'boolean', default: true }, attempt: { type: 'integer' } },
 };

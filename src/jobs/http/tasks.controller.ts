@@ -27,7 +27,7 @@ export class TasksController {
   @ApiBody({ schema: HEARTBEAT_SCHEMA })
   async heartbeat(@Param('taskId') taskId: string, @Body() body: unknown) {
     const b = parseHeartbeat(body);
-    const out = await this.commands.execute(new ReportTaskCommand(parseTaskId(taskId), b.workerName, { kind: 'heartbeat', leaseSeconds: b.leaseSeconds }));
+    const out = await this.commands.execute(new ReportTaskCommand(parseTaskId(taskId), b.workerName, { kind: 'heartbeat', leaseSeconds: b.leaseSeconds, attempt: b.attempt }));
     return { leaseExpiry: out.leaseExpiry };
   }
 
@@ -37,7 +37,7 @@ export class TasksController {
   @ApiBody({ schema: COMPLETE_SCHEMA })
   complete(@Param('taskId') taskId: string, @Body() body: unknown) {
     const b = parseComplete(body);
-    return this.commands.execute(new ReportTaskCommand(parseTaskId(taskId), b.workerName, { kind: 'complete', result: b.result }));
+    return this.commands.execute(new ReportTaskCommand(parseTaskId(taskId), b.workerName, { kind: 'complete', result: b.result, attempt: b.attempt }));
   }
 
   @Post(':taskId/fail')
@@ -46,6 +46,6 @@ export class TasksController {
   @ApiBody({ schema: FAIL_SCHEMA })
   fail(@Param('taskId') taskId: string, @Body() body: unknown) {
     const b = parseFail(body);
-    return this.commands.execute(new ReportTaskCommand(parseTaskId(taskId), b.workerName, { kind: 'fail', error: b.error, retryable: b.retryable }));
+    return this.commands.execute(new ReportTaskCommand(parseTaskId(taskId), b.workerName, { kind: 'fail', error: b.error, retryable: b.retryable, attempt: b.attempt }));
   }
 }

@@ -67,30 +67,38 @@ export function parseAcquire(body: unknown): AcquireRequest {
   return { workerName: name, algorithmNames, queues, leaseSeconds: lease, max: max as number };
 }
 
-export function parseHeartbeat(body: unknown): { workerName: string; leaseSeconds?: number } {
+function attemptOf(b: Record<string, unknown>, problems: Problem[]): number | undefined {
+  if (b.attempt === undefined) return undefined;
+  if (typeof b.attempt !== 'number' || !Number.isInteger(b.attempt) || b.attempt < 1) problems.push({ path: 'attempt', message: 'must be the positive integer given at acquire' });
+  return b.attempt as number;
+}
+
+export function parseHeartbeat(body: unknown): { workerName: string; leaseSeconds?: number; attempt?: number } {
   const b = obj(body);
   const problems: Problem[] = [];
-  const result = { workerName: workerName(b, problems), leaseSeconds: leaseSeconds(b, problems) };
+  const result = { workerName: workerName(b, problems), leaseSeconds: leaseSeconds(b, problems), attempt: attemptOf(b, problems) };
   fail(problems);
   return result;
 }
 
-export function parseComplete(body: unknown): { workerName: string; result: unknown } {
+export function parseComplete(body: unknown): { workerName: string; result: unknown; attempt?: number } {
   const b = obj(body);
   const problems: Problem[] = [];
   const name = workerName(b, problems);
+  const attempt = attemptOf(b, problems);
   fail(problems);
-  return { workerName: name, result: b.result ?? null };
+  return { workerName: name, result: b.result ?? null, attempt };
 }
 
-export function parseFail(body: unknown): { workerName: string; error: unknown; retryable: boolean } {
+export function parseFail(body: unknown): { workerName: string; error: unknown; retryable: boolean; attempt?: number } {
   const b = obj(body);
   const problems: Problem[] = [];
   const name = workerName(b, problems);
+  const attempt = attemptOf(b, problems);
   if (b.error === undefined || b.error === null) problems.push({ path: 'error', message: 'is required (a message string or an object)' });
   if (b.retryable !== undefined && typeof b.retryable !== 'boolean') problems.push({ path: 'retryable', message: 'must be a boolean' });
   fail(problems);
-  return { workerName: name, error: b.error, retryable: b.retryable !== false };
+  return { workerName: name, error: b.error, retryable: b.retryable !== false, attempt };
 }
 
 export function parseStop(body: unknown): { jobId: string; reason?: string } {
