@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, IdGenerator } from '../common/clock';
-import { NotFoundError } from '../common/domain-error';
+import { NotFoundError, ValidationError } from '../common/domain-error';
 import { Db } from '../database/db';
 import { batchScopeId, type Subscription } from '../webhooks/domain/subscription.types';
 import { ChannelTester } from '../webhooks/channel-tester.service';
@@ -93,7 +93,10 @@ export class ProjectsService {
   async createRouting(projectId: string, body: unknown) {
     assertGroupId(projectId, 'projectId');
     const { event, channelId } = parseRouting(body);
-    await this.channel(projectId, channelId);
+    // channelId is part of the body: one that is not a channel of this project makes the body invalid (400).
+    if (!(await this.repo.channel(this.db, projectId, channelId))) {
+      throw new ValidationError(`invalid routing: channelId ${channelId} is not a channel of project ${projectId}`, [{ path: 'channelId', message: 'must be the id of a channel of this project' }]);
+    }
     return this.db.tx((tx) => this.repo.insertRouting(tx, { id: this.ids.newId(), projectId, event, channelId }, this.clock.now()));
   }
 

@@ -61,7 +61,7 @@ export class ChannelTester {
       await this.repo.recordCalls(tx, [{
         id: channel.id,
         lastCall: { statusCode: result.statusCode ?? null, message: result.statusMessage ?? result.errorCode ?? '', date: at.toISOString() },
-        ...(ok ? {} : { lastError: { statusCode: result.statusCode ?? null, message: result.statusMessage || errorText, body: result.body ?? null, date: at.toISOString() } }),
+        ...(ok ? {} : { lastError: { statusCode: result.statusCode ?? null, message: result.statusMessage || errorText, body: parseBody(result.body), date: at.toISOString() } }),
       }], at);
     });
     return {
@@ -76,5 +76,15 @@ export class ChannelTester {
       outcome: attempt.outcome,
       attemptedAt: at.toISOString(),
     };
+  }
+}
+
+/** The receiver's body as lastError keeps it (as the delivery worker does): parsed JSON, else the text; null when empty. */
+function parseBody(body: string | undefined): unknown {
+  if (body === undefined || body === '') return null;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
   }
 }

@@ -38,6 +38,8 @@ export class SubscriptionsService {
         batchScopeIds: job.projectId && job.batchId ? [batchScopeId(job.projectId, job.batchId)] : [],
       });
       const ids = subscribersOf(subs, job.jobId, job.projectId, job.batchId)
+        // A channel without routings would deliver nothing.
+        .filter((s) => s.scope !== 'channel' || (s.eventTypes?.length ?? 0) > 0)
         .filter((s) => query.projectId === undefined || s.scope === 'job' || s.scopeId.split('/')[0] === query.projectId)
         .map((s) => s.id);
       return { subscriptions: await this.repo.byIds(this.db, ids, maskValue) };

@@ -120,6 +120,8 @@ export function renderRequestStatus(job: JobSummary, task: RequestTaskView | und
     acquiredAt: ms(task?.acquiredAt),
     updatedAt: ms(job.timestamp),
     attempts: task?.attempt ?? 0,
+    ...(job.projectId !== undefined ? { projectId: job.projectId } : {}),
+    ...(job.batchId !== undefined ? { batchId: job.batchId } : {}),
   };
 }
 
