@@ -54,6 +54,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private pending: Settled[] = [];
   private flushing?: Promise<void>;
   private timers = new Set<NodeJS.Timeout>();
+  /**
+   * Ordered streams (subscription|job) with a message taken for an attempt in this instance. One
+   * at a time: a newer message never goes out while an older one's retry is still in flight (it
+   * could arrive first), and one batch never moves a stream twice.
+   */
+  private readonly busyStreams = new Set<string>();
 
   constructor(
     private readonly queue: WorkQueue,
@@ -111,7 +117,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const byId = new Map(messages.map((m) => [m.id, m]));
     const now = this.clock.now();
-    let candidates: Array<{ job: PgBoss.Job<DeliverJob>; msg: LoadedMessage }> = [];
+    const candidates: Array<{ job: PgBoss.Job<DeliverJob>; msg: LoadedMessage }> = [];
     const seen = new Set<string>();
     for (const job of jobs) {
       const msg = byId.get(job.data.m);
@@ -126,25 +132,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         this.superseded(job, msg);
       } else if (msg.blocked && !job.data.force) {
         this.defer(job, msg, DEFER_BLOCKED_MS);
+      } else if (holdsStream(job, msg) && this.busyStreams.has(streamOf(msg))) {
+        this.defer(job, msg, DEFER_BLOCKED_MS);
       } else {
+        if (holdsStream(job, msg)) this.busyStreams.add(streamOf(msg));
         candidates.push({ job, msg });
       }
     }
     // Attempts of one (subscription, job) stream never go backwards, across instances too.
-    // One stream moves once per batch: when a batch holds several of its messages (an older one
-    // retrying next to a newer first attempt), only the newest is attempted, the older ones are
-    // superseded (advanceStreams cannot update one row twice in one statement).
-    const streamKey = (m: LoadedMessage) => `${m.subscription.id}|${m.jobId}`;
-    const newest = new Map<string, number>();
-    for (const c of candidates) {
-      if (c.msg.ordering === 'always' || c.job.data.force) continue;
-      newest.set(streamKey(c.msg), Math.max(newest.get(streamKey(c.msg)) ?? -Infinity, c.msg.eventPosition));
-    }
-    candidates = candidates.filter((c) => {
-      if (c.msg.ordering === 'always' || c.job.data.force || c.msg.eventPosition === newest.get(streamKey(c.msg))) return true;
-      this.superseded(c.job, c.msg);
-      return false;
-    });
     const ordered = candidates.filter((c) => c.msg.ordering !== 'always' && !c.job.data.force);
     let moved = new Set<string>();
     try {
@@ -153,11 +148,15 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         ordered.map((c) => ({ subscriptionId: c.msg.subscription.id, jobId: c.msg.jobId, position: c.msg.eventPosition })),
       );
     } catch (err) {
-      for (const c of candidates) this.defer(c.job, c.msg, DEFER_BLOCKED_MS);
+      for (const c of candidates) {
+        if (holdsStream(c.job, c.msg)) this.busyStreams.delete(streamOf(c.msg));
+        this.defer(c.job, c.msg, DEFER_BLOCKED_MS);
+      }
       throw err;
     }
     for (const c of candidates) {
       if (c.msg.ordering !== 'always' && !c.job.data.force && !moved.has(`${c.msg.subscription.id}|${c.msg.jobId}`)) {
+        if (holdsStream(c.job, c.msg)) this.busyStreams.delete(streamOf(c.msg));
         this.superseded(c.job, c.msg);
       } else {
         void this.attempt(c.job, c.msg, now);
@@ -165,7 +164,15 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private async attempt(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage, _fetchedAt: Date): Promise<void> {
+  private async attempt(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage, fetchedAt: Date): Promise<void> {
+    try {
+      await this.attemptNow(job, msg, fetchedAt);
+    } finally {
+      if (holdsStream(job, msg)) this.busyStreams.delete(streamOf(msg));
+    }
+  }
+
+  private async attemptNow(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage, _fetchedAt: Date): Promise<void> {
     const sub = msg.subscription;
     const origin = originOf(sub.url);
     if (!(await this.limiter.acquire(origin))) {
@@ -368,6 +375,15 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.inFlight -= n;
     for (const w of this.roomWaiters.splice(0)) w();
   }
+}
+
+/** Ordered messages (not manual resends) take their stream while attempted. */
+function holdsStream(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage): boolean {
+  return msg.ordering === 'ordered' && !job.data.force;
+}
+
+function streamOf(msg: LoadedMessage): string {
+  return `${msg.subscription.id}|${msg.jobId}`;
 }
 
 function originOf(url: string): string {
