@@ -35,6 +35,8 @@ export interface WebhookConfig {
   pollMs: number;
   /** At most one cross-instance NOTIFY per queue per this many ms. */
   notifyCoalesceMs: number;
+  /** A progress message waiting longer than this gives way to a newer one (superseded). */
+  staleMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -84,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
       perEndpoint: int(env, 'HERALD_WEBHOOK_PER_ENDPOINT', 32, 1, 1000),
       pollMs: int(env, 'HERALD_QUEUE_POLL_MS', 500, 10, 60_000),
       notifyCoalesceMs: int(env, 'HERALD_NOTIFY_COALESCE_MS', 20, 0, 10_000),
+      staleMs: int(env, 'HERALD_WEBHOOK_STALE_MS', 1000, 0, 3_600_000),
     },
   };
 }

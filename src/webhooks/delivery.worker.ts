@@ -34,7 +34,7 @@ interface Settled {
   exhausted?: { projectId: string; messageId: string; subscriptionId: string; url: string; jobId: string; eventType: string; eventPosition: number; attempts: number; lastError: string | null };
 }
 
-const DEFER_BLOCKED_MS = 50;
+const DEFER_BLOCKED_MS = 20;
 const DEFER_BUSY_ENDPOINT_MS = 1000;
 const FLUSH_RETRIES = 5;
 
@@ -110,7 +110,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.inFlight += jobs.length;
     let messages: LoadedMessage[];
     try {
-      messages = await this.repo.loadMessages(this.db, [...new Set(jobs.map((j) => j.data.m))]);
+      messages = await this.repo.loadMessages(this.db, [...new Set(jobs.map((j) => j.data.m))], this.config.webhooks.staleMs);
     } catch (err) {
       this.release(jobs.length);
       throw err;
@@ -377,9 +377,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 }
 
-/** Ordered messages (not manual resends) take their stream while attempted. */
+/** Ordered and latest-wins messages (not manual resends) take their stream while attempted. */
 function holdsStream(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage): boolean {
-  return msg.ordering === 'ordered' && !job.data.force;
+  return msg.ordering !== 'always' && !job.data.force;
 }
 
 function streamOf(msg: LoadedMessage): string {

@@ -26,13 +26,17 @@ describe('endpoint isolation', () => {
   });
 
   it('keeps delivering to a healthy endpoint promptly while another one hangs', async () => {
-    // Job A: its progress endpoint never answers; enough events to fill its 2 slots and queue more.
-    const jobA = await c.submit({
-      name: 'stuck',
-      nodes: [{ nodeName: 'n', algorithmName: 'a-alg', input: ['#[1,2,3]'] }],
-      webhooks: { progress: `${dead.url}/progress` },
-      options: { progressVerbosityLevel: 'debug' },
-    });
+    // Jobs A and A2: their progress endpoint never answers. Each job's progress goes out one at a
+    // time, so two jobs fill the endpoint's 2 slots, and their later events queue behind.
+    const stuck = () =>
+      c.submit({
+        name: 'stuck',
+        nodes: [{ nodeName: 'n', algorithmName: 'a-alg', input: ['#[1,2,3]'] }],
+        webhooks: { progress: `${dead.url}/progress` },
+        options: { progressVerbosityLevel: 'debug' },
+      });
+    const jobA = await stuck();
+    const jobA2 = await stuck();
     await completeAll(c, 'a-alg');
     await eventually(async () => dead.requests.length >= 2);
     const hungSince = dead.requests[0].at;
@@ -74,7 +78,7 @@ describe('endpoint isolation', () => {
     const concurrentAtStart = dead.requests.filter((r) => r.at < hungSince + 1900);
     expect(concurrentAtStart.length).toBeLessThanOrEqual(2);
     const timeouts = await eventually(async () => {
-      const rows = await h.db.query<{ error_code: string; duration_ms: number }>(`SELECT error_code, duration_ms FROM webhook_attempts WHERE job_id = $1`, [jobA]);
+      const rows = await h.db.query<{ error_code: string; duration_ms: number }>(`SELECT error_code, duration_ms FROM webhook_attempts WHERE job_id = ANY($1)`, [[jobA, jobA2]]);
       return rows.length >= 2 && rows;
     }, 10_000);
     expect(timeouts.length).toBeLessThanOrEqual(dead.requests.length);

@@ -264,3 +264,9 @@ describe('wants()', () => {
     expect(wants(sub({ format: 'exec.result', eventTypes: ['job.failed'] }), event('job.completed', 'info'))).toBe(false);
   });
 });
+
+describe('Retry-After values that are neither seconds nor an HTTP date', () => {
+  it.each(['-5', '1.5', 'soon', '2026-01-01'])('ignores %s', (value) => {
+    expect(parseRetryAfter(value, new Date('2026-01-01T00:00:00Z'))).toBeUndefined();
+  });
+});

@@ -32,7 +32,10 @@ export function nextDelayMs(schedule: number[], attempt: number, random: number,
 /** Retry-After is seconds or an HTTP date. */
 export function parseRetryAfter(value: string | undefined, now: Date): number | undefined {
   if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim());
-  const at = Date.parse(value);
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v);
+  // Otherwise only an HTTP date (e.g. "Wed, 21 Oct 2015 07:28:00 GMT"); anything else is ignored.
+  if (!/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(v)) return undefined;
+  const at = Date.parse(v);
   return Number.isNaN(at) ? undefined : Math.max(0, (at - now.getTime()) / 1000);
 }

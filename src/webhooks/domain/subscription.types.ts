@@ -10,8 +10,10 @@ export type SubscriptionScope = 'job' | 'project' | 'batch' | 'channel';
 /**
  * How a subscription's payload is rendered. Each format names its renderer and how its
  * messages are ordered per (subscription, job):
- *  - latest-wins: attempts follow event order, and an older message still waiting or retrying
- *    when a newer one exists is dropped as superseded (progress: only the latest state matters);
+ *  - latest-wins: attempts follow event order, one at a time; an older message that is retrying,
+ *    or has waited longer than `webhooks.staleMs` (a backlog), is dropped as superseded when a
+ *    newer one exists (progress: a slow endpoint catches up on the latest state, a healthy one
+ *    gets every event);
  *  - ordered: first attempts follow event order (a message waits for older ones' first attempt);
  *    an older message that is still retrying when a newer one was attempted is superseded;
  *  - always: every message is delivered; it waits until earlier latest-wins or ordered messages

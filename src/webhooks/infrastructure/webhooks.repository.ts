@@ -186,19 +186,31 @@ export class WebhooksRepository {
     );
   }
 
-  /** Loads messages with their subscription and the ordering facts the worker decides on. */
-  async loadMessages(sql: Sql, ids: string[]): Promise<LoadedMessage[]> {
+  /**
+   * Loads messages with their subscription and the ordering facts the worker decides on.
+   * `staleMs`: a latest-wins message waiting longer than this (a backlog: the endpoint is slow or
+   * failing) gives way to a newer one; younger ones go out in order, so a healthy endpoint gets
+   * every progress event.
+   */
+  async loadMessages(sql: Sql, ids: string[], staleMs: number): Promise<LoadedMessage[]> {
     const rows = await sql.query<SubscriptionRow & {
       m_id: string; job_id: string; event_position: number; event_type: string; kind: PayloadFormat; ordering: Ordering;
       body: string; m_status: MessageStatus; attempts: number; job_token: string; project_id: string | null; newer: boolean; blocked: boolean;
     }>(
       `SELECT m.id AS m_id, m.job_id, m.event_position, m.event_type, m.kind, m.ordering, m.body,
               m.status AS m_status, m.attempts, m.job_token, m.project_id,
-              (m.ordering = 'latest-wins' AND EXISTS (
+              (m.ordering = 'latest-wins'
+                AND (m.attempts > 0 OR m.created_at < now() - $2 * interval '1 millisecond')
+                AND EXISTS (
                  SELECT 1 FROM webhook_messages n
                   WHERE n.subscription_id = m.subscription_id AND n.job_id = m.job_id
                     AND n.ordering = 'latest-wins' AND n.event_position > m.event_position)) AS newer,
               CASE m.ordering
+                WHEN 'latest-wins' THEN EXISTS (
+                  SELECT 1 FROM webhook_messages p
+                   WHERE p.subscription_id = m.subscription_id AND p.job_id = m.job_id
+                     AND p.event_position < m.event_position AND p.status = 'pending' AND p.attempts = 0
+                     AND p.created_at >= now() - $2 * interval '1 millisecond')
                 WHEN 'always' THEN EXISTS (
                   SELECT 1 FROM webhook_messages p
                    WHERE p.job_id = m.job_id AND p.ordering <> 'always'
@@ -212,7 +224,7 @@ export class WebhooksRepository {
               ${SUB_COLUMNS}
          FROM webhook_messages m JOIN webhook_subscriptions s ON s.id = m.subscription_id
         WHERE m.id = ANY($1::uuid[])`,
-      [ids],
+      [ids, staleMs],
     );
     return rows.map((r) => ({
       id: r.m_id,
