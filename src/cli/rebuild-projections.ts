@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '../config/config';
+import { loadConfigOrExit } from '../config/config';
 import { connect, type DatabaseConnection } from '../database/database.module';
 import { rebuildJobProjections } from '../jobs/infrastructure/projection-rebuilder';
 
@@ -10,16 +10,7 @@ import { rebuildJobProjections } from '../jobs/infrastructure/projection-rebuild
  * wait for the rebuild's table locks, readers see the old rows until it commits.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`Herald: bad configuration: ${err.message}`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   let connection: DatabaseConnection | undefined;
   try {
     connection = await connect(config);

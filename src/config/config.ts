@@ -92,3 +92,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
 }
 
 export const HERALD_CONFIG = Symbol('HERALD_CONFIG');
+
+/** For entry points: the configuration, or a readable message and exit code 1. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`Herald: bad configuration: ${err.message}`);
+    process.exit(1);
+  }
+}
