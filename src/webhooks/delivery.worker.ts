@@ -80,7 +80,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       this.queue.boss,
       DELIVER_QUEUE,
       {
-        batchSize: 64,
+        batchSize: 200,
         pollMs: this.config.webhooks.pollMs,
         loops: 2,
         room: () => max - this.inFlight,

@@ -37,7 +37,7 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.loop = new QueueLoop<FanoutJob>(
       this.queue.boss,
       FANOUT_QUEUE,
-      { batchSize: 100, pollMs: this.config.webhooks.pollMs, loops: 1, onError: (e) => this.log.error(`fan-out failed: ${(e as Error).message}`) },
+      { batchSize: 250, pollMs: this.config.webhooks.pollMs, loops: 1, onError: (e) => this.log.error(`fan-out failed: ${(e as Error).message}`) },
       (jobs) => this.fanOut(jobs),
     );
     this.queue.onWake(FANOUT_QUEUE, () => this.loop?.signal.notify());

@@ -37,7 +37,7 @@ export class QueueLoop<T> {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (let i = 0; i < this.options.loops; i++) this.signal.notify();
+    this.signal.notifyAll();
     await Promise.all(this.running);
   }
 
@@ -56,7 +56,11 @@ export class QueueLoop<T> {
           await this.signal.wait(this.options.pollMs);
           continue;
         }
+        // A full batch: there may be more, so a sleeping sibling loop joins in.
+        if (jobs.length === room) this.signal.notify();
         await this.handle(jobs);
+        // A short batch emptied the queue: sleep until woken rather than fetch again at once.
+        if (jobs.length < room) await this.signal.wait(this.options.pollMs);
       } catch (err) {
         this.options.onError(err);
         await new Promise((r) => setTimeout(r, this.options.pollMs));

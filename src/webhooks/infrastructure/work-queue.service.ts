@@ -39,6 +39,11 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
       schedule: false,
       supervise: true,
       migrate: true,
+      // Completed queue jobs are moved out of the hot table within a minute (fetches sort every
+      // candidate row; dead weight slows them). Herald's own tables are the delivery record.
+      archiveCompletedAfterSeconds: 60,
+      deleteAfterDays: 1,
+      maintenanceIntervalSeconds: 30,
     });
     this.boss.on('error', (err) => this.log.error(`pg-boss: ${err.message}`));
   }

@@ -21,11 +21,15 @@ export class WorkSignal {
     });
   }
 
+  /** Wakes one sleeping loop (it fetches everything there is); with none asleep, the next wait returns at once. */
   notify(): void {
-    if (this.waiters.length === 0) {
-      this.pending = true;
-      return;
-    }
-    for (const w of this.waiters.splice(0)) w();
+    const next = this.waiters[0];
+    if (next) next();
+    else this.pending = true;
+  }
+
+  notifyAll(): void {
+    for (const w of this.waiters.slice()) w();
+    this.pending = true;
   }
 }
