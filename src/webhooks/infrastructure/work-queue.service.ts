@@ -39,11 +39,10 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
       schedule: false,
       supervise: true,
       migrate: true,
-      // Completed queue jobs are moved out of the hot table within a minute (fetches sort every
-      // candidate row; dead weight slows them). Herald's own tables are the delivery record.
-      archiveCompletedAfterSeconds: 60,
+      // Completed queue jobs leave the hot table after 5 minutes (dead weight slows pg-boss's fetch,
+      // which sorts every candidate row); Herald's own tables are the delivery record.
+      archiveCompletedAfterSeconds: 300,
       deleteAfterDays: 1,
-      maintenanceIntervalSeconds: 30,
     });
     this.boss.on('error', (err) => this.log.error(`pg-boss: ${err.message}`));
   }
