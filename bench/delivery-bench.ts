@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'node:inspector';
 import { performance } from 'node:perf_hooks';
@@ -16,7 +15,7 @@ import PgBoss from 'pg-boss';
 import { Pool as UndiciPool } from 'undici';
 import { createApp } from '../src/app.factory';
 import { loadConfig, type HeraldConfig } from '../src/config/config';
-import { startEmbeddedPostgres, type EmbeddedHandle } from '../src/database/embedded-postgres';
+import { benchDatabase } from './bench-database';
 import { ReportTaskCommand } from '../src/jobs/commands/report-task.command';
 import { UndiciHttpSender } from '../src/webhooks/infrastructure/http-sender';
 import { DELIVER_QUEUE, FANOUT_QUEUE, WorkQueue } from '../src/webhooks/infrastructure/work-queue.service';
@@ -320,62 +319,6 @@ TRACE?.install();
 
 // ------------------------------------------------------------------ database
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-interface BenchDatabase {
-  url: string;
-  description: string;
-  dispose: () => Promise<void>;
-}
-
-async function benchDatabase(): Promise<BenchDatabase> {
-  const external = loadConfig().databaseUrl;
-  if (external) {
-    const name = `herald_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
-    const admin = new Client({ connectionString: external });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(external);
-    u.pathname = `/${name}`;
-    return {
-      url: u.toString(),
-      description: `DATABASE_URL server, dedicated database ${name}`,
-      dispose: async () => {
-        const c = new Client({ connectionString: external });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
-      },
-    };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'herald-bench-pg-'));
-  let embedded: EmbeddedHandle;
-  try {
-    embedded = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), database: 'herald_bench', fast: !DURABLE });
-  } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
-    throw err;
-  }
-  pgPostmaster = findPostmaster(dir);
-  return {
-    url: embedded.url,
-    description: `embedded PostgreSQL 18 in a temporary folder (${DURABLE ? 'fsync on' : 'fsync, synchronous_commit and full_page_writes off, as in the test suite'})`,
-    dispose: async () => {
-      await embedded.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 // ------------------------------------------------------------------ receiver (worker thread)
 
@@ -866,7 +809,8 @@ async function main(): Promise<void> {
     const preflight = { ...cpuBetween(idle0, cpuMark()), loadAverage1m: round(loadavg()[0], 2) };
     if (preflight.machineBusyPct > 20) log(`warning: the machine was ${preflight.machineBusyPct}% busy before the bench started (load average ${preflight.loadAverage1m}); figures will suffer`);
     log(`starting (${JOBS} jobs, ${TRIALS} drain trials per side, ${RATE} events/s for ${PACED_SECONDS} s after ${WARMUP_SECONDS} s warm-up)`);
-    const database = await benchDatabase();
+    const database = await benchDatabase(DURABLE);
+    if (database.dataDir) pgPostmaster = findPostmaster(database.dataDir);
     cleanups.push(database.dispose);
     const rx = await Receiver.start();
     cleanups.push(() => rx.stop());

@@ -1,13 +1,7 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client } from 'pg';
 import { createApp } from '../src/app.factory';
 import { loadConfig } from '../src/config/config';
-import { startEmbeddedPostgres, type EmbeddedHandle } from '../src/database/embedded-postgres';
+import { benchDatabase } from './bench-database';
 
 /**
  * `npm run bench:status`: status latency of a 10-task job against a 100,000-task job.
@@ -26,55 +20,6 @@ const WARMUP = 300;
 const BIG = Number(process.env.BENCH_BIG ?? 100_000);
 const SMALL = 10;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-interface BenchDatabase {
-  url: string;
-  description: string;
-  dispose: () => Promise<void>;
-}
-
-async function benchDatabase(): Promise<BenchDatabase> {
-  const external = loadConfig().databaseUrl;
-  if (external) {
-    const name = `herald_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
-    const admin = new Client({ connectionString: external });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(external);
-    u.pathname = `/${name}`;
-    return {
-      url: u.toString(),
-      description: `DATABASE_URL server, dedicated database ${name}`,
-      dispose: async () => {
-        const c = new Client({ connectionString: external });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
-      },
-    };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'herald-bench-pg-'));
-  const embedded: EmbeddedHandle = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), database: 'herald_bench', fast: true });
-  return {
-    url: embedded.url,
-    description: `embedded PostgreSQL in ${dir} (fsync off)`,
-    dispose: async () => {
-      await embedded.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 async function call<T = any>(base: string, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(base + path, {
