@@ -49,17 +49,15 @@ export class EventStoreRepository {
     createdAt: Date,
   ): Promise<RecordedEvent[]> {
     if (events.length === 0) return [];
-    const [{ version: current }] = await tx.query<{ version: number }>(
-      'SELECT coalesce(max(version), 0)::int AS version FROM events WHERE stream_id = $1',
-      [streamId],
-    );
-    if (current !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion, current);
     const versions = events.map((_, i) => expectedVersion + i + 1);
     try {
+      // The version check and the insert in one statement: nothing is written unless the stream
+      // is exactly at expectedVersion (a racing append then trips the unique index).
       const rows = await tx.query<EventRow>(
         `INSERT INTO events (stream_id, stream_type, version, event_type, data, metadata, created_at)
          SELECT $1, $2, x.version, x.event_type, x.data, x.metadata, $7
            FROM unnest($3::int[], $4::text[], $5::jsonb[], $6::jsonb[]) AS x(version, event_type, data, metadata)
+          WHERE (SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1) = $8
          RETURNING ${COLUMNS}`,
         [
           streamId,
@@ -69,8 +67,13 @@ export class EventStoreRepository {
           events.map((e) => JSON.stringify(e.data ?? null)),
           events.map((e) => JSON.stringify(e.metadata)),
           createdAt,
+          expectedVersion,
         ],
       );
+      if (rows.length === 0) {
+        const [{ version }] = await tx.query<{ version: number }>('SELECT coalesce(max(version), 0)::int AS version FROM events WHERE stream_id = $1', [streamId]);
+        throw new ConcurrencyError(streamId, expectedVersion, version);
+      }
       return rows.map(toRecorded).sort((a, b) => a.version - b.version);
     } catch (err) {
       if ((err as { constraint?: string }).constraint === 'events_stream_version_unique') {
