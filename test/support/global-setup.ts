@@ -31,8 +31,9 @@ function withDatabase(url: string, database: string): string {
 export default async function globalSetup(): Promise<void> {
   let adminUrl = process.env.DATABASE_URL;
   let embedded: EmbeddedHandle | undefined;
+  let dir: string | undefined;
   if (!adminUrl) {
-    const dir = mkdtempSync(join(tmpdir(), 'herald-test-pg-'));
+    dir = mkdtempSync(join(tmpdir(), 'herald-test-pg-'));
     embedded = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), database: 'postgres', fast: true });
     adminUrl = embedded.url;
   }
@@ -51,5 +52,5 @@ export default async function globalSetup(): Promise<void> {
 
   process.env.HERALD_TEST_ADMIN_URL = adminUrl;
   process.env.HERALD_TEST_TEMPLATE = template;
-  (globalThis as Record<string, unknown>).__heraldTest = { embedded, adminUrl, template };
+  (globalThis as Record<string, unknown>).__heraldTest = { embedded, dir, adminUrl, template };
 }

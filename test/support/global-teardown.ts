@@ -1,13 +1,15 @@
+import { rmSync } from 'node:fs';
 import { Client } from 'pg';
 import type { EmbeddedHandle } from '../../src/database/embedded-postgres';
 
 export default async function globalTeardown(): Promise<void> {
   const state = (globalThis as Record<string, unknown>).__heraldTest as
-    | { embedded?: EmbeddedHandle; adminUrl: string; template: string }
+    | { embedded?: EmbeddedHandle; dir?: string; adminUrl: string; template: string }
     | undefined;
   if (!state) return;
   if (state.embedded) {
     await state.embedded.stop();
+    if (state.dir) rmSync(state.dir, { recursive: true, force: true });
     return;
   }
   // External server: remove what this run created.
