@@ -116,7 +116,6 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       throw err;
     }
     const byId = new Map(messages.map((m) => [m.id, m]));
-    const now = this.clock.now();
     const candidates: Array<{ job: PgBoss.Job<DeliverJob>; msg: LoadedMessage }> = [];
     const seen = new Set<string>();
     for (const job of jobs) {
@@ -159,20 +158,20 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         if (holdsStream(c.job, c.msg)) this.busyStreams.delete(streamOf(c.msg));
         this.superseded(c.job, c.msg);
       } else {
-        void this.attempt(c.job, c.msg, now);
+        void this.attempt(c.job, c.msg);
       }
     }
   }
 
-  private async attempt(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage, fetchedAt: Date): Promise<void> {
+  private async attempt(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage): Promise<void> {
     try {
-      await this.attemptNow(job, msg, fetchedAt);
+      await this.attemptNow(job, msg);
     } finally {
       if (holdsStream(job, msg)) this.busyStreams.delete(streamOf(msg));
     }
   }
 
-  private async attemptNow(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage, _fetchedAt: Date): Promise<void> {
+  private async attemptNow(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage): Promise<void> {
     const sub = msg.subscription;
     const origin = originOf(sub.url);
     if (!(await this.limiter.acquire(origin))) {

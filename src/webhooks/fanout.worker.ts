@@ -53,6 +53,7 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const jobIds = [...new Set(jobs.map((j) => j.data.jobId))];
     const results = new Map<string, Promise<unknown>>();
     const tasks = new Map<string, Promise<RequestTask | undefined>>();
+    const times = new Map<string, Promise<{ createdAt: string; finishedAt?: string }>>();
     const sources: RenderSources = {
       results: (jobId) => {
         if (!results.has(jobId)) results.set(jobId, this.queries.summary(jobId).then((s) => this.queries.renderResults(s)));
@@ -62,7 +63,10 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
         if (!tasks.has(jobId)) tasks.set(jobId, this.queries.requestTask(jobId));
         return tasks.get(jobId)!;
       },
-      times: (jobId) => this.queries.summary(jobId).then((s) => ({ createdAt: s.createdAt, finishedAt: s.finishedAt })),
+      times: (jobId) => {
+        if (!times.has(jobId)) times.set(jobId, this.queries.summary(jobId).then((s) => ({ createdAt: s.createdAt, finishedAt: s.finishedAt })));
+        return times.get(jobId)!;
+      },
       publicUrl: this.config.publicUrl,
     };
     await this.db.tx(async (tx) => {

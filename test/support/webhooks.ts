@@ -1,3 +1,4 @@
+import type { AttemptView } from '../../src/webhooks/infrastructure/webhooks.repository';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { loadConfig, type HeraldConfig, type WebhookConfig } from '../../src/config/config';
@@ -50,18 +51,8 @@ export interface Delivery {
   payload: any;
 }
 
-export interface Attempt {
-  attempt: number;
-  url: string;
-  statusCode: number | null;
-  statusMessage: string | null;
-  responseBody: string | null;
-  durationMs: number;
-  errorCode: string | null;
-  outcome: string;
-  attemptedAt: string;
-  nextAttemptAt: string | null;
-}
+/** An attempt as GET /api/v1/deliveries/{id} shows it (`attemptLog`). */
+export type Attempt = AttemptView;
 
 /** GET /api/v1/deliveries?jobId=&status= (sorted by event position, then kind). */
 export async function deliveries(h: RunningHerald, query: { jobId?: string; status?: string } = {}): Promise<Delivery[]> {
