@@ -37,6 +37,13 @@ export interface WebhookConfig {
   notifyCoalesceMs: number;
   /** A progress message waiting longer than this gives way to a newer one (superseded). */
   staleMs: number;
+  /**
+   * A delivery taken by an instance that then died is taken over by another one after this
+   * long (fan-out jobs after at most 120 s). It must outlast the longest wait for an endpoint.
+   */
+  claimExpirySeconds: number;
+  /** How often pg-boss maintenance runs: expires such claims, archives completed queue jobs. */
+  maintenanceSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -87,6 +94,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
       pollMs: int(env, 'HERALD_QUEUE_POLL_MS', 500, 10, 60_000),
       notifyCoalesceMs: int(env, 'HERALD_NOTIFY_COALESCE_MS', 20, 0, 10_000),
       staleMs: int(env, 'HERALD_WEBHOOK_STALE_MS', 1000, 0, 3_600_000),
+      claimExpirySeconds: int(env, 'HERALD_WEBHOOK_CLAIM_EXPIRY_SECONDS', 300, 2, 86_400),
+      maintenanceSeconds: int(env, 'HERALD_QUEUE_MAINTENANCE_SECONDS', 30, 1, 3600),
     },
   };
 }

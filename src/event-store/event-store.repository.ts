@@ -31,6 +31,13 @@ function toRecorded(row: EventRow): RecordedEvent {
   };
 }
 
+function toConcurrencyError(err: unknown, streamId: string, expectedVersion: number): unknown {
+  const e = err as { code?: string; constraint?: string; detail?: string };
+  if (e.code === 'HR409') return new ConcurrencyError(streamId, expectedVersion, Number(e.detail));
+  if (e.constraint === 'events_stream_version_unique') return new ConcurrencyError(streamId, expectedVersion, undefined);
+  return err;
+}
+
 /**
  * The event store: all of its SQL is here. Appends run on the caller's transaction so the
  * read models and the outbox are written atomically with the events.
@@ -38,9 +45,10 @@ function toRecorded(row: EventRow): RecordedEvent {
 export class EventStoreRepository {
   /**
    * Appends events at expectedVersion + 1, +2, ... A stream that moved on (or a racing
-   * append) is a ConcurrencyError; nothing is written then.
+   * append) is a ConcurrencyError; nothing is written then. One statement, safe to pipeline:
+   * in a transaction the caller need not await it (a conflict fails the whole transaction).
    */
-  async append(
+  append(
     tx: Sql,
     streamId: string,
     streamType: string,
@@ -48,16 +56,16 @@ export class EventStoreRepository {
     events: NewEvent[],
     createdAt: Date,
   ): Promise<RecordedEvent[]> {
-    if (events.length === 0) return [];
+    if (events.length === 0) return Promise.resolve([]);
     const versions = events.map((_, i) => expectedVersion + i + 1);
-    try {
-      // The version check and the insert in one statement: nothing is written unless the stream
-      // is exactly at expectedVersion (a racing append then trips the unique index).
-      const rows = await tx.query<EventRow>(
+    // events_expect_version raises (HR409) unless the stream is exactly at expectedVersion; a
+    // racing append that gets there first trips the unique index instead.
+    return tx
+      .query<EventRow>(
         `INSERT INTO events (stream_id, stream_type, version, event_type, data, metadata, created_at)
          SELECT $1, $2, x.version, x.event_type, x.data, x.metadata, $7
-           FROM unnest($3::int[], $4::text[], $5::jsonb[], $6::jsonb[]) AS x(version, event_type, data, metadata)
-          WHERE (SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1) = $8
+           FROM events_expect_version($1, $8) AS checked,
+                unnest($3::int[], $4::text[], $5::jsonb[], $6::jsonb[]) AS x(version, event_type, data, metadata)
          RETURNING ${COLUMNS}`,
         [
           streamId,
@@ -69,18 +77,21 @@ export class EventStoreRepository {
           createdAt,
           expectedVersion,
         ],
-      );
-      if (rows.length === 0) {
-        const [{ version }] = await tx.query<{ version: number }>('SELECT coalesce(max(version), 0)::int AS version FROM events WHERE stream_id = $1', [streamId]);
-        throw new ConcurrencyError(streamId, expectedVersion, version);
-      }
-      return rows.map(toRecorded).sort((a, b) => a.version - b.version);
-    } catch (err) {
-      if ((err as { constraint?: string }).constraint === 'events_stream_version_unique') {
-        throw new ConcurrencyError(streamId, expectedVersion, undefined);
-      }
-      throw err;
-    }
+        { mapError: (err) => toConcurrencyError(err, streamId, expectedVersion) },
+      )
+      .then((rows) => rows.map(toRecorded).sort((a, b) => a.version - b.version));
+  }
+
+  /** Global positions of events named by stream and version ("stream|version" -> position). */
+  async positionsOf(sql: Sql, refs: Array<{ streamId: string; version: number }>): Promise<Map<string, number>> {
+    if (refs.length === 0) return new Map();
+    const rows = await sql.query<{ stream_id: string; version: number; global_position: number }>(
+      `SELECT e.stream_id, e.version, e.global_position
+         FROM unnest($1::text[], $2::int[]) AS x(stream_id, version)
+         JOIN events e ON e.stream_id = x.stream_id AND e.version = x.version`,
+      [refs.map((r) => r.streamId), refs.map((r) => r.version)],
+    );
+    return new Map(rows.map((r) => [`${r.stream_id}|${r.version}`, r.global_position]));
   }
 
   async readStream(sql: Sql, streamId: string, fromVersion = 1, limit = 1000): Promise<RecordedEvent[]> {

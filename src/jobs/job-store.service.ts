@@ -5,8 +5,8 @@ import { EventStoreRepository } from '../event-store/event-store.repository';
 import type { EventMetadata } from '../event-store/event.types';
 import { advance, advanceNeeds, type DecideContext } from './domain/job.decide';
 import { JOB_STREAM, toNewEvent, type JobEvent } from './domain/job.events';
-import type { JobSummary } from './domain/job.state';
-import { jobNotFound } from './domain/job.errors';
+import type { JobSummary, Task } from './domain/job.state';
+import { jobNotFound, taskNotFound } from './domain/job.errors';
 import { JobEventsListeners } from './job-events.listener';
 import { JobProjector } from './infrastructure/job.projector';
 import { JobsRepository } from './infrastructure/jobs.repository';
@@ -17,7 +17,9 @@ export type CommandMeta = Omit<EventMetadata, 'level'>;
  * The write path of every job command: decide (pure) -> append to the event store with the
  * expected version -> project into the read models -> notify in-transaction listeners (outbox),
  * then advance the job (expand ready nodes, apply batch tolerance, complete) the same way.
- * All of it in the caller's transaction, with the job row locked.
+ * All of it in the caller's transaction, with the job row locked. The writes are pipelined (see
+ * Tx): nothing here waits for a write's answer, so a command costs one round trip to read what
+ * it decides on and one for all of its writes and the COMMIT, unless advancing needs results.
  */
 @Injectable()
 export class JobStore {
@@ -44,32 +46,52 @@ export class JobStore {
     });
   }
 
+  /**
+   * Runs fn with the job that owns taskId locked, and the task as it is under that lock; an
+   * unknown task is a 404. Both reads go out together (one round trip): the task is read by the
+   * statement after the lock, so it sees whatever the previous lock holder committed.
+   */
+  async withTask<T>(taskId: string, fn: (tx: Tx, job: JobSummary, task: Task) => Promise<T>): Promise<T> {
+    return this.db.tx(async (tx) => {
+      const [job, task] = await Promise.all([this.repo.lockJobOfTask(tx, taskId), this.repo.getTask(tx, taskId)]);
+      if (!job || !task) throw taskNotFound(taskId);
+      return fn(tx, job, task);
+    });
+  }
+
   /** Appends decided events and lets the job progress as far as it can. Returns the new summary. */
   async commit(tx: Tx, before: JobSummary | undefined, decided: JobEvent[], ctx: DecideContext, meta: CommandMeta): Promise<JobSummary> {
     let job = before;
     let events = decided;
     while (events.length > 0) {
-      job = await this.appendAndProject(tx, job, events, ctx, meta);
+      job = this.appendAndProject(tx, job, events, ctx, meta);
       const needs = advanceNeeds(job);
-      const inputs = {
-        spec: needs.spec ? await this.repo.getSpec(tx, job.jobId) : undefined,
-        results: await this.repo.nodeResults(tx, job.jobId, needs.nodes),
-      };
+      const [spec, results] = await Promise.all([
+        needs.spec ? this.repo.getSpec(tx, job.jobId) : undefined,
+        needs.nodes.length > 0 ? this.repo.nodeResults(tx, job.jobId, needs.nodes) : {},
+      ]);
+      const inputs = { spec, results };
       events = advance(job, inputs, ctx);
     }
     if (!job) throw new Error('commit without events');
     return job;
   }
 
-  private async appendAndProject(tx: Tx, before: JobSummary | undefined, events: JobEvent[], ctx: DecideContext, meta: CommandMeta): Promise<JobSummary> {
+  /** Issues the append, the projection and the listeners' statements; waits for none of them. */
+  private appendAndProject(tx: Tx, before: JobSummary | undefined, events: JobEvent[], ctx: DecideContext, meta: CommandMeta): JobSummary {
     const streamId = before?.jobId ?? (events[0].type === 'job.submitted' ? events[0].data.jobId : undefined);
     if (!streamId) throw new Error('first event of a job must be job.submitted');
     const at = ctx.now.toISOString();
-    const recorded = await this.events.append(tx, streamId, JOB_STREAM, before?.version ?? 0, events.map((e) => toNewEvent(e, meta)), ctx.now);
-    const snapshots = await this.projector.apply(tx, before, events, at);
-    for (const listener of this.listeners.all()) {
-      await listener.onJobEvents(tx, recorded.map((event, i) => ({ event, summary: snapshots[i] })));
-    }
+    const expected = before?.version ?? 0;
+    const newEvents = events.map((e) => toNewEvent(e, meta));
+    const recorded = this.events.append(tx, streamId, JOB_STREAM, expected, newEvents, ctx.now);
+    tx.defer(recorded);
+    const snapshots = this.projector.apply(tx, before, events, at);
+    const appended = newEvents.map((event, i) => ({
+      event: { ...event, streamId, version: expected + i + 1, createdAt: ctx.now },
+      summary: snapshots[i],
+    }));
+    for (const listener of this.listeners.all()) listener.onJobEvents(tx, appended, recorded);
     return snapshots[snapshots.length - 1];
   }
 }

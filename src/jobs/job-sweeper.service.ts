@@ -54,10 +54,10 @@ export class JobSweeper implements OnApplicationBootstrap, OnModuleDestroy {
     let changed = 0;
     for (const [jobId, taskIds] of byJob) {
       changed += await db.tx(async (tx) => {
-        const job = await repo.lockJob(tx, jobId, true);
+        const [job, tasks] = await Promise.all([repo.lockJob(tx, jobId, true), repo.getTasks(tx, taskIds)]);
         if (!job) return 0;
         const ctx = this.store.context();
-        const events = decideExpireLeases(job, await repo.getTasks(tx, taskIds), ctx.now);
+        const events = decideExpireLeases(job, tasks, ctx.now);
         if (events.length === 0) return 0;
         await this.store.commit(tx, job, events, ctx, { actor: 'herald:lease-sweeper' });
         return events.length;

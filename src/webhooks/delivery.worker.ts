@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import type PgBoss from 'pg-boss';
 import { Clock, IdGenerator } from '../common/clock';
 import { HERALD_CONFIG, type HeraldConfig } from '../config/config';
-import { Db, type Sql } from '../database/db';
+import { Db, type Tx } from '../database/db';
 import { exhaustedNotification } from './domain/payload-renderers';
 import { FORMAT_ORDERING } from './domain/subscription.types';
 import { HERALD_VERSION } from '../version';
@@ -19,7 +19,7 @@ import {
   type NewMessage,
   type SubscriptionCall,
 } from './infrastructure/webhooks.repository';
-import { DELIVER_QUEUE, txExecutor, WorkQueue } from './infrastructure/work-queue.service';
+import { DELIVER_QUEUE, txExecutor, WorkQueue, type ClaimedJob } from './infrastructure/work-queue.service';
 import { EndpointLimiter } from './infrastructure/endpoint-limiter';
 
 /** What the flush writes for one delivery job. */
@@ -60,6 +60,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
    * could arrive first), and one batch never moves a stream twice.
    */
   private readonly busyStreams = new Set<string>();
+  private running = false;
+  private paused = false;
 
   constructor(
     private readonly queue: WorkQueue,
@@ -75,6 +77,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (!this.config.webhooks.workers) return;
+    this.running = true;
     const max = this.config.webhooks.maxInFlight;
     this.loop = new QueueLoop<DeliverJob>(
       this.queue.boss,
@@ -83,7 +86,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         batchSize: 200,
         pollMs: this.config.webhooks.pollMs,
         loops: 2,
-        room: () => max - this.inFlight,
+        room: () => (this.paused ? 0 : max - this.inFlight),
         waitForRoom: () => new Promise<void>((resolve) => this.roomWaiters.push(resolve)),
         onError: (e) => this.log.error(`delivery loop: ${(e as Error).message}`),
       },
@@ -94,6 +97,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.running = false;
     for (const t of this.timers) clearTimeout(t);
     for (const w of this.roomWaiters.splice(0)) w();
     await this.loop?.stop();
@@ -105,18 +109,71 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     await this.sender.close();
   }
 
-  /** Decides what each fetched job does; attempts run in the background. */
+  /** Stops taking work (deliveries stay queued); resume() takes it up again. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    for (const w of this.roomWaiters.splice(0)) w();
+    this.loop?.signal.notify();
+  }
+
+  /**
+   * Room for up to n deliveries created by this instance's fan-out (see handOff): counted as in
+   * flight from now on; what is not handed over must be released.
+   */
+  reserve(n: number): number {
+    if (!this.running || this.paused) return 0;
+    const k = Math.max(0, Math.min(n, this.config.webhooks.maxInFlight - this.inFlight));
+    this.inFlight += k;
+    return k;
+  }
+
+  /** Gives back room reserved and not used. */
+  unreserve(n: number): void {
+    if (n > 0) this.release(n);
+  }
+
+  /**
+   * Deliveries that this instance's fan-out inserted as already claimed (reserve() counted them)
+   * and took in its own transaction (`taken`, see takeMessages): attempted at once, with no trip
+   * through the queue and no statement of their own.
+   */
+  handOff(jobs: ClaimedJob<DeliverJob>[], taken: LoadedMessage[]): void {
+    this.decide(
+      jobs.map((j) => ({ id: j.id, name: DELIVER_QUEUE, data: j.data }) as PgBoss.Job<DeliverJob>),
+      taken,
+    );
+  }
+
+  /** Streams ("subscription|job") with an attempt in flight in this instance. */
+  busy(): string[] {
+    return [...this.busyStreams];
+  }
+
+  /** Takes fetched jobs (one statement: load and move their streams), then decides. */
   private async take(jobs: PgBoss.Job<DeliverJob>[]): Promise<void> {
     this.inFlight += jobs.length;
     let messages: LoadedMessage[];
     try {
-      messages = await this.repo.loadMessages(this.db, [...new Set(jobs.map((j) => j.data.m))], this.config.webhooks.staleMs);
+      messages = await this.repo.takeMessages(
+        this.db,
+        jobs.map((j) => ({ messageId: j.data.m, token: j.data.t, force: j.data.force === true })),
+        this.config.webhooks.staleMs,
+        this.busy(),
+      );
     } catch (err) {
       this.release(jobs.length);
       throw err;
     }
+    this.decide(jobs, messages);
+  }
+
+  /** What each taken job does; attempts run in the background. */
+  private decide(jobs: PgBoss.Job<DeliverJob>[], messages: LoadedMessage[]): void {
     const byId = new Map(messages.map((m) => [m.id, m]));
-    const candidates: Array<{ job: PgBoss.Job<DeliverJob>; msg: LoadedMessage }> = [];
     const seen = new Set<string>();
     for (const job of jobs) {
       const msg = byId.get(job.data.m);
@@ -131,34 +188,18 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         this.superseded(job, msg);
       } else if (msg.blocked && !job.data.force) {
         this.defer(job, msg, DEFER_BLOCKED_MS);
-      } else if (holdsStream(job, msg) && this.busyStreams.has(streamOf(msg))) {
+      } else if (!holdsStream(job, msg)) {
+        void this.attempt(job, msg);
+      } else if (this.busyStreams.has(streamOf(msg))) {
         this.defer(job, msg, DEFER_BLOCKED_MS);
+      } else if (msg.moved) {
+        // Its stream moved to it: one attempt at a time per stream, never backwards.
+        this.busyStreams.add(streamOf(msg));
+        void this.attempt(job, msg);
+      } else if (msg.streamAt !== null && msg.streamAt > msg.eventPosition) {
+        this.superseded(job, msg); // the stream is past it (a later message went out)
       } else {
-        if (holdsStream(job, msg)) this.busyStreams.add(streamOf(msg));
-        candidates.push({ job, msg });
-      }
-    }
-    // Attempts of one (subscription, job) stream never go backwards, across instances too.
-    const ordered = candidates.filter((c) => c.msg.ordering !== 'always' && !c.job.data.force);
-    let moved = new Set<string>();
-    try {
-      moved = await this.repo.advanceStreams(
-        this.db,
-        ordered.map((c) => ({ subscriptionId: c.msg.subscription.id, jobId: c.msg.jobId, position: c.msg.eventPosition })),
-      );
-    } catch (err) {
-      for (const c of candidates) {
-        if (holdsStream(c.job, c.msg)) this.busyStreams.delete(streamOf(c.msg));
-        this.defer(c.job, c.msg, DEFER_BLOCKED_MS);
-      }
-      throw err;
-    }
-    for (const c of candidates) {
-      if (c.msg.ordering !== 'always' && !c.job.data.force && !moved.has(`${c.msg.subscription.id}|${c.msg.jobId}`)) {
-        if (holdsStream(c.job, c.msg)) this.busyStreams.delete(streamOf(c.msg));
-        this.superseded(c.job, c.msg);
-      } else {
-        void this.attempt(c.job, c.msg);
+        this.defer(job, msg, DEFER_BLOCKED_MS); // an earlier message of its stream went first
       }
     }
   }
@@ -166,6 +207,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private async attempt(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage): Promise<void> {
     try {
       await this.attemptNow(job, msg);
+    } catch (err) {
+      // Not an outcome of the request (those are recorded): try the message again shortly.
+      this.log.error(`attempt of message ${msg.id} failed: ${(err as Error).message}`);
+      this.defer(job, msg, DEFER_BUSY_ENDPOINT_MS);
     } finally {
       if (holdsStream(job, msg)) this.busyStreams.delete(streamOf(msg));
     }
@@ -304,17 +349,19 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const next = batch.filter((s) => s.next);
     for (let attempt = 1; ; attempt++) {
       try {
+        // One pipelined transaction: a round trip for all of it, unless a project's webhook
+        // failed for good (its delivery.exhausted channels are read first).
         await this.db.tx(async (tx) => {
-          await this.repo.insertAttempts(tx, batch.flatMap((s) => (s.attempt ? [s.attempt] : [])));
-          await this.repo.updateMessages(tx, batch.flatMap((s) => (s.update ? [s.update] : [])), now);
-          await this.repo.recordCalls(tx, [...calls.values()], now);
-          await this.queue.boss.complete(DELIVER_QUEUE, batch.map((s) => s.bossJobId), { db: txExecutor(tx) });
+          tx.defer(this.repo.insertAttempts(tx, batch.flatMap((s) => (s.attempt ? [s.attempt] : []))));
+          tx.defer(this.repo.updateMessages(tx, batch.flatMap((s) => (s.update ? [s.update] : [])), now));
+          tx.defer(this.repo.recordCalls(tx, [...calls.values()], now));
+          tx.defer(this.queue.complete(tx, DELIVER_QUEUE, batch.map((s) => s.bossJobId)));
           const notices = await this.exhaustedNotices(tx, batch, now);
           const jobs = [
             ...next.map((s) => ({ name: DELIVER_QUEUE, data: s.next!.data, startAfter: s.next!.startAfter })),
             ...notices.map((m) => ({ name: DELIVER_QUEUE, data: { m: m.id, t: m.jobToken } satisfies DeliverJob })),
           ];
-          if (jobs.length) await this.queue.boss.insert(jobs, { db: txExecutor(tx) });
+          if (jobs.length) tx.defer(this.queue.boss.insert(jobs, { db: txExecutor(tx) }));
           if (notices.length) tx.afterCommit(() => this.queue.wake(DELIVER_QUEUE));
         });
         break;
@@ -331,7 +378,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Messages to the channels routed for delivery.exhausted of the projects whose webhooks failed for good. */
-  private async exhaustedNotices(tx: Sql, batch: Settled[], now: Date): Promise<NewMessage[]> {
+  private async exhaustedNotices(tx: Tx, batch: Settled[], now: Date): Promise<NewMessage[]> {
     const failed = batch.flatMap((s) => (s.exhausted ? [s.exhausted] : []));
     if (failed.length === 0) return [];
     const channels = (await this.repo.subscriptionsFor(tx, { jobIds: [], projectIds: [...new Set(failed.map((f) => f.projectId))], batchScopeIds: [] })).filter(
@@ -354,7 +401,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         });
       }
     }
-    await this.repo.insertMessages(tx, notices, now);
+    tx.defer(this.repo.insertMessages(tx, notices, now));
     return notices;
   }
 

@@ -2,31 +2,72 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import type PgBoss from 'pg-boss';
 import { Clock, IdGenerator } from '../common/clock';
 import { HERALD_CONFIG, type HeraldConfig } from '../config/config';
-import { Db } from '../database/db';
+import { Db, type Sql } from '../database/db';
+import { EventStoreRepository } from '../event-store/event-store.repository';
+import type { RecordedEvent } from '../event-store/event.types';
 import { JobQueries } from '../jobs/job-queries.service';
 import type { DeliverJob, FanoutJob } from './domain/fanout.types';
 import { render, wants, type RenderSources, type RequestTask } from './domain/payload-renderers';
 import { subscribersOf } from './domain/subscribers';
-import { batchScopeId, FORMAT_ORDERING } from './domain/subscription.types';
+import { batchScopeId, FORMAT_ORDERING, type Subscription } from './domain/subscription.types';
+import { DeliveryWorker } from './delivery.worker';
 import { QueueLoop } from './infrastructure/queue-loop';
 import { WebhooksRepository, type NewMessage } from './infrastructure/webhooks.repository';
-import { DELIVER_QUEUE, FANOUT_QUEUE, txExecutor, WorkQueue } from './infrastructure/work-queue.service';
+import { CLAIM_FAILED, DELIVER_QUEUE, FANOUT_QUEUE, txExecutor, WorkQueue } from './infrastructure/work-queue.service';
+
+/**
+ * A fan-out job this instance committed itself, with what its append's transaction read for it:
+ * the stored events (global positions) and the subscriptions that may hear them. Both promises
+ * resolved before that transaction committed.
+ */
+export interface LocalFanout {
+  id: string;
+  data: FanoutJob;
+  recorded: Promise<RecordedEvent[]>;
+  subscriptions: Promise<Subscription[]>;
+}
+
+/** A fan-out job ready to process: claimed, with every event's global position. */
+interface ClaimedFanout {
+  id: string;
+  data: FanoutJob;
+  /** Stream version -> global position. */
+  positions: Map<number, number>;
+}
+
+const BATCH = 250;
+
+function uniqueById(subs: Subscription[]): Subscription[] {
+  return [...new Map(subs.map((s) => [s.id, s])).values()];
+}
 
 /**
  * Fan-out: for a batch of appended events, resolves the subscriptions that want each one
  * (scope, event type, level), renders the payload, and enqueues one delivery per subscription
  * and event, completing the fan-out jobs in the same transaction (exactly once).
+ *
+ * Two ways in. A commit in this instance hands its fan-out job over at once (handOff): it is
+ * claimed by id, no polling on the way. Anything else (another instance's commits, jobs left by
+ * a crash, a handed-over job this instance could not take) comes through the fetch loop, woken
+ * by NOTIFY or polling. The deliveries it creates go straight to this instance's DeliveryWorker
+ * when it has room (inserted as already claimed), else to the queue.
  */
 @Injectable()
 export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('Fanout');
   private loop?: QueueLoop<FanoutJob>;
+  private inbox: LocalFanout[] = [];
+  private draining?: Promise<void>;
+  private paused = false;
+  private running = false;
 
   constructor(
     private readonly queue: WorkQueue,
     private readonly db: Db,
     private readonly repo: WebhooksRepository,
+    private readonly events: EventStoreRepository,
     private readonly queries: JobQueries,
+    private readonly delivery: DeliveryWorker,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
@@ -34,23 +75,170 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (!this.config.webhooks.workers) return;
+    this.running = true;
     this.loop = new QueueLoop<FanoutJob>(
       this.queue.boss,
       FANOUT_QUEUE,
-      { batchSize: 250, pollMs: this.config.webhooks.pollMs, loops: 1, onError: (e) => this.log.error(`fan-out failed: ${(e as Error).message}`) },
-      (jobs) => this.fanOut(jobs),
+      {
+        batchSize: BATCH,
+        pollMs: this.config.webhooks.pollMs,
+        loops: 1,
+        room: () => (this.paused ? 0 : BATCH),
+        waitForRoom: () => this.loop!.signal.wait(this.config.webhooks.pollMs),
+        onError: (e) => this.log.error(`fan-out failed: ${(e as Error).message}`),
+      },
+      async (jobs) => this.process(await this.withPositions(jobs)),
     );
     this.queue.onWake(FANOUT_QUEUE, () => this.loop?.signal.notify());
     this.loop.start();
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.running = false;
     await this.loop?.stop();
+    await this.draining;
   }
 
-  async fanOut(jobs: PgBoss.Job<FanoutJob>[]): Promise<void> {
+  /** Stops taking work (handed-over jobs stay queued for later); resume() takes it up again. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.loop?.signal.notify();
+  }
+
+  /**
+   * A fan-out job this instance just committed. Answers false when this instance does not fan
+   * out (no workers, paused, stopping): the job then waits in the queue for a fetch loop.
+   */
+  handOff(job: LocalFanout): boolean {
+    if (!this.running || this.paused) return false;
+    this.inbox.push(job);
+    this.draining ??= this.drain();
+    return true;
+  }
+
+  /** Claims and processes handed-over jobs, as many as have gathered, one batch at a time. */
+  private async drain(): Promise<void> {
+    // Commits finishing in the same tick go out as one batch.
+    await new Promise((r) => setImmediate(r));
+    while (this.inbox.length > 0 && this.running && !this.paused) {
+      const batch = this.inbox.splice(0, BATCH);
+      try {
+        await this.processLocal(batch);
+      } catch (err) {
+        // Whatever was claimed expires and is fetched again; the rest is still waiting.
+        this.log.error(`fan-out of ${batch.length} local jobs failed: ${(err as Error).message}`);
+        this.loop?.signal.notify();
+      }
+    }
+    this.inbox = this.paused || !this.running ? [] : this.inbox;
+    this.draining = undefined;
+  }
+
+  /**
+   * One round trip for the whole fan-out: the append's transaction already read the positions
+   * and subscriptions, so this transaction claims the jobs (a statement that fails unless every
+   * one of them was still waiting), writes, and completes them. If another instance fetched one
+   * first, the batch goes the long way (claim what is left, read, write).
+   */
+  private async processLocal(batch: LocalFanout[]): Promise<void> {
+    const [recorded, subs] = await Promise.all([Promise.all(batch.map((j) => j.recorded)), Promise.all(batch.map((j) => j.subscriptions))]);
+    const jobs: ClaimedFanout[] = batch.map((j, i) => ({ id: j.id, data: j.data, positions: new Map(recorded[i].map((e) => [e.version, e.globalPosition])) }));
+    try {
+      await this.write(jobs, uniqueById(subs.flat()), 'waiting');
+    } catch (err) {
+      if ((err as { code?: string }).code !== CLAIM_FAILED) throw err;
+      const { claimed, fresh } = await this.db.session(async (sql) => {
+        const [claimed, fresh] = await Promise.all([this.queue.claim(sql, FANOUT_QUEUE, jobs.map((j) => j.id)), this.subscriptionsFor(sql, jobs)]);
+        return { claimed, fresh };
+      });
+      const mine = jobs.filter((j) => claimed.has(j.id));
+      if (mine.length > 0) await this.write(mine, fresh, 'claimed');
+    }
+  }
+
+  /** Fetched jobs: their events' positions (older jobs carry them) and their subscriptions. */
+  private async withPositions(fetched: PgBoss.Job<FanoutJob>[]): Promise<{ jobs: ClaimedFanout[]; subs: Subscription[] }> {
+    const wanted = fetched.flatMap((j) => j.data.events.flatMap((e) => (e.position === undefined && e.version !== undefined ? [{ streamId: j.data.jobId, version: e.version }] : [])));
+    const jobs = fetched.map((j) => ({ id: j.id, data: j.data, positions: new Map<number, number>() }));
+    return this.db.session(async (sql) => {
+      const [found, subs] = await Promise.all([this.events.positionsOf(sql, wanted), this.subscriptionsFor(sql, jobs)]);
+      for (const job of jobs) {
+        for (const e of job.data.events) {
+          if (e.version !== undefined) {
+            const position = e.position ?? found.get(`${job.data.jobId}|${e.version}`);
+            if (position !== undefined) job.positions.set(e.version, position);
+          }
+        }
+      }
+      return { jobs, subs };
+    });
+  }
+
+  private async process({ jobs, subs }: { jobs: ClaimedFanout[]; subs: Subscription[] }): Promise<void> {
+    await this.write(jobs, subs, 'claimed');
+  }
+
+  /** Subscriptions that may hear these jobs' events (in the append's transaction too: see WebhookOutbox). */
+  subscriptionsFor(sql: Sql, jobs: Array<{ data: Pick<FanoutJob, 'jobId' | 'projectId' | 'batchId'> }>): Promise<Subscription[]> {
+    return this.repo.subscriptionsFor(sql, {
+      jobIds: [...new Set(jobs.map((j) => j.data.jobId))],
+      projectIds: [...new Set(jobs.flatMap((j) => (j.data.projectId ? [j.data.projectId] : [])))],
+      batchScopeIds: [...new Set(jobs.flatMap((j) => (j.data.projectId && j.data.batchId ? [batchScopeId(j.data.projectId, j.data.batchId)] : [])))],
+    });
+  }
+
+  /**
+   * Renders every message, then one pipelined transaction: the messages, their delivery jobs
+   * and the completion of the fan-out jobs. The delivery jobs this instance has room for are
+   * inserted as claimed and taken (takeMessages) in the same transaction, then handed to the
+   * DeliveryWorker after the commit: from the commit to the HTTP request there is no statement
+   * left. The rest are queued.
+   */
+  private async write(jobs: ClaimedFanout[], subs: Subscription[], jobState: 'waiting' | 'claimed'): Promise<void> {
     const now = this.clock.now();
-    const jobIds = [...new Set(jobs.map((j) => j.data.jobId))];
+    const messages = await this.render(jobs, subs);
+    const local = this.delivery.reserve(messages.length);
+    const handed = messages.slice(0, local).map((m) => ({ id: this.ids.newId(), data: { m: m.id, t: m.jobToken } satisfies DeliverJob }));
+    const queued = messages.slice(local);
+    try {
+      await this.db.tx(async (tx) => {
+        const ids = jobs.map((j) => j.id);
+        // Waiting jobs are claimed and completed at once, or the transaction fails (CLAIM_FAILED).
+        if (jobState === 'waiting') tx.defer(this.queue.completeWaiting(tx, FANOUT_QUEUE, ids));
+        else tx.defer(this.queue.complete(tx, FANOUT_QUEUE, ids));
+        tx.defer(this.repo.insertMessages(tx, messages, now));
+        if (handed.length > 0) {
+          tx.defer(this.queue.insertActive(tx, DELIVER_QUEUE, handed));
+          const taken = this.repo.takeMessages(
+            tx,
+            handed.map((j) => ({ messageId: j.data.m, token: j.data.t, force: false })),
+            this.config.webhooks.staleMs,
+            this.delivery.busy(),
+          );
+          tx.defer(taken);
+          tx.afterCommit(() => void taken.then((loaded) => this.delivery.handOff(handed, loaded)));
+        }
+        if (queued.length > 0) {
+          tx.defer(
+            this.queue.boss.insert(
+              queued.map((m) => ({ name: DELIVER_QUEUE, data: { m: m.id, t: m.jobToken } satisfies DeliverJob })),
+              { db: txExecutor(tx) },
+            ),
+          );
+          tx.afterCommit(() => this.queue.wake(DELIVER_QUEUE));
+        }
+      });
+    } catch (err) {
+      this.delivery.unreserve(local);
+      throw err;
+    }
+  }
+
+  private async render(jobs: ClaimedFanout[], subs: Subscription[]): Promise<NewMessage[]> {
     const results = new Map<string, Promise<unknown>>();
     const tasks = new Map<string, Promise<RequestTask | undefined>>();
     const times = new Map<string, Promise<{ createdAt: string; finishedAt?: string }>>();
@@ -69,44 +257,30 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
       },
       publicUrl: this.config.publicUrl,
     };
-    await this.db.tx(async (tx) => {
-      const subs = await this.repo.subscriptionsFor(tx, {
-        jobIds,
-        projectIds: [...new Set(jobs.flatMap((j) => (j.data.projectId ? [j.data.projectId] : [])))],
-        batchScopeIds: [...new Set(jobs.flatMap((j) => (j.data.projectId && j.data.batchId ? [batchScopeId(j.data.projectId, j.data.batchId)] : [])))],
-      });
-      const messages: NewMessage[] = [];
-      for (const job of jobs) {
-        const { jobId, projectId, batchId } = job.data;
-        const mine = subscribersOf(subs, jobId, projectId, batchId);
-        for (const event of job.data.events) {
-          for (const sub of mine) {
-            if (!wants(sub, event)) continue;
-            messages.push({
-              id: this.ids.newId(),
-              subscriptionId: sub.id,
-              jobId,
-              eventPosition: event.position,
-              eventType: event.type,
-              kind: sub.format,
-              ordering: FORMAT_ORDERING[sub.format],
-              body: await render(sub, { jobId, pipeline: event.status.pipeline, projectId, batchId }, event, sources),
-              jobToken: this.ids.newId(),
-              projectId: projectId ?? null,
-            });
-          }
+    const messages: NewMessage[] = [];
+    for (const job of jobs) {
+      const { jobId, projectId, batchId } = job.data;
+      const mine = subscribersOf(subs, jobId, projectId, batchId);
+      for (const event of job.data.events) {
+        const position = event.position ?? (event.version !== undefined ? job.positions.get(event.version) : undefined);
+        if (position === undefined) throw new Error(`fan-out job ${job.id}: no stored event for ${jobId} version ${event.version}`);
+        for (const sub of mine) {
+          if (!wants(sub, event)) continue;
+          messages.push({
+            id: this.ids.newId(),
+            subscriptionId: sub.id,
+            jobId,
+            eventPosition: position,
+            eventType: event.type,
+            kind: sub.format,
+            ordering: FORMAT_ORDERING[sub.format],
+            body: await render(sub, { jobId, pipeline: event.status.pipeline, projectId, batchId }, event, sources),
+            jobToken: this.ids.newId(),
+            projectId: projectId ?? null,
+          });
         }
       }
-      await this.repo.insertMessages(tx, messages, now);
-      if (messages.length > 0) {
-        await this.queue.boss.insert(
-          messages.map((m) => ({ name: DELIVER_QUEUE, data: { m: m.id, t: m.jobToken } satisfies DeliverJob })),
-          { db: txExecutor(tx) },
-        );
-        tx.afterCommit(() => this.queue.wake(DELIVER_QUEUE));
-      }
-      await this.queue.boss.complete(FANOUT_QUEUE, jobs.map((j) => j.id), { db: txExecutor(tx) });
-    });
+    }
+    return messages;
   }
 }
-

@@ -1,23 +1,29 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { IdGenerator } from '../common/clock';
 import type { Tx } from '../database/db';
+import type { RecordedEvent } from '../event-store/event.types';
 import { renderStatus } from '../jobs/domain/job-status.view';
 import type { JobEventMap } from '../jobs/domain/job.events';
 import { JobEventsListeners, type AppendedJobEvent, type JobEventsListener } from '../jobs/job-events.listener';
 import type { FanoutJob } from './domain/fanout.types';
-import { FANOUT_QUEUE, txExecutor, WorkQueue } from './infrastructure/work-queue.service';
+import { FANOUT_QUEUE, WorkQueue } from './infrastructure/work-queue.service';
+import { FanoutWorker } from './fanout.worker';
 import { WebhooksRepository, type NewSubscription } from './infrastructure/webhooks.repository';
 
 /**
  * The transactional outbox. Runs inside every append's transaction: creates the job's own
  * subscriptions when it is submitted, and enqueues one pg-boss fan-out job for the appended
- * events. Rolled back with the append, committed with it; woken right after the commit.
+ * events. Rolled back with the append, committed with it. Its statements are pipelined with the
+ * append's (no round trip of their own). Right after the commit this instance fans the job out
+ * itself (FanoutWorker.handOff claims it by id), so no queue polling sits on the way; if it
+ * cannot, any instance's fan-out loop fetches the job.
  */
 @Injectable()
 export class WebhookOutbox implements JobEventsListener, OnModuleInit {
   constructor(
     private readonly repo: WebhooksRepository,
     private readonly queue: WorkQueue,
+    private readonly fanout: FanoutWorker,
     private readonly ids: IdGenerator,
     private readonly listeners: JobEventsListeners,
   ) {}
@@ -26,11 +32,11 @@ export class WebhookOutbox implements JobEventsListener, OnModuleInit {
     this.listeners.register(this);
   }
 
-  async onJobEvents(tx: Tx, appended: AppendedJobEvent[]): Promise<void> {
+  onJobEvents(tx: Tx, appended: AppendedJobEvent[], recorded: Promise<RecordedEvent[]>): void {
     const last = appended[appended.length - 1];
     if (!last.summary.watched) return;
     for (const { event, summary } of appended) {
-      if (event.type === 'job.submitted') await this.subscribeFromRequest(tx, event.data as JobEventMap['job.submitted'], summary.jobId, event.createdAt);
+      if (event.type === 'job.submitted') this.subscribeFromRequest(tx, event.data as JobEventMap['job.submitted'], summary.jobId, event.createdAt);
     }
     const { kind, projectId, batchId } = last.summary;
     const job: FanoutJob = {
@@ -39,7 +45,7 @@ export class WebhookOutbox implements JobEventsListener, OnModuleInit {
       ...(projectId !== undefined ? { projectId } : {}),
       ...(batchId !== undefined ? { batchId } : {}),
       events: appended.map(({ event, summary }) => ({
-        position: event.globalPosition,
+        version: event.version,
         type: event.type,
         level: event.metadata.level,
         at: event.createdAt.toISOString(),
@@ -47,13 +53,18 @@ export class WebhookOutbox implements JobEventsListener, OnModuleInit {
         data: withoutBulk(event.data),
       })),
     };
-    const id = await this.queue.boss.send(FANOUT_QUEUE, job, { db: txExecutor(tx) });
-    if (!id) throw new Error(`pg-boss refused the fan-out job (queue ${FANOUT_QUEUE} missing?)`);
-    tx.afterCommit(() => this.queue.wake(FANOUT_QUEUE));
+    const id = this.ids.newId();
+    this.queue.sendInTx(tx, FANOUT_QUEUE, job, id);
+    // Read with the append (pipelined, no round trip of its own), for the fan-out right after.
+    const subscriptions = this.fanout.subscriptionsFor(tx, [{ data: job }]);
+    tx.defer(subscriptions);
+    tx.afterCommit(() => {
+      if (!this.fanout.handOff({ id, data: job, recorded, subscriptions })) this.queue.wake(FANOUT_QUEUE);
+    });
   }
 
   /** webhooks.progress / webhooks.result of the exec request (seed 000). */
-  private async subscribeFromRequest(tx: Tx, data: JobEventMap['job.submitted'], jobId: string, at: Date): Promise<void> {
+  private subscribeFromRequest(tx: Tx, data: JobEventMap['job.submitted'], jobId: string, at: Date): void {
     const hooks = data.spec.webhooks;
     if (!hooks) return;
     const common = { scope: 'job' as const, scopeId: jobId, headers: hooks.headers ?? {}, secret: hooks.secret ?? null, eventTypes: null };
@@ -61,7 +72,7 @@ export class WebhookOutbox implements JobEventsListener, OnModuleInit {
     if (hooks.progress) subs.push({ ...common, id: this.ids.newId(), url: hooks.progress, format: 'exec.progress', minLevel: data.options.progressVerbosityLevel });
     if (hooks.result) subs.push({ ...common, id: this.ids.newId(), url: hooks.result, format: 'exec.result', minLevel: 'trace' });
     if (hooks.lifecycle) subs.push({ ...common, id: this.ids.newId(), url: hooks.lifecycle, format: 'queue.lifecycle', minLevel: 'trace' });
-    await this.repo.insertSubscriptions(tx, subs, at);
+    tx.defer(this.repo.insertSubscriptions(tx, subs, at));
   }
 }
 

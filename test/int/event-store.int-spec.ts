@@ -32,6 +32,37 @@ describe('event store (PostgreSQL)', () => {
     expect(await store.readStream(db, 's-2')).toHaveLength(1);
   });
 
+  it('names the real version of a stream that is behind the expected one', async () => {
+    await db.tx((tx) => store.append(tx, 's-behind', 'job', 0, [ev('a')], new Date()));
+    await expect(db.tx((tx) => store.append(tx, 's-behind', 'job', 3, [ev('b')], new Date()))).rejects.toMatchObject({
+      code: 'CONCURRENCY_CONFLICT',
+      details: { streamId: 's-behind', expectedVersion: 3, actualVersion: 1 },
+    });
+    expect((await store.readStream(db, 's-behind')).map((e) => e.version)).toEqual([1]);
+  });
+
+  it('fails the whole transaction on a conflict even when nobody awaits the append', async () => {
+    await db.query('CREATE TABLE IF NOT EXISTS es_side (note text)');
+    await db.tx((tx) => store.append(tx, 's-unawaited', 'job', 0, [ev('a')], new Date()));
+    const attempt = db.tx(async (tx) => {
+      tx.defer(store.append(tx, 's-unawaited', 'job', 0, [ev('b')], new Date()));
+      tx.defer(tx.query('INSERT INTO es_side VALUES ($1)', ['written with the conflicting append']));
+    });
+    await expect(attempt).rejects.toBeInstanceOf(ConcurrencyError);
+    expect(await db.query('SELECT * FROM es_side')).toEqual([]);
+    expect((await store.readStream(db, 's-unawaited')).map((e) => e.type)).toEqual(['a']);
+  });
+
+  it('finds the global positions of events by stream and version', async () => {
+    const [a, b] = await db.tx((tx) => store.append(tx, 's-pos', 'job', 0, [ev('a'), ev('b')], new Date()));
+    const found = await store.positionsOf(db, [
+      { streamId: 's-pos', version: 2 },
+      { streamId: 's-pos', version: 1 },
+      { streamId: 's-pos', version: 9 },
+    ]);
+    expect(Object.fromEntries(found)).toEqual({ 's-pos|1': a.globalPosition, 's-pos|2': b.globalPosition });
+  });
+
   it('lets only one of two racing appends at the same version win', async () => {
     const results = await Promise.allSettled([0, 1].map((i) => db.tx((tx) => store.append(tx, 's-race', 'job', 0, [ev(`racer-${i}`)], new Date()))));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);

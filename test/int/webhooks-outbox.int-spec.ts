@@ -15,18 +15,19 @@ import { completeAll, fastWebhooks, settled } from '../support/webhooks';
  */
 async function traces(sql: Sql, jobId: string) {
   const count = async (text: string) => (await sql.query<{ n: number }>(text, [jobId]))[0].n;
-  const fanout = await sql.query<{ data: { events: Array<{ position: number }> } }>(
+  const fanout = await sql.query<{ data: { events: Array<{ version: number }> } }>(
     `SELECT data FROM pgboss.job WHERE name = 'herald_fanout' AND data->>'jobId' = $1`,
     [jobId],
   );
-  const events = await sql.query<{ global_position: number }>(`SELECT global_position FROM events WHERE stream_id = $1 ORDER BY global_position`, [jobId]);
+  const events = await sql.query<{ version: number }>(`SELECT version FROM events WHERE stream_id = $1 ORDER BY version`, [jobId]);
   return {
-    events: events.map((e) => e.global_position),
+    /** Versions of the job's stored events. */
+    events: events.map((e) => e.version),
     jobs: await count(`SELECT count(*)::int AS n FROM jobs WHERE job_id = $1`),
     subscriptions: await count(`SELECT count(*)::int AS n FROM webhook_subscriptions WHERE scope_id = $1`),
     fanoutJobs: fanout.length,
-    /** Event positions carried by the fan-out jobs. */
-    fannedOut: fanout.flatMap((j) => j.data.events.map((e) => e.position)).sort((a, b) => a - b),
+    /** Event versions carried by the fan-out jobs. */
+    fannedOut: fanout.flatMap((j) => j.data.events.map((e) => e.version)).sort((a, b) => a - b),
     messages: await count(`SELECT count(*)::int AS n FROM webhook_messages WHERE job_id = $1`),
   };
 }

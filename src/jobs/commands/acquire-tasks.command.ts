@@ -44,9 +44,12 @@ export class AcquireTasksHandler implements ICommandHandler<AcquireTasksCommand,
       if (!jobId) break;
       tried.push(jobId);
       const got = await this.store.db.tx(async (tx) => {
-        const job = await this.store.repo.lockJob(tx, jobId);
+        // Both go out together: the tasks are locked by the statement after the job's lock.
+        const [job, tasks] = await Promise.all([
+          this.store.repo.lockJob(tx, jobId),
+          this.store.repo.lockPendingTasks(tx, jobId, cmd.filter, ctx.now, cmd.max - acquired.length),
+        ]);
         if (!job || isFinished(job.status)) return [];
-        const tasks = await this.store.repo.lockPendingTasks(tx, jobId, cmd.filter, ctx.now, cmd.max - acquired.length);
         const events = decideAcquire(job, tasks, { workerName: cmd.workerName, leaseSeconds: cmd.leaseSeconds, now: ctx.now });
         if (events.length === 0) return [];
         await this.store.commit(tx, job, events, ctx, { actor: `worker:${cmd.workerName}` });

@@ -1,6 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { decideComplete, decideFail, decideHeartbeat } from '../domain/job.decide';
-import { taskNotFound } from '../domain/job.errors';
 import type { JobEvent } from '../domain/job.events';
 import type { JobSummary, Task } from '../domain/job.state';
 import { JobStore } from '../job-store.service';
@@ -32,17 +31,14 @@ export class ReportTaskHandler implements ICommandHandler<ReportTaskCommand, Rep
   constructor(private readonly store: JobStore) {}
 
   async execute({ taskId, workerName, report }: ReportTaskCommand): Promise<ReportOutcome> {
-    const jobId = await this.store.repo.findTaskJobId(this.store.db, taskId);
-    if (!jobId) throw taskNotFound(taskId);
-    return this.store.withJob(jobId, async (tx, job) => {
-      const task = (await this.store.repo.getTask(tx, taskId))!;
+    return this.store.withTask(taskId, async (tx, job, task) => {
       const ctx = this.store.context();
       const events = decideReport(job, task, workerName, report, ctx.now);
       await this.store.commit(tx, job, events, ctx, { actor: `worker:${workerName}` });
       const after = events[0];
       return {
         taskId,
-        jobId,
+        jobId: job.jobId,
         state: after.type === 'task.succeeded' ? 'succeed' : after.type === 'task.failed' ? 'failed' : after.type === 'task.retried' ? 'pending' : 'active',
         ...(after.type === 'task.lease-extended' ? { leaseExpiry: after.data.leaseExpiry } : {}),
       };

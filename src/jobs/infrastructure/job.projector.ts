@@ -1,4 +1,4 @@
-import type { Sql } from '../../database/db';
+import type { Sql, Tx } from '../../database/db';
 import { evolve } from '../domain/job.evolve';
 import type { JobEvent } from '../domain/job.events';
 import type { JobSummary } from '../domain/job.state';
@@ -15,20 +15,25 @@ const json = (v: unknown) => JSON.stringify(v ?? null);
 export class JobProjector {
   constructor(private readonly repo: JobsRepository) {}
 
-  /** Returns the summary after each event (for consumers that render per-event snapshots). */
-  async apply(sql: Sql, before: JobSummary | undefined, events: JobEvent[], at: string): Promise<JobSummary[]> {
+  /**
+   * Issues the read-model writes for these events and returns the summary after each event (for
+   * consumers that render per-event snapshots). The writes are not awaited: on a transaction they
+   * are pipelined and a failure rolls it back (see Tx).
+   */
+  apply(sql: Tx, before: JobSummary | undefined, events: JobEvent[], at: string): JobSummary[] {
     let state = before;
     const snapshots: JobSummary[] = [];
     for (const event of events) {
       state = evolve(state, event, at);
       snapshots.push(state);
-      await this.applyToTasks(sql, state, event, at);
+      const written = this.applyToTasks(sql, state, event, at);
+      if (written) sql.defer(written);
     }
-    if (state && !(events.length === 1 && events[0].type === 'job.submitted')) await this.repo.updateJob(sql, state);
+    if (state && !(events.length === 1 && events[0].type === 'job.submitted')) sql.defer(this.repo.updateJob(sql, state));
     return snapshots;
   }
 
-  private async applyToTasks(sql: Sql, state: JobSummary, event: JobEvent, at: string): Promise<void> {
+  private applyToTasks(sql: Sql, state: JobSummary, event: JobEvent, at: string): Promise<void> | undefined {
     const d = event.data;
     switch (event.type) {
       case 'job.submitted':

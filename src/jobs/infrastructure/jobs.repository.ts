@@ -72,6 +72,15 @@ export class JobsRepository {
     return rows[0]?.summary;
   }
 
+  /** Locks the job that owns the task (see JobStore.withTask). */
+  async lockJobOfTask(sql: Sql, taskId: string): Promise<JobSummary | undefined> {
+    const rows = await sql.query<{ summary: JobSummary }>(
+      'SELECT summary FROM jobs WHERE job_id = (SELECT job_id FROM tasks WHERE task_id = $1) FOR UPDATE',
+      [taskId],
+    );
+    return rows[0]?.summary;
+  }
+
   async getSpec(sql: Sql, jobId: string): Promise<PipelineSpec> {
     const rows = await sql.query<{ spec: PipelineSpec }>('SELECT spec FROM jobs WHERE job_id = $1', [jobId]);
     return rows[0].spec;
@@ -147,29 +156,34 @@ export class JobsRepository {
 
   // ------------------------------------------------------------ tasks
 
-  async insertTasks(sql: Sql, jobId: string, kind: string, nodeName: string, algorithmName: string, priority: number, tasks: CreatedTask[], at: string): Promise<void> {
+  /** Issues every chunk at once (pipelined on a transaction), so callers need not await. */
+  insertTasks(sql: Sql, jobId: string, kind: string, nodeName: string, algorithmName: string, priority: number, tasks: CreatedTask[], at: string): Promise<void> {
+    const chunks: Promise<unknown>[] = [];
     for (let i = 0; i < tasks.length; i += INSERT_CHUNK) {
       const chunk = tasks.slice(i, i + INSERT_CHUNK);
-      await sql.query(
-        `INSERT INTO tasks (task_id, job_id, kind, node_name, algorithm_name, batch_index, batch_id, input, state,
-                            priority, attempt, available_at, created_at, updated_at)
-         SELECT x.task_id, $1, $9, $2, $3, x.batch_index,
-                CASE WHEN x.batch_index IS NULL THEN NULL ELSE $2 || '#' || x.batch_index END,
-                x.input, 'pending', $4, 0, $5, $5, $5
-           FROM unnest($6::uuid[], $7::int[], $8::jsonb[]) AS x(task_id, batch_index, input)`,
-        [
-          jobId,
-          nodeName,
-          algorithmName,
-          priority,
-          at,
-          chunk.map((t) => t.taskId),
-          chunk.map((t) => t.batchIndex),
-          chunk.map((t) => JSON.stringify(t.input)),
-          kind,
-        ],
+      chunks.push(
+        sql.query(
+          `INSERT INTO tasks (task_id, job_id, kind, node_name, algorithm_name, batch_index, batch_id, input, state,
+                              priority, attempt, available_at, created_at, updated_at)
+           SELECT x.task_id, $1, $9, $2, $3, x.batch_index,
+                  CASE WHEN x.batch_index IS NULL THEN NULL ELSE $2 || '#' || x.batch_index END,
+                  x.input, 'pending', $4, 0, $5, $5, $5
+             FROM unnest($6::uuid[], $7::int[], $8::jsonb[]) AS x(task_id, batch_index, input)`,
+          [
+            jobId,
+            nodeName,
+            algorithmName,
+            priority,
+            at,
+            chunk.map((t) => t.taskId),
+            chunk.map((t) => t.batchIndex),
+            chunk.map((t) => JSON.stringify(t.input)),
+            kind,
+          ],
+        ),
       );
     }
+    return Promise.all(chunks).then(() => undefined);
   }
 
   async patchTask(sql: Sql, taskId: string, set: Record<string, unknown>): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Db, Sql } from '../../database/db';
+import type { Db, Tx } from '../../database/db';
 import { EventStoreRepository } from '../../event-store/event-store.repository';
 import type { RecordedEvent } from '../../event-store/event.types';
 import { JOB_STREAM, type JobEvent } from '../domain/job.events';
@@ -54,7 +54,7 @@ export async function rebuildJobProjections(db: Db, options: RebuildOptions = {}
 }
 
 /** Replays one stream page by page, in version order; returns the number of events applied. */
-async function replayStream(sql: Sql, store: EventStoreRepository, projector: JobProjector, streamId: string, pageSize: number): Promise<number> {
+async function replayStream(sql: Tx, store: EventStoreRepository, projector: JobProjector, streamId: string, pageSize: number): Promise<number> {
   let state: JobSummary | undefined;
   let applied = 0;
   let fromVersion = 1;
@@ -65,7 +65,7 @@ async function replayStream(sql: Sql, store: EventStoreRepository, projector: Jo
     // as one group, which saves an UPDATE of the job row per event.
     for (const group of groupByTime(page.filter((e) => e.streamType === JOB_STREAM))) {
       const at = group[0].createdAt.toISOString();
-      const snapshots = await projector.apply(sql, state, group.map(toJobEvent), at);
+      const snapshots = projector.apply(sql, state, group.map(toJobEvent), at);
       state = snapshots[snapshots.length - 1];
       applied += group.length;
     }

@@ -2,14 +2,20 @@ import type { Level } from '../../event-store/event.types';
 import type { StatusView } from '../../jobs/domain/job-status.view';
 import type { JobKind } from '../../jobs/domain/pipeline.types';
 
-/** Data of one fan-out job: the events of one append, each with the job's status right after it. */
+/**
+ * Data of one fan-out job: the events of one append, each with the job's status right after it.
+ * Events are named by their stream version (the append is pipelined, so the outbox does not wait
+ * for the global positions); fan-out looks the positions up. Jobs written before that carry
+ * `position` instead.
+ */
 export interface FanoutJob {
   jobId: string;
   kind: JobKind;
   projectId?: string;
   batchId?: string;
   events: Array<{
-    position: number;
+    version?: number;
+    position?: number;
     type: string;
     level: Level;
     /** Event time (ISO). */

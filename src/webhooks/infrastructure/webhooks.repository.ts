@@ -45,6 +45,10 @@ export interface LoadedMessage {
   newer: boolean;
   /** An earlier message it must follow has not had its first attempt yet (see Ordering). */
   blocked: boolean;
+  /** takeMessages moved the message's stream to its position: it may be attempted now. */
+  moved: boolean;
+  /** The stream's attempted position after takeMessages (null: never attempted). */
+  streamAt: number | null;
   subscription: Subscription;
 }
 
@@ -187,44 +191,89 @@ export class WebhooksRepository {
   }
 
   /**
-   * Loads messages with their subscription and the ordering facts the worker decides on.
-   * `staleMs`: a latest-wins message waiting longer than this (a backlog: the endpoint is slow or
-   * failing) gives way to a newer one; younger ones go out in order, so a healthy endpoint gets
-   * every progress event.
+   * Takes messages for attempts: loads each with its subscription and the ordering facts the
+   * worker decides on, and in the same statement moves the (subscription, job) stream of every
+   * message that may go now to its position, so attempts never go backwards, across instances.
+   *
+   * A message may go when it is open, its job still holds its token, its subscription is active,
+   * it keeps an order (not `always`), is not a forced resend, is neither superseded (`newer`) nor
+   * waiting for an earlier message (`blocked`), and its stream is not busy in this instance
+   * (`busy`, "subscription|job" keys). Of several in one stream, the earliest. A stream already
+   * past the position refuses. `staleMs`: a latest-wins message waiting longer than this (a
+   * backlog: the endpoint is slow or failing) gives way to a newer one; younger ones go out in
+   * order, so a healthy endpoint gets every progress event.
    */
-  async loadMessages(sql: Sql, ids: string[], staleMs: number): Promise<LoadedMessage[]> {
+  async takeMessages(
+    sql: Sql,
+    jobs: Array<{ messageId: string; token: string; force: boolean }>,
+    staleMs: number,
+    busy: string[],
+  ): Promise<LoadedMessage[]> {
+    if (jobs.length === 0) return [];
     const rows = await sql.query<SubscriptionRow & {
-      m_id: string; job_id: string; event_position: number; event_type: string; kind: PayloadFormat; ordering: Ordering;
+      m_id: string; subscription_id: string; job_id: string; event_position: number; event_type: string; kind: PayloadFormat; ordering: Ordering;
       body: string; m_status: MessageStatus; attempts: number; job_token: string; project_id: string | null; newer: boolean; blocked: boolean;
+      moved: boolean; stream_at: number | null;
     }>(
-      `SELECT m.id AS m_id, m.job_id, m.event_position, m.event_type, m.kind, m.ordering, m.body,
-              m.status AS m_status, m.attempts, m.job_token, m.project_id,
-              (m.ordering = 'latest-wins'
-                AND (m.attempts > 0 OR m.created_at < now() - $2 * interval '1 millisecond')
-                AND EXISTS (
-                 SELECT 1 FROM webhook_messages n
-                  WHERE n.subscription_id = m.subscription_id AND n.job_id = m.job_id
-                    AND n.ordering = 'latest-wins' AND n.event_position > m.event_position)) AS newer,
-              CASE m.ordering
-                WHEN 'latest-wins' THEN EXISTS (
-                  SELECT 1 FROM webhook_messages p
-                   WHERE p.subscription_id = m.subscription_id AND p.job_id = m.job_id
-                     AND p.event_position < m.event_position AND p.status = 'pending' AND p.attempts = 0
-                     AND p.created_at >= now() - $2 * interval '1 millisecond')
-                WHEN 'always' THEN EXISTS (
-                  SELECT 1 FROM webhook_messages p
-                   WHERE p.job_id = m.job_id AND p.ordering <> 'always'
-                     -- <=: the progress of the job-ending event itself goes before the result
-                     AND p.event_position <= m.event_position AND p.status = 'pending' AND p.attempts = 0)
-                WHEN 'ordered' THEN EXISTS (
-                  SELECT 1 FROM webhook_messages p
-                   WHERE p.subscription_id = m.subscription_id AND p.job_id = m.job_id
-                     AND p.event_position < m.event_position AND p.status = 'pending' AND p.attempts = 0)
-                ELSE false END AS blocked,
-              ${SUB_COLUMNS}
-         FROM webhook_messages m JOIN webhook_subscriptions s ON s.id = m.subscription_id
-        WHERE m.id = ANY($1::uuid[])`,
-      [ids, staleMs],
+      `WITH x AS (
+         ${
+           // One message (the usual hand-off) as scalars: the planner then keeps one generic plan
+           // for the statement; with arrays it re-plans every call (~0.8 ms, measured).
+           jobs.length === 1
+             ? 'SELECT $1::uuid AS id, $2::uuid AS token, $3::bool AS force'
+             : 'SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bool[]) AS x(id, token, force)'
+         }
+       ), m AS (
+         SELECT DISTINCT ON (m.id)
+                m.id AS m_id, m.subscription_id, m.job_id, m.event_position, m.event_type, m.kind, m.ordering, m.body,
+                m.status AS m_status, m.attempts, m.job_token, m.project_id, x.token, x.force,
+                (m.ordering = 'latest-wins'
+                  AND (m.attempts > 0 OR m.created_at < now() - $4 * interval '1 millisecond')
+                  AND EXISTS (
+                   SELECT 1 FROM webhook_messages n
+                    WHERE n.subscription_id = m.subscription_id AND n.job_id = m.job_id
+                      AND n.ordering = 'latest-wins' AND n.event_position > m.event_position)) AS newer,
+                CASE m.ordering
+                  WHEN 'latest-wins' THEN EXISTS (
+                    SELECT 1 FROM webhook_messages p
+                     WHERE p.subscription_id = m.subscription_id AND p.job_id = m.job_id
+                       AND p.event_position < m.event_position AND p.status = 'pending' AND p.attempts = 0
+                       AND p.created_at >= now() - $4 * interval '1 millisecond')
+                  WHEN 'always' THEN EXISTS (
+                    SELECT 1 FROM webhook_messages p
+                     WHERE p.job_id = m.job_id AND p.ordering <> 'always'
+                       -- <=: the progress of the job-ending event itself goes before the result
+                       AND p.event_position <= m.event_position AND p.status = 'pending' AND p.attempts = 0)
+                  WHEN 'ordered' THEN EXISTS (
+                    SELECT 1 FROM webhook_messages p
+                     WHERE p.subscription_id = m.subscription_id AND p.job_id = m.job_id
+                       AND p.event_position < m.event_position AND p.status = 'pending' AND p.attempts = 0)
+                  ELSE false END AS blocked,
+                ${SUB_COLUMNS.replace('s.status', 's.status AS s_status, s.status')}
+           FROM x JOIN webhook_messages m ON m.id = x.id JOIN webhook_subscriptions s ON s.id = m.subscription_id
+          ORDER BY m.id, (m.job_token = x.token) DESC
+       ), eligible AS (
+         SELECT DISTINCT ON (subscription_id, job_id) subscription_id, job_id, event_position
+           FROM m
+          WHERE m_status IN ('pending', 'retrying') AND job_token = token AND s_status = 'active'
+            AND ordering <> 'always' AND NOT force AND NOT (ordering = 'latest-wins' AND newer) AND NOT blocked
+            AND NOT ((subscription_id::text || '|' || job_id) = ANY($5::text[]))
+          ORDER BY subscription_id, job_id, event_position
+       ), moved AS (
+         INSERT INTO webhook_streams (subscription_id, job_id, last_position)
+         SELECT subscription_id, job_id, event_position FROM eligible
+         ON CONFLICT (subscription_id, job_id) DO UPDATE SET last_position = excluded.last_position
+          WHERE webhook_streams.last_position <= excluded.last_position
+         RETURNING subscription_id, job_id, last_position
+       )
+       SELECT m.*, coalesce(mv.last_position = m.event_position, false) AS moved,
+              coalesce(mv.last_position, st.last_position) AS stream_at
+         FROM m
+         LEFT JOIN moved mv ON mv.subscription_id = m.subscription_id AND mv.job_id = m.job_id
+         LEFT JOIN webhook_streams st ON st.subscription_id = m.subscription_id AND st.job_id = m.job_id`,
+      jobs.length === 1
+        ? [jobs[0].messageId, jobs[0].token, jobs[0].force, staleMs, busy]
+        : [jobs.map((j) => j.messageId), jobs.map((j) => j.token), jobs.map((j) => j.force), staleMs, busy],
     );
     return rows.map((r) => ({
       id: r.m_id,
@@ -240,25 +289,10 @@ export class WebhooksRepository {
       projectId: r.project_id,
       newer: r.newer,
       blocked: r.blocked,
+      moved: r.moved,
+      streamAt: r.stream_at,
       subscription: toSubscription(r),
     }));
-  }
-
-  /**
-   * Moves each (subscription, job) stream's attempted position forward; returns the streams that
-   * moved. A stream that already attempted a later event refuses, so attempts never go backwards.
-   */
-  async advanceStreams(sql: Sql, streams: Array<{ subscriptionId: string; jobId: string; position: number }>): Promise<Set<string>> {
-    if (streams.length === 0) return new Set();
-    const rows = await sql.query<{ subscription_id: string; job_id: string }>(
-      `INSERT INTO webhook_streams (subscription_id, job_id, last_position)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[])
-       ON CONFLICT (subscription_id, job_id) DO UPDATE SET last_position = excluded.last_position
-        WHERE webhook_streams.last_position <= excluded.last_position
-       RETURNING subscription_id, job_id`,
-      [streams.map((s) => s.subscriptionId), streams.map((s) => s.jobId), streams.map((s) => s.position)],
-    );
-    return new Set(rows.map((r) => `${r.subscription_id}|${r.job_id}`));
   }
 
   async insertAttempts(sql: Sql, attempts: AttemptRecord[]): Promise<void> {

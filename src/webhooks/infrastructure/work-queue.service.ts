@@ -4,15 +4,42 @@ import { Client } from 'pg';
 import PgBoss from 'pg-boss';
 import { HERALD_CONFIG, type HeraldConfig } from '../../config/config';
 import { DatabaseConnection } from '../../database/database.module';
-import type { Tx } from '../../database/db';
+import type { Sql, Tx } from '../../database/db';
 
 export const FANOUT_QUEUE = 'herald_fanout';
 export const DELIVER_QUEUE = 'herald_deliver';
 const WAKE_CHANNEL = 'herald_wake';
+/**
+ * The pg-boss schema the statements below were written against (pg-boss 10.x). Herald claims and
+ * inserts jobs by id itself (pg-boss has no API for either); start-up refuses any other schema.
+ */
+const PGBOSS_SCHEMA_VERSION = 24;
 
-/** pg-boss executor running on one transaction's connection (transactional send/insert/complete). */
+/** SQLSTATE raised by completeWaiting() when a job was no longer waiting. */
+export const CLAIM_FAILED = 'HR001';
+
+/**
+ * pg-boss executor on one transaction (transactional send/insert/complete). pg-boss issues its
+ * statement synchronously, so it is pipelined with the transaction's other statements.
+ */
 export function txExecutor(tx: Tx): PgBoss.Db {
-  return { executeSql: async (text, values) => ({ rows: (await tx.client.query(text, values?.length ? values : undefined)).rows }) };
+  return { executeSql: async (text, values) => ({ rows: await tx.query(text, values?.length ? values : undefined) }) };
+}
+
+/**
+ * A queue name written into statement text: pgboss.job is partitioned by queue name, and a
+ * literal lets the planner pick the queue's partition and its primary key when it plans a
+ * prepared statement once for all calls.
+ */
+function queueLiteral(queue: string): string {
+  if (!/^[a-z_]+$/.test(queue)) throw new Error(`unexpected queue name ${queue}`);
+  return `'${queue}'`;
+}
+
+/** A job to insert as already claimed by this instance. */
+export interface ClaimedJob<T = object> {
+  id: string;
+  data: T;
 }
 
 /**
@@ -35,10 +62,13 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
   ) {
     const pool = connection.db.pool;
     this.boss = new PgBoss({
+      // pg-boss's own statements (fetch, maintenance) are planned each time: a generic plan over
+      // the partitioned job table, planned once for every queue, can scan a whole partition.
       db: { executeSql: async (text, values) => ({ rows: (await pool.query(text, values?.length ? values : undefined)).rows }) },
       schedule: false,
       supervise: true,
       migrate: true,
+      maintenanceIntervalSeconds: config.webhooks.maintenanceSeconds,
       // Completed queue jobs leave the hot table after 5 minutes (dead weight slows pg-boss's fetch,
       // which sorts every candidate row); Herald's own tables are the delivery record.
       archiveCompletedAfterSeconds: 300,
@@ -49,10 +79,15 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     await this.boss.start();
+    const [{ version }] = await this.connection.db.query<{ version: number }>('SELECT version::int AS version FROM pgboss.version');
+    if (version !== PGBOSS_SCHEMA_VERSION) {
+      throw new Error(`pg-boss schema version ${version} is not the one Herald's queue statements were written for (${PGBOSS_SCHEMA_VERSION})`);
+    }
     // Deliveries are retried by Herald on its own schedule; pg-boss retries only cover a crash
     // mid-job (the job expires while active and is fetched again).
-    await this.ensureQueue({ name: FANOUT_QUEUE, retryLimit: 20, retryDelay: 1, retryBackoff: true, expireInSeconds: 120 });
-    await this.ensureQueue({ name: DELIVER_QUEUE, retryLimit: 100, retryDelay: 1, retryBackoff: true, expireInSeconds: 300 });
+    const claim = this.config.webhooks.claimExpirySeconds;
+    await this.ensureQueue({ name: FANOUT_QUEUE, retryLimit: 20, retryDelay: 1, retryBackoff: true, expireInSeconds: Math.min(120, claim) });
+    await this.ensureQueue({ name: DELIVER_QUEUE, retryLimit: 100, retryDelay: 1, retryBackoff: true, expireInSeconds: claim });
     await this.listen();
   }
 
@@ -76,6 +111,88 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
       this.log.warn(`LISTEN failed (${(err as Error).message}); relying on polling`);
       await client.end().catch(() => undefined);
     }
+  }
+
+  /**
+   * Sends a job in the transaction, pipelined (nobody waits for pg-boss's answer): a statement
+   * right behind it fails the transaction if the job was not created (pg-boss answers a missing
+   * queue with no row rather than an error).
+   */
+  sendInTx<T extends object>(tx: Tx, queue: string, data: T, id: string): void {
+    tx.defer(this.boss.send(queue, data, { db: txExecutor(tx), id }));
+    tx.defer(
+      tx.query(`SELECT herald_assert(EXISTS (SELECT 1 FROM pgboss.job WHERE name = $1 AND id = $2), $3)`, [
+        queue,
+        id,
+        `pg-boss did not create job ${id} on queue ${queue} (queue missing?)`,
+      ]),
+    );
+  }
+
+  /**
+   * Claims waiting jobs by id, as fetch() would claim them (state active, started now, a retry
+   * counted): the ones another instance fetched first, or that do not exist, are left out.
+   * (Only for jobs created without a start delay, as fan-out jobs are.)
+   */
+  async claim(sql: Sql, queue: string, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await sql.query<{ id: string }>(
+      `UPDATE pgboss.job SET state = 'active', started_on = now(),
+              retry_count = CASE WHEN started_on IS NOT NULL THEN retry_count + 1 ELSE retry_count END
+        WHERE name = ${queueLiteral(queue)} AND id = ANY($1::uuid[]) AND state < 'active'
+       RETURNING id`,
+      [ids],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /**
+   * Claims and completes waiting jobs by id in one statement, which fails (CLAIM_FAILED)
+   * unless every one of them was still waiting: for work done in the same
+   * transaction by the instance that created the jobs.
+   */
+  completeWaiting(sql: Sql, queue: string, ids: string[]): Promise<unknown> {
+    return sql.query(
+      `WITH done AS (
+         UPDATE pgboss.job SET state = 'completed', started_on = now(), completed_on = now()
+          WHERE name = ${queueLiteral(queue)} AND id = ANY($1::uuid[]) AND state < 'active'
+         RETURNING 1)
+       SELECT herald_assert((SELECT count(*) FROM done) = $2, $3, $4)`,
+      [ids, ids.length, `claim failed: not all of ${ids.length} jobs on ${queue} were waiting`, CLAIM_FAILED],
+    );
+  }
+
+  /** Completes active jobs by id (pg-boss's complete(), without its output column). */
+  complete(sql: Sql, queue: string, ids: string[]): Promise<unknown> {
+    if (ids.length === 0) return Promise.resolve();
+    return sql.query(
+      `UPDATE pgboss.job SET completed_on = now(), state = 'completed'
+        WHERE name = ${queueLiteral(queue)} AND id = ANY($1::uuid[]) AND state = 'active'`,
+      [ids],
+    );
+  }
+
+  /**
+   * Inserts jobs already claimed by this instance (state active, started now), with the queue's
+   * retry, expiry and retention settings as pg-boss's insert() applies them. A crash before they
+   * are completed leaves them to expire and be fetched again, like any fetched job. Fails (at
+   * COMMIT, through pg-boss's deferred foreign key) if the queue does not exist.
+   */
+  insertActive(sql: Sql, queue: string, jobs: ClaimedJob[]): Promise<unknown> {
+    queueLiteral(queue);
+    return sql.query(
+      `INSERT INTO pgboss.job (id, name, data, state, started_on, retry_limit, retry_delay, retry_backoff,
+                               expire_in, keep_until, dead_letter, policy)
+       SELECT x.id, $1, x.data, 'active', now(), coalesce(q.retry_limit, 2),
+              CASE WHEN coalesce(q.retry_backoff, false) THEN greatest(coalesce(q.retry_delay, 0), 1) ELSE coalesce(q.retry_delay, 0) END,
+              coalesce(q.retry_backoff, false),
+              coalesce(q.expire_seconds * interval '1s', interval '15 minutes'),
+              now() + coalesce(q.retention_minutes * interval '1 minute', interval '14 days'),
+              q.dead_letter, q.policy
+         FROM unnest($2::uuid[], $3::jsonb[]) AS x(id, data)
+         LEFT JOIN pgboss.queue q ON q.name = $1`,
+      [queue, jobs.map((j) => j.id), jobs.map((j) => JSON.stringify(j.data))],
+    );
   }
 
   onWake(queue: string, handler: () => void): void {

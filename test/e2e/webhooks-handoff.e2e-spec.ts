@@ -1,0 +1,117 @@
+import { EventStoreRepository } from '../../src/event-store/event-store.repository';
+import type { FanoutJob } from '../../src/webhooks/domain/fanout.types';
+import { FanoutWorker } from '../../src/webhooks/fanout.worker';
+import { DELIVER_QUEUE, FANOUT_QUEUE, WorkQueue } from '../../src/webhooks/infrastructure/work-queue.service';
+import { client, type HeraldClient } from '../support/e2e';
+import { eventually, startHerald, type RunningHerald } from '../support/herald';
+import { Receiver } from '../support/receiver';
+import { deliveries, fastWebhooks, settled } from '../support/webhooks';
+
+/**
+ * The hand-off: a commit in an instance is fanned out and delivered by that instance at once,
+ * its pg-boss jobs claimed by id, with no trip through queue polling; a fan-out job that another
+ * instance took first is left to it, never fanned out twice.
+ */
+describe('local hand-off of fan-out and delivery', () => {
+  let h: RunningHerald;
+  let rx: Receiver;
+  let c: HeraldClient;
+  /** Ids of the queue jobs Herald's fetch loops obtained (not handed over). */
+  const fetched = { fanout: [] as Array<{ id: string; jobId: string }>, deliver: [] as string[] };
+  /** While set, the fan-out loop finds its queue empty (another instance's jobs stay put). */
+  let fanoutLoopBlind = false;
+
+  beforeAll(async () => {
+    rx = await new Receiver().start();
+    // Polling once a minute: only a wake-up or a hand-off moves anything within a test.
+    h = await startHerald(fastWebhooks({ pollMs: 60_000 }));
+    c = client(h.baseUrl);
+    const boss = h.app.get(WorkQueue).boss as unknown as { fetch: (name: string, options?: unknown) => Promise<Array<{ id: string; data: any }>> };
+    const fetch = boss.fetch.bind(boss);
+    boss.fetch = async (name, options) => {
+      if (name === FANOUT_QUEUE && fanoutLoopBlind) return [];
+      const jobs = (await fetch(name, options)) ?? [];
+      if (name === FANOUT_QUEUE) fetched.fanout.push(...jobs.map((j) => ({ id: j.id, jobId: j.data.jobId })));
+      if (name === DELIVER_QUEUE) fetched.deliver.push(...jobs.map((j) => j.data.m));
+      return jobs;
+    };
+  });
+  afterAll(async () => {
+    await rx.stop();
+    await h.close();
+  });
+
+  it('delivers each commit through the hand-off: no fan-out job and no first attempt goes through the queue', async () => {
+    const jobId = await c.submit({
+      name: 'handoff',
+      nodes: [{ nodeName: 'n', algorithmName: 'handoff-alg', input: [1] }],
+      webhooks: { progress: `${rx.url}/handoff/progress`, result: `${rx.url}/handoff/result` },
+    });
+    // One commit at a time, each once its progress webhook is in (one attempt at a time per
+    // stream: a commit that lands while the previous message is in flight waits its turn).
+    const delivered = (n: number) => eventually(async () => (await deliveries(h, { jobId })).filter((d) => d.kind === 'exec.progress' && d.status === 'delivered').length >= n);
+    await delivered(1);
+    const [task] = await c.acquire('w', ['handoff-alg'], 1);
+    await delivered(2);
+    expect((await c.complete(task.taskId, 'w', 7)).status).toBe(200);
+    const progress = await settled(h, jobId, 'exec.progress', 3);
+    const [result] = await settled(h, jobId, 'exec.result', 1);
+    expect(progress.map((d) => [d.eventType, d.status, d.attempts])).toEqual([
+      ['job.submitted', 'delivered', 1],
+      ['job.started', 'delivered', 1],
+      ['job.completed', 'delivered', 1],
+    ]);
+    expect(result.status).toBe('delivered');
+    expect(rx.bodies('/handoff/result')).toEqual([await c.results(jobId)]);
+    expect(fetched.fanout.filter((f) => f.jobId === jobId)).toEqual([]);
+    expect(progress.filter((d) => fetched.deliver.includes(d.id))).toEqual([]);
+  });
+
+  it('leaves a fan-out job that another instance took first to it, and fans out the rest of the batch once', async () => {
+    const fanout = h.app.get(FanoutWorker);
+    const events = h.app.get(EventStoreRepository);
+    fanout.pause(); // commits now leave their fan-out jobs in the queue...
+    fanoutLoopBlind = true; // ...and the loop does not pick them up: only the hand-offs below do
+    const ids: Record<string, string> = {};
+    for (const name of ['taken', 'free']) {
+      ids[name] = await c.submit({ name, nodes: [{ nodeName: 'n', algorithmName: `${name}-alg`, input: [1] }], webhooks: { progress: `${rx.url}/${name}/progress` } });
+    }
+    const queued = await h.db.query<{ id: string; data: FanoutJob }>(
+      `SELECT id, data FROM pgboss.job WHERE name = $1 AND state = 'created' AND data->>'jobId' = ANY($2::text[]) ORDER BY created_on`,
+      [FANOUT_QUEUE, Object.values(ids)],
+    );
+    // A submit appends twice (the request, then its expansion): two fan-out jobs per job.
+    expect(queued.map((q) => q.data.jobId)).toEqual([ids.taken, ids.taken, ids.free, ids.free]);
+    // "Another instance" fetches the first one.
+    await h.db.query(`UPDATE pgboss.job SET state = 'active', started_on = now() WHERE id = $1`, [queued[0].id]);
+
+    fanout.resume();
+    for (const q of queued) {
+      const accepted = fanout.handOff({
+        id: q.id,
+        data: q.data,
+        recorded: events.readStream(h.db, q.data.jobId),
+        subscriptions: fanout.subscriptionsFor(h.db, [{ data: q.data }]),
+      });
+      expect(accepted).toBe(true);
+    }
+    const [free] = await settled(h, ids.free, 'exec.progress', 1);
+    expect(free.status).toBe('delivered');
+    await eventually(async () => {
+      const rows = await h.db.query<{ state: string }>('SELECT state::text FROM pgboss.job WHERE id = ANY($1::uuid[])', [queued.slice(1).map((q) => q.id)]);
+      return rows.every((r) => r.state === 'completed');
+    });
+    // The taken one: no message from its events, its job still the other instance's.
+    const takenPositions = await events.positionsOf(h.db, queued[0].data.events.map((e) => ({ streamId: ids.taken, version: e.version! })));
+    expect(takenPositions.size).toBe(queued[0].data.events.length);
+    const takenMessages = (await deliveries(h, { jobId: ids.taken })).filter((d) => [...takenPositions.values()].includes(d.eventPosition));
+    expect(takenMessages).toEqual([]);
+    const [taken] = await h.db.query<{ state: string }>('SELECT state::text FROM pgboss.job WHERE id = $1', [queued[0].id]);
+    expect(taken.state).toBe('active');
+    // The free one was fanned out exactly once: one message per event it has.
+    const positions = (await deliveries(h, { jobId: ids.free })).map((d) => d.eventPosition);
+    expect(positions.length).toBeGreaterThan(0);
+    expect(new Set(positions).size).toBe(positions.length);
+    fanoutLoopBlind = false;
+  });
+});

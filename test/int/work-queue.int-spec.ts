@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { loadConfig, type HeraldConfig } from '../../src/config/config';
+import { DatabaseConnection } from '../../src/database/database.module';
+import type { Db } from '../../src/database/db';
+import { CLAIM_FAILED, DELIVER_QUEUE, FANOUT_QUEUE, WorkQueue } from '../../src/webhooks/infrastructure/work-queue.service';
+import { openTestDb } from '../support/database';
+
+/**
+ * The statements Herald runs on pg-boss's job table itself (claim by id, claim-and-complete,
+ * insert as already claimed, transactional send) against a real pg-boss schema.
+ */
+describe('work queue statements on pg-boss', () => {
+  let db: Db;
+  let close: () => Promise<void>;
+  let queue: WorkQueue;
+  const config: HeraldConfig = { ...loadConfig({}), webhooks: { ...loadConfig({}).webhooks, claimExpirySeconds: 77 } };
+
+  beforeAll(async () => {
+    const opened = await openTestDb(6);
+    ({ db, close } = opened);
+    queue = new WorkQueue(new DatabaseConnection(db, opened.url), config);
+    await queue.onModuleInit();
+  });
+  afterAll(async () => {
+    await queue.beforeApplicationShutdown();
+    await close();
+  });
+
+  const state = async (id: string) =>
+    (await db.query<{ state: string; retry_count: number }>('SELECT state::text, retry_count FROM pgboss.job WHERE id = $1', [id]))[0];
+  const send = async (name = FANOUT_QUEUE) => (await queue.boss.send(name, { n: 1 }))!;
+
+  it('claims waiting jobs by id, once, leaving out unknown and already taken ones', async () => {
+    const [a, b] = [await send(), await send()];
+    const fetched = await queue.boss.fetch(FANOUT_QUEUE, { batchSize: 10 });
+    expect(fetched.map((j) => j.id).sort()).toEqual([a, b].sort());
+    const [c, d] = [await send(), await send()];
+    const claimed = await queue.claim(db, FANOUT_QUEUE, [a, c, d, randomUUID()]);
+    expect([...claimed].sort()).toEqual([c, d].sort());
+    expect(await queue.claim(db, FANOUT_QUEUE, [c, d])).toEqual(new Set());
+    expect(await state(c)).toEqual({ state: 'active', retry_count: 0 });
+    // A claimed job is an active job like a fetched one: complete() ends it.
+    await queue.complete(db, FANOUT_QUEUE, [a, b, c, d]);
+    expect((await Promise.all([a, b, c, d].map(state))).map((s) => s.state)).toEqual(['completed', 'completed', 'completed', 'completed']);
+  });
+
+  it('claims and completes waiting jobs in one statement, or fails with CLAIM_FAILED and changes nothing', async () => {
+    const [a, b] = [await send(), await send()];
+    await queue.completeWaiting(db, FANOUT_QUEUE, [a, b]);
+    expect((await state(a)).state).toBe('completed');
+    expect((await state(b)).state).toBe('completed');
+
+    const [c, d] = [await send(), await send()];
+    await queue.claim(db, FANOUT_QUEUE, [d]); // another instance got d first
+    const attempt = db.tx(async (tx) => {
+      tx.defer(queue.completeWaiting(tx, FANOUT_QUEUE, [c, d]));
+    });
+    await expect(attempt).rejects.toMatchObject({ code: CLAIM_FAILED });
+    expect((await state(c)).state).toBe('created');
+    expect((await state(d)).state).toBe('active');
+  });
+
+  it('inserts jobs as already claimed, with the queue settings, out of reach of fetch()', async () => {
+    const id = randomUUID();
+    await queue.insertActive(db, DELIVER_QUEUE, [{ id, data: { m: 'x', t: 'y' } }]);
+    const [row] = await db.query<Record<string, unknown>>(
+      `SELECT state::text, data, retry_limit, retry_count, extract(epoch FROM expire_in)::int AS expire_s, started_on IS NOT NULL AS started,
+              keep_until > now() + interval '1 day' AS kept
+         FROM pgboss.job WHERE id = $1`,
+      [id],
+    );
+    expect(row).toEqual({ state: 'active', data: { m: 'x', t: 'y' }, retry_limit: 100, retry_count: 0, expire_s: 77, started: true, kept: true });
+    expect((await queue.boss.fetch(DELIVER_QUEUE, { batchSize: 100 })).map((j) => j.id)).not.toContain(id);
+    await queue.complete(db, DELIVER_QUEUE, [id]);
+    expect((await state(id)).state).toBe('completed');
+  });
+
+  it('hands a claimed job whose instance died back to the queue once its claim expires', async () => {
+    const id = randomUUID();
+    await queue.insertActive(db, DELIVER_QUEUE, [{ id, data: { m: 'crashed', t: 't' } }]);
+    // The claiming instance died 78 s ago (the claim lasts 77 s): pg-boss's maintenance expires it.
+    await db.query(`UPDATE pgboss.job SET started_on = now() - interval '78 seconds' WHERE id = $1`, [id]);
+    await queue.boss.expire();
+    expect(await state(id)).toEqual({ state: 'retry', retry_count: 0 });
+    await db.query(`UPDATE pgboss.job SET start_after = now() WHERE id = $1`, [id]);
+    const fetched = await queue.boss.fetch<{ m: string }>(DELIVER_QUEUE, { batchSize: 100 });
+    expect(fetched.find((j) => j.id === id)?.data).toEqual({ m: 'crashed', t: 't' });
+  });
+
+  it('refuses an insert as claimed on a queue that does not exist', async () => {
+    await expect(queue.insertActive(db, 'no_such_queue', [{ id: randomUUID(), data: {} }])).rejects.toThrow();
+  });
+
+  it('sends in a transaction: committed with it, or rolled back with it', async () => {
+    const kept = randomUUID();
+    await db.tx(async (tx) => queue.sendInTx(tx, FANOUT_QUEUE, { kept: true }, kept));
+    expect((await state(kept)).state).toBe('created');
+    const dropped = randomUUID();
+    await expect(
+      db.tx(async (tx) => {
+        queue.sendInTx(tx, FANOUT_QUEUE, { kept: false }, dropped);
+        throw new Error('append failed');
+      }),
+    ).rejects.toThrow('append failed');
+    expect(await state(dropped)).toBeUndefined();
+  });
+
+  it('fails the transaction when pg-boss creates no job (a queue that does not exist)', async () => {
+    await db.query('CREATE TABLE IF NOT EXISTS wq_side (note text)');
+    const id = randomUUID();
+    const attempt = db.tx(async (tx) => {
+      tx.defer(tx.query('INSERT INTO wq_side VALUES ($1)', ['written with the send']));
+      queue.sendInTx(tx, 'no_such_queue', { x: 1 }, id);
+    });
+    await expect(attempt).rejects.toMatchObject({ code: 'HR500', message: expect.stringContaining('did not create job') });
+    expect(await db.query('SELECT * FROM wq_side')).toEqual([]);
+  });
+});
