@@ -78,7 +78,6 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     if (!this.config.webhooks.workers) return;
     this.running = true;
-    const max = this.config.webhooks.maxInFlight;
     this.loop = new QueueLoop<DeliverJob>(
       this.queue.boss,
       DELIVER_QUEUE,
@@ -86,7 +85,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         batchSize: 200,
         pollMs: this.config.webhooks.pollMs,
         loops: 2,
-        room: () => (this.paused ? 0 : max - this.inFlight),
+        reserve: (n) => this.reserve(n),
+        unreserve: (n) => this.unreserve(n),
         waitForRoom: () => new Promise<void>((resolve) => this.roomWaiters.push(resolve)),
         onError: (e) => this.log.error(`delivery loop: ${(e as Error).message}`),
       },
@@ -153,9 +153,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     return [...this.busyStreams];
   }
 
-  /** Takes fetched jobs (one statement: load and move their streams), then decides. */
+  /** Takes fetched jobs (counted in flight by the loop's reserve()): one statement, then decides. */
   private async take(jobs: PgBoss.Job<DeliverJob>[]): Promise<void> {
-    this.inFlight += jobs.length;
     let messages: LoadedMessage[];
     try {
       messages = await this.repo.takeMessages(

@@ -83,7 +83,7 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
         batchSize: BATCH,
         pollMs: this.config.webhooks.pollMs,
         loops: 1,
-        room: () => (this.paused ? 0 : BATCH),
+        reserve: (n) => (this.paused ? 0 : n),
         waitForRoom: () => this.loop!.signal.wait(this.config.webhooks.pollMs),
         onError: (e) => this.log.error(`fan-out failed: ${(e as Error).message}`),
       },

@@ -6,9 +6,14 @@ export interface QueueLoopOptions {
   pollMs: number;
   /** Parallel fetch loops. */
   loops: number;
-  /** How many jobs may be taken now (bounded concurrency); default: batchSize. */
-  room?: () => number;
-  /** Resolves when room() may be > 0 again. */
+  /**
+   * Reserves room for up to n jobs (bounded concurrency) before a fetch, and answers how many
+   * may be taken; default: n. Sibling loops reserve before they fetch, so together they never
+   * take more than there is room for. What a fetch does not fill is given back (unreserve).
+   */
+  reserve?: (n: number) => number;
+  unreserve?: (n: number) => void;
+  /** Resolves when reserve() may answer more than 0 again. */
   waitForRoom?: () => Promise<void>;
   onError: (err: unknown) => void;
 }
@@ -44,13 +49,18 @@ export class QueueLoop<T> {
   private async run(): Promise<void> {
     while (!this.stopped) {
       try {
-        let room = this.options.room ? this.options.room() : this.options.batchSize;
+        const room = this.options.reserve ? this.options.reserve(this.options.batchSize) : this.options.batchSize;
         if (room <= 0) {
           await this.options.waitForRoom?.();
           continue;
         }
-        room = Math.min(room, this.options.batchSize);
-        const jobs = await this.boss.fetch<T>(this.name, { batchSize: room });
+        let jobs: PgBoss.Job<T>[] = [];
+        try {
+          jobs = (await this.boss.fetch<T>(this.name, { batchSize: room })) ?? [];
+        } finally {
+          // Room not filled (a short batch, or a failed fetch) goes back at once.
+          if (room > jobs.length) this.options.unreserve?.(room - jobs.length);
+        }
         if (this.stopped && jobs.length === 0) break;
         if (jobs.length === 0) {
           await this.signal.wait(this.options.pollMs);
