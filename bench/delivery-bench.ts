@@ -19,6 +19,8 @@ import { benchDatabase } from './bench-database';
 import { ReportTaskCommand } from '../src/jobs/commands/report-task.command';
 import { UndiciHttpSender } from '../src/webhooks/infrastructure/http-sender';
 import { DELIVER_QUEUE, FANOUT_QUEUE, WorkQueue } from '../src/webhooks/infrastructure/work-queue.service';
+import { DeliveryWorker } from '../src/webhooks/delivery.worker';
+import { FanoutWorker } from '../src/webhooks/fanout.worker';
 import { HERALD_VERSION } from '../src/version';
 
 /**
@@ -511,6 +513,12 @@ async function measureDrain(rx: Receiver, prefix: string, n: number, go: () => v
   rx.onReceipt = () => undefined;
   if (times.length !== n || unexpected) throw new Error(`drain expected ${n} receipts under ${prefix}, got ${times.length} (+${unexpected} elsewhere)`);
   const sorted = [...times].sort((a, b) => a - b);
+  if (TRACE) {
+    // Receipts per 100 ms from the start of the drain, and when the attempt log caught up.
+    const buckets = new Array(Math.ceil((lastReceipt - t0) / 100) + 1).fill(0);
+    for (const t of sorted) buckets[Math.floor((t - t0) / 100)]++;
+    console.log(`drain ${prefix}: receipts per 100 ms: ${buckets.join(' ')}; last receipt ${round(lastReceipt - t0, 0)} ms, attempts logged ${round(end - t0, 0)} ms`);
+  }
   const lo = sorted[Math.floor(n * 0.1)];
   const hi = sorted[Math.floor(n * 0.9)];
   const seconds = (end - t0) / 1000;
@@ -531,7 +539,8 @@ interface HeraldBench {
   app: INestApplicationContext;
   bus: CommandBus;
   queue: WorkQueue;
-  gated: Set<string>;
+  fanout: FanoutWorker;
+  delivery: DeliveryWorker;
   /** Set when a fan-out fetch comes back empty (the fan-out loop has nothing left). */
   fanoutIdle: { at: number | null };
   hops: Hops;
@@ -540,48 +549,30 @@ interface HeraldBench {
 }
 
 /**
- * Pausing Herald's workers from outside without touching src/: the bench wraps this instance's
- * pg-boss fetch so that a gated queue looks empty. The worker loops then sleep on their wake-up
- * signal; un-gating and calling WorkQueue.wake() resumes them exactly as a commit would.
+ * Observes Herald from outside without touching src/: the fan-out loop's pg-boss fetches (an
+ * empty one means the fan-out backlog is done), and when each job's fan-out transaction
+ * committed (the worker's write() resolving). Pausing uses the workers' own pause()/resume().
  */
-function gateFetch(queue: WorkQueue, fanoutIdle: { at: number | null }, hops: Hops): Set<string> {
-  const gated = new Set<string>();
-  const boss = queue.boss as unknown as { fetch: (name: string, options?: unknown) => Promise<Array<{ data?: { jobId?: string } }>> };
+function observe(queue: WorkQueue, fanout: FanoutWorker, fanoutIdle: { at: number | null }, hops: Hops): void {
+  const boss = queue.boss as unknown as { fetch: (name: string, options?: unknown) => Promise<unknown[]> };
   const original = boss.fetch.bind(boss);
   boss.fetch = async (name, options) => {
-    if (gated.has(name)) return [];
     const jobs = (await original(name, options)) ?? [];
-    if (name === FANOUT_QUEUE) {
-      const at = now();
-      if (jobs.length === 0) fanoutIdle.at = at;
-      for (const job of jobs) {
-        if (!job.data?.jobId) continue;
-        hops.fanoutFetched.set(job.data.jobId, at);
-        hops.awaitingFanout.push(job.data.jobId);
-      }
-    }
+    if (name === FANOUT_QUEUE && jobs.length === 0) fanoutIdle.at = now();
     return jobs;
   };
-  // A fan-out transaction wakes the delivery queue right after its commit.
-  const wake = queue.wake.bind(queue);
-  queue.wake = (name: string) => {
-    if (name === DELIVER_QUEUE) {
-      const at = now();
-      for (const jobId of hops.awaitingFanout.splice(0)) hops.fanoutCommitted.set(jobId, at);
-    }
-    wake(name);
+  const worker = fanout as unknown as { write: (jobs: Array<{ data: { jobId: string } }>, subs: unknown) => Promise<void> };
+  const write = worker.write.bind(worker);
+  worker.write = async (jobs, subs) => {
+    await write(jobs, subs);
+    const at = now();
+    for (const job of jobs) hops.fanoutCommitted.set(job.data.jobId, at);
   };
-  return gated;
 }
 
-/**
- * Where the time of one paced event goes: when the fan-out loop fetched its pg-boss job, and
- * when the fan-out transaction that handled it committed (its wake-up of the delivery queue).
- */
+/** When the fan-out transaction that handled each job's event committed. */
 interface Hops {
-  fanoutFetched: Map<string, number>;
   fanoutCommitted: Map<string, number>;
-  awaitingFanout: string[];
 }
 
 /** JSON over HTTP to Herald's API (job set-up uses the public contract, not internal classes). */
@@ -603,13 +594,15 @@ async function startHerald(url: string, rx: Receiver): Promise<HeraldBench> {
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   const queue = app.get(WorkQueue);
+  const fanout = app.get(FanoutWorker);
+  const delivery = app.get(DeliveryWorker);
   const fanoutIdle = { at: null as number | null };
-  const hops: Hops = { fanoutFetched: new Map(), fanoutCommitted: new Map(), awaitingFanout: [] };
-  const gated = gateFetch(queue, fanoutIdle, hops);
+  const hops: Hops = { fanoutCommitted: new Map() };
+  observe(queue, fanout, fanoutIdle, hops);
   const bus = app.get(CommandBus);
   const client = new UndiciPool(base, { connections: APPEND_CONCURRENCY });
   // Set-up events are fanned out and delivered in one go at the end: much faster than trickling.
-  gated.add(FANOUT_QUEUE);
+  fanout.pause();
 
   try {
     const t0 = now();
@@ -640,10 +633,9 @@ async function startHerald(url: string, rx: Receiver): Promise<HeraldBench> {
     });
     const missing = taskIds.filter((t) => !t).length;
     if (missing) throw new Error(`${missing} jobs have no acquired task`);
-    gated.delete(FANOUT_QUEUE);
-    queue.wake(FANOUT_QUEUE);
+    fanout.resume();
     log(`herald: ${JOBS} jobs submitted in ${round((submitted - t0) / 1000, 1)} s, tasks acquired in ${round((now() - submitted) / 1000, 1)} s`);
-    return { app, bus, queue, gated, fanoutIdle, hops, taskIds, jobIds };
+    return { app, bus, queue, fanout, delivery, fanoutIdle, hops, taskIds, jobIds };
   } finally {
     await client.close();
   }
@@ -870,8 +862,7 @@ async function main(): Promise<void> {
     await vacuum('herald paced');
     TRACE?.start();
     await profileStart();
-    const hop = { toFanoutFetch: [] as number[], fanoutTx: [] as number[], fanoutCommitToReceipt: [] as number[] };
-    herald.hops.fanoutFetched.clear();
+    const hop = { toFanoutCommitted: [] as number[], fanoutCommitToReceipt: [] as number[] };
     herald.hops.fanoutCommitted.clear();
     const heraldPaced = await pacedPhase(
       rx,
@@ -879,17 +870,14 @@ async function main(): Promise<void> {
       (k) => heartbeat(herald, (jobCursor + k) % JOBS),
       (p, sentAt, receivedAt) => {
         const jobId = herald.jobIds[Number(p.slice(3))];
-        const fetched = herald.hops.fanoutFetched.get(jobId);
         const committed = herald.hops.fanoutCommitted.get(jobId);
-        if (fetched === undefined || committed === undefined || fetched < sentAt) return;
-        hop.toFanoutFetch.push(fetched - sentAt);
-        hop.fanoutTx.push(committed - fetched);
+        if (committed === undefined || committed < sentAt) return;
+        hop.toFanoutCommitted.push(committed - sentAt);
         hop.fanoutCommitToReceipt.push(receivedAt - committed);
       },
     );
     const heraldHops = {
-      appendToFanoutFetchedMs: latencyStats(hop.toFanoutFetch),
-      fanoutFetchedToCommittedMs: latencyStats(hop.fanoutTx),
+      beforeAppendToFanoutCommittedMs: latencyStats(hop.toFanoutCommitted),
       fanoutCommittedToReceiptMs: latencyStats(hop.fanoutCommitToReceipt),
     };
     jobCursor += heraldPaced.events;
@@ -925,8 +913,8 @@ async function main(): Promise<void> {
 
     /** Appends one heartbeat per job with fan-out (and optionally delivery) paused. */
     const appendBacklog = async (gateDelivery: boolean) => {
-      herald.gated.add(FANOUT_QUEUE);
-      if (gateDelivery) herald.gated.add(DELIVER_QUEUE);
+      herald.fanout.pause();
+      if (gateDelivery) herald.delivery.pause();
       const t0 = now();
       await forEachLimit(JOBS, APPEND_CONCURRENCY, async (i) => void (await heartbeat(herald, i)));
       return JOBS / ((now() - t0) / 1000);
@@ -948,8 +936,7 @@ async function main(): Promise<void> {
       if (trial === 1) TRACE?.start();
       if (trial === 1) await profileStart();
       const tf = now();
-      herald.gated.delete(FANOUT_QUEUE);
-      herald.queue.wake(FANOUT_QUEUE);
+      herald.fanout.resume();
       await until('fan-out of the backlog', () => herald.fanoutIdle.at !== null, 120_000, 5);
       const fanoutSeconds = (herald.fanoutIdle.at! - tf) / 1000;
       if (trial === 1) TRACE?.stop(`Herald fan-out of a ${JOBS}-event backlog`);
@@ -962,8 +949,7 @@ async function main(): Promise<void> {
       if (trial === 1) TRACE?.start();
       if (trial === 1) await profileStart();
       const r = await measureDrain(rx, '/j/', JOBS, () => {
-        herald.gated.delete(DELIVER_QUEUE);
-        herald.queue.wake(DELIVER_QUEUE);
+        herald.delivery.resume();
       }, () => attemptsSince('webhook_attempts', from));
       if (trial === 1) TRACE?.stop(`Herald delivery drain of ${JOBS} messages`);
       if (trial === 1) await profileStop('herald-drain-1');
@@ -1003,8 +989,7 @@ async function main(): Promise<void> {
       log(`herald fan-out + delivery drain: ${JOBS} appends at ${Math.round(appendsPerSec)}/s; draining`);
       await profileStart();
       const r = await measureDrain(rx, '/j/', JOBS, () => {
-        herald.gated.delete(FANOUT_QUEUE);
-        herald.queue.wake(FANOUT_QUEUE);
+        herald.fanout.resume();
       }, () => attemptsSince('webhook_attempts', from));
       await profileStop('herald-fanout-and-drain');
       await waitQuiet('end-to-end drain');
@@ -1047,7 +1032,7 @@ async function main(): Promise<void> {
           `open-loop Poisson arrivals at ${RATE}/s: ${WARMUP_SECONDS} s warm-up then ${PACED_SECONDS} s measured; latency = receipt time - time just before the append (Herald) / boss.send (baseline)`,
         throughput:
           `backlog drain: ${JOBS} deliveries queued while the workers are paused, then the workers are resumed; deliveries/s = ${JOBS} / (time from resume until every delivery was received AND every attempt row is in the attempts table); ` +
-          `Herald: the heartbeats are appended with fan-out and delivery paused (the bench wraps this instance's pg-boss fetch so a paused queue looks empty), fan-out is resumed and timed alone, then delivery is resumed and timed (like for like with the baseline, whose backlog is delivery jobs); ` +
+          `Herald: the heartbeats are appended with fan-out and delivery paused (the workers' pause()), fan-out is resumed and timed alone, then delivery is resumed and timed (like for like with the baseline, whose backlog is delivery jobs); ` +
           `plus ${E2E ? 'one' : 'no'} drain with fan-out and delivery running together; medians of ${TRIALS} trials per side, alternating Herald / baseline`,
         vacuum: VACUUM
           ? 'VACUUM (ANALYZE) of the queue, webhook, task and job tables before each measured phase (pg-boss fetch cost grows with dead rows in its partial index; the set-up churns tens of thousands of queue jobs); BENCH_VACUUM=0 leaves it to autovacuum'
@@ -1115,8 +1100,7 @@ async function main(): Promise<void> {
         `baseline send ${baselinePaced.callMs.p50Ms}/${baselinePaced.callMs.p99Ms}, send->receipt ${baselinePaced.afterCallMs.p50Ms}/${baselinePaced.afterCallMs.p99Ms}`,
     );
     console.log(
-      `Herald hops p50/p99 (ms): before append -> fan-out job fetched ${heraldHops.appendToFanoutFetchedMs.p50Ms}/${heraldHops.appendToFanoutFetchedMs.p99Ms}, ` +
-        `fan-out fetched -> fan-out committed ${heraldHops.fanoutFetchedToCommittedMs.p50Ms}/${heraldHops.fanoutFetchedToCommittedMs.p99Ms}, ` +
+      `Herald hops p50/p99 (ms): before append -> fan-out committed ${heraldHops.beforeAppendToFanoutCommittedMs.p50Ms}/${heraldHops.beforeAppendToFanoutCommittedMs.p99Ms}, ` +
         `fan-out committed -> received ${heraldHops.fanoutCommittedToReceiptMs.p50Ms}/${heraldHops.fanoutCommittedToReceiptMs.p99Ms} (n ${heraldHops.fanoutCommittedToReceiptMs.n})`,
     );
     console.log(
