@@ -32,6 +32,16 @@ export interface Tx extends Sql {
    * rejection. Every pipelined write goes through here.
    */
   defer(p: Promise<unknown>): void;
+  /**
+   * Runs fn as a transaction of its own on the same connection, sent right behind this one's
+   * COMMIT in the same flight (no round trip of its own, and it sees what this one committed).
+   * fn must issue its statements synchronously. It is sent only when this transaction's callback
+   * succeeded, but before the COMMIT's answer: if this transaction still fails at COMMIT, the
+   * chained one runs anyway, so its first statement must fail unless this one's work is there.
+   * `settled` gets its outcome (undefined: committed) after tx() itself has returned; if this
+   * transaction's callback fails, the chained one is not sent and `settled` gets that failure.
+   */
+  chain(fn: (next: Tx) => void, settled: (failure: unknown) => void): void;
 }
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
@@ -161,10 +171,12 @@ export class Db implements Sql {
       const client = await this.pool.connect();
       const session = new Session(client);
       const committed: Array<() => void> = [];
+      const chained: Array<{ fn: (next: Tx) => void; settled: (failure: unknown) => void }> = [];
       const tx: Tx = {
         query: (text, params, options) => session.query(text, params, options),
         afterCommit: (f) => committed.push(f),
         defer: (p) => void p.catch(() => undefined),
+        chain: (f, settled) => chained.push({ fn: f, settled }),
       };
       void session.query('BEGIN');
       let result: T;
@@ -174,8 +186,13 @@ export class Db implements Sql {
       } catch (err) {
         error = { err };
       }
-      const end = await session.close(error ? 'ROLLBACK' : 'COMMIT');
-      client.release();
+      const ended = session.close(error ? 'ROLLBACK' : 'COMMIT');
+      const chains = error ? [] : chained.map((c) => runChained(client, c.fn, c.settled));
+      // Chained transactions never sent are settled too (their owners may hold resources).
+      if (error) for (const c of chained) report(c.settled, error.err);
+      const end = await ended;
+      // The connection goes back once the chained transactions are done with it too.
+      void Promise.all(chains).finally(() => client.release());
       // The callback's own error wins (it may have turned a failed statement into a domain error),
       // unless it is only the echo of an earlier failure (25P02: the transaction is aborted).
       const failure = error && (error.err as { code?: string }).code !== '25P02' ? error : (end.failure ?? error);
@@ -192,6 +209,42 @@ export class Db implements Sql {
 
   end(): Promise<void> {
     return this.pool.end();
+  }
+}
+
+/** Sends a chained transaction (see Tx.chain) on the client; resolves once it settled and was reported. */
+function runChained(client: PoolClient, fn: (next: Tx) => void, settled: (failure: unknown) => void): Promise<void> {
+  const session = new Session(client);
+  const committed: Array<() => void> = [];
+  const next: Tx = {
+    query: (text, params, options) => session.query(text, params, options),
+    afterCommit: (f) => committed.push(f),
+    defer: (p) => void p.catch(() => undefined),
+    chain: () => {
+      throw new Error('a chained transaction cannot chain another');
+    },
+  };
+  void session.query('BEGIN');
+  let thrown: { err: unknown } | undefined;
+  try {
+    fn(next);
+  } catch (err) {
+    thrown = { err };
+  }
+  return session.close(thrown ? 'ROLLBACK' : 'COMMIT').then((end) => {
+    const failure = thrown ?? end.failure ?? (end.command === 'COMMIT' ? undefined : { err: new Error(`chained transaction ended with ${end.command}`) });
+    report(() => {
+      if (!failure) for (const f of committed) f();
+    }, undefined);
+    report(settled, failure?.err);
+  });
+}
+
+function report(settled: (failure: unknown) => void, failure: unknown): void {
+  try {
+    settled(failure);
+  } catch {
+    // Reporting is the caller's business; the connection must still go back to the pool.
   }
 }
 

@@ -24,7 +24,17 @@ export interface AppendedJobEvent {
  */
 export interface JobEventsListener {
   onJobEvents(tx: Tx, appended: AppendedJobEvent[], recorded: Promise<RecordedEvent[]>): void;
+  /**
+   * Optional: a command is about to lock this job (named by its id or one of its tasks) and read
+   * what it decides on. A listener may issue reads of its own that go out with those (no round
+   * trip of their own); the command awaits the returned promise with its reads, before it
+   * decides and appends.
+   */
+  prefetch?(tx: Tx, job: JobRef): Promise<unknown>;
 }
+
+/** A job named by its id, or by the id of one of its tasks. */
+export type JobRef = { jobId: string } | { taskId: string };
 
 /** Listeners register themselves at start-up (features depend on jobs, never the reverse). */
 export class JobEventsListeners {

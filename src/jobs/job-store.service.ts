@@ -7,7 +7,7 @@ import { advance, advanceNeeds, type DecideContext } from './domain/job.decide';
 import { JOB_STREAM, toNewEvent, type JobEvent } from './domain/job.events';
 import type { JobSummary, Task } from './domain/job.state';
 import { jobNotFound, taskNotFound } from './domain/job.errors';
-import { JobEventsListeners } from './job-events.listener';
+import { JobEventsListeners, type JobRef } from './job-events.listener';
 import { JobProjector } from './infrastructure/job.projector';
 import { JobsRepository } from './infrastructure/jobs.repository';
 
@@ -40,10 +40,23 @@ export class JobStore {
   /** Runs fn with job jobId locked; a missing job is a 404. */
   async withJob<T>(jobId: string, fn: (tx: Tx, job: JobSummary) => Promise<T>): Promise<T> {
     return this.db.tx(async (tx) => {
-      const job = await this.repo.lockJob(tx, jobId);
+      const [job] = await Promise.all([this.repo.lockJob(tx, jobId), ...this.prefetch(tx, { jobId })]);
       if (!job) throw jobNotFound(jobId);
       return fn(tx, job);
     });
+  }
+
+  /**
+   * The listeners' reads for a job about to be locked (see JobEventsListener.prefetch): issue
+   * them right after the lock statement and await them with it.
+   */
+  prefetch(tx: Tx, job: JobRef): Promise<unknown>[] {
+    const reads: Promise<unknown>[] = [];
+    for (const listener of this.listeners.all()) {
+      const read = listener.prefetch?.(tx, job);
+      if (read) reads.push(read);
+    }
+    return reads;
   }
 
   /**
@@ -53,7 +66,7 @@ export class JobStore {
    */
   async withTask<T>(taskId: string, fn: (tx: Tx, job: JobSummary, task: Task) => Promise<T>): Promise<T> {
     return this.db.tx(async (tx) => {
-      const [job, task] = await Promise.all([this.repo.lockJobOfTask(tx, taskId), this.repo.getTask(tx, taskId)]);
+      const [job, task] = await Promise.all([this.repo.lockJobOfTask(tx, taskId), this.repo.getTask(tx, taskId), ...this.prefetch(tx, { taskId })]);
       if (!job || !task) throw taskNotFound(taskId);
       return fn(tx, job, task);
     });

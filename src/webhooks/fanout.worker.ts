@@ -2,17 +2,17 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import type PgBoss from 'pg-boss';
 import { Clock, IdGenerator } from '../common/clock';
 import { HERALD_CONFIG, type HeraldConfig } from '../config/config';
-import { Db, type Sql } from '../database/db';
+import { Db, type Sql, type Tx } from '../database/db';
 import { EventStoreRepository } from '../event-store/event-store.repository';
 import type { RecordedEvent } from '../event-store/event.types';
 import { JobQueries } from '../jobs/job-queries.service';
 import type { DeliverJob, FanoutJob } from './domain/fanout.types';
-import { render, wants, type RenderSources, type RequestTask } from './domain/payload-renderers';
+import { render, renderNow, wants, type RenderSources, type RequestTask } from './domain/payload-renderers';
 import { subscribersOf } from './domain/subscribers';
 import { batchScopeId, FORMAT_ORDERING, type Subscription } from './domain/subscription.types';
 import { DeliveryWorker } from './delivery.worker';
 import { QueueLoop } from './infrastructure/queue-loop';
-import { WebhooksRepository, type NewMessage } from './infrastructure/webhooks.repository';
+import { WebhooksRepository, type LoadedMessage, type NewMessage } from './infrastructure/webhooks.repository';
 import { CLAIM_FAILED, DELIVER_QUEUE, FANOUT_QUEUE, txExecutor, WorkQueue } from './infrastructure/work-queue.service';
 
 /**
@@ -107,6 +107,82 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
   resume(): void {
     this.paused = false;
     this.loop?.signal.notify();
+  }
+
+  /**
+   * The fastest way: fans a job out in a transaction chained right behind the append's COMMIT
+   * (Tx.chain), on the same connection and in the same flight, with the subscriptions the append
+   * read and payloads rendered now; its deliveries are taken in it and attempted as soon as it
+   * answers. The chained transaction first claims the fan-out job, so it writes nothing if the
+   * append rolled back (or another instance fetched the job first). Answers false, and does
+   * nothing, when it cannot: not running, paused, a payload needs the read models, or no room
+   * for the deliveries; the caller then hands the job over after the commit (handOff).
+   */
+  chain(tx: Tx, id: string, job: FanoutJob, subs: Subscription[]): boolean {
+    if (!this.running || this.paused) return false;
+    const { jobId, projectId, batchId } = job;
+    const mine = subscribersOf(subs, jobId, projectId, batchId);
+    const messages: Array<Omit<NewMessage, 'eventPosition'> & { eventVersion: number }> = [];
+    for (const event of job.events) {
+      if (event.version === undefined) return false;
+      for (const sub of mine) {
+        if (!wants(sub, event)) continue;
+        const body = renderNow(sub, { jobId, pipeline: event.status.pipeline, projectId, batchId }, event);
+        if (body === undefined) return false;
+        messages.push({
+          id: this.ids.newId(),
+          subscriptionId: sub.id,
+          jobId,
+          eventVersion: event.version,
+          eventType: event.type,
+          kind: sub.format,
+          ordering: FORMAT_ORDERING[sub.format],
+          body,
+          jobToken: this.ids.newId(),
+          projectId: projectId ?? null,
+        });
+      }
+    }
+    const local = this.delivery.reserve(messages.length);
+    if (local < messages.length) {
+      this.delivery.unreserve(local);
+      return false;
+    }
+    const handed = messages.map((m) => ({ id: this.ids.newId(), data: { m: m.id, t: m.jobToken } satisfies DeliverJob }));
+    const busy = this.delivery.busy();
+    const now = this.clock.now();
+    let taken: Promise<LoadedMessage[]> = Promise.resolve([]);
+    tx.chain(
+      (next) => {
+        // First: nothing of this is written unless the append committed its fan-out job.
+        next.defer(this.queue.completeWaiting(next, FANOUT_QUEUE, [id]));
+        next.defer(this.repo.insertMessagesOfVersions(next, messages, now));
+        if (handed.length > 0) {
+          next.defer(this.queue.insertActive(next, DELIVER_QUEUE, handed));
+          taken = this.repo.takeMessages(
+            next,
+            handed.map((j) => ({ messageId: j.data.m, token: j.data.t, force: false })),
+            this.config.webhooks.staleMs,
+            busy,
+          );
+          next.defer(taken);
+        }
+      },
+      (failure) => {
+        if (failure === undefined) {
+          if (handed.length > 0) void taken.then((loaded) => this.delivery.handOff(handed, loaded));
+          return;
+        }
+        this.delivery.unreserve(handed.length);
+        // The append rolled back, or another instance took the job: nothing left to do. Anything
+        // else: the job may still be waiting, for the fetch loop.
+        if ((failure as { code?: string }).code !== CLAIM_FAILED) {
+          this.log.warn(`chained fan-out of ${jobId} failed (${(failure as Error).message}); the fetch loop takes it`);
+          this.loop?.signal.notify();
+        }
+      },
+    );
+    return true;
   }
 
   /**

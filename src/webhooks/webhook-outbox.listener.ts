@@ -4,7 +4,8 @@ import type { Tx } from '../database/db';
 import type { RecordedEvent } from '../event-store/event.types';
 import { renderStatus } from '../jobs/domain/job-status.view';
 import type { JobEventMap } from '../jobs/domain/job.events';
-import { JobEventsListeners, type AppendedJobEvent, type JobEventsListener } from '../jobs/job-events.listener';
+import { JobEventsListeners, type AppendedJobEvent, type JobEventsListener, type JobRef } from '../jobs/job-events.listener';
+import type { Subscription } from './domain/subscription.types';
 import type { FanoutJob } from './domain/fanout.types';
 import { FANOUT_QUEUE, WorkQueue } from './infrastructure/work-queue.service';
 import { FanoutWorker } from './fanout.worker';
@@ -14,12 +15,21 @@ import { WebhooksRepository, type NewSubscription } from './infrastructure/webho
  * The transactional outbox. Runs inside every append's transaction: creates the job's own
  * subscriptions when it is submitted, and enqueues one pg-boss fan-out job for the appended
  * events. Rolled back with the append, committed with it. Its statements are pipelined with the
- * append's (no round trip of their own). Right after the commit this instance fans the job out
- * itself (FanoutWorker.handOff claims it by id), so no queue polling sits on the way; if it
- * cannot, any instance's fan-out loop fetches the job.
+ * append's (no round trip of their own).
+ *
+ * The fan-out itself follows at once, by this instance, fastest first:
+ * - chained behind the append's COMMIT (FanoutWorker.chain), when the subscriptions are known
+ *   already (read with the command's lock, see prefetch, or just created from the request) and
+ *   every payload renders from the event alone;
+ * - else right after the commit (FanoutWorker.handOff), with the subscriptions read in the
+ *   append's transaction;
+ * - else (no workers here, paused) by any instance's fan-out loop, woken by NOTIFY.
  */
 @Injectable()
 export class WebhookOutbox implements JobEventsListener, OnModuleInit {
+  /** Subscriptions of the job a transaction works on, when known before it appends. */
+  private readonly known = new WeakMap<Tx, Subscription[]>();
+
   constructor(
     private readonly repo: WebhooksRepository,
     private readonly queue: WorkQueue,
@@ -32,11 +42,20 @@ export class WebhookOutbox implements JobEventsListener, OnModuleInit {
     this.listeners.register(this);
   }
 
+  prefetch(tx: Tx, job: JobRef): Promise<unknown> {
+    return this.repo.subscriptionsOfJob(tx, job).then((subs) => this.known.set(tx, subs));
+  }
+
   onJobEvents(tx: Tx, appended: AppendedJobEvent[], recorded: Promise<RecordedEvent[]>): void {
     const last = appended[appended.length - 1];
     if (!last.summary.watched) return;
     for (const { event, summary } of appended) {
-      if (event.type === 'job.submitted') this.subscribeFromRequest(tx, event.data as JobEventMap['job.submitted'], summary.jobId, event.createdAt);
+      if (event.type === 'job.submitted') {
+        const data = event.data as JobEventMap['job.submitted'];
+        const created = this.subscribeFromRequest(tx, data, summary.jobId, event.createdAt);
+        // A job without a project has no subscriptions but its own.
+        if (summary.projectId === undefined) this.known.set(tx, created);
+      }
     }
     const { kind, projectId, batchId } = last.summary;
     const job: FanoutJob = {
@@ -55,8 +74,10 @@ export class WebhookOutbox implements JobEventsListener, OnModuleInit {
     };
     const id = this.ids.newId();
     this.queue.sendInTx(tx, FANOUT_QUEUE, job, id);
+    const known = this.known.get(tx);
+    if (known && this.fanout.chain(tx, id, job, known)) return;
     // Read with the append (pipelined, no round trip of its own), for the fan-out right after.
-    const subscriptions = this.fanout.subscriptionsFor(tx, [{ data: job }]);
+    const subscriptions = known ? Promise.resolve(known) : this.fanout.subscriptionsFor(tx, [{ data: job }]);
     tx.defer(subscriptions);
     tx.afterCommit(() => {
       if (!this.fanout.handOff({ id, data: job, recorded, subscriptions })) this.queue.wake(FANOUT_QUEUE);
@@ -64,15 +85,16 @@ export class WebhookOutbox implements JobEventsListener, OnModuleInit {
   }
 
   /** webhooks.progress / webhooks.result of the exec request (seed 000). */
-  private subscribeFromRequest(tx: Tx, data: JobEventMap['job.submitted'], jobId: string, at: Date): void {
+  private subscribeFromRequest(tx: Tx, data: JobEventMap['job.submitted'], jobId: string, at: Date): Subscription[] {
     const hooks = data.spec.webhooks;
-    if (!hooks) return;
+    if (!hooks) return [];
     const common = { scope: 'job' as const, scopeId: jobId, headers: hooks.headers ?? {}, secret: hooks.secret ?? null, eventTypes: null };
     const subs: NewSubscription[] = [];
     if (hooks.progress) subs.push({ ...common, id: this.ids.newId(), url: hooks.progress, format: 'exec.progress', minLevel: data.options.progressVerbosityLevel });
     if (hooks.result) subs.push({ ...common, id: this.ids.newId(), url: hooks.result, format: 'exec.result', minLevel: 'trace' });
     if (hooks.lifecycle) subs.push({ ...common, id: this.ids.newId(), url: hooks.lifecycle, format: 'queue.lifecycle', minLevel: 'trace' });
     tx.defer(this.repo.insertSubscriptions(tx, subs, at));
+    return subs.map((s) => ({ ...s, name: s.name ?? null, previousSecret: null, previousSecretExpiresAt: null, status: 'active' as const }));
   }
 }
 

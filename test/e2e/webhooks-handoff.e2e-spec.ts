@@ -9,7 +9,9 @@ import { deliveries, fastWebhooks, settled } from '../support/webhooks';
 
 /**
  * The hand-off: a commit in an instance is fanned out and delivered by that instance at once,
- * its pg-boss jobs claimed by id, with no trip through queue polling; a fan-out job that another
+ * its pg-boss jobs claimed by id, with no trip through queue polling: in a transaction chained
+ * behind the append's COMMIT when the subscriptions are known beforehand and the payloads
+ * render from the event alone, else right after the commit. A fan-out job that another
  * instance took first is left to it, never fanned out twice.
  */
 describe('local hand-off of fan-out and delivery', () => {
@@ -20,12 +22,20 @@ describe('local hand-off of fan-out and delivery', () => {
   const fetched = { fanout: [] as Array<{ id: string; jobId: string }>, deliver: [] as string[] };
   /** While set, the fan-out loop finds its queue empty (another instance's jobs stay put). */
   let fanoutLoopBlind = false;
+  /** Jobs whose fan-out was handed over after the commit (not chained behind it). */
+  const handedOver: string[] = [];
 
   beforeAll(async () => {
     rx = await new Receiver().start();
     // Polling once a minute: only a wake-up or a hand-off moves anything within a test.
     h = await startHerald(fastWebhooks({ pollMs: 60_000 }));
     c = client(h.baseUrl);
+    const fanout = h.app.get(FanoutWorker);
+    const handOff = fanout.handOff.bind(fanout);
+    fanout.handOff = (job) => {
+      handedOver.push(job.data.jobId);
+      return handOff(job);
+    };
     const boss = h.app.get(WorkQueue).boss as unknown as { fetch: (name: string, options?: unknown) => Promise<Array<{ id: string; data: any }>> };
     const fetch = boss.fetch.bind(boss);
     boss.fetch = async (name, options) => {
@@ -65,6 +75,32 @@ describe('local hand-off of fan-out and delivery', () => {
     expect(rx.bodies('/handoff/result')).toEqual([await c.results(jobId)]);
     expect(fetched.fanout.filter((f) => f.jobId === jobId)).toEqual([]);
     expect(progress.filter((d) => fetched.deliver.includes(d.id))).toEqual([]);
+    // No project: its subscriptions are known before each append, every progress payload renders
+    // from the event, so every fan-out was chained; the result (read from the tasks) was not.
+    expect(handedOver.filter((j) => j === jobId)).toHaveLength(1);
+  });
+
+  it("hands a project job's submit over after the commit (its project's subscriptions are read with the append), and chains the rest", async () => {
+    expect((await c.call('PUT', '/api/v1/projects/hp/webhook', { url: `${rx.url}/hp/project` })).status).toBe(200);
+    const before = handedOver.length;
+    const jobId = await c.submit({
+      name: 'handoff-project',
+      projectId: 'hp',
+      nodes: [{ nodeName: 'n', algorithmName: 'hp-alg', input: [1] }],
+      webhooks: { progress: `${rx.url}/hp/progress` },
+    });
+    await settled(h, jobId, 'exec.progress', 1);
+    const [task] = await c.acquire('w', ['hp-alg'], 1);
+    expect((await c.complete(task.taskId, 'w', 1)).status).toBe(200);
+    await settled(h, jobId, 'project.task', 1);
+    const progress = await settled(h, jobId, 'exec.progress', 3);
+    expect(progress.map((d) => d.status)).toEqual(['delivered', 'delivered', 'delivered']);
+    expect(rx.requests.filter((r) => r.path === '/hp/project').map((r) => r.body)).toEqual([
+      { workflowId: jobId, type: 'n', taskId: task.taskId, batchId: null, projectId: 'hp' },
+    ]);
+    // The submit appends twice: both handed over; acquire and complete were chained.
+    expect(handedOver.slice(before).filter((j) => j === jobId)).toHaveLength(2);
+    expect(fetched.fanout.filter((f) => f.jobId === jobId)).toEqual([]);
   });
 
   it('leaves a fan-out job that another instance took first to it, and fans out the rest of the batch once', async () => {

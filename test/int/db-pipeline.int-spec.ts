@@ -124,3 +124,72 @@ describe('pipelined transactions', () => {
     expect(await db.query('SELECT count(*)::int AS n FROM pipe_s')).toEqual([{ n: 1 }]);
   });
 });
+
+describe('chained transactions', () => {
+  let db: Db;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ db, close } = await openTestDb(4));
+    await db.query('CREATE TABLE chain_t (id int PRIMARY KEY, note text)');
+    // Checked at COMMIT: lets a transaction fail after its callback succeeded.
+    await db.query('CREATE TABLE chain_parent (id int PRIMARY KEY)');
+    await db.query('CREATE TABLE chain_child (id int PRIMARY KEY, parent int REFERENCES chain_parent (id) DEFERRABLE INITIALLY DEFERRED)');
+  });
+  afterAll(() => close());
+
+  /** A chained statement that fails unless the main transaction's row `id` is there. */
+  const needs = (next: import('../../src/database/db').Tx, id: number) =>
+    next.defer(next.query(`SELECT herald_assert(EXISTS (SELECT 1 FROM chain_t WHERE id = $1), 'main row missing')`, [id]));
+
+  const settledWith = () => {
+    let resolve!: (failure: unknown) => void;
+    const outcome = new Promise<unknown>((r) => (resolve = r));
+    return { outcome, settled: (failure: unknown) => resolve(failure ?? 'committed') };
+  };
+
+  it('runs behind the COMMIT on the same connection and sees what it committed', async () => {
+    const { outcome, settled } = settledWith();
+    const hooks: string[] = [];
+    await db.tx(async (tx) => {
+      tx.defer(tx.query('INSERT INTO chain_t VALUES ($1, $2)', [1, 'main']));
+      tx.chain((next) => {
+        needs(next, 1);
+        next.defer(next.query('UPDATE chain_t SET note = $2 WHERE id = $1', [1, 'chained']));
+        next.afterCommit(() => hooks.push('chained committed'));
+      }, settled);
+    });
+    expect(await outcome).toBe('committed');
+    expect(hooks).toEqual(['chained committed']);
+    expect(await db.query('SELECT note FROM chain_t WHERE id = 1')).toEqual([{ note: 'chained' }]);
+  });
+
+  it('is not sent when the callback fails, and is told so', async () => {
+    const { outcome, settled } = settledWith();
+    const ran: string[] = [];
+    await expect(
+      db.tx(async (tx) => {
+        tx.chain(() => ran.push('sent'), settled);
+        throw new Error('callback failed');
+      }),
+    ).rejects.toThrow('callback failed');
+    expect(await outcome).toEqual(new Error('callback failed'));
+    expect(ran).toEqual([]);
+  });
+
+  it('runs anyway when the main transaction fails at COMMIT: its first statement must refuse', async () => {
+    const { outcome, settled } = settledWith();
+    await expect(
+      db.tx(async (tx) => {
+        tx.defer(tx.query('INSERT INTO chain_t VALUES ($1, $2)', [2, 'main']));
+        tx.defer(tx.query('INSERT INTO chain_child VALUES ($1, $2)', [1, 999])); // no parent 999: fails at COMMIT
+        tx.chain((next) => {
+          needs(next, 2);
+          next.defer(next.query('INSERT INTO chain_t VALUES ($1, $2)', [3, 'written by the chained one']));
+        }, settled);
+      }),
+    ).rejects.toMatchObject({ code: '23503' });
+    expect(await outcome).toMatchObject({ code: 'HR500', message: 'main row missing' });
+    expect(await db.query('SELECT id FROM chain_t WHERE id IN (2, 3)')).toEqual([]);
+  });
+});

@@ -48,6 +48,7 @@ export class AcquireTasksHandler implements ICommandHandler<AcquireTasksCommand,
         const [job, tasks] = await Promise.all([
           this.store.repo.lockJob(tx, jobId),
           this.store.repo.lockPendingTasks(tx, jobId, cmd.filter, ctx.now, cmd.max - acquired.length),
+          ...this.store.prefetch(tx, { jobId }),
         ]);
         if (!job || isFinished(job.status)) return [];
         const events = decideAcquire(job, tasks, { workerName: cmd.workerName, leaseSeconds: cmd.leaseSeconds, now: ctx.now });

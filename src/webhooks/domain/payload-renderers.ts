@@ -67,15 +67,31 @@ export interface JobRef {
 const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
 
 export async function render(sub: Subscription, job: JobRef, event: FanoutEvent, sources: RenderSources): Promise<string> {
+  const now = renderNow(sub, job, event);
+  if (now !== undefined) return now;
   switch (sub.format) {
-    case 'exec.progress':
-      // Exactly GET /api/v1/exec/status/{jobId} as of this event.
-      return JSON.stringify(event.status);
     case 'exec.result':
       // Exactly GET /api/v1/exec/results/{jobId} (a finished job's results no longer change).
       return JSON.stringify(await sources.results(job.jobId));
     case 'queue.lifecycle':
       return JSON.stringify(await lifecycle(sub, job.jobId, job.pipeline, event, sources));
+    case 'notification':
+      return JSON.stringify(await notification(job, event, sources));
+    default:
+      throw new Error(`no renderer for ${sub.format}`);
+  }
+}
+
+/**
+ * The payloads that need nothing beyond the event (its data and the status right after it):
+ * rendered at once, while the append is still being written. undefined: this one needs the
+ * read models (results, the request's task, the job's times); use render().
+ */
+export function renderNow(sub: Subscription, job: JobRef, event: FanoutEvent): string | undefined {
+  switch (sub.format) {
+    case 'exec.progress':
+      // Exactly GET /api/v1/exec/status/{jobId} as of this event.
+      return JSON.stringify(event.status);
     case 'project.task':
       // Seed 003: { workflowId, type, taskId, batchId, projectId }; type is the task's node name.
       return JSON.stringify({
@@ -85,8 +101,13 @@ export async function render(sub: Subscription, job: JobRef, event: FanoutEvent,
         batchId: job.batchId ?? null,
         projectId: job.projectId ?? null,
       });
-    case 'notification':
-      return JSON.stringify(await notification(job, event, sources));
+    case 'queue.lifecycle': {
+      // acquired and retried come from the event alone (see lifecycle()).
+      const eventType = LIFECYCLE_EVENTS[event.type];
+      return eventType === 'acquired' || eventType === 'retried' ? JSON.stringify(lifecycleFromEvent(sub, job.jobId, job.pipeline, event)) : undefined;
+    }
+    default:
+      return undefined;
   }
 }
 
@@ -192,7 +213,7 @@ export function exhaustedNotification(
  * times in epoch ms. `completed` also carries the result's top-level fields (lifecycle fields win;
  * a result that is not an object comes as `result`), `failed` carries `error`.
  */
-async function lifecycle(sub: Subscription, jobId: string, queueName: string, event: FanoutEvent, sources: RenderSources): Promise<Record<string, unknown>> {
+function lifecycleFromEvent(sub: Subscription, jobId: string, queueName: string, event: FanoutEvent): Record<string, unknown> {
   const eventType = LIFECYCLE_EVENTS[event.type];
   const data = event.data ?? {};
   const base = {
@@ -208,7 +229,13 @@ async function lifecycle(sub: Subscription, jobId: string, queueName: string, ev
   if (eventType === 'acquired') {
     return { ...base, workerName: (data.workerName as string) ?? null, leaseExpiry: ms(data.leaseExpiry as string), acquiredAt: ms(event.at) };
   }
-  if (eventType === 'retried') return base;
+  return base;
+}
+
+async function lifecycle(sub: Subscription, jobId: string, queueName: string, event: FanoutEvent, sources: RenderSources): Promise<Record<string, unknown>> {
+  const eventType = LIFECYCLE_EVENTS[event.type];
+  const base = lifecycleFromEvent(sub, jobId, queueName, event);
+  if (eventType === 'acquired' || eventType === 'retried') return base;
   // completed, failed, cancelled: the task is final, so the read model is as of this event.
   const task = await sources.task(jobId);
   const done = { ...base, workerName: task?.workerName ?? null, acquiredAt: ms(task?.acquiredAt) };
@@ -217,6 +244,6 @@ async function lifecycle(sub: Subscription, jobId: string, queueName: string, ev
     const fields = result !== null && typeof result === 'object' && !Array.isArray(result) ? (result as Record<string, unknown>) : { result };
     return { ...fields, ...done };
   }
-  if (eventType === 'failed') return { ...done, error: task?.error ?? data.error ?? null };
+  if (eventType === 'failed') return { ...done, error: task?.error ?? event.data?.error ?? null };
   return done;
 }

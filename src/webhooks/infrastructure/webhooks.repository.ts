@@ -167,6 +167,58 @@ export class WebhooksRepository {
     return rows.map(toSubscription);
   }
 
+  /**
+   * Active subscriptions that may hear one job's events (its own; its batch's and project's;
+   * its project's channels), the job named by id or by one of its tasks. Read with the lock of a
+   * command on the job (see WebhookOutbox.prefetch).
+   */
+  async subscriptionsOfJob(sql: Sql, job: { jobId: string } | { taskId: string }): Promise<Subscription[]> {
+    const rows = await sql.query<SubscriptionRow>(
+      `WITH j AS MATERIALIZED (
+         SELECT job_id, summary->>'projectId' AS project_id, summary->>'projectId' || '/' || (summary->>'batchId') AS batch_scope
+           FROM jobs WHERE job_id = ${'jobId' in job ? '$1' : '(SELECT job_id FROM tasks WHERE task_id = $1)'})
+       SELECT ${SUB_COLUMNS} FROM webhook_subscriptions s
+        WHERE s.status = 'active' AND (
+              (s.scope = 'job' AND s.scope_id = (SELECT job_id FROM j))
+           OR (s.scope IN ('project', 'channel') AND s.scope_id = (SELECT project_id FROM j))
+           OR (s.scope = 'batch' AND s.scope_id = (SELECT batch_scope FROM j)))
+        ORDER BY s.created_at, s.id`,
+      ['jobId' in job ? job.jobId : job.taskId],
+    );
+    return rows.map(toSubscription);
+  }
+
+  /**
+   * Inserts messages whose events are named by stream version (job id + version) rather than
+   * global position, which the statement looks up: for a fan-out sent before the append's
+   * positions came back (see FanoutWorker.chain). A message whose event is not stored is left out.
+   */
+  insertMessagesOfVersions(sql: Sql, messages: Array<Omit<NewMessage, 'eventPosition'> & { eventVersion: number }>, at: Date): Promise<unknown> {
+    if (messages.length === 0) return Promise.resolve();
+    return sql.query(
+      `INSERT INTO webhook_messages (id, subscription_id, job_id, event_position, event_type, kind, ordering, body, job_token, project_id, status, created_at, updated_at)
+       SELECT x.id, x.subscription_id, x.job_id, e.global_position, x.event_type, x.kind, x.ordering, x.body, x.job_token, x.project_id, 'pending', $9, $9
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $10::uuid[], $11::text[])
+           AS x(id, subscription_id, job_id, version, event_type, kind, ordering, body, job_token, project_id)
+         -- One index lookup by (stream, version) per message, whatever plan is cached (LIMIT keeps
+         -- the planner from turning it into a join that scans events when the table looks small).
+         CROSS JOIN LATERAL (SELECT global_position FROM events WHERE stream_id = x.job_id AND version = x.version LIMIT 1) e`,
+      [
+        messages.map((m) => m.id),
+        messages.map((m) => m.subscriptionId),
+        messages.map((m) => m.jobId),
+        messages.map((m) => m.eventVersion),
+        messages.map((m) => m.eventType),
+        messages.map((m) => m.kind),
+        messages.map((m) => m.ordering),
+        messages.map((m) => m.body),
+        at,
+        messages.map((m) => m.jobToken),
+        messages.map((m) => m.projectId ?? null),
+      ],
+    );
+  }
+
   async insertMessages(sql: Sql, messages: NewMessage[], at: Date): Promise<void> {
     if (messages.length === 0) return;
     await sql.query(
