@@ -302,8 +302,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private superseded(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage): void {
-    this.log.debug?.(`message ${msg.id} (${msg.eventType} at ${msg.eventPosition}) superseded by a newer one`);
-    this.settle({ bossJobId: job.id, update: this.update(msg, 'superseded', {}) });
+    this.log.debug?.(`message ${msg.id} (${msg.eventType} at ${msg.eventPosition}) superseded by ${msg.latestId ?? 'a newer one'}`);
+    this.settle({ bossJobId: job.id, update: this.update(msg, 'superseded', { supersededBy: msg.latestId }) });
   }
 
   private defer(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage, ms: number): void {

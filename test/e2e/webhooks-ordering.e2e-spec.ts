@@ -81,9 +81,15 @@ describe('progress ordering and supersession', () => {
     expect(superseded.length).toBeGreaterThan(0);
     expect(superseded.map((d) => d.id)).toEqual(progress.filter((d) => d.status === 'superseded').map((d) => d.id));
     expect(superseded.some((d) => d.attempts >= 1)).toBe(true);
+    const byId = new Map(progress.map((d) => [d.id, d]));
     for (const d of superseded) {
       expect(d.deliveredAt).toBeNull();
       expect((await delivery(h, d.id)).attemptLog.every((a) => a.statusCode === 500)).toBe(true);
+      // Named: the message that superseded it, a later one of the same subscription and job.
+      const by = byId.get(d.supersededBy!);
+      expect(by).toBeDefined();
+      expect(by!.subscriptionId).toBe(d.subscriptionId);
+      expect(by!.eventPosition).toBeGreaterThan(d.eventPosition);
     }
     // Each message ended delivered or superseded (or failed for good), none is left waiting.
     for (const d of progress) expect(['delivered', 'superseded', 'failed']).toContain(d.status);

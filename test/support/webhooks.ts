@@ -45,6 +45,7 @@ export interface Delivery {
   nextAttemptAt: string | null;
   lastStatusCode: number | null;
   lastError: string | null;
+  supersededBy: string | null;
   createdAt: string;
   updatedAt: string;
   deliveredAt: string | null;

@@ -41,8 +41,10 @@ export interface LoadedMessage {
   attempts: number;
   jobToken: string;
   projectId: string | null;
-  /** A newer latest-wins message exists for the same subscription and job. */
+  /** A newer latest-wins message exists for the same subscription and job, and this one may give way to it. */
   newer: boolean;
+  /** The latest later message of the same subscription and job, if any (what supersedes this one). */
+  latestId: string | null;
   /** An earlier message it must follow has not had its first attempt yet (see Ordering). */
   blocked: boolean;
   /** takeMessages moved the message's stream to its position: it may be attempted now. */
@@ -265,7 +267,7 @@ export class WebhooksRepository {
     const rows = await sql.query<SubscriptionRow & {
       m_id: string; subscription_id: string; job_id: string; event_position: number; event_type: string; kind: PayloadFormat; ordering: Ordering;
       body: string; m_status: MessageStatus; attempts: number; job_token: string; project_id: string | null; newer: boolean; blocked: boolean;
-      moved: boolean; stream_at: number | null;
+      latest_id: string | null; moved: boolean; stream_at: number | null;
     }>(
       `WITH x AS (
          ${
@@ -281,10 +283,8 @@ export class WebhooksRepository {
                 m.status AS m_status, m.attempts, m.job_token, m.project_id, x.token, x.force,
                 (m.ordering = 'latest-wins'
                   AND (m.attempts > 0 OR m.created_at < now() - $4 * interval '1 millisecond')
-                  AND EXISTS (
-                   SELECT 1 FROM webhook_messages n
-                    WHERE n.subscription_id = m.subscription_id AND n.job_id = m.job_id
-                      AND n.ordering = 'latest-wins' AND n.event_position > m.event_position)) AS newer,
+                  AND latest.id IS NOT NULL) AS newer,
+                latest.id AS latest_id,
                 CASE m.ordering
                   WHEN 'latest-wins' THEN EXISTS (
                     SELECT 1 FROM webhook_messages p
@@ -303,6 +303,12 @@ export class WebhooksRepository {
                   ELSE false END AS blocked,
                 ${SUB_COLUMNS.replace('s.status', 's.status AS s_status, s.status')}
            FROM x JOIN webhook_messages m ON m.id = x.id JOIN webhook_subscriptions s ON s.id = m.subscription_id
+           -- The stream's latest later message (what supersedes this one, if anything does).
+           LEFT JOIN LATERAL (
+             SELECT n.id FROM webhook_messages n
+              WHERE n.subscription_id = m.subscription_id AND n.job_id = m.job_id AND n.event_position > m.event_position
+                AND n.ordering = m.ordering
+              ORDER BY n.event_position DESC LIMIT 1) latest ON true
           ORDER BY m.id, (m.job_token = x.token) DESC
        ), eligible AS (
          SELECT DISTINCT ON (subscription_id, job_id) subscription_id, job_id, event_position
@@ -340,6 +346,7 @@ export class WebhooksRepository {
       jobToken: r.job_token,
       projectId: r.project_id,
       newer: r.newer,
+      latestId: r.latest_id,
       blocked: r.blocked,
       moved: r.moved,
       streamAt: r.stream_at,
