@@ -30,7 +30,7 @@ export interface BenchDatabase {
  * A database of the benchmark's own: a dedicated one on the DATABASE_URL server, dropped after,
  * or an embedded PostgreSQL in a temporary folder (fsync off unless `durable`), removed after.
  */
-export async function benchDatabase(durable = false): Promise<BenchDatabase> {
+export async function benchDatabase(durable = false, settings: Record<string, string> = {}): Promise<BenchDatabase> {
   const external = loadConfig().databaseUrl;
   if (external) {
     const name = `herald_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -54,7 +54,7 @@ export async function benchDatabase(durable = false): Promise<BenchDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-bench-pg-'));
   let embedded: EmbeddedHandle;
   try {
-    embedded = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), database: 'herald_bench', fast: !durable });
+    embedded = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), database: 'herald_bench', fast: !durable, settings });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;

@@ -49,7 +49,8 @@ import { HERALD_VERSION } from '../src/version';
  * BENCH_E2E (1: one extra fan-out + delivery drain trial), BENCH_HTTP (1: HTTP client
  * comparison), BENCH_BASELINE_SOCKETS (64: axios keep-alive agent maxSockets), BENCH_DURABLE,
  * BENCH_VACUUM (1: VACUUM ANALYZE before each measured phase; 0 leaves it to autovacuum),
- * BENCH_TRACE (0: 1 prints the wall time of Herald's SQL statements per phase), BENCH_PROFILE
+ * BENCH_TRACE (0: 1 prints the wall time of Herald's SQL statements per phase, and each drain's
+ * receipts per 100 ms), BENCH_PGSS (0: 1 prints the server's time per statement per paced event), BENCH_PROFILE
  * (a folder: main-thread CPU profiles of the measured phases),
  * and Herald's own HERALD_* settings (read by loadConfig).
  */
@@ -63,6 +64,8 @@ const E2E = process.env.BENCH_E2E !== '0';
 const HTTP_COMPARE = process.env.BENCH_HTTP !== '0';
 const BASELINE_SOCKETS = int('BENCH_BASELINE_SOCKETS', 64);
 const DURABLE = process.env.BENCH_DURABLE === '1';
+/** BENCH_PGSS=1: server time per statement per event in Herald's paced phase (pg_stat_statements; embedded server only). */
+const PGSS = process.env.BENCH_PGSS === '1';
 const VACUUM = process.env.BENCH_VACUUM !== '0';
 const APPEND_CONCURRENCY = 16;
 const ALG_GROUPS = 16;
@@ -322,6 +325,31 @@ TRACE?.install();
 // ------------------------------------------------------------------ database
 
 
+/**
+ * BENCH_PGSS=1: the server's time (planning + execution) per statement, per paced event, from
+ * pg_stat_statements: where the database's share of each event's latency goes.
+ */
+async function serverTimePerEvent(monitor: Client, events: number): Promise<void> {
+  const { rows } = await monitor.query(
+    `SELECT s.calls, s.mean_plan_time AS plan, s.mean_exec_time AS exec,
+            (s.total_plan_time + s.total_exec_time) / $1 AS per_event, regexp_replace(s.query, '\\s+', ' ', 'g') AS query
+       FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
+      WHERE s.query NOT ILIKE '%pg_stat_statements%' AND s.calls >= $1 / 10
+      ORDER BY per_event DESC LIMIT 20`,
+    [events],
+  );
+  const total = rows.reduce((a, r) => a + Number(r.per_event), 0);
+  console.log(`\nServer time per paced event (pg_stat_statements, ${events} events): ${round(total, 3)} ms in the statements below`);
+  console.table(
+    Object.fromEntries(
+      rows.map((r) => [
+        String(r.query).slice(0, 80),
+        { 'calls/event': round(Number(r.calls) / events, 2), 'plan ms': round(Number(r.plan), 3), 'exec ms': round(Number(r.exec), 3), 'ms/event': round(Number(r.per_event), 3) },
+      ]),
+    ),
+  );
+}
+
 // ------------------------------------------------------------------ receiver (worker thread)
 
 class Receiver {
@@ -543,36 +571,47 @@ interface HeraldBench {
   delivery: DeliveryWorker;
   /** Set when a fan-out fetch comes back empty (the fan-out loop has nothing left). */
   fanoutIdle: { at: number | null };
-  hops: Hops;
+  paths: FanoutPaths;
   taskIds: string[];
   jobIds: string[];
 }
 
 /**
  * Observes Herald from outside without touching src/: the fan-out loop's pg-boss fetches (an
- * empty one means the fan-out backlog is done), and when each job's fan-out transaction
- * committed (the worker's write() resolving). Pausing uses the workers' own pause()/resume().
+ * empty one means the fan-out backlog is done), and which way each fan-out went: chained behind
+ * its append's COMMIT, handed over after the commit, or fetched by the loop. Pausing uses the
+ * workers' own pause()/resume().
  */
-function observe(queue: WorkQueue, fanout: FanoutWorker, fanoutIdle: { at: number | null }, hops: Hops): void {
+function observe(queue: WorkQueue, fanout: FanoutWorker, fanoutIdle: { at: number | null }, paths: FanoutPaths): void {
   const boss = queue.boss as unknown as { fetch: (name: string, options?: unknown) => Promise<unknown[]> };
   const original = boss.fetch.bind(boss);
   boss.fetch = async (name, options) => {
     const jobs = (await original(name, options)) ?? [];
-    if (name === FANOUT_QUEUE && jobs.length === 0) fanoutIdle.at = now();
+    if (name === FANOUT_QUEUE) {
+      if (jobs.length === 0) fanoutIdle.at = now();
+      paths.fetched += jobs.length;
+    }
     return jobs;
   };
-  const worker = fanout as unknown as { write: (jobs: Array<{ data: { jobId: string } }>, subs: unknown) => Promise<void> };
-  const write = worker.write.bind(worker);
-  worker.write = async (jobs, subs) => {
-    await write(jobs, subs);
-    const at = now();
-    for (const job of jobs) hops.fanoutCommitted.set(job.data.jobId, at);
+  const chain = fanout.chain.bind(fanout);
+  fanout.chain = (...args) => {
+    const chained = chain(...args);
+    if (chained) paths.chained++;
+    return chained;
+  };
+  const handOff = fanout.handOff.bind(fanout);
+  fanout.handOff = (job) => {
+    const taken = handOff(job);
+    if (taken) paths.handedOver++;
+    return taken;
   };
 }
 
-/** When the fan-out transaction that handled each job's event committed. */
-interface Hops {
-  fanoutCommitted: Map<string, number>;
+/** How the fan-out jobs of a phase were processed. */
+interface FanoutPaths {
+  chained: number;
+  handedOver: number;
+  fetched: number;
 }
 
 /** JSON over HTTP to Herald's API (job set-up uses the public contract, not internal classes). */
@@ -597,8 +636,8 @@ async function startHerald(url: string, rx: Receiver): Promise<HeraldBench> {
   const fanout = app.get(FanoutWorker);
   const delivery = app.get(DeliveryWorker);
   const fanoutIdle = { at: null as number | null };
-  const hops: Hops = { fanoutCommitted: new Map() };
-  observe(queue, fanout, fanoutIdle, hops);
+  const paths: FanoutPaths = { chained: 0, handedOver: 0, fetched: 0 };
+  observe(queue, fanout, fanoutIdle, paths);
   const bus = app.get(CommandBus);
   const client = new UndiciPool(base, { connections: APPEND_CONCURRENCY });
   // Set-up events are fanned out and delivered in one go at the end: much faster than trickling.
@@ -635,7 +674,7 @@ async function startHerald(url: string, rx: Receiver): Promise<HeraldBench> {
     if (missing) throw new Error(`${missing} jobs have no acquired task`);
     fanout.resume();
     log(`herald: ${JOBS} jobs submitted in ${round((submitted - t0) / 1000, 1)} s, tasks acquired in ${round((now() - submitted) / 1000, 1)} s`);
-    return { app, bus, queue, fanout, delivery, fanoutIdle, hops, taskIds, jobIds };
+    return { app, bus, queue, fanout, delivery, fanoutIdle, paths, taskIds, jobIds };
   } finally {
     await client.close();
   }
@@ -801,7 +840,7 @@ async function main(): Promise<void> {
     const preflight = { ...cpuBetween(idle0, cpuMark()), loadAverage1m: round(loadavg()[0], 2) };
     if (preflight.machineBusyPct > 20) log(`warning: the machine was ${preflight.machineBusyPct}% busy before the bench started (load average ${preflight.loadAverage1m}); figures will suffer`);
     log(`starting (${JOBS} jobs, ${TRIALS} drain trials per side, ${RATE} events/s for ${PACED_SECONDS} s after ${WARMUP_SECONDS} s warm-up)`);
-    const database = await benchDatabase(DURABLE);
+    const database = await benchDatabase(DURABLE, PGSS ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track_planning': 'on' } : {});
     if (database.dataDir) pgPostmaster = findPostmaster(database.dataDir);
     cleanups.push(database.dispose);
     const rx = await Receiver.start();
@@ -861,25 +900,16 @@ async function main(): Promise<void> {
     let jobCursor = 0;
     await vacuum('herald paced');
     TRACE?.start();
+    if (PGSS) await monitor.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()');
     await profileStart();
-    const hop = { toFanoutCommitted: [] as number[], fanoutCommitToReceipt: [] as number[] };
-    herald.hops.fanoutCommitted.clear();
+    Object.assign(herald.paths, { chained: 0, handedOver: 0, fetched: 0 });
     const heraldPaced = await pacedPhase(
       rx,
       (k) => `/j/${(jobCursor + k) % JOBS}`,
       (k) => heartbeat(herald, (jobCursor + k) % JOBS),
-      (p, sentAt, receivedAt) => {
-        const jobId = herald.jobIds[Number(p.slice(3))];
-        const committed = herald.hops.fanoutCommitted.get(jobId);
-        if (committed === undefined || committed < sentAt) return;
-        hop.toFanoutCommitted.push(committed - sentAt);
-        hop.fanoutCommitToReceipt.push(receivedAt - committed);
-      },
     );
-    const heraldHops = {
-      beforeAppendToFanoutCommittedMs: latencyStats(hop.toFanoutCommitted),
-      fanoutCommittedToReceiptMs: latencyStats(hop.fanoutCommitToReceipt),
-    };
+    const pacedPaths = { ...herald.paths };
+    if (PGSS) await serverTimePerEvent(monitor, heraldPaced.events);
     jobCursor += heraldPaced.events;
     await profileStop('herald-paced');
     TRACE?.stop(`Herald paced phase (${heraldPaced.events} events: appends, fan-out and delivery)`);
@@ -1048,7 +1078,8 @@ async function main(): Promise<void> {
       phasesDisturbedByOtherProcesses: `${disturbed} of ${phases.length}`,
       herald: {
         latency: h,
-        latencyBreakdown: { appendMs: heraldPaced.callMs, commitToReceiptMs: heraldPaced.afterCallMs, ...heraldHops },
+        latencyBreakdown: { appendMs: heraldPaced.callMs, commitToReceiptMs: heraldPaced.afterCallMs },
+        pacedFanoutPaths: pacedPaths,
         paced: { events: heraldPaced.events, measured: heraldPaced.measured, missing: heraldPaced.missing, unexpected: heraldPaced.unexpected, offeredPerSec: heraldPaced.offeredPerSec, cpu: heraldPaced.cpu },
         drainDeliveriesPerSec: heraldRate,
         drainTrials: heraldTrials,
@@ -1096,12 +1127,11 @@ async function main(): Promise<void> {
     );
     if (endToEnd) console.log(`  herald fan-out + delivery together: ${endToEnd.deliveriesPerSec} / ${endToEnd.steadyPerSec}   (cpu: machine ${pct(endToEnd.cpu.machineBusyPct)} (others ${pct(endToEnd.cpu.otherProcessesPct)}), node ${pct(endToEnd.cpu.nodeProcessPctOfOneCore)} + postgres ${pct(endToEnd.cpu.postgresPctOfOneCore)} of a core)`);
     console.log(
-      `Latency breakdown p50/p99 (ms): herald append ${heraldPaced.callMs.p50Ms}/${heraldPaced.callMs.p99Ms}, commit->receipt ${heraldPaced.afterCallMs.p50Ms}/${heraldPaced.afterCallMs.p99Ms}; ` +
+      `Latency breakdown p50/p99 (ms): herald command (lock, decide, append, commit) ${heraldPaced.callMs.p50Ms}/${heraldPaced.callMs.p99Ms}, command answered->receipt ${heraldPaced.afterCallMs.p50Ms}/${heraldPaced.afterCallMs.p99Ms}; ` +
         `baseline send ${baselinePaced.callMs.p50Ms}/${baselinePaced.callMs.p99Ms}, send->receipt ${baselinePaced.afterCallMs.p50Ms}/${baselinePaced.afterCallMs.p99Ms}`,
     );
     console.log(
-      `Herald hops p50/p99 (ms): before append -> fan-out committed ${heraldHops.beforeAppendToFanoutCommittedMs.p50Ms}/${heraldHops.beforeAppendToFanoutCommittedMs.p99Ms}, ` +
-        `fan-out committed -> received ${heraldHops.fanoutCommittedToReceiptMs.p50Ms}/${heraldHops.fanoutCommittedToReceiptMs.p99Ms} (n ${heraldHops.fanoutCommittedToReceiptMs.n})`,
+      `Herald fan-outs in the paced phase: ${pacedPaths.chained} chained behind their append's COMMIT, ${pacedPaths.handedOver} handed over after it, ${pacedPaths.fetched} fetched by the loop`,
     );
     console.log(
       `CPU during the paced phases: herald machine ${pct(heraldPaced.cpu.machineBusyPct)} (others ${pct(heraldPaced.cpu.otherProcessesPct)}), node ${pct(heraldPaced.cpu.nodeProcessPctOfOneCore)} + postgres ${pct(heraldPaced.cpu.postgresPctOfOneCore)} of a core; ` +

