@@ -1059,7 +1059,7 @@ async function main(): Promise<void> {
           `${JOBS} pipeline jobs (one task each) with webhooks.progress = <receiver>/j/<n> and progressVerbosityLevel debug; every event is a real append: ` +
           `ReportTaskCommand heartbeat through the CommandBus, one task.lease-extended event (debug), exactly one progress webhook; one event per job at a time, so nothing is superseded`,
         latency:
-          `open-loop Poisson arrivals at ${RATE}/s: ${WARMUP_SECONDS} s warm-up then ${PACED_SECONDS} s measured; latency = receipt time - time just before the append (Herald) / boss.send (baseline)`,
+          `open-loop Poisson arrivals at ${RATE}/s: ${WARMUP_SECONDS} s warm-up then ${PACED_SECONDS} s measured; latency = receipt time - time just before the command (Herald: a heartbeat through the CommandBus: lock, decide, append, commit) / boss.send (baseline)`,
         throughput:
           `backlog drain: ${JOBS} deliveries queued while the workers are paused, then the workers are resumed; deliveries/s = ${JOBS} / (time from resume until every delivery was received AND every attempt row is in the attempts table); ` +
           `Herald: the heartbeats are appended with fan-out and delivery paused (the workers' pause()), fan-out is resumed and timed alone, then delivery is resumed and timed (like for like with the baseline, whose backlog is delivery jobs); ` +
