@@ -128,6 +128,38 @@ export function toSubscription(r: SubscriptionRow): Subscription {
 export const SUB_COLUMNS = `s.id, s.name, s.scope, s.scope_id, s.url, s.headers, s.secret, s.previous_secret,
   s.previous_secret_expires_at, s.format, s.event_types, s.min_level, s.status`;
 
+/** INSERT of webhook_messages rows; `eventRef` is each message's event position or version, as `position` reads it. */
+function insertMessageRows(
+  sql: Sql,
+  position: string,
+  join: string,
+  eventRef: number[],
+  messages: Array<Omit<NewMessage, 'eventPosition'>>,
+  at: Date,
+): Promise<unknown> {
+  if (messages.length === 0) return Promise.resolve();
+  return sql.query(
+    `INSERT INTO webhook_messages (id, subscription_id, job_id, event_position, event_type, kind, ordering, body, job_token, project_id, status, created_at, updated_at)
+     SELECT x.id, x.subscription_id, x.job_id, ${position}, x.event_type, x.kind, x.ordering, x.body, x.job_token, x.project_id, 'pending', $9, $9
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $10::uuid[], $11::text[])
+         AS x(id, subscription_id, job_id, event_ref, event_type, kind, ordering, body, job_token, project_id)
+       ${join}`,
+    [
+      messages.map((m) => m.id),
+      messages.map((m) => m.subscriptionId),
+      messages.map((m) => m.jobId),
+      eventRef,
+      messages.map((m) => m.eventType),
+      messages.map((m) => m.kind),
+      messages.map((m) => m.ordering),
+      messages.map((m) => m.body),
+      at,
+      messages.map((m) => m.jobToken),
+      messages.map((m) => m.projectId ?? null),
+    ],
+  );
+}
+
 /** All SQL of webhook subscriptions, messages and attempts. */
 export class WebhooksRepository {
   async insertSubscriptions(sql: Sql, subs: NewSubscription[], at: Date): Promise<void> {
@@ -190,57 +222,26 @@ export class WebhooksRepository {
     return rows.map(toSubscription);
   }
 
+  /** Inserts messages (their events named by global position). */
+  insertMessages(sql: Sql, messages: NewMessage[], at: Date): Promise<unknown> {
+    return insertMessageRows(sql, 'x.event_ref', '', messages.map((m) => m.eventPosition), messages, at);
+  }
+
   /**
    * Inserts messages whose events are named by stream version (job id + version) rather than
    * global position, which the statement looks up: for a fan-out sent before the append's
    * positions came back (see FanoutWorker.chain). A message whose event is not stored is left out.
    */
   insertMessagesOfVersions(sql: Sql, messages: Array<Omit<NewMessage, 'eventPosition'> & { eventVersion: number }>, at: Date): Promise<unknown> {
-    if (messages.length === 0) return Promise.resolve();
-    return sql.query(
-      `INSERT INTO webhook_messages (id, subscription_id, job_id, event_position, event_type, kind, ordering, body, job_token, project_id, status, created_at, updated_at)
-       SELECT x.id, x.subscription_id, x.job_id, e.global_position, x.event_type, x.kind, x.ordering, x.body, x.job_token, x.project_id, 'pending', $9, $9
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $10::uuid[], $11::text[])
-           AS x(id, subscription_id, job_id, version, event_type, kind, ordering, body, job_token, project_id)
-         -- One index lookup by (stream, version) per message, whatever plan is cached (LIMIT keeps
-         -- the planner from turning it into a join that scans events when the table looks small).
-         CROSS JOIN LATERAL (SELECT global_position FROM events WHERE stream_id = x.job_id AND version = x.version LIMIT 1) e`,
-      [
-        messages.map((m) => m.id),
-        messages.map((m) => m.subscriptionId),
-        messages.map((m) => m.jobId),
-        messages.map((m) => m.eventVersion),
-        messages.map((m) => m.eventType),
-        messages.map((m) => m.kind),
-        messages.map((m) => m.ordering),
-        messages.map((m) => m.body),
-        at,
-        messages.map((m) => m.jobToken),
-        messages.map((m) => m.projectId ?? null),
-      ],
-    );
-  }
-
-  async insertMessages(sql: Sql, messages: NewMessage[], at: Date): Promise<void> {
-    if (messages.length === 0) return;
-    await sql.query(
-      `INSERT INTO webhook_messages (id, subscription_id, job_id, event_position, event_type, kind, ordering, body, job_token, project_id, status, created_at, updated_at)
-       SELECT x.id, x.subscription_id, x.job_id, x.event_position, x.event_type, x.kind, x.ordering, x.body, x.job_token, x.project_id, 'pending', $9, $9
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $10::uuid[], $11::text[])
-           AS x(id, subscription_id, job_id, event_position, event_type, kind, ordering, body, job_token, project_id)`,
-      [
-        messages.map((m) => m.id),
-        messages.map((m) => m.subscriptionId),
-        messages.map((m) => m.jobId),
-        messages.map((m) => m.eventPosition),
-        messages.map((m) => m.eventType),
-        messages.map((m) => m.kind),
-        messages.map((m) => m.ordering),
-        messages.map((m) => m.body),
-        at,
-        messages.map((m) => m.jobToken),
-        messages.map((m) => m.projectId ?? null),
-      ],
+    return insertMessageRows(
+      sql,
+      'e.global_position',
+      // One index lookup by (stream, version) per message, whatever plan is cached (LIMIT keeps
+      // the planner from turning it into a join that scans events when the table looks small).
+      'CROSS JOIN LATERAL (SELECT global_position FROM events WHERE stream_id = x.job_id AND version = x.event_ref LIMIT 1) e',
+      messages.map((m) => m.eventVersion),
+      messages,
+      at,
     );
   }
 
