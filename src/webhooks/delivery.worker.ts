@@ -156,16 +156,22 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   /** Takes fetched jobs (counted in flight by the loop's reserve()): one statement, then decides. */
   private async take(jobs: PgBoss.Job<DeliverJob>[]): Promise<void> {
     let messages: LoadedMessage[];
-    try {
-      messages = await this.repo.takeMessages(
-        this.db,
-        jobs.map((j) => ({ messageId: j.data.m, token: j.data.t, force: j.data.force === true })),
-        this.config.webhooks.staleMs,
-        this.busy(),
-      );
-    } catch (err) {
-      this.release(jobs.length);
-      throw err;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        messages = await this.repo.takeMessages(
+          this.db,
+          jobs.map((j) => ({ messageId: j.data.m, token: j.data.t, force: j.data.force === true })),
+          this.config.webhooks.staleMs,
+          this.busy(),
+        );
+        break;
+      } catch (err) {
+        // A deadlock on the streams' rows is worth another go; anything else leaves the jobs to
+        // expire and come back (HERALD_WEBHOOK_CLAIM_EXPIRY_SECONDS).
+        if (attempt < 3 && ['40P01', '40001'].includes((err as { code?: string }).code ?? '')) continue;
+        this.release(jobs.length);
+        throw err;
+      }
     }
     this.decide(jobs, messages);
   }

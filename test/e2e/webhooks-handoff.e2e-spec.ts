@@ -103,7 +103,34 @@ describe('local hand-off of fan-out and delivery', () => {
     expect(fetched.fanout.filter((f) => f.jobId === jobId)).toEqual([]);
   });
 
-  it('leaves a fan-out job that another instance took first to it, and fans out the rest of the batch once', async () => {
+  it('leaves a chained fan-out that failed to the fetch loop, and loses nothing', async () => {
+    // Message inserts for this job fail (a trigger stands in for any failure of the chained
+    // transaction) until the trigger is dropped.
+    await h.db.query(`
+      CREATE FUNCTION test_refuse_message() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.job_id LIKE 'refused:%' THEN RAISE EXCEPTION 'message refused for the test'; END IF;
+        RETURN NEW;
+      END $$`);
+    await h.db.query(`CREATE TRIGGER test_refuse_message BEFORE INSERT ON webhook_messages FOR EACH ROW EXECUTE FUNCTION test_refuse_message()`);
+    fanoutLoopBlind = true; // the loop takes the job up only once the failure is gone
+    const jobId = await c.submit({ name: 'refused', nodes: [{ nodeName: 'n', algorithmName: 'refused-alg', input: [1] }], webhooks: { progress: `${rx.url}/refused/progress` } });
+    // The submit itself succeeded; the fan-out with a message to insert (the job.submitted one;
+    // the expansion's has none at this verbosity) is back in the queue, waiting.
+    const states = async () =>
+      (await h.db.query<{ state: string }>(`SELECT state::text FROM pgboss.job WHERE name = $1 AND data->>'jobId' = $2`, [FANOUT_QUEUE, jobId])).map((r) => r.state).sort();
+    await eventually(async () => (await states()).join() === 'completed,created');
+    expect(await deliveries(h, { jobId })).toEqual([]);
+    await h.db.query(`DROP TRIGGER test_refuse_message ON webhook_messages`);
+    fanoutLoopBlind = false;
+    h.app.get(WorkQueue).wake(FANOUT_QUEUE);
+    const [progress] = await settled(h, jobId, 'exec.progress', 1);
+    expect(progress.status).toBe('delivered');
+    expect(fetched.fanout.some((f) => f.jobId === jobId)).toBe(true);
+    expect(rx.bodies('/refused/progress')).toHaveLength(1);
+  });
+
+  it('leaves a fan-out job that another instance took first, and fans out the rest of the batch once', async () => {
     const fanout = h.app.get(FanoutWorker);
     const events = h.app.get(EventStoreRepository);
     fanout.pause(); // commits now leave their fan-out jobs in the queue...
