@@ -153,22 +153,41 @@ export class Db implements Sql {
    * (no BEGIN): independent reads or writes that should cost one round trip together.
    */
   async session<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const { client, release } = await this.checkout();
     const session = new Session(client);
     let result: T;
     try {
       result = await fn(session);
     } finally {
       await session.close();
-      client.release();
+      release();
     }
     return result;
+  }
+
+  /**
+   * A connection of the pool, watched while it is out: a connection that dies (server restart,
+   * backend terminated, network) fails its statements and is thrown away on release, instead of
+   * raising an 'error' event nobody listens to (which would end the process).
+   */
+  private async checkout(): Promise<{ client: PoolClient; release: () => void }> {
+    const client = await this.pool.connect();
+    let lost: Error | undefined;
+    const onError = (err: Error) => (lost = err);
+    client.on('error', onError);
+    return {
+      client,
+      release: () => {
+        client.removeListener('error', onError);
+        client.release(lost);
+      },
+    };
   }
 
   /** Runs fn in one pipelined transaction (see Tx); deadlocks and serialization failures are retried. */
   async tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const client = await this.pool.connect();
+      const { client, release } = await this.checkout();
       const session = new Session(client);
       const committed: Array<() => void> = [];
       const chained: Array<{ fn: (next: Tx) => void; settled: (failure: unknown) => void }> = [];
@@ -192,7 +211,7 @@ export class Db implements Sql {
       if (error) for (const c of chained) report(c.settled, error.err);
       const end = await ended;
       // The connection goes back once the chained transactions are done with it too.
-      void Promise.all(chains).finally(() => client.release());
+      void Promise.all(chains).finally(release);
       // The callback's own error wins (it may have turned a failed statement into a domain error),
       // unless it is only the echo of an earlier failure (25P02: the transaction is aborted).
       const failure = error && (error.err as { code?: string }).code !== '25P02' ? error : (end.failure ?? error);

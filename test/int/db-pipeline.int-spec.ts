@@ -111,6 +111,19 @@ describe('pipelined transactions', () => {
     expect(await ids()).toEqual([1]);
   });
 
+  it('fails the transaction when its connection dies mid-flight, and the pool carries on', async () => {
+    const attempt = db.tx(async (tx) => {
+      const [{ pid }] = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid, $1::int AS x', [1]);
+      tx.defer(tx.query('INSERT INTO pipe_t VALUES ($1, $2)', [9, 'lost']));
+      tx.defer(tx.query('SELECT pg_sleep($1)', [0.3]));
+      setTimeout(() => void db.query('SELECT pg_terminate_backend($1)', [pid]), 50);
+    });
+    await expect(attempt).rejects.toThrow(/terminat/);
+    // The process did not die of an unheard 'error' event, and the next transactions work.
+    for (let i = 0; i < 6; i++) await db.tx(async (tx) => tx.defer(tx.query('SELECT $1::int', [i])));
+    expect(await ids()).toEqual([]);
+  });
+
   it('sends parameterised statements as named prepared statements, and scripts as simple queries', async () => {
     const one = prepared('SELECT $1::int AS v', [1]);
     expect(one.name).toMatch(/^h_[A-Za-z0-9_-]{20}$/);
