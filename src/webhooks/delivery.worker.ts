@@ -60,6 +60,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
    * could arrive first), and one batch never moves a stream twice.
    */
   private readonly busyStreams = new Set<string>();
+  /** Attempts in flight here per job (counted until their outcome is flushed). */
+  private readonly attemptsOf = new Map<string, number>();
+  /** Jobs (by the job they belong to) waiting here behind such an attempt. */
+  private readonly parked = new Map<string, Array<{ job: PgBoss.Job<DeliverJob>; msg: LoadedMessage }>>();
+  /** Queue jobs taken a second time because their facts may have been stale (see decide). */
+  private readonly retakenOnce = new Set<string>();
+  /** Jobs of attempts whose outcome was settled since the last flush began. */
+  private attemptsSettled: string[] = [];
   private running = false;
   private paused = false;
 
@@ -98,6 +106,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.running = false;
+    // What waits here goes back to the queue (for whichever instance runs next).
+    for (const parked of this.parked.values()) for (const { job, msg } of parked) this.defer(job, msg, DEFER_BLOCKED_MS);
+    this.parked.clear();
     for (const t of this.timers) clearTimeout(t);
     for (const w of this.roomWaiters.splice(0)) w();
     await this.loop?.stop();
@@ -180,7 +191,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private decide(jobs: PgBoss.Job<DeliverJob>[], messages: LoadedMessage[]): void {
     const byId = new Map(messages.map((m) => [m.id, m]));
     const seen = new Set<string>();
+    const waiting: Array<{ job: PgBoss.Job<DeliverJob>; msg: LoadedMessage; second: boolean }> = [];
     for (const job of jobs) {
+      const second = this.retakenOnce.delete(job.id);
       const msg = byId.get(job.data.m);
       if (!msg || msg.jobToken !== job.data.t || seen.has(msg.id) || (msg.status !== 'pending' && msg.status !== 'retrying')) {
         this.settle({ bossJobId: job.id }); // stale or duplicate job: nothing to do
@@ -192,11 +205,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       } else if (msg.ordering === 'latest-wins' && msg.newer && !job.data.force) {
         this.superseded(job, msg);
       } else if (msg.blocked && !job.data.force) {
-        this.defer(job, msg, DEFER_BLOCKED_MS);
+        waiting.push({ job, msg, second }); // an earlier message must have its first attempt first
       } else if (!holdsStream(job, msg)) {
         void this.attempt(job, msg);
       } else if (this.busyStreams.has(streamOf(msg))) {
-        this.defer(job, msg, DEFER_BLOCKED_MS);
+        waiting.push({ job, msg, second }); // its stream has an attempt in flight here
       } else if (msg.moved) {
         // Its stream moved to it: one attempt at a time per stream, never backwards.
         this.busyStreams.add(streamOf(msg));
@@ -204,12 +217,66 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       } else if (msg.streamAt !== null && msg.streamAt > msg.eventPosition) {
         this.superseded(job, msg); // the stream is past it (a later message went out)
       } else {
-        this.defer(job, msg, DEFER_BLOCKED_MS); // an earlier message of its stream went first
+        waiting.push({ job, msg, second }); // an earlier message of its stream went first
       }
+    }
+    // After this batch's attempts have started: wait here behind them when one of them, or any
+    // attempt of the same job, is in flight in this instance. Else the facts may be stale (what
+    // it waited for was attempted and recorded since they were read): taken once more; and
+    // after that, back to the queue shortly.
+    const again: PgBoss.Job<DeliverJob>[] = [];
+    for (const { job, msg, second } of waiting) {
+      if (this.running && (this.attemptsOf.get(msg.jobId) ?? 0) > 0) {
+        const parked = this.parked.get(msg.jobId) ?? [];
+        parked.push({ job, msg });
+        this.parked.set(msg.jobId, parked);
+      } else if (this.running && !second) {
+        this.retakenOnce.add(job.id);
+        again.push(job);
+      } else {
+        this.defer(job, msg, DEFER_BLOCKED_MS);
+      }
+    }
+    if (again.length > 0) this.take(again).catch((err) => this.log.error(`taking deliveries again: ${(err as Error).message}`));
+  }
+
+  /**
+   * Attempts of these jobs' messages have their outcome on record: the messages waiting here
+   * behind them are taken again (their ordering facts changed). The finished attempts keep
+   * counting until that is done, so a message of the same job arriving meanwhile waits here too;
+   * then what still waits with nothing of its job in flight here goes back to the queue.
+   */
+  private recorded(jobIds: string[]): void {
+    const finished = new Map<string, number>();
+    for (const jobId of jobIds) finished.set(jobId, (finished.get(jobId) ?? 0) + 1);
+    for (const [jobId, n] of finished) {
+      const parked = this.parked.get(jobId);
+      if (!parked) {
+        this.finish(jobId, n);
+        continue;
+      }
+      this.parked.delete(jobId);
+      this.take(parked.map((p) => p.job))
+        .catch((err) => this.log.error(`taking waiting deliveries again: ${(err as Error).message}`))
+        .finally(() => this.finish(jobId, n));
     }
   }
 
+  private finish(jobId: string, attempts: number): void {
+    const left = (this.attemptsOf.get(jobId) ?? attempts) - attempts;
+    if (left > 0) {
+      this.attemptsOf.set(jobId, left);
+      return;
+    }
+    this.attemptsOf.delete(jobId);
+    // Nothing of this job is in flight here any more: nothing here would wake what still waits.
+    const orphans = this.parked.get(jobId);
+    this.parked.delete(jobId);
+    for (const { job, msg } of orphans ?? []) this.defer(job, msg, DEFER_BLOCKED_MS);
+  }
+
   private async attempt(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage): Promise<void> {
+    this.attemptsOf.set(msg.jobId, (this.attemptsOf.get(msg.jobId) ?? 0) + 1);
     try {
       await this.attemptNow(job, msg);
     } catch (err) {
@@ -218,6 +285,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       this.defer(job, msg, DEFER_BUSY_ENDPOINT_MS);
     } finally {
       if (holdsStream(job, msg)) this.busyStreams.delete(streamOf(msg));
+      // Its outcome is in `pending` now: once that is flushed, what waits behind it goes.
+      this.attemptsSettled.push(msg.jobId);
     }
   }
 
@@ -336,9 +405,13 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private async flushLoop(): Promise<void> {
     await new Promise((r) => setImmediate(r));
     while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, 500);
-      await this.flush(batch);
-      this.release(batch.length);
+      // The attempts whose outcomes are all in `pending` now (pushed after their settle).
+      const settledAttempts = this.attemptsSettled.splice(0);
+      for (const batch of chunks(this.pending.splice(0), 500)) {
+        await this.flush(batch);
+        this.release(batch.length);
+      }
+      this.recorded(settledAttempts);
     }
     this.flushing = undefined;
   }
@@ -426,6 +499,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.inFlight -= n;
     for (const w of this.roomWaiters.splice(0)) w();
   }
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 /** Ordered and latest-wins messages (not manual resends) take their stream while attempted. */

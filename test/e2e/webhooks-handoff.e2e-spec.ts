@@ -75,6 +75,8 @@ describe('local hand-off of fan-out and delivery', () => {
     expect(rx.bodies('/handoff/result')).toEqual([await c.results(jobId)]);
     expect(fetched.fanout.filter((f) => f.jobId === jobId)).toEqual([]);
     expect(progress.filter((d) => fetched.deliver.includes(d.id))).toEqual([]);
+    // The result waited behind the last progress in memory, not in the queue.
+    expect(fetched.deliver).not.toContain(result.id);
     // No project: its subscriptions are known before each append, every progress payload renders
     // from the event, so every fan-out was chained; the result (read from the tasks) was not.
     expect(handedOver.filter((j) => j === jobId)).toHaveLength(1);
@@ -101,6 +103,27 @@ describe('local hand-off of fan-out and delivery', () => {
     // The submit appends twice: both handed over; acquire and complete were chained.
     expect(handedOver.slice(before).filter((j) => j === jobId)).toHaveLength(2);
     expect(fetched.fanout.filter((f) => f.jobId === jobId)).toEqual([]);
+  });
+
+  it('delivers several events of one commit one after the other, each waiting in memory behind the one before', async () => {
+    const jobId = await c.submit({
+      name: 'burst',
+      nodes: [{ nodeName: 'n', algorithmName: 'burst-alg', input: [1] }],
+      webhooks: { progress: `${rx.url}/burst/progress`, result: `${rx.url}/burst/result` },
+      options: { progressVerbosityLevel: 'debug' },
+    });
+    const [task] = await c.acquire('w', ['burst-alg'], 1);
+    expect((await c.complete(task.taskId, 'w', 1)).status).toBe(200);
+    const events = await c.events(jobId);
+    const progress = await settled(h, jobId, 'exec.progress', events.length);
+    await settled(h, jobId, 'exec.result', 1);
+    // debug: every event has a message, and every one was delivered (none superseded), in order...
+    expect(progress.map((d) => d.status)).toEqual(events.map(() => 'delivered'));
+    const seen = rx.requests.filter((r) => r.path === '/burst/progress').map((r) => r.body.timestamp);
+    expect(seen).toEqual([...seen].sort());
+    // ...and none of them, nor the result, went back through the queue to wait.
+    const ids = (await deliveries(h, { jobId })).map((d) => d.id);
+    expect(ids.filter((id) => fetched.deliver.includes(id))).toEqual([]);
   });
 
   it('leaves a chained fan-out that failed to the fetch loop, and loses nothing', async () => {
