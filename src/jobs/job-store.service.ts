@@ -40,17 +40,22 @@ export class JobStore {
   /** Runs fn with job jobId locked; a missing job is a 404. */
   async withJob<T>(jobId: string, fn: (tx: Tx, job: JobSummary) => Promise<T>): Promise<T> {
     return this.db.tx(async (tx) => {
-      const [job] = await Promise.all([this.repo.lockJob(tx, jobId), ...this.prefetch(tx, { jobId })]);
+      const job = await this.lock(tx, jobId);
       if (!job) throw jobNotFound(jobId);
       return fn(tx, job);
     });
   }
 
   /**
-   * The listeners' reads for a job about to be locked (see JobEventsListener.prefetch): issue
-   * them right after the lock statement and await them with it.
+   * Locks a job (SKIP LOCKED: undefined when another transaction holds it) with the listeners'
+   * reads for it (JobEventsListener.prefetch) right behind, all in one round trip. Statements
+   * issued before awaiting it go out in the same flight.
    */
-  prefetch(tx: Tx, job: JobRef): Promise<unknown>[] {
+  lock(tx: Tx, jobId: string, skipLocked = false): Promise<JobSummary | undefined> {
+    return Promise.all([this.repo.lockJob(tx, jobId, skipLocked), ...this.prefetch(tx, { jobId })]).then(([job]) => job);
+  }
+
+  private prefetch(tx: Tx, job: JobRef): Promise<unknown>[] {
     const reads: Promise<unknown>[] = [];
     for (const listener of this.listeners.all()) {
       const read = listener.prefetch?.(tx, job);

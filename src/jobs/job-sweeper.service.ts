@@ -54,7 +54,7 @@ export class JobSweeper implements OnApplicationBootstrap, OnModuleDestroy {
     let changed = 0;
     for (const [jobId, taskIds] of byJob) {
       changed += await db.tx(async (tx) => {
-        const [job, tasks] = await Promise.all([repo.lockJob(tx, jobId, true), repo.getTasks(tx, taskIds), ...this.store.prefetch(tx, { jobId })]);
+        const [job, tasks] = await Promise.all([this.store.lock(tx, jobId, true), repo.getTasks(tx, taskIds)]);
         if (!job) return 0;
         const ctx = this.store.context();
         const events = decideExpireLeases(job, tasks, ctx.now);
@@ -73,7 +73,7 @@ export class JobSweeper implements OnApplicationBootstrap, OnModuleDestroy {
     let stopped = 0;
     for (const jobId of jobIds) {
       stopped += await db.tx(async (tx) => {
-        const [job] = await Promise.all([repo.lockJob(tx, jobId, true), ...this.store.prefetch(tx, { jobId })]);
+        const job = await this.store.lock(tx, jobId, true);
         if (!job) return 0;
         const ctx = this.store.context();
         const events = decideTtl(job, ctx.now);

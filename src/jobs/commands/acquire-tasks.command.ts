@@ -46,9 +46,8 @@ export class AcquireTasksHandler implements ICommandHandler<AcquireTasksCommand,
       const got = await this.store.db.tx(async (tx) => {
         // Both go out together: the tasks are locked by the statement after the job's lock.
         const [job, tasks] = await Promise.all([
-          this.store.repo.lockJob(tx, jobId),
+          this.store.lock(tx, jobId),
           this.store.repo.lockPendingTasks(tx, jobId, cmd.filter, ctx.now, cmd.max - acquired.length),
-          ...this.store.prefetch(tx, { jobId }),
         ]);
         if (!job || isFinished(job.status)) return [];
         const events = decideAcquire(job, tasks, { workerName: cmd.workerName, leaseSeconds: cmd.leaseSeconds, now: ctx.now });

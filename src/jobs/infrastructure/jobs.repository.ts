@@ -202,11 +202,6 @@ export class JobsRepository {
     );
   }
 
-  async findTaskJobId(sql: Sql, taskId: string): Promise<string | undefined> {
-    const rows = await sql.query<{ job_id: string }>('SELECT job_id FROM tasks WHERE task_id = $1', [taskId]);
-    return rows[0]?.job_id;
-  }
-
   async getTask(sql: Sql, taskId: string): Promise<Task | undefined> {
     const rows = await sql.query<TaskRow>(`SELECT ${TASK_COLUMNS} FROM tasks WHERE task_id = $1`, [taskId]);
     return rows[0] && toTask(rows[0]);
