@@ -593,16 +593,20 @@ function observe(queue: WorkQueue, fanout: FanoutWorker, fanoutIdle: { at: numbe
     }
     return jobs;
   };
-  const chain = fanout.chain.bind(fanout);
-  fanout.chain = (...args) => {
-    const chained = chain(...args);
-    if (chained) paths.chained++;
-    return chained;
+  // Decided in the committing instance: chained, unless handed over after the commit.
+  const decide = fanout.fanOutAfterCommit.bind(fanout);
+  fanout.fanOutAfterCommit = (...args) => {
+    const local = decide(...args);
+    if (local) paths.chained++;
+    return local;
   };
   const handOff = fanout.handOff.bind(fanout);
   fanout.handOff = (job) => {
     const taken = handOff(job);
-    if (taken) paths.handedOver++;
+    if (taken) {
+      paths.handedOver++;
+      paths.chained--;
+    }
     return taken;
   };
 }

@@ -26,6 +26,8 @@ export interface Sql {
 export interface Tx extends Sql {
   /** Runs fn once the transaction has committed (never if it rolls back). */
   afterCommit(fn: () => void): void;
+  /** Runs fn once the transaction has ended without committing (rolled back, or failed at COMMIT). */
+  afterRollback(fn: () => void): void;
   /**
    * Hands over a promise nobody awaits: a statement of this transaction, or one derived from
    * its statements. Its failure fails the transaction (reported by tx()), never as an unhandled
@@ -190,14 +192,9 @@ export class Db implements Sql {
       const { client, release } = await this.checkout();
       const session = new Session(client);
       const committed: Array<() => void> = [];
+      const rolledBack: Array<() => void> = [];
       const chained: Array<{ fn: (next: Tx) => void; settled: (failure: unknown) => void }> = [];
-      const tx: Tx = {
-        query: (text, params, options) => session.query(text, params, options),
-        afterCommit: (f) => committed.push(f),
-        defer: (p) => void p.catch(() => undefined),
-        chain: (f, settled) => chained.push({ fn: f, settled }),
-      };
-      void session.query('BEGIN');
+      const tx = txOn(session, committed, rolledBack, (f, settled) => chained.push({ fn: f, settled }));
       let result: T;
       let error: { err: unknown } | undefined;
       try {
@@ -214,13 +211,14 @@ export class Db implements Sql {
       void Promise.all(chains).finally(release);
       // The callback's own error wins (it may have turned a failed statement into a domain error),
       // unless it is only the echo of an earlier failure (25P02: the transaction is aborted).
-      const failure = error && (error.err as { code?: string }).code !== '25P02' ? error : (end.failure ?? error);
+      let failure = error && (error.err as { code?: string }).code !== '25P02' ? error : (end.failure ?? error);
+      if (!failure && end.command !== 'COMMIT') failure = { err: new Error(`transaction ended with ${end.command ?? 'no answer'} instead of COMMIT`) };
       if (failure) {
+        for (const f of rolledBack) report(f, undefined);
         const code = (failure.err as { code?: string }).code ?? '';
         if (attempt < 5 && RETRYABLE.has(code)) continue;
         throw failure.err;
       }
-      if (end.command !== 'COMMIT') throw new Error(`transaction ended with ${end.command ?? 'no answer'} instead of COMMIT`);
       for (const f of committed) f();
       return result!;
     }
@@ -231,19 +229,26 @@ export class Db implements Sql {
   }
 }
 
+/** A transaction on a session: BEGIN is sent at once; the hooks are collected in `committed` and `rolledBack`. */
+function txOn(session: Session, committed: Array<() => void>, rolledBack: Array<() => void>, chain: Tx['chain']): Tx {
+  void session.query('BEGIN');
+  return {
+    query: (text, params, options) => session.query(text, params, options),
+    afterCommit: (f) => committed.push(f),
+    afterRollback: (f) => rolledBack.push(f),
+    defer: (p) => void p.catch(() => undefined),
+    chain,
+  };
+}
+
 /** Sends a chained transaction (see Tx.chain) on the client; resolves once it settled and was reported. */
 function runChained(client: PoolClient, fn: (next: Tx) => void, settled: (failure: unknown) => void): Promise<void> {
   const session = new Session(client);
   const committed: Array<() => void> = [];
-  const next: Tx = {
-    query: (text, params, options) => session.query(text, params, options),
-    afterCommit: (f) => committed.push(f),
-    defer: (p) => void p.catch(() => undefined),
-    chain: () => {
-      throw new Error('a chained transaction cannot chain another');
-    },
-  };
-  void session.query('BEGIN');
+  const rolledBack: Array<() => void> = [];
+  const next = txOn(session, committed, rolledBack, () => {
+    throw new Error('a chained transaction cannot chain another');
+  });
   let thrown: { err: unknown } | undefined;
   try {
     fn(next);
@@ -253,7 +258,7 @@ function runChained(client: PoolClient, fn: (next: Tx) => void, settled: (failur
   return session.close(thrown ? 'ROLLBACK' : 'COMMIT').then((end) => {
     const failure = thrown ?? end.failure ?? (end.command === 'COMMIT' ? undefined : { err: new Error(`chained transaction ended with ${end.command}`) });
     report(() => {
-      if (!failure) for (const f of committed) f();
+      for (const f of failure ? rolledBack : committed) f();
     }, undefined);
     report(settled, failure?.err);
   });

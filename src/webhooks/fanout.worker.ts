@@ -7,12 +7,12 @@ import { EventStoreRepository } from '../event-store/event-store.repository';
 import type { RecordedEvent } from '../event-store/event.types';
 import { JobQueries } from '../jobs/job-queries.service';
 import type { DeliverJob, FanoutJob } from './domain/fanout.types';
-import { render, renderNow, wants, type RenderSources, type RequestTask } from './domain/payload-renderers';
-import { subscribersOf } from './domain/subscribers';
+import { render, renderNow, type FanoutEvent, type RenderSources, type RequestTask } from './domain/payload-renderers';
+import { deliveriesOf } from './domain/subscribers';
 import { batchScopeId, FORMAT_ORDERING, type Subscription } from './domain/subscription.types';
 import { DeliveryWorker } from './delivery.worker';
 import { QueueLoop } from './infrastructure/queue-loop';
-import { WebhooksRepository, type LoadedMessage, type NewMessage } from './infrastructure/webhooks.repository';
+import { WebhooksRepository, type NewMessage } from './infrastructure/webhooks.repository';
 import { CLAIM_FAILED, DELIVER_QUEUE, FANOUT_QUEUE, txExecutor, WorkQueue } from './infrastructure/work-queue.service';
 
 /**
@@ -25,6 +25,8 @@ export interface LocalFanout {
   data: FanoutJob;
   recorded: Promise<RecordedEvent[]>;
   subscriptions: Promise<Subscription[]>;
+  /** Called once the job is processed, or left to the queue (frees its job's lane). */
+  done?: () => void;
 }
 
 /** A fan-out job ready to process: claimed, with every event's global position. */
@@ -59,6 +61,13 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('Fanout');
   private loop?: QueueLoop<FanoutJob>;
   private inbox: LocalFanout[] = [];
+  /**
+   * Per job, the fan-outs decided in this instance and not done yet, so that they run in the
+   * order they were decided: a job's messages are inserted and taken in event order, and a
+   * healthy endpoint gets every event. `chainedIn`: the lane's last fan-out is chained in that
+   * transaction (a later one chained in the same transaction follows it on the connection).
+   */
+  private readonly lanes = new Map<string, { done: Promise<void>; chainedIn?: Tx }>();
   private draining?: Promise<void>;
   private paused = false;
   private running = false;
@@ -115,84 +124,96 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
+   * The fan-out of a job this instance is committing, decided in the append's transaction:
+   * chained behind its COMMIT when the subscriptions are known and every payload renders from
+   * the event alone, and nothing of the job decided earlier here is still pending; else handed
+   * over after the commit (with the subscriptions read in the append's transaction), once what
+   * was decided before it for the job is done. Answers false when this instance does not fan
+   * out (no workers, paused): the job then waits in the queue for any instance's loop.
+   */
+  fanOutAfterCommit(tx: Tx, job: { id: string; data: FanoutJob; recorded: Promise<RecordedEvent[]>; known?: Subscription[] }): boolean {
+    if (!this.running || this.paused) return false;
+    const jobId = job.data.jobId;
+    const before = this.lanes.get(jobId);
+    if (job.known && (!before || before.chainedIn === tx)) {
+      const chained = this.chain(tx, job.id, job.data, job.known);
+      if (chained) {
+        this.occupy(jobId, before?.done, chained, tx);
+        return true;
+      }
+    }
+    const subscriptions = job.known ? Promise.resolve(job.known) : this.subscriptionsFor(tx, [{ data: job.data }]);
+    tx.defer(subscriptions);
+    let done!: () => void;
+    this.occupy(jobId, before?.done, new Promise<void>((resolve) => (done = resolve)));
+    tx.afterRollback(done);
+    tx.afterCommit(() => {
+      void (before?.done ?? Promise.resolve()).then(() => {
+        if (this.handOff({ ...job, subscriptions, done })) return;
+        done();
+        this.queue.wake(FANOUT_QUEUE);
+      });
+    });
+    return true;
+  }
+
+  /** Makes `mine` the last fan-out of the job's lane (after `before`); the lane frees itself. */
+  private occupy(jobId: string, before: Promise<void> | undefined, mine: Promise<void>, chainedIn?: Tx): void {
+    const lane = { done: before ? Promise.all([before, mine]).then(() => undefined) : mine, chainedIn };
+    this.lanes.set(jobId, lane);
+    void lane.done.finally(() => {
+      if (this.lanes.get(jobId) === lane) this.lanes.delete(jobId);
+    });
+  }
+
+  /**
    * The fastest way: fans a job out in a transaction chained right behind the append's COMMIT
    * (Tx.chain), on the same connection and in the same flight, with the subscriptions the append
    * read and payloads rendered now; its deliveries are taken in it and attempted as soon as it
    * answers. The chained transaction first claims the fan-out job, so it writes nothing if the
-   * append rolled back (or another instance fetched the job first). Answers false, and does
-   * nothing, when it cannot: not running, paused, a payload needs the read models, or no room
-   * for the deliveries; the caller then hands the job over after the commit (handOff).
+   * append rolled back (or another instance fetched the job first). Answers when it has settled,
+   * or undefined, having done nothing, when it cannot: a payload needs the read models, or no
+   * room for the deliveries.
    */
-  chain(tx: Tx, id: string, job: FanoutJob, subs: Subscription[]): boolean {
-    if (!this.running || this.paused) return false;
-    const { jobId, projectId, batchId } = job;
-    const mine = subscribersOf(subs, jobId, projectId, batchId);
+  private chain(tx: Tx, id: string, job: FanoutJob, subs: Subscription[]): Promise<void> | undefined {
     const messages: Array<Omit<NewMessage, 'eventPosition'> & { eventVersion: number }> = [];
-    for (const event of job.events) {
-      if (event.version === undefined) return false;
-      for (const sub of mine) {
-        if (!wants(sub, event)) continue;
-        const body = renderNow(sub, { jobId, pipeline: event.status.pipeline, projectId, batchId }, event);
-        if (body === undefined) return false;
-        messages.push({
-          id: this.ids.newId(),
-          subscriptionId: sub.id,
-          jobId,
-          eventVersion: event.version,
-          eventType: event.type,
-          kind: sub.format,
-          ordering: FORMAT_ORDERING[sub.format],
-          body,
-          jobToken: this.ids.newId(),
-          projectId: projectId ?? null,
-        });
-      }
+    for (const { sub, event, ref } of deliveriesOf(job, subs)) {
+      const body = renderNow(sub, ref, event);
+      if (body === undefined || event.version === undefined) return undefined;
+      messages.push({ ...this.message(sub, job, event, body), eventVersion: event.version });
     }
     const local = this.delivery.reserve(messages.length);
     if (local < messages.length) {
       this.delivery.unreserve(local);
-      return false;
+      return undefined;
     }
-    const handed = messages.map((m) => ({ id: this.ids.newId(), data: { m: m.id, t: m.jobToken } satisfies DeliverJob }));
-    const busy = this.delivery.busy();
     const now = this.clock.now();
-    let taken: Promise<LoadedMessage[]> = Promise.resolve([]);
-    tx.chain(
-      (next) => {
-        // First: nothing of this is written unless the append committed its fan-out job.
-        next.defer(this.queue.completeWaiting(next, FANOUT_QUEUE, [id]));
-        next.defer(this.repo.insertMessagesOfVersions(next, messages, now));
-        if (handed.length > 0) {
-          next.defer(this.queue.insertActive(next, DELIVER_QUEUE, handed));
-          taken = this.repo.takeMessages(
-            next,
-            handed.map((j) => ({ messageId: j.data.m, token: j.data.t, force: false })),
-            this.config.webhooks.staleMs,
-            busy,
-          );
-          next.defer(taken);
-        }
-      },
-      (failure) => {
-        if (failure === undefined) {
-          if (handed.length > 0) void taken.then((loaded) => this.delivery.handOff(handed, loaded));
-          return;
-        }
-        this.delivery.unreserve(handed.length);
-        // The append rolled back, or another instance took the job: nothing left to do. Anything
-        // else: the job may still be waiting, for the fetch loop.
-        if ((failure as { code?: string }).code !== CLAIM_FAILED) {
-          this.log.warn(`chained fan-out of ${jobId} failed (${(failure as Error).message}); the fetch loop takes it`);
-          this.loop?.signal.notify();
-        }
-      },
+    return new Promise<void>((settledAll) =>
+      tx.chain(
+        (next) => {
+          // First: nothing of this is written unless the append committed its fan-out job.
+          next.defer(this.queue.completeWaiting(next, FANOUT_QUEUE, [id]));
+          next.defer(this.repo.insertMessagesOfVersions(next, messages, now));
+          this.attemptAfterCommit(next, messages);
+        },
+        (failure) => {
+          settledAll();
+          if (failure === undefined) return;
+          this.delivery.unreserve(messages.length);
+          // The append rolled back, or another instance took the job: nothing left to do. Anything
+          // else: the job may still be waiting, for the fetch loop.
+          if ((failure as { code?: string }).code !== CLAIM_FAILED) {
+            this.log.warn(`chained fan-out of ${job.jobId} failed (${(failure as Error).message}); the fetch loop takes it`);
+            this.loop?.signal.notify();
+          }
+        },
+      ),
     );
-    return true;
   }
 
   /**
-   * A fan-out job this instance just committed. Answers false when this instance does not fan
-   * out (no workers, paused, stopping): the job then waits in the queue for a fetch loop.
+   * A fan-out job this instance just committed (see fanOutAfterCommit). Answers false when this
+   * instance does not fan out (no workers, paused, stopping): the job then waits in the queue.
    */
   handOff(job: LocalFanout): boolean {
     if (!this.running || this.paused) return false;
@@ -213,9 +234,12 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
         // Whatever was claimed expires and is fetched again; the rest is still waiting.
         this.log.error(`fan-out of ${batch.length} local jobs failed: ${(err as Error).message}`);
         this.loop?.signal.notify();
+      } finally {
+        for (const job of batch) job.done?.();
       }
     }
-    this.inbox = this.paused || !this.running ? [] : this.inbox;
+    // Paused or stopping: what is left waits in the queue.
+    for (const job of this.inbox.splice(0)) job.done?.();
     this.draining = undefined;
   }
 
@@ -279,7 +303,6 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const now = this.clock.now();
     const messages = await this.render(jobs, subs);
     const local = this.delivery.reserve(messages.length);
-    const handed = messages.slice(0, local).map((m) => ({ id: this.ids.newId(), data: { m: m.id, t: m.jobToken } satisfies DeliverJob }));
     const queued = messages.slice(local);
     try {
       await this.db.tx(async (tx) => {
@@ -288,17 +311,7 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
         if (jobState === 'waiting') tx.defer(this.queue.completeWaiting(tx, FANOUT_QUEUE, ids));
         else tx.defer(this.queue.complete(tx, FANOUT_QUEUE, ids));
         tx.defer(this.repo.insertMessages(tx, messages, now));
-        if (handed.length > 0) {
-          tx.defer(this.queue.insertActive(tx, DELIVER_QUEUE, handed));
-          const taken = this.repo.takeMessages(
-            tx,
-            handed.map((j) => ({ messageId: j.data.m, token: j.data.t, force: false })),
-            this.config.webhooks.staleMs,
-            this.delivery.busy(),
-          );
-          tx.defer(taken);
-          tx.afterCommit(() => void taken.then((loaded) => this.delivery.handOff(handed, loaded)));
-        }
+        this.attemptAfterCommit(tx, messages.slice(0, local));
         if (queued.length > 0) {
           tx.defer(
             this.queue.boss.insert(
@@ -313,6 +326,25 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
       this.delivery.unreserve(local);
       throw err;
     }
+  }
+
+  /**
+   * For messages this instance reserved room for: their delivery jobs inserted as already
+   * claimed, the messages taken (loaded, streams moved) in the same transaction, and handed to
+   * the DeliveryWorker once it commits, to be attempted at once.
+   */
+  private attemptAfterCommit(tx: Tx, messages: Array<{ id: string; jobToken: string }>): void {
+    if (messages.length === 0) return;
+    const handed = messages.map((m) => ({ id: this.ids.newId(), data: { m: m.id, t: m.jobToken } satisfies DeliverJob }));
+    tx.defer(this.queue.insertActive(tx, DELIVER_QUEUE, handed));
+    const taken = this.repo.takeMessages(
+      tx,
+      handed.map((j) => ({ messageId: j.data.m, token: j.data.t, force: false })),
+      this.config.webhooks.staleMs,
+      this.delivery.busy(),
+    );
+    tx.defer(taken);
+    tx.afterCommit(() => void taken.then((loaded) => this.delivery.handOff(handed, loaded)));
   }
 
   private async render(jobs: ClaimedFanout[], subs: Subscription[]): Promise<NewMessage[]> {
@@ -336,28 +368,27 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
     };
     const messages: NewMessage[] = [];
     for (const job of jobs) {
-      const { jobId, projectId, batchId } = job.data;
-      const mine = subscribersOf(subs, jobId, projectId, batchId);
-      for (const event of job.data.events) {
+      for (const { sub, event, ref } of deliveriesOf(job.data, subs)) {
         const position = event.position ?? (event.version !== undefined ? job.positions.get(event.version) : undefined);
-        if (position === undefined) throw new Error(`fan-out job ${job.id}: no stored event for ${jobId} version ${event.version}`);
-        for (const sub of mine) {
-          if (!wants(sub, event)) continue;
-          messages.push({
-            id: this.ids.newId(),
-            subscriptionId: sub.id,
-            jobId,
-            eventPosition: position,
-            eventType: event.type,
-            kind: sub.format,
-            ordering: FORMAT_ORDERING[sub.format],
-            body: await render(sub, { jobId, pipeline: event.status.pipeline, projectId, batchId }, event, sources),
-            jobToken: this.ids.newId(),
-            projectId: projectId ?? null,
-          });
-        }
+        if (position === undefined) throw new Error(`fan-out job ${job.id}: no stored event for ${ref.jobId} version ${event.version}`);
+        messages.push({ ...this.message(sub, job.data, event, await render(sub, ref, event, sources)), eventPosition: position });
       }
     }
     return messages;
+  }
+
+  /** One message of an event to a subscription, with fresh ids (its event named by the caller). */
+  private message(sub: Subscription, job: FanoutJob, event: FanoutEvent, body: string): Omit<NewMessage, 'eventPosition'> {
+    return {
+      id: this.ids.newId(),
+      subscriptionId: sub.id,
+      jobId: job.jobId,
+      eventType: event.type,
+      kind: sub.format,
+      ordering: FORMAT_ORDERING[sub.format],
+      body,
+      jobToken: this.ids.newId(),
+      projectId: job.projectId ?? null,
+    };
   }
 }

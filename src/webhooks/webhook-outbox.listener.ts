@@ -17,13 +17,10 @@ import { WebhooksRepository, type NewSubscription } from './infrastructure/webho
  * events. Rolled back with the append, committed with it. Its statements are pipelined with the
  * append's (no round trip of their own).
  *
- * The fan-out itself follows at once, by this instance, fastest first:
- * - chained behind the append's COMMIT (FanoutWorker.chain), when the subscriptions are known
- *   already (read with the command's lock, see prefetch, or just created from the request) and
- *   every payload renders from the event alone;
- * - else right after the commit (FanoutWorker.handOff), with the subscriptions read in the
- *   append's transaction;
- * - else (no workers here, paused) by any instance's fan-out loop, woken by NOTIFY.
+ * The fan-out itself follows at once, by this instance (FanoutWorker.fanOutAfterCommit): chained
+ * behind the append's COMMIT when the subscriptions are known already (read with the command's
+ * lock, see prefetch, or just created from the request), else right after the commit; with no
+ * fan-out worker here (none, paused), by any instance's loop, woken by NOTIFY.
  */
 @Injectable()
 export class WebhookOutbox implements JobEventsListener, OnModuleInit {
@@ -74,14 +71,9 @@ export class WebhookOutbox implements JobEventsListener, OnModuleInit {
     };
     const id = this.ids.newId();
     this.queue.sendInTx(tx, FANOUT_QUEUE, job, id);
-    const known = this.known.get(tx);
-    if (known && this.fanout.chain(tx, id, job, known)) return;
-    // Read with the append (pipelined, no round trip of its own), for the fan-out right after.
-    const subscriptions = known ? Promise.resolve(known) : this.fanout.subscriptionsFor(tx, [{ data: job }]);
-    tx.defer(subscriptions);
-    tx.afterCommit(() => {
-      if (!this.fanout.handOff({ id, data: job, recorded, subscriptions })) this.queue.wake(FANOUT_QUEUE);
-    });
+    if (!this.fanout.fanOutAfterCommit(tx, { id, data: job, recorded, known: this.known.get(tx) })) {
+      tx.afterCommit(() => this.queue.wake(FANOUT_QUEUE));
+    }
   }
 
   /** webhooks.progress / webhooks.result of the exec request (seed 000). */

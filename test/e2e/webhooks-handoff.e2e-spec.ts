@@ -126,6 +126,40 @@ describe('local hand-off of fan-out and delivery', () => {
     expect(ids.filter((id) => fetched.deliver.includes(id))).toEqual([]);
   });
 
+  it("keeps a job's fan-outs in order when one is chained and the next handed over: the later waits", async () => {
+    // A failing task: the command appends task.failed (its progress renders at once: chained) and
+    // then job.failed (with the result, which reads the tasks: handed over after the commit).
+    // The chained insert is held back 300 ms; the handed-over fan-out must not overtake it.
+    await h.db.query(`
+      CREATE FUNCTION test_slow_message() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.job_id LIKE 'slow:%' AND NEW.event_type = 'task.failed' THEN PERFORM pg_sleep(0.3); END IF;
+        RETURN NEW;
+      END $$`);
+    await h.db.query(`CREATE TRIGGER test_slow_message BEFORE INSERT ON webhook_messages FOR EACH ROW EXECUTE FUNCTION test_slow_message()`);
+    try {
+      const jobId = await c.submit({
+        name: 'slow',
+        nodes: [{ nodeName: 'n', algorithmName: 'slow-alg', input: [1], retry: { limit: 0 } }],
+        webhooks: { progress: `${rx.url}/slow/progress`, result: `${rx.url}/slow/result` },
+        options: { progressVerbosityLevel: 'warn' },
+      });
+      const [task] = await c.acquire('w', ['slow-alg'], 1);
+      const before = handedOver.length;
+      expect((await c.fail(task.taskId, 'w', { message: 'boom' }, false)).status).toBe(200);
+      const progress = await settled(h, jobId, 'exec.progress', 2);
+      await settled(h, jobId, 'exec.result', 1);
+      expect(progress.map((d) => [d.eventType, d.status])).toEqual([
+        ['task.failed', 'delivered'],
+        ['job.failed', 'delivered'],
+      ]);
+      expect(rx.bodies('/slow/progress').map((b) => b.status)).toEqual(['active', 'failed']);
+      expect(handedOver.slice(before)).toEqual([jobId]); // job.failed's fan-out; task.failed's was chained
+    } finally {
+      await h.db.query(`DROP TRIGGER test_slow_message ON webhook_messages`);
+    }
+  });
+
   it('leaves a chained fan-out that failed to the fetch loop, and loses nothing', async () => {
     // Message inserts for this job fail (a trigger stands in for any failure of the chained
     // transaction) until the trigger is dropped.

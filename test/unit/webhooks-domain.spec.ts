@@ -3,7 +3,8 @@ import { Webhook } from 'standardwebhooks';
 import type { Level } from '../../src/event-store/event.types';
 import type { StatusView } from '../../src/jobs/domain/job-status.view';
 import { classify, type AttemptResult } from '../../src/webhooks/domain/delivery-outcome';
-import { JOB_END_EVENTS, wants, type FanoutEvent } from '../../src/webhooks/domain/payload-renderers';
+import { JOB_END_EVENTS, renderNow, wants, type FanoutEvent } from '../../src/webhooks/domain/payload-renderers';
+import { deliveriesOf } from '../../src/webhooks/domain/subscribers';
 import { DEFAULT_SCHEDULE, JITTER, nextDelayMs, parseRetryAfter, parseSchedule } from '../../src/webhooks/domain/retry-schedule';
 import { sign, signatureHeaders } from '../../src/webhooks/domain/signature';
 import type { Subscription } from '../../src/webhooks/domain/subscription.types';
@@ -255,6 +256,39 @@ describe('wants()', () => {
     expect(wants(s, event('task.failed', 'warn'))).toBe(false);
     // Its level does not filter the result: a result subscription at "critical" still gets it.
     expect(wants(sub({ format: 'exec.result', minLevel: 'critical' }), event('job.completed', 'info'))).toBe(true);
+  });
+
+  it('lists the messages of a fan-out job: each event, for each subscriber that wants it, in event order', () => {
+    const progress = sub({ id: 'progress', minLevel: 'info' });
+    const result = sub({ id: 'result', format: 'exec.result', minLevel: 'trace' });
+    const otherJob = sub({ id: 'other', scopeId: 'p:2', minLevel: 'trace' });
+    const job = { jobId: 'p:1', kind: 'pipeline' as const, events: [event('task.succeeded', 'debug'), event('job.completed', 'info')] };
+    const planned = deliveriesOf(job, [progress, result, otherJob]);
+    expect(planned.map((d) => [d.event.type, d.sub.id])).toEqual([
+      ['job.completed', 'progress'],
+      ['job.completed', 'result'],
+    ]);
+    expect(planned[0].ref).toEqual({ jobId: 'p:1', pipeline: 'p', projectId: undefined, batchId: undefined });
+  });
+
+  it('renders at once only what needs nothing beyond the event', () => {
+    const ref = { jobId: 'p:1', pipeline: 'p' };
+    const done = event('job.completed', 'info');
+    expect(renderNow(sub({}), ref, done)).toBe(JSON.stringify(done.status));
+    expect(renderNow(sub({ format: 'exec.result' }), ref, done)).toBeUndefined(); // the results endpoint's body
+    expect(renderNow(sub({ format: 'notification' }), ref, done)).toBeUndefined(); // the job's times
+    const lifecycle = sub({ format: 'queue.lifecycle', url: 'http://127.0.0.1:1/q' });
+    expect(JSON.parse(renderNow(lifecycle, { jobId: '7', pipeline: 'render' }, event('task.retried', 'warn'))!)).toEqual({
+      eventType: 'retried',
+      queueName: 'render',
+      jobId: 7,
+      workerName: null,
+      leaseExpiry: null,
+      acquiredAt: null,
+      updatedAt: Date.parse('2026-03-01T12:00:00.000Z'),
+      webhookUrl: 'http://127.0.0.1:1/q',
+    });
+    expect(renderNow(lifecycle, { jobId: '7', pipeline: 'render' }, event('task.succeeded', 'debug'))).toBeUndefined(); // the worker's result
   });
 
   it('applies the event-type filter first', () => {

@@ -1,3 +1,5 @@
+import type { FanoutJob } from './fanout.types';
+import { wants, type FanoutEvent, type JobRef } from './payload-renderers';
 import { batchScopeId, type Subscription } from './subscription.types';
 
 /**
@@ -11,4 +13,13 @@ export function subscribersOf(subs: Subscription[], jobId: string, projectId?: s
   const project = subs.find((s) => s.scope === 'project' && s.scopeId === projectId);
   const channels = subs.filter((s) => s.scope === 'channel' && s.scopeId === projectId);
   return [...own, ...(batch ? [batch] : project ? [project] : []), ...channels];
+}
+
+/** Each (subscription, event) of a fan-out job that makes a message: who hears it, and wants it. */
+export function deliveriesOf(job: FanoutJob, subs: Subscription[]): Array<{ sub: Subscription; event: FanoutEvent; ref: JobRef }> {
+  const { jobId, projectId, batchId } = job;
+  const mine = subscribersOf(subs, jobId, projectId, batchId);
+  return job.events.flatMap((event) =>
+    mine.filter((sub) => wants(sub, event)).map((sub) => ({ sub, event, ref: { jobId, pipeline: event.status.pipeline, projectId, batchId } })),
+  );
 }
