@@ -1,11 +1,12 @@
 import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json, type NextFunction, type Request, type Response } from 'express';
+import express, { json, type NextFunction, type Request, type Response } from 'express';
 import { AppModule } from './app.module';
 import { fromHttpError } from './common/error.filter';
-import { apiKeyMiddleware } from './common/api-key.middleware';
+import { apiKeyMiddleware } from './auth/api-key.middleware';
+import { ApiKeys } from './auth/api-keys';
 import type { HeraldConfig } from './config/config';
 import { HERALD_VERSION } from './version';
 
@@ -24,27 +25,34 @@ export interface CreateAppOptions {
 
 /** Builds the Herald application (used by main.ts and by the end-to-end tests). */
 export async function createApp(config: HeraldConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  // One spelling per route: '/API/v1/...' or '/api/v1/exec/jobs/' is a 404, never a second way
+  // in (express takes these settings when its router is first created, so before Nest's routes).
+  const server = express();
+  server.set('case sensitive routing', true);
+  server.set('strict routing', true);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), new ExpressAdapter(server), {
     bodyParser: false,
     logger: options.logger ?? ['log', 'warn', 'error'],
   });
-  app.use(apiKeyMiddleware(config.apiKeys));
+  app.use(apiKeyMiddleware(app.get(ApiKeys), config.docs));
   // Queue requests: any JSON value (not only objects), up to 1 MiB; larger is 413 and nothing is stored.
   app.use('/queue', json({ limit: QUEUE_BODY_LIMIT, strict: false, type: () => true }), bodyErrors);
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.disable('x-powered-by');
-  const doc = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Herald')
-      .setDescription('Event-sourced job tracking and webhook delivery')
-      .setVersion(HERALD_VERSION)
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json' });
+  if (config.docs) {
+    const doc = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Herald')
+        .setDescription('Event-sourced job tracking and webhook delivery')
+        .setVersion(HERALD_VERSION)
+        .addBearerAuth()
+        .build(),
+    );
+    SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json' });
+  }
   if (config.apiKeys.length === 0) {
-    new Logger('Auth').warn('HERALD_API_KEYS is not set: the /api routes are open to anyone who can reach this port');
+    new Logger('Auth').warn('HERALD_API_KEYS is not set: every route is open to anyone who can reach this port');
   }
   return app;
 }

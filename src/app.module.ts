@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ApiKeys } from './auth/api-keys';
 import { CqrsModule } from '@nestjs/cqrs';
 import { Clock, IdGenerator, SystemClock, UuidGenerator } from './common/clock';
 import { GlobalErrorFilter } from './common/error.filter';
@@ -24,6 +26,8 @@ export class AppModule {
         { provide: Clock, useClass: SystemClock },
         { provide: IdGenerator, useClass: UuidGenerator },
         { provide: APP_FILTER, useClass: GlobalErrorFilter },
+        { provide: ApiKeys, useValue: new ApiKeys(config.apiKeys) },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],
       exports: [Clock, IdGenerator],
     };

@@ -10,8 +10,10 @@ export interface HeraldConfig {
   /** Folder for the embedded PostgreSQL's data (kept across restarts). */
   dataDir: string;
   embeddedPgPort: number;
-  /** Bearer keys for /api routes; empty means the API is open. */
+  /** Bearer keys for every route but /health and the docs; empty means the API is open. */
   apiKeys: string[];
+  /** Serve the OpenAPI UI at /docs and the document at /docs-json (HERALD_DOCS=false: off). */
+  docs: boolean;
   /** How often each instance looks for expired leases and ttl-expired jobs. */
   sweepIntervalMs: number;
   /** Largest JSON body accepted on /api routes. */
@@ -58,6 +60,14 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   return value;
 }
 
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+  if (['false', '0', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
 function schedule(raw: string | undefined): number[] {
   if (!raw) return DEFAULT_SCHEDULE;
   try {
@@ -81,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
       .split(',')
       .map((k) => k.trim())
       .filter((k) => k.length > 0),
+    docs: bool(env, 'HERALD_DOCS', true),
     sweepIntervalMs: int(env, 'HERALD_SWEEP_INTERVAL_MS', 1000, 10, 3_600_000),
     bodyLimit: env.HERALD_BODY_LIMIT?.trim() || '16mb',
     poolSize: int(env, 'HERALD_DB_POOL_SIZE', 20, 2, 500),

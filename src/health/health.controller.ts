@@ -1,8 +1,10 @@
 import { Controller, Get, HttpException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { Public } from '../auth/public.decorator';
 import { Db } from '../database/db';
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(private readonly db: Db) {}

@@ -1,0 +1,16 @@
+/**
+ * The only requests Herald answers without a key when HERALD_API_KEYS is set: the health probe
+ * and, when enabled, the OpenAPI pages. Everything else needs a key (deny by default).
+ *
+ * Routing is case-sensitive and strict (see app.factory.ts), so these exact spellings are the
+ * only ones that reach those handlers; any other spelling of any path is either 404 or needs
+ * a key. The check runs on `req.path` before the body is read; the guard (api-key.guard.ts)
+ * then decides again on the handler that actually matched.
+ */
+export function isPublicRequest(method: string, path: string, docs: boolean): boolean {
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  if (path === '/health') return true;
+  if (!docs) return false;
+  // The OpenAPI UI's page and its static files (served from swagger-ui-dist, not Nest handlers).
+  return path === '/docs' || path === '/docs-json' || path === '/docs-yaml' || path.startsWith('/docs/');
+}
