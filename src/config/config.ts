@@ -46,6 +46,12 @@ export interface WebhookConfig {
   claimExpirySeconds: number;
   /** How often pg-boss maintenance runs: expires such claims, archives completed queue jobs. */
   maintenanceSeconds: number;
+  /**
+   * An endpoint's circuit opens after this many consecutive failed attempts (timeouts,
+   * connection errors, 5xx, 429): no attempt for `openSeconds`, then one probe; each failed
+   * probe doubles the pause, up to `openMaxSeconds`.
+   */
+  circuit: { openAfter: number; openSeconds: number; openMaxSeconds: number };
 }
 
 export class ConfigError extends Error {}
@@ -107,6 +113,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
       staleMs: int(env, 'HERALD_WEBHOOK_STALE_MS', 1000, 0, 3_600_000),
       claimExpirySeconds: int(env, 'HERALD_WEBHOOK_CLAIM_EXPIRY_SECONDS', 300, 2, 86_400),
       maintenanceSeconds: int(env, 'HERALD_QUEUE_MAINTENANCE_SECONDS', 30, 1, 3600),
+      circuit: {
+        openAfter: int(env, 'HERALD_ENDPOINT_OPEN_AFTER', 10, 1, 100_000),
+        openSeconds: int(env, 'HERALD_ENDPOINT_OPEN_SECONDS', 30, 1, 86_400),
+        openMaxSeconds: int(env, 'HERALD_ENDPOINT_OPEN_MAX_SECONDS', 600, 1, 86_400),
+      },
     },
   };
 }

@@ -53,6 +53,7 @@ export class ChannelTester {
       outcome: ok ? ('delivered' as const) : ('failed' as const),
       attemptedAt: at,
       nextAttemptAt: null,
+      endpointState: 'healthy' as const,
     };
     await this.db.tx(async (tx) => {
       await this.repo.insertMessages(tx, [{ id, subscriptionId: channel.id, jobId: 'channel-test', eventPosition: 0, eventType: 'test', kind: 'notification', ordering: 'always', body, jobToken: this.ids.newId(), projectId: channel.scopeId }], at);

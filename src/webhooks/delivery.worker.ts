@@ -20,7 +20,8 @@ import {
   type SubscriptionCall,
 } from './infrastructure/webhooks.repository';
 import { DELIVER_QUEUE, txExecutor, WorkQueue, type ClaimedJob } from './infrastructure/work-queue.service';
-import { EndpointLimiter } from './infrastructure/endpoint-limiter';
+import { EndpointScheduler } from './infrastructure/endpoint-scheduler';
+import { endpointOf, verdictOf, type EndpointHealth } from './domain/endpoint-health';
 
 /** What the flush writes for one delivery job. */
 interface Settled {
@@ -31,11 +32,28 @@ interface Settled {
   /** A new pg-boss job for the message (retry or deferral). */
   next?: { data: DeliverJob; startAfter: Date };
   /** A project's webhook failed for good: its delivery.exhausted channels are told. */
-  exhausted?: { projectId: string; messageId: string; subscriptionId: string; url: string; jobId: string; eventType: string; eventPosition: number; attempts: number; lastError: string | null };
+  exhausted?: Exhausted;
 }
 
+interface Exhausted {
+  projectId: string;
+  messageId: string;
+  subscriptionId: string;
+  url: string;
+  jobId: string;
+  eventType: string;
+  eventPosition: number;
+  attempts: number;
+  lastError: string | null;
+}
+
+/** A message behind an earlier one that is not due yet waits at least this long, at most DEFER_BLOCKED_MAX_MS. */
 const DEFER_BLOCKED_MS = 20;
+const DEFER_BLOCKED_MAX_MS = 60_000;
 const DEFER_BUSY_ENDPOINT_MS = 1000;
+/** Shortest deferral of a message whose endpoint has no room for it now. */
+const MIN_ENDPOINT_DEFER_MS = 200;
+const ENDPOINT_WRITE_MS = 200;
 const FLUSH_RETRIES = 5;
 
 /**
@@ -48,7 +66,11 @@ const FLUSH_RETRIES = 5;
 export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('Delivery');
   private loop?: QueueLoop<DeliverJob>;
-  private readonly limiter: EndpointLimiter;
+  /** Per-endpoint queues, limits and circuits (see endpoint-scheduler.ts). */
+  readonly endpoints: EndpointScheduler;
+  /** Endpoint states to write to webhook_endpoints (coalesced). */
+  private endpointWrites = new Map<string, EndpointHealth>();
+  private endpointTimer?: NodeJS.Timeout;
   private inFlight = 0;
   private roomWaiters: Array<() => void> = [];
   private pending: Settled[] = [];
@@ -80,7 +102,18 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly clock: Clock,
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
   ) {
-    this.limiter = new EndpointLimiter(config.webhooks.perEndpoint, config.webhooks.perEndpoint * 8);
+    const w = config.webhooks;
+    this.endpoints = new EndpointScheduler({
+      policy: { maxLimit: w.perEndpoint, openAfter: w.circuit.openAfter, firstCooldownMs: w.circuit.openSeconds * 1000, maxCooldownMs: w.circuit.openMaxSeconds * 1000 },
+      maxOpen: w.maxInFlight,
+      maxWaiting: w.maxInFlight * 16,
+      // A message waiting here keeps its queue claim: it must be sent well before the claim expires.
+      waitBudgetMs: w.claimExpirySeconds * 500,
+      minDeferMs: MIN_ENDPOINT_DEFER_MS,
+      now: () => this.clock.now().getTime(),
+      random: Math.random,
+      onChange: (origin, before, after) => this.endpointChanged(origin, before, after),
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -107,8 +140,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.running = false;
     // What waits here goes back to the queue (for whichever instance runs next).
-    for (const parked of this.parked.values()) for (const { job, msg } of parked) this.defer(job, msg, DEFER_BLOCKED_MS);
+    for (const parked of this.parked.values()) {
+      this.inFlight += parked.length;
+      for (const { job, msg } of parked) this.defer(job, msg, DEFER_BLOCKED_MS);
+    }
     this.parked.clear();
+    this.endpoints.drain();
     for (const t of this.timers) clearTimeout(t);
     for (const w of this.roomWaiters.splice(0)) w();
     await this.loop?.stop();
@@ -117,6 +154,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     while ((this.inFlight > 0 || this.pending.length > 0 || this.flushing) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 10));
     }
+    await this.writeEndpoints();
     await this.sender.close();
   }
 
@@ -207,15 +245,19 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       } else if (msg.blocked && !job.data.force) {
         waiting.push({ job, msg, second }); // an earlier message must have its first attempt first
       } else if (!holdsStream(job, msg)) {
-        void this.attempt(job, msg);
+        this.attempt(job, msg, null);
       } else if (this.busyStreams.has(streamOf(msg))) {
         waiting.push({ job, msg, second }); // its stream has an attempt in flight here
       } else if (msg.moved) {
         // Its stream moved to it: one attempt at a time per stream, never backwards.
         this.busyStreams.add(streamOf(msg));
-        void this.attempt(job, msg);
+        this.attempt(job, msg, streamOf(msg));
       } else if (msg.streamAt !== null && msg.streamAt > msg.eventPosition) {
-        this.superseded(job, msg); // the stream is past it (a later message went out)
+        // The stream is past it (a later message went out). A progress snapshot, or a lifecycle
+        // message that already had an attempt, gives way; a lifecycle message is never dropped
+        // before its first attempt: it goes out late, outside its stream.
+        if (msg.ordering === 'latest-wins' || msg.attempts > 0) this.superseded(job, msg);
+        else this.attempt(job, msg, null);
       } else {
         waiting.push({ job, msg, second }); // an earlier message of its stream went first
       }
@@ -225,16 +267,21 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     // it waited for was attempted and recorded since they were read): taken once more; and
     // after that, back to the queue shortly.
     const again: PgBoss.Job<DeliverJob>[] = [];
+    const now = this.clock.now().getTime();
     for (const { job, msg, second } of waiting) {
       if (this.running && (this.attemptsOf.get(msg.jobId) ?? 0) > 0) {
         const parked = this.parked.get(msg.jobId) ?? [];
         parked.push({ job, msg });
         this.parked.set(msg.jobId, parked);
+        this.release(1); // waiting here does not hold the instance's room
       } else if (this.running && !second) {
         this.retakenOnce.add(job.id);
         again.push(job);
       } else {
-        this.defer(job, msg, DEFER_BLOCKED_MS);
+        // Back to the queue until what it waits for is due (an earlier message given back for
+        // want of its endpoint may not be due for a while): no churn every few milliseconds.
+        const due = msg.blockedUntil ? Math.min(msg.blockedUntil.getTime() + 10, now + DEFER_BLOCKED_MAX_MS) : 0;
+        this.defer(job, msg, Math.max(DEFER_BLOCKED_MS, due - now), endpointOf(msg.subscription.url));
       }
     }
     if (again.length > 0) this.take(again).catch((err) => this.log.error(`taking deliveries again: ${(err as Error).message}`));
@@ -256,6 +303,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         continue;
       }
       this.parked.delete(jobId);
+      this.inFlight += parked.length;
       this.take(parked.map((p) => p.job))
         .catch((err) => this.log.error(`taking waiting deliveries again: ${(err as Error).message}`))
         .finally(() => this.finish(jobId, n));
@@ -270,50 +318,138 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     }
     this.attemptsOf.delete(jobId);
     // Nothing of this job is in flight here any more: nothing here would wake what still waits.
-    const orphans = this.parked.get(jobId);
+    const orphans = this.parked.get(jobId) ?? [];
     this.parked.delete(jobId);
-    for (const { job, msg } of orphans ?? []) this.defer(job, msg, DEFER_BLOCKED_MS);
+    this.inFlight += orphans.length;
+    for (const { job, msg } of orphans) this.defer(job, msg, DEFER_BLOCKED_MS);
   }
 
-  private async attempt(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage): Promise<void> {
+  /**
+   * Hands the message to its endpoint's queue: sent now, or when the endpoint has room (waiting
+   * there holds none of the instance's room), or given back to the queue until the endpoint can
+   * take it (busy beyond what it serves within the wait budget, or its circuit is open).
+   * `stream`: the ordered stream it holds while attempted.
+   */
+  private attempt(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage, stream: string | null): void {
     this.attemptsOf.set(msg.jobId, (this.attemptsOf.get(msg.jobId) ?? 0) + 1);
-    try {
-      await this.attemptNow(job, msg);
-    } catch (err) {
-      // Not an outcome of the request (those are recorded): try the message again shortly.
-      this.log.error(`attempt of message ${msg.id} failed: ${(err as Error).message}`);
-      this.defer(job, msg, DEFER_BUSY_ENDPOINT_MS);
-    } finally {
-      if (holdsStream(job, msg)) this.busyStreams.delete(streamOf(msg));
-      // Its outcome is in `pending` now: once that is flushed, what waits behind it goes.
+    const origin = endpointOf(msg.subscription.url);
+    let queued = false;
+    // After its outcome is in `pending`: once that is flushed, what waits behind it goes.
+    const end = () => {
+      if (stream) this.busyStreams.delete(stream);
       this.attemptsSettled.push(msg.jobId);
+    };
+    const offer = this.endpoints.offer(origin, {
+      go: (probe) => {
+        if (queued) this.inFlight++;
+        void this.send(job, msg, origin, probe).finally(end);
+      },
+      defer: (until, reason) => {
+        this.inFlight++;
+        this.deferForEndpoint(job, msg, origin, until, reason);
+        end();
+      },
+    });
+    if (offer.kind === 'queued') {
+      queued = true;
+      this.release(1);
+    } else if (offer.kind === 'defer') {
+      this.deferForEndpoint(job, msg, origin, offer.until, offer.reason);
+      end();
     }
   }
 
-  private async attemptNow(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage): Promise<void> {
+  private async send(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage, origin: string, probe: boolean): Promise<void> {
     const sub = msg.subscription;
-    const origin = originOf(sub.url);
-    if (!(await this.limiter.acquire(origin))) {
-      this.defer(job, msg, DEFER_BUSY_ENDPOINT_MS);
-      return;
-    }
+    const state = probe ? 'probe' : this.endpoints.health(origin)?.state === 'degraded' ? 'degraded' : 'healthy';
     let result: AttemptResult;
     const attemptedAt = this.clock.now();
     try {
       result = await this.sender.send({ url: sub.url, headers: deliveryHeaders(sub, msg.id, msg.body, attemptedAt, HERALD_VERSION), body: msg.body, timeoutMs: this.config.webhooks.timeoutMs });
     } catch (err) {
       result = { durationMs: 0, errorCode: 'ERROR', errorMessage: (err as Error).message };
-    } finally {
-      this.limiter.release(origin);
     }
-    this.record(job, msg, result, attemptedAt);
+    this.endpoints.done(origin, verdictOf(result.statusCode), result.durationMs, probe, errorText(result));
+    try {
+      this.record(job, msg, result, attemptedAt, state);
+    } catch (err) {
+      // Not an outcome of the request (those are recorded): try the message again shortly.
+      this.log.error(`attempt of message ${msg.id} failed: ${(err as Error).message}`);
+      this.defer(job, msg, DEFER_BUSY_ENDPOINT_MS);
+    }
   }
 
-  private record(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage, result: AttemptResult, attemptedAt: Date): void {
+  /**
+   * Its endpoint cannot take it now: back to the queue until `until`, without counting an
+   * attempt. Past the end of its retry schedule with the circuit still open, it fails.
+   */
+  private deferForEndpoint(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage, origin: string, until: number, reason: 'busy' | 'open'): void {
+    const now = this.clock.now().getTime();
+    if (reason === 'open' && now >= this.deadlineOf(msg)) {
+      const lastError = `endpoint unavailable (circuit open) for the whole retry schedule; gave up after ${msg.attempts} attempts`;
+      this.settle({ bossJobId: job.id, update: this.update(msg, 'failed', { lastError }), exhausted: this.exhaustedOf(msg, msg.attempts, lastError) });
+      return;
+    }
+    this.defer(job, msg, Math.max(0, until - now), origin);
+  }
+
+  /**
+   * How long a message waits for an open endpoint: as long as its retry schedule lasts (with the
+   * largest jitter), and at least two of the longest circuit pauses.
+   */
+  private deadlineOf(msg: LoadedMessage): number {
+    const w = this.config.webhooks;
+    const total = w.retrySchedule.reduce((a, b) => a + b, 0);
+    return msg.createdAt.getTime() + Math.max(total * 1200, w.circuit.openMaxSeconds * 2000);
+  }
+
+  private exhaustedOf(msg: LoadedMessage, attempts: number, lastError: string | null): Exhausted | undefined {
+    if (!msg.projectId || msg.kind === 'notification') return undefined;
+    return { projectId: msg.projectId, messageId: msg.id, subscriptionId: msg.subscription.id, url: msg.subscription.url, jobId: msg.jobId, eventType: msg.eventType, eventPosition: msg.eventPosition, attempts, lastError };
+  }
+
+  /** Keeps webhook_endpoints current; a circuit that closed releases the messages given back for it. */
+  private endpointChanged(origin: string, before: EndpointHealth, after: EndpointHealth): void {
+    if (before.state !== after.state) {
+      const text = after.state === 'open'
+        ? `endpoint ${origin}: circuit open after ${after.consecutiveFailures} failed attempts (${after.lastError ?? 'error'}); next probe in ${Math.round((after.retryAt! - this.clock.now().getTime()) / 1000)} s`
+        : `endpoint ${origin}: ${after.state} (${after.limit} at once)`;
+      if (after.state === 'open') this.log.warn(text);
+      else this.log.log(text);
+    }
+    this.endpointWrites.set(origin, after);
+    if (!this.endpointTimer) {
+      this.endpointTimer = setTimeout(() => void this.writeEndpoints(), ENDPOINT_WRITE_MS);
+      this.endpointTimer.unref();
+    }
+    if (before.state === 'open' && after.state !== 'open') {
+      this.queue
+        .releaseParked(this.db, DELIVER_QUEUE, origin)
+        .then((n) => n > 0 && this.loop?.signal.notify())
+        .catch((err) => this.log.error(`releasing deliveries of ${origin}: ${(err as Error).message}`));
+    }
+  }
+
+  private async writeEndpoints(): Promise<void> {
+    clearTimeout(this.endpointTimer);
+    this.endpointTimer = undefined;
+    const rows = [...this.endpointWrites].map(([endpoint, h]) => ({
+      endpoint,
+      state: h.state,
+      concurrency: h.limit,
+      consecutiveFailures: h.consecutiveFailures,
+      retryAt: h.retryAt === null ? null : new Date(h.retryAt),
+      lastError: h.lastError,
+    }));
+    this.endpointWrites.clear();
+    await this.repo.saveEndpoints(this.db, rows, this.clock.now()).catch((err) => this.log.error(`recording endpoint health: ${(err as Error).message}`));
+  }
+
+  private record(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage, result: AttemptResult, attemptedAt: Date, endpointState: AttemptRecord['endpointState']): void {
     const attemptNo = msg.attempts + 1;
     const outcome = classify(result, attemptNo, this.config.webhooks.retrySchedule, Math.random(), attemptedAt);
     const nextAt = outcome.kind === 'retry' ? new Date(attemptedAt.getTime() + result.durationMs + outcome.delayMs) : null;
-    const errorText = result.statusCode !== undefined ? `HTTP ${result.statusCode}` : `${result.errorCode}: ${result.errorMessage ?? ''}`.trim();
+    const error = errorText(result);
     const delivered = outcome.kind === 'delivered';
     const status = delivered ? 'delivered' : outcome.kind === 'retry' ? 'retrying' : 'failed';
     const date = attemptedAt.toISOString();
@@ -334,6 +470,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         outcome: outcome.kind === 'disable' ? 'disabled' : status,
         attemptedAt,
         nextAttemptAt: nextAt,
+        endpointState,
       },
       update: {
         id: msg.id,
@@ -341,7 +478,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         attempts: attemptNo,
         nextAttemptAt: nextAt,
         lastStatusCode: result.statusCode ?? null,
-        lastError: delivered ? null : outcome.kind === 'failed' ? `${errorText}; gave up after ${attemptNo} attempts` : outcome.kind === 'disable' ? `${errorText}; ${outcome.reason}` : errorText,
+        lastError: delivered ? null : outcome.kind === 'failed' ? `${error}; gave up after ${attemptNo} attempts` : outcome.kind === 'disable' ? `${error}; ${outcome.reason}` : error,
         deliveredAt: delivered ? attemptedAt : null,
         supersededBy: null,
         jobToken: null,
@@ -351,23 +488,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         lastCall: { statusCode: result.statusCode ?? null, message: result.statusMessage ?? result.errorCode ?? '', date },
         ...(delivered
           ? {}
-          : { lastError: { statusCode: result.statusCode ?? null, message: result.statusMessage || errorText, body: parseBody(result.body), date } }),
+          : { lastError: { statusCode: result.statusCode ?? null, message: result.statusMessage || error, body: parseBody(result.body), date } }),
         ...(outcome.kind === 'disable' ? { disableReason: outcome.reason } : {}),
       },
     };
-    if ((outcome.kind === 'failed' || outcome.kind === 'disable') && msg.projectId && msg.kind !== 'notification') {
-      settled.exhausted = {
-        projectId: msg.projectId,
-        messageId: msg.id,
-        subscriptionId: msg.subscription.id,
-        url: msg.subscription.url,
-        jobId: msg.jobId,
-        eventType: msg.eventType,
-        eventPosition: msg.eventPosition,
-        attempts: attemptNo,
-        lastError: settled.update!.lastError,
-      };
-    }
+    if (outcome.kind === 'failed' || outcome.kind === 'disable') settled.exhausted = this.exhaustedOf(msg, attemptNo, settled.update!.lastError);
     if (nextAt) {
       const token = this.ids.newId();
       settled.update!.jobToken = token;
@@ -381,13 +506,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.settle({ bossJobId: job.id, update: this.update(msg, 'superseded', { supersededBy: msg.latestId }) });
   }
 
-  private defer(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage, ms: number): void {
+  /** Back to the queue for `ms`, no attempt counted; `endpoint`: given back for want of it (released when its circuit closes). */
+  private defer(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage, ms: number, endpoint?: string): void {
     const token = this.ids.newId();
     const at = new Date(this.clock.now().getTime() + ms);
     this.settle({
       bossJobId: job.id,
       update: { ...this.update(msg, msg.status, {}), nextAttemptAt: at, jobToken: token },
-      next: { data: { m: msg.id, t: token, ...(job.data.force ? { force: true } : {}) }, startAfter: at },
+      next: { data: { m: msg.id, t: token, ...(job.data.force ? { force: true } : {}), ...(endpoint ? { e: endpoint } : {}) }, startAfter: at },
     });
   }
 
@@ -516,12 +642,9 @@ function streamOf(msg: LoadedMessage): string {
   return `${msg.subscription.id}|${msg.jobId}`;
 }
 
-function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return url;
-  }
+
+function errorText(result: AttemptResult): string {
+  return result.statusCode !== undefined ? `HTTP ${result.statusCode}` : `${result.errorCode}: ${result.errorMessage ?? ''}`.trim();
 }
 
 function parseBody(body: string | undefined): unknown {

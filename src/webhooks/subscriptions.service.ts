@@ -6,7 +6,22 @@ import { Db } from '../database/db';
 import { JobQueries } from '../jobs/job-queries.service';
 import { subscribersOf } from './domain/subscribers';
 import { batchScopeId } from './domain/subscription.types';
-import { SubscriptionsRepository, WebhooksRepository, type SubscriptionView } from './infrastructure/webhooks.repository';
+import { endpointOf } from './domain/endpoint-health';
+import { SubscriptionsRepository, WebhooksRepository, type EndpointRow, type SubscriptionView } from './infrastructure/webhooks.repository';
+
+/** An endpoint's health on a subscription: `healthy`, `degraded` (fewer attempts at once) or `open` (paused until `retryAt`). */
+export interface EndpointHealthView {
+  state: 'healthy' | 'degraded' | 'open';
+  concurrency: number | null;
+  consecutiveFailures: number;
+  retryAt: string | null;
+  lastError: string | null;
+}
+
+function healthView(row: EndpointRow | undefined): EndpointHealthView {
+  if (!row) return { state: 'healthy', concurrency: null, consecutiveFailures: 0, retryAt: null, lastError: null };
+  return { state: row.state, concurrency: row.concurrency, consecutiveFailures: row.consecutiveFailures, retryAt: row.retryAt?.toISOString() ?? null, lastError: row.lastError };
+}
 
 const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -27,7 +42,17 @@ export class SubscriptionsService {
     private readonly clock: Clock,
   ) {}
 
-  async list(query: { projectId?: string; jobId?: string; limit?: string }): Promise<{ subscriptions: SubscriptionView[] }> {
+  async list(query: { projectId?: string; jobId?: string; limit?: string }): Promise<{ subscriptions: Array<SubscriptionView & { health: EndpointHealthView }> }> {
+    return { subscriptions: await this.withHealth((await this.views(query)).subscriptions) };
+  }
+
+  /** Each subscription with its endpoint's health as the delivery workers last recorded it. */
+  async withHealth<T extends { url: string }>(subs: T[]): Promise<Array<T & { health: EndpointHealthView }>> {
+    const rows = await this.webhooks.endpoints(this.db, [...new Set(subs.map((s) => endpointOf(s.url)))]);
+    return subs.map((s) => ({ ...s, health: healthView(rows.get(endpointOf(s.url))) }));
+  }
+
+  private async views(query: { projectId?: string; jobId?: string; limit?: string }): Promise<{ subscriptions: SubscriptionView[] }> {
     const limit = query.limit === undefined ? 500 : Number(query.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 5000) throw new ValidationError('limit must be an integer from 1 to 5000', [{ path: 'limit', message: 'out of range' }]);
     if (query.jobId !== undefined) {

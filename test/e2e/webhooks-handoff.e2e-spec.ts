@@ -92,6 +92,11 @@ describe('local hand-off of fan-out and delivery', () => {
       webhooks: { progress: `${rx.url}/hp/progress` },
     });
     await settled(h, jobId, 'exec.progress', 1);
+    // Both fan-outs of the submit are done (else the next one would queue behind them, not chain).
+    await eventually(async () => {
+      const [{ n }] = await h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'herald_fanout' AND data->>'jobId' = $1 AND state <> 'completed'`, [jobId]);
+      return n === 0;
+    });
     const [task] = await c.acquire('w', ['hp-alg'], 1);
     expect((await c.complete(task.taskId, 'w', 1)).status).toBe(200);
     await settled(h, jobId, 'project.task', 1);

@@ -32,4 +32,10 @@ export interface DeliverJob {
   /** Token the message must still carry; a job whose token was replaced is stale and skipped. */
   t: string;
   force?: boolean;
+  /**
+   * Set when the message was given back to the queue for want of its endpoint (busy, circuit
+   * open) or behind an earlier message: its endpoint (origin). When the endpoint's circuit
+   * closes, such jobs are made due at once (WorkQueue.releaseParked).
+   */
+  e?: string;
 }

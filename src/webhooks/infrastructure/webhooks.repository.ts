@@ -47,6 +47,9 @@ export interface LoadedMessage {
   latestId: string | null;
   /** An earlier message it must follow has not had its first attempt yet (see Ordering). */
   blocked: boolean;
+  /** When blocked: the latest time such an earlier message is due (epoch: due now). */
+  blockedUntil: Date | null;
+  createdAt: Date;
   /** takeMessages moved the message's stream to its position: it may be attempted now. */
   moved: boolean;
   /** The stream's attempted position after takeMessages (null: never attempted). */
@@ -69,6 +72,17 @@ export interface AttemptRecord {
   outcome: 'delivered' | 'retrying' | 'failed' | 'disabled';
   attemptedAt: Date;
   nextAttemptAt: Date | null;
+  /** The endpoint's state when the attempt was made: healthy, degraded (a reduced limit) or probe. */
+  endpointState: 'healthy' | 'degraded' | 'probe';
+}
+
+export interface EndpointRow {
+  endpoint: string;
+  state: 'healthy' | 'degraded' | 'open';
+  concurrency: number;
+  consecutiveFailures: number;
+  retryAt: Date | null;
+  lastError: string | null;
 }
 
 export interface MessageUpdate {
@@ -267,7 +281,7 @@ export class WebhooksRepository {
     if (jobs.length === 0) return [];
     const rows = await sql.query<SubscriptionRow & {
       m_id: string; subscription_id: string; job_id: string; event_position: number; event_type: string; kind: PayloadFormat; ordering: Ordering;
-      body: string; m_status: MessageStatus; attempts: number; job_token: string; project_id: string | null; newer: boolean; blocked: boolean;
+      body: string; m_status: MessageStatus; attempts: number; job_token: string; project_id: string | null; newer: boolean; blocked_until: Date | null; m_created_at: Date;
       latest_id: string | null; moved: boolean; stream_at: number | null;
     }>(
       `WITH x AS (
@@ -286,22 +300,25 @@ export class WebhooksRepository {
                   AND (m.attempts > 0 OR m.created_at < now() - $4 * interval '1 millisecond')
                   AND latest.id IS NOT NULL) AS newer,
                 latest.id AS latest_id,
+                -- Not null: an earlier message it must follow has not had its first attempt; the
+                -- latest time one of those is due (epoch when due now).
                 CASE m.ordering
-                  WHEN 'latest-wins' THEN EXISTS (
-                    SELECT 1 FROM webhook_messages p
+                  WHEN 'latest-wins' THEN (
+                    SELECT max(coalesce(p.next_attempt_at, 'epoch')) FROM webhook_messages p
                      WHERE p.subscription_id = m.subscription_id AND p.job_id = m.job_id
                        AND p.event_position < m.event_position AND p.status = 'pending' AND p.attempts = 0
                        AND p.created_at >= now() - $4 * interval '1 millisecond')
-                  WHEN 'always' THEN EXISTS (
-                    SELECT 1 FROM webhook_messages p
+                  WHEN 'always' THEN (
+                    SELECT max(coalesce(p.next_attempt_at, 'epoch')) FROM webhook_messages p
                      WHERE p.job_id = m.job_id AND p.ordering <> 'always'
                        -- <=: the progress of the job-ending event itself goes before the result
                        AND p.event_position <= m.event_position AND p.status = 'pending' AND p.attempts = 0)
-                  WHEN 'ordered' THEN EXISTS (
-                    SELECT 1 FROM webhook_messages p
+                  WHEN 'ordered' THEN (
+                    SELECT max(coalesce(p.next_attempt_at, 'epoch')) FROM webhook_messages p
                      WHERE p.subscription_id = m.subscription_id AND p.job_id = m.job_id
                        AND p.event_position < m.event_position AND p.status = 'pending' AND p.attempts = 0)
-                  ELSE false END AS blocked,
+                  END AS blocked_until,
+                m.created_at AS m_created_at,
                 ${SUB_COLUMNS.replace('s.status', 's.status AS s_status, s.status')}
            FROM x JOIN webhook_messages m ON m.id = x.id JOIN webhook_subscriptions s ON s.id = m.subscription_id
            -- The stream's latest later message (what supersedes this one, if anything does).
@@ -315,7 +332,7 @@ export class WebhooksRepository {
          SELECT DISTINCT ON (subscription_id, job_id) subscription_id, job_id, event_position
            FROM m
           WHERE m_status IN ('pending', 'retrying') AND job_token = token AND s_status = 'active'
-            AND ordering <> 'always' AND NOT force AND NOT (ordering = 'latest-wins' AND newer) AND NOT blocked
+            AND ordering <> 'always' AND NOT force AND NOT (ordering = 'latest-wins' AND newer) AND blocked_until IS NULL
             AND NOT ((subscription_id::text || '|' || job_id) = ANY($5::text[]))
           ORDER BY subscription_id, job_id, event_position
        ), moved AS (
@@ -348,7 +365,9 @@ export class WebhooksRepository {
       projectId: r.project_id,
       newer: r.newer,
       latestId: r.latest_id,
-      blocked: r.blocked,
+      blocked: r.blocked_until !== null,
+      blockedUntil: r.blocked_until,
+      createdAt: r.m_created_at,
       moved: r.moved,
       streamAt: r.stream_at,
       subscription: toSubscription(r),
@@ -359,9 +378,11 @@ export class WebhooksRepository {
     if (attempts.length === 0) return;
     await sql.query(
       `INSERT INTO webhook_attempts (message_id, subscription_id, job_id, event_position, attempt, url, status_code,
-                                     status_message, response_body, duration_ms, error_code, outcome, attempted_at, next_attempt_at)
+                                     status_message, response_body, duration_ms, error_code, outcome, attempted_at, next_attempt_at,
+                                     endpoint_state)
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::int[], $6::text[], $7::int[],
-                            $8::text[], $9::text[], $10::int[], $11::text[], $12::text[], $13::timestamptz[], $14::timestamptz[])`,
+                            $8::text[], $9::text[], $10::int[], $11::text[], $12::text[], $13::timestamptz[], $14::timestamptz[],
+                            $15::text[])`,
       [
         attempts.map((a) => a.messageId),
         attempts.map((a) => a.subscriptionId),
@@ -377,8 +398,32 @@ export class WebhooksRepository {
         attempts.map((a) => a.outcome),
         attempts.map((a) => a.attemptedAt),
         attempts.map((a) => a.nextAttemptAt),
+        attempts.map((a) => a.endpointState),
       ],
     );
+  }
+
+  /** The endpoints' latest states as the delivery workers saw them (last writer wins). */
+  async saveEndpoints(sql: Sql, rows: EndpointRow[], at: Date): Promise<void> {
+    if (rows.length === 0) return;
+    await sql.query(
+      `INSERT INTO webhook_endpoints (endpoint, state, concurrency, consecutive_failures, retry_at, last_error, updated_at)
+       SELECT x.*, $7 FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::timestamptz[], $6::text[])
+         AS x(endpoint, state, concurrency, consecutive_failures, retry_at, last_error)
+       ON CONFLICT (endpoint) DO UPDATE SET state = excluded.state, concurrency = excluded.concurrency,
+         consecutive_failures = excluded.consecutive_failures, retry_at = excluded.retry_at,
+         last_error = coalesce(excluded.last_error, webhook_endpoints.last_error), updated_at = excluded.updated_at`,
+      [rows.map((r) => r.endpoint), rows.map((r) => r.state), rows.map((r) => r.concurrency), rows.map((r) => r.consecutiveFailures), rows.map((r) => r.retryAt), rows.map((r) => r.lastError), at],
+    );
+  }
+
+  async endpoints(sql: Sql, endpoints: string[]): Promise<Map<string, EndpointRow>> {
+    if (endpoints.length === 0) return new Map();
+    const rows = await sql.query<{ endpoint: string; state: EndpointRow['state']; concurrency: number; consecutive_failures: number; retry_at: Date | null; last_error: string | null }>(
+      `SELECT endpoint, state, concurrency, consecutive_failures, retry_at, last_error FROM webhook_endpoints WHERE endpoint = ANY($1::text[])`,
+      [endpoints],
+    );
+    return new Map(rows.map((r) => [r.endpoint, { endpoint: r.endpoint, state: r.state, concurrency: r.concurrency, consecutiveFailures: r.consecutive_failures, retryAt: r.retry_at, lastError: r.last_error }]));
   }
 
   async updateMessages(sql: Sql, updates: MessageUpdate[], at: Date): Promise<void> {
@@ -456,7 +501,7 @@ export class WebhooksRepository {
 
   async attemptsOf(sql: Sql, messageId: string): Promise<AttemptView[]> {
     const rows = await sql.query<Record<string, unknown>>(
-      `SELECT attempt, url, status_code, status_message, response_body, duration_ms, error_code, outcome, attempted_at, next_attempt_at
+      `SELECT attempt, url, status_code, status_message, response_body, duration_ms, error_code, outcome, attempted_at, next_attempt_at, endpoint_state
          FROM webhook_attempts WHERE message_id = $1 ORDER BY attempt, id`,
       [messageId],
     );
@@ -471,6 +516,7 @@ export class WebhooksRepository {
       outcome: r.outcome as string,
       attemptedAt: (r.attempted_at as Date).toISOString(),
       nextAttemptAt: r.next_attempt_at ? (r.next_attempt_at as Date).toISOString() : null,
+      endpointState: (r.endpoint_state as string | null) ?? 'healthy',
     }));
   }
 
@@ -554,6 +600,8 @@ export interface AttemptView {
   outcome: string;
   attemptedAt: string;
   nextAttemptAt: string | null;
+  /** healthy, degraded (made under a reduced limit) or probe (the one request testing an open endpoint). */
+  endpointState: string;
 }
 
 function toMessageView(r: MessageRow): MessageView {

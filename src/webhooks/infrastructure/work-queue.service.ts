@@ -195,6 +195,22 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
     );
   }
 
+  /**
+   * Makes due now the waiting jobs that were given back for want of this endpoint (data.e, see
+   * DeliverJob): its circuit closed. Retries on their own schedule are left as they are.
+   */
+  async releaseParked(sql: Sql, queue: string, endpoint: string): Promise<number> {
+    const rows = await sql.query<{ n: number }>(
+      `WITH released AS (
+         UPDATE pgboss.job SET start_after = now()
+          WHERE name = ${queueLiteral(queue)} AND state = 'created' AND data->>'e' = $1 AND start_after > now()
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM released`,
+      [endpoint],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
   onWake(queue: string, handler: () => void): void {
     this.wakeHandlers.set(queue, handler);
   }

@@ -1,0 +1,180 @@
+import { admit, afterOutcome, freshHealth, probeSent, type EndpointHealth, type HealthPolicy, type Verdict } from '../domain/endpoint-health';
+
+/** What the scheduler tells one waiting attempt: send now (`probe`: as the open endpoint's probe), or give the message back until `until`. */
+export interface Waiter {
+  go: (probe: boolean) => void;
+  defer: (until: number, reason: 'busy' | 'open') => void;
+}
+
+const MAX_REMEMBERED = 10_000;
+
+export type Offer = { kind: 'started' } | { kind: 'queued' } | { kind: 'defer'; until: number; reason: 'busy' | 'open' };
+
+export interface SchedulerOptions {
+  policy: HealthPolicy;
+  /** Requests in flight at once in this instance, all endpoints together. */
+  maxOpen: number;
+  /** Messages waiting here for a slot, all endpoints together. */
+  maxWaiting: number;
+  /** How long a message may wait here for its endpoint (its queue claim must outlast it). */
+  waitBudgetMs: number;
+  /** Shortest deferral of a message its endpoint has no room for. */
+  minDeferMs: number;
+  now: () => number;
+  random: () => number;
+  /** The endpoint's state changed (healthy / degraded / open, or its limit). */
+  onChange: (origin: string, before: EndpointHealth, after: EndpointHealth) => void;
+}
+
+interface Endpoint {
+  health: EndpointHealth;
+  active: number;
+  waiting: Waiter[];
+  /** Mean duration of recent attempts, failures included (ms). */
+  avgMs: number;
+  /** Deferrals for want of room are spread from here on, one service time apart. */
+  horizon: number;
+}
+
+/**
+ * Who sends next, per endpoint (origin). Each endpoint has its own queue of waiting attempts and
+ * its own limit (see endpoint-health.ts); the instance's request slots go round-robin over the
+ * endpoints that have work and room, so a slow or dead endpoint holds at most its own limit of
+ * requests and never the slots, or the queue room, of the others. Waiting here costs an
+ * endpoint only its own budget: beyond what it can serve within `waitBudgetMs`, or while its
+ * circuit is open, a message is given back to the queue until the time it can be served.
+ */
+export class EndpointScheduler {
+  private readonly endpoints = new Map<string, Endpoint>();
+  /** Endpoints with waiting attempts, in round-robin order. */
+  private ring: string[] = [];
+  private open = 0;
+  private waitingTotal = 0;
+
+  constructor(private readonly o: SchedulerOptions) {}
+
+  health(origin: string): EndpointHealth | undefined {
+    return this.endpoints.get(origin)?.health;
+  }
+
+  /** Requests in flight, and attempts waiting for a slot (for tests and metrics). */
+  counts(): { open: number; waiting: number } {
+    return { open: this.open, waiting: this.waitingTotal };
+  }
+
+  offer(origin: string, waiter: Waiter): Offer {
+    const e = this.endpoint(origin);
+    const now = this.o.now();
+    const a = admit(e.health, now);
+    if (a.kind === 'closed') return { kind: 'defer', until: a.until + Math.round(this.o.random() * e.health.cooldownMs), reason: 'open' };
+    if (a.kind === 'probe') {
+      this.set(origin, e, probeSent(e.health));
+      this.start(e, waiter, true);
+      return { kind: 'started' };
+    }
+    if (e.waiting.length === 0 && e.active < e.health.limit && this.open < this.o.maxOpen) {
+      this.start(e, waiter, false);
+      return { kind: 'started' };
+    }
+    if (e.waiting.length >= this.waitCap(e) || this.waitingTotal >= this.o.maxWaiting) {
+      return { kind: 'defer', until: this.nextSlot(e, now), reason: 'busy' };
+    }
+    if (e.waiting.length === 0) this.ring.push(origin);
+    e.waiting.push(waiter);
+    this.waitingTotal++;
+    return { kind: 'queued' };
+  }
+
+  /** An attempt that started (go) has its answer. */
+  done(origin: string, verdict: Verdict, durationMs: number, probe: boolean, error?: string): void {
+    const e = this.endpoint(origin);
+    e.active--;
+    this.open--;
+    e.avgMs = Math.round(e.avgMs * 0.8 + durationMs * 0.2);
+    this.set(origin, e, afterOutcome(e.health, verdict, durationMs, probe, this.o.now(), this.o.policy, error));
+    if (e.health.state === 'open' && e.waiting.length > 0) {
+      // Nothing goes out before the probe: what waits goes back to the queue until then.
+      const until = admit(e.health, this.o.now());
+      for (const w of e.waiting.splice(0)) {
+        this.waitingTotal--;
+        w.defer((until.kind === 'closed' ? until.until : this.o.now()) + Math.round(this.o.random() * e.health.cooldownMs), 'open');
+      }
+    }
+    this.pump();
+  }
+
+  /** Gives every waiting attempt back (shutdown). */
+  drain(): void {
+    for (const e of this.endpoints.values()) {
+      for (const w of e.waiting.splice(0)) {
+        this.waitingTotal--;
+        w.defer(this.o.now(), 'busy');
+      }
+    }
+    this.ring = [];
+  }
+
+  private start(e: Endpoint, waiter: Waiter, probe: boolean): void {
+    e.active++;
+    this.open++;
+    waiter.go(probe);
+  }
+
+  /** Hands free slots round-robin to the endpoints with waiting attempts and room. */
+  private pump(): void {
+    let skipped = 0;
+    while (this.open < this.o.maxOpen && this.ring.length > 0 && skipped < this.ring.length) {
+      const origin = this.ring.shift()!;
+      const e = this.endpoints.get(origin);
+      if (!e || e.waiting.length === 0) {
+        skipped = 0;
+        continue;
+      }
+      if (e.active >= e.health.limit || e.health.state === 'open') {
+        this.ring.push(origin);
+        skipped++;
+        continue;
+      }
+      skipped = 0;
+      const w = e.waiting.shift()!;
+      this.waitingTotal--;
+      if (e.waiting.length > 0) this.ring.push(origin);
+      this.start(e, w, false);
+    }
+  }
+
+  /** As many as the endpoint can serve within the wait budget at its current pace. */
+  private waitCap(e: Endpoint): number {
+    const cap = Math.floor((e.health.limit * this.o.waitBudgetMs) / Math.max(1, e.avgMs));
+    return Math.max(e.health.limit, Math.min(10_000, cap));
+  }
+
+  /** When an endpoint with no room now can take one more: deferrals are spread one service time apart. */
+  private nextSlot(e: Endpoint, now: number): number {
+    const serviceMs = Math.max(1, e.avgMs / e.health.limit);
+    const queuedMs = e.waiting.length * serviceMs;
+    const at = Math.max(e.horizon, now + Math.max(this.o.minDeferMs, queuedMs));
+    e.horizon = at + serviceMs;
+    return Math.round(at);
+  }
+
+  private endpoint(origin: string): Endpoint {
+    let e = this.endpoints.get(origin);
+    if (!e && this.endpoints.size >= MAX_REMEMBERED) this.forgetIdle();
+    if (!e) this.endpoints.set(origin, (e = { health: freshHealth(this.o.policy), active: 0, waiting: [], avgMs: 50, horizon: 0 }));
+    return e;
+  }
+
+  /** Endpoints are remembered for their pace; idle healthy ones are forgotten when there are many. */
+  private forgetIdle(): void {
+    for (const [origin, e] of this.endpoints) {
+      if (e.active === 0 && e.waiting.length === 0 && e.health.state === 'healthy') this.endpoints.delete(origin);
+    }
+  }
+
+  private set(origin: string, e: Endpoint, next: EndpointHealth): void {
+    const before = e.health;
+    e.health = next;
+    if (before.state !== next.state || before.limit !== next.limit) this.o.onChange(origin, before, next);
+  }
+}

@@ -1,0 +1,132 @@
+import { admit, afterOutcome, freshHealth, probeSent, verdictOf, type EndpointHealth, type HealthPolicy } from '../../src/webhooks/domain/endpoint-health';
+import { EndpointScheduler, type Waiter } from '../../src/webhooks/infrastructure/endpoint-scheduler';
+
+const policy: HealthPolicy = { maxLimit: 8, openAfter: 3, firstCooldownMs: 10_000, maxCooldownMs: 40_000 };
+
+describe('endpoint health rules', () => {
+  const failN = (h: EndpointHealth, n: number, now = 0) => {
+    for (let i = 0; i < n; i++) h = afterOutcome(h, 'fail', 1000, false, now, policy, 'TIMEOUT');
+    return h;
+  };
+
+  it('reads an answer: 2xx ok, 429 and 503 throttle, any other answer alive, no answer a failure', () => {
+    expect([200, 204, 429, 503, 500, 404, 410, 302, undefined].map(verdictOf)).toEqual(['ok', 'ok', 'throttle', 'throttle', 'alive', 'alive', 'alive', 'alive', 'fail']);
+  });
+
+  it('halves the limit on each failure and raises it by one per answer until healthy again', () => {
+    let h = failN(freshHealth(policy), 2);
+    expect([h.state, h.limit, h.consecutiveFailures]).toEqual(['degraded', 2, 2]);
+    h = afterOutcome(h, 'ok', 5, false, 0, policy);
+    expect([h.state, h.limit, h.consecutiveFailures]).toEqual(['degraded', 3, 0]);
+    for (let i = 0; i < 4; i++) h = afterOutcome(h, 'alive', 5, false, 0, policy);
+    expect([h.state, h.limit]).toEqual(['degraded', 7]);
+    h = afterOutcome(h, 'ok', 5, false, 0, policy);
+    expect([h.state, h.limit]).toEqual(['healthy', 8]);
+  });
+
+  it('throttles on 429/503 without counting towards the circuit', () => {
+    let h = failN(freshHealth(policy), 2);
+    h = afterOutcome(h, 'throttle', 5, false, 0, policy);
+    expect([h.state, h.limit, h.consecutiveFailures]).toEqual(['degraded', 1, 0]);
+  });
+
+  it('opens after openAfter consecutive failures, admits one probe when the pause is over, and doubles the pause when the probe fails', () => {
+    let h = failN(freshHealth(policy), 3, 1000);
+    expect([h.state, h.retryAt]).toEqual(['open', 11_000]);
+    expect(admit(h, 5000)).toEqual({ kind: 'closed', until: 11_000 });
+    expect(admit(h, 11_000)).toEqual({ kind: 'probe' });
+    h = probeSent(h);
+    expect(admit(h, 11_000)).toEqual({ kind: 'closed', until: 12_000 }); // one probe at a time
+    h = afterOutcome(h, 'fail', 1000, true, 12_000, policy, 'TIMEOUT');
+    expect([h.state, h.retryAt, h.cooldownMs, h.probing]).toEqual(['open', 32_000, 20_000, false]);
+    // Twice more: capped at maxCooldownMs.
+    h = afterOutcome(probeSent(h), 'fail', 1000, true, 32_000, policy);
+    h = afterOutcome(probeSent(h), 'fail', 1000, true, 72_000, policy);
+    expect([h.cooldownMs, h.retryAt]).toEqual([40_000, 112_000]);
+  });
+
+  it('a late failure of an earlier attempt does not move an open circuit', () => {
+    const open = failN(freshHealth(policy), 3, 0);
+    const later = afterOutcome(open, 'fail', 1000, false, 5000, policy);
+    expect([later.state, later.retryAt, later.cooldownMs]).toEqual(['open', open.retryAt, open.cooldownMs]);
+  });
+
+  it('closes on an answer to the probe: degraded at a quarter of the limit, pause reset', () => {
+    let h = probeSent(failN(freshHealth(policy), 3, 0));
+    h = afterOutcome(h, 'ok', 5, true, 10_000, policy);
+    expect([h.state, h.limit, h.retryAt, h.cooldownMs, h.consecutiveFailures]).toEqual(['degraded', 2, null, 10_000, 0]);
+    expect(admit(h, 10_000)).toEqual({ kind: 'go' });
+  });
+});
+
+describe('endpoint scheduler', () => {
+  let now = 0;
+  const changes: string[] = [];
+  const make = (over: Partial<ConstructorParameters<typeof EndpointScheduler>[0]> = {}) =>
+    new EndpointScheduler({
+      policy,
+      maxOpen: 4,
+      maxWaiting: 100,
+      waitBudgetMs: 10_000,
+      minDeferMs: 200,
+      now: () => now,
+      random: () => 0,
+      onChange: (o, b, a) => changes.push(`${o}:${b.state}->${a.state}/${a.limit}`),
+      ...over,
+    });
+  const log: string[] = [];
+  const waiter = (name: string): Waiter => ({ go: (probe) => log.push(`go ${name}${probe ? ' probe' : ''}`), defer: (until, reason) => log.push(`defer ${name} ${reason} ${until}`) });
+
+  beforeEach(() => {
+    now = 0;
+    log.length = 0;
+    changes.length = 0;
+  });
+
+  it('shares the instance slots round-robin: a busy endpoint never takes the slots of another', () => {
+    const s = make();
+    // Endpoint A fills its limit (8) beyond the instance's 4 slots; B's first waits its turn.
+    const offers = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'].map((n) => s.offer('A', waiter(n)).kind);
+    expect(offers).toEqual(['started', 'started', 'started', 'started', 'queued', 'queued']);
+    expect(s.offer('B', waiter('b1')).kind).toBe('queued');
+    s.done('A', 'ok', 5, false);
+    s.done('A', 'ok', 5, false);
+    // The freed slots went to A, then B, in turn.
+    expect(log.slice(4)).toEqual(['go a5', 'go b1']);
+    expect(s.counts()).toEqual({ open: 4, waiting: 1 });
+  });
+
+  it('gives back what an endpoint cannot serve within the wait budget, spread one service time apart', () => {
+    const s = make({ maxOpen: 100, policy: { ...policy, maxLimit: 1 } });
+    s.offer('S', waiter('s0'));
+    s.done('S', 'ok', 5000, false); // its pace: 50 ms -> 1,040 ms per attempt
+    expect(s.offer('S', waiter('s1')).kind).toBe('started');
+    const offers = Array.from({ length: 12 }, (_, i) => s.offer('S', waiter(`s${i + 2}`)));
+    // One at a time, 1,040 ms each: 9 fit in the 10 s budget; the rest go back to the queue.
+    expect(offers.map((o) => o.kind)).toEqual([...Array(9).fill('queued'), 'defer', 'defer', 'defer']);
+    const untils = offers.flatMap((o) => (o.kind === 'defer' ? [o.until] : []));
+    // The first after what is queued here (9 x 1,040 ms), then one service time apart.
+    expect(untils).toEqual([9360, 10_400, 11_440]);
+    // Another endpoint is not affected.
+    expect(s.offer('T', waiter('t1')).kind).toBe('started');
+  });
+
+  it('defers everything waiting when the circuit opens, probes once after the pause, and closes on an answer', () => {
+    const s = make({ maxOpen: 100, policy: { ...policy, maxLimit: 2 } });
+    ['a1', 'a2', 'a3', 'a4'].forEach((n) => s.offer('A', waiter(n)));
+    now = 1000;
+    s.done('A', 'fail', 1000, false, 'TIMEOUT'); // limit 1; a3 waits (a2 still out)
+    s.done('A', 'fail', 1000, false, 'TIMEOUT');
+    s.done('A', 'fail', 1000, false, 'TIMEOUT'); // a3's answer: third failure, open until 11,000
+    expect(changes).toEqual(['A:healthy->degraded/1', 'A:degraded->open/1']);
+    expect(log).toEqual(['go a1', 'go a2', 'go a3', 'defer a4 open 11000']);
+    expect(s.offer('A', waiter('a5'))).toEqual({ kind: 'defer', until: 11_000, reason: 'open' });
+    now = 11_000;
+    expect(s.offer('A', waiter('a6')).kind).toBe('started');
+    expect(log.at(-1)).toBe('go a6 probe');
+    expect(s.offer('A', waiter('a7'))).toEqual({ kind: 'defer', until: 12_000, reason: 'open' });
+    s.done('A', 'ok', 5, true);
+    expect(changes.at(-1)).toBe('A:open->degraded/1');
+    expect(s.offer('A', waiter('a8')).kind).toBe('started');
+  });
+});
