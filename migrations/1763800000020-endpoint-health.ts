@@ -21,9 +21,12 @@ export class EndpointHealth1763800000020 implements MigrationInterface {
         updated_at timestamptz NOT NULL
       )`);
     await q.query(`ALTER TABLE webhook_attempts ADD COLUMN endpoint_state text`);
+    // Events a disabled subscription would have received: counted, not silently absent.
+    await q.query(`ALTER TABLE webhook_subscriptions ADD COLUMN skipped_events bigint NOT NULL DEFAULT 0, ADD COLUMN disabled_at timestamptz`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE webhook_subscriptions DROP COLUMN skipped_events, DROP COLUMN disabled_at`);
     await q.query(`ALTER TABLE webhook_attempts DROP COLUMN endpoint_state`);
     await q.query(`DROP TABLE webhook_endpoints`);
   }

@@ -32,7 +32,17 @@ export class ProjectsService {
     const s = this.scope(projectId, batchId);
     const hook = await this.repo.scoped(this.db, s.scope, s.scopeId);
     if (!hook) throw webhookNotFound(s.label);
-    return { url: hook.url, header: mask(hook.header), updatedAt: hook.updatedAt, lastCall: hook.lastCall ?? null, lastError: hook.lastError ?? null };
+    return {
+      url: hook.url,
+      header: mask(hook.header),
+      updatedAt: hook.updatedAt,
+      lastCall: hook.lastCall ?? null,
+      lastError: hook.lastError ?? null,
+      status: hook.status,
+      disabledReason: hook.disabledReason,
+      disabledAt: hook.disabledAt,
+      skippedEvents: hook.skippedEvents,
+    };
   }
 
   async putWebhook(projectId: string, batchId: string | undefined, body: unknown) {

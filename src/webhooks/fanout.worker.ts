@@ -8,7 +8,7 @@ import type { RecordedEvent } from '../event-store/event.types';
 import { JobQueries } from '../jobs/job-queries.service';
 import type { DeliverJob, FanoutJob } from './domain/fanout.types';
 import { render, renderNow, type FanoutEvent, type RenderSources, type RequestTask } from './domain/payload-renderers';
-import { deliveriesOf } from './domain/subscribers';
+import { deliveriesOf, skippedOf } from './domain/subscribers';
 import { batchScopeId, FORMAT_ORDERING, type Subscription } from './domain/subscription.types';
 import { DeliveryWorker } from './delivery.worker';
 import { QueueLoop } from './infrastructure/queue-loop';
@@ -194,6 +194,7 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
           // First: nothing of this is written unless the append committed its fan-out job.
           next.defer(this.queue.completeWaiting(next, FANOUT_QUEUE, [id]));
           next.defer(this.repo.insertMessagesOfVersions(next, messages, now));
+          next.defer(this.repo.countSkipped(next, skippedOf([job], subs)));
           this.attemptAfterCommit(next, messages);
         },
         (failure) => {
@@ -285,11 +286,16 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Subscriptions that may hear these jobs' events (in the append's transaction too: see WebhookOutbox). */
   subscriptionsFor(sql: Sql, jobs: Array<{ data: Pick<FanoutJob, 'jobId' | 'projectId' | 'batchId'> }>): Promise<Subscription[]> {
-    return this.repo.subscriptionsFor(sql, {
-      jobIds: [...new Set(jobs.map((j) => j.data.jobId))],
-      projectIds: [...new Set(jobs.flatMap((j) => (j.data.projectId ? [j.data.projectId] : [])))],
-      batchScopeIds: [...new Set(jobs.flatMap((j) => (j.data.projectId && j.data.batchId ? [batchScopeId(j.data.projectId, j.data.batchId)] : [])))],
-    });
+    return this.repo.subscriptionsFor(
+      sql,
+      {
+        jobIds: [...new Set(jobs.map((j) => j.data.jobId))],
+        projectIds: [...new Set(jobs.flatMap((j) => (j.data.projectId ? [j.data.projectId] : [])))],
+        batchScopeIds: [...new Set(jobs.flatMap((j) => (j.data.projectId && j.data.batchId ? [batchScopeId(j.data.projectId, j.data.batchId)] : [])))],
+      },
+      // Disabled ones count what they skip.
+      ['active', 'disabled'],
+    );
   }
 
   /**
@@ -311,6 +317,7 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
         if (jobState === 'waiting') tx.defer(this.queue.completeWaiting(tx, FANOUT_QUEUE, ids));
         else tx.defer(this.queue.complete(tx, FANOUT_QUEUE, ids));
         tx.defer(this.repo.insertMessages(tx, messages, now));
+        tx.defer(this.repo.countSkipped(tx, skippedOf(jobs.map((j) => j.data), subs)));
         this.attemptAfterCommit(tx, messages.slice(0, local));
         if (queued.length > 0) {
           tx.defer(

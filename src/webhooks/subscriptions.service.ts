@@ -42,8 +42,12 @@ export class SubscriptionsService {
     private readonly clock: Clock,
   ) {}
 
-  async list(query: { projectId?: string; jobId?: string; limit?: string }): Promise<{ subscriptions: Array<SubscriptionView & { health: EndpointHealthView }> }> {
-    return { subscriptions: await this.withHealth((await this.views(query)).subscriptions) };
+  async list(query: { projectId?: string; jobId?: string; status?: string; limit?: string }): Promise<{ subscriptions: Array<SubscriptionView & { health: EndpointHealthView }> }> {
+    if (query.status !== undefined && query.status !== 'active' && query.status !== 'disabled') {
+      throw new ValidationError('status must be active or disabled', [{ path: 'status', message: 'must be active or disabled' }]);
+    }
+    const views = (await this.views(query)).subscriptions.filter((s) => query.status === undefined || s.status === query.status);
+    return { subscriptions: await this.withHealth(views) };
   }
 
   /** Each subscription with its endpoint's health as the delivery workers last recorded it. */
@@ -57,12 +61,18 @@ export class SubscriptionsService {
     if (!Number.isInteger(limit) || limit < 1 || limit > 5000) throw new ValidationError('limit must be an integer from 1 to 5000', [{ path: 'limit', message: 'out of range' }]);
     if (query.jobId !== undefined) {
       const job = await this.jobs.summary(query.jobId);
-      const subs = await this.webhooks.subscriptionsFor(this.db, {
-        jobIds: [job.jobId],
-        projectIds: job.projectId ? [job.projectId] : [],
-        batchScopeIds: job.projectId && job.batchId ? [batchScopeId(job.projectId, job.batchId)] : [],
-      });
-      const ids = subscribersOf(subs, job.jobId, job.projectId, job.batchId)
+      const subs = await this.webhooks.subscriptionsFor(
+        this.db,
+        {
+          jobIds: [job.jobId],
+          projectIds: job.projectId ? [job.projectId] : [],
+          batchScopeIds: job.projectId && job.batchId ? [batchScopeId(job.projectId, job.batchId)] : [],
+        },
+        ['active', 'disabled'],
+      );
+      // Who hears the job now, and the disabled ones that would (a 410 Gone turned them off).
+      const hearing = [...subscribersOf(subs.filter((s) => s.status === 'active'), job.jobId, job.projectId, job.batchId), ...subscribersOf(subs.filter((s) => s.status === 'disabled'), job.jobId, job.projectId, job.batchId)];
+      const ids = hearing
         // A channel without routings would deliver nothing.
         .filter((s) => s.scope !== 'channel' || (s.eventTypes?.length ?? 0) > 0)
         .filter((s) => query.projectId === undefined || s.scope === 'job' || s.scopeId.split('/')[0] === query.projectId)

@@ -78,21 +78,22 @@ describe('subscriptions of every scope and secret rotation', () => {
           delivered: mine.filter((m) => m.status === 'delivered').length,
           failed: mine.filter((m) => m.status === 'failed').length,
           pending: mine.filter((m) => m.status === 'pending' || m.status === 'retrying').length,
+          skipped: 0,
         },
       ]);
     }
     const byUrl = (path: string): SubscriptionView => list.find((s) => s.url === `${rx.url}${path}`)!;
     const lastOk = { statusCode: 200, message: 'OK', date: expect.stringMatching(ISO_TIME) };
-    expect(byUrl('/s/batch')).toMatchObject({ scopeId: `${P}/b1`, headers: { Authorization: masked(batchHeader) }, hasSecret: false, lastCall: lastOk, lastError: null, counts: { delivered: 2, failed: 0, pending: 0 }, status: 'active' });
-    expect(byUrl('/s/channel')).toMatchObject({ scopeId: P, name: 'feed', headers: { 'X-Key': masked('channel-key-CCCC') }, hasSecret: true, eventTypes: ['job.completed'], lastCall: lastOk, lastError: null, counts: { delivered: 1, failed: 0, pending: 0 } });
+    expect(byUrl('/s/batch')).toMatchObject({ scopeId: `${P}/b1`, headers: { Authorization: masked(batchHeader) }, hasSecret: false, lastCall: lastOk, lastError: null, counts: { delivered: 2, failed: 0, pending: 0, skipped: 0 }, status: 'active' });
+    expect(byUrl('/s/channel')).toMatchObject({ scopeId: P, name: 'feed', headers: { 'X-Key': masked('channel-key-CCCC') }, hasSecret: true, eventTypes: ['job.completed'], lastCall: lastOk, lastError: null, counts: { delivered: 1, failed: 0, pending: 0, skipped: 0 } });
     expect(byUrl('/fail/channel')).toMatchObject({
       name: 'broken',
       hasSecret: false,
       lastCall: { statusCode: 500, message: 'Internal Server Error', date: expect.stringMatching(ISO_TIME) },
       lastError: { statusCode: 500, message: 'Internal Server Error', body: { error: 'down' }, date: expect.stringMatching(ISO_TIME) },
-      counts: { delivered: 0, failed: 1, pending: 0 },
+      counts: { delivered: 0, failed: 1, pending: 0, skipped: 0 },
     });
-    expect(byUrl('/s/result')).toMatchObject({ scopeId: jobId, headers: { 'X-Job-Token': masked('job-token-DDDD') }, hasSecret: true, lastCall: lastOk, counts: { delivered: 1, failed: 0, pending: 0 } });
+    expect(byUrl('/s/result')).toMatchObject({ scopeId: jobId, headers: { 'X-Job-Token': masked('job-token-DDDD') }, hasSecret: true, lastCall: lastOk, counts: { delivered: 1, failed: 0, pending: 0, skipped: 0 } });
     expect(byUrl('/s/progress')).toMatchObject({ scopeId: jobId, hasSecret: true, lastCall: lastOk, lastError: null });
     expect(byUrl('/s/progress').counts.delivered).toBeGreaterThanOrEqual(1);
     expect(at(rx, '/s/project')).toEqual([]);
@@ -100,7 +101,7 @@ describe('subscriptions of every scope and secret rotation', () => {
     // By project: the project webhook too (it covers the project's other batches).
     const ofProject = await pc.subscriptions({ projectId: P });
     expect(ofProject.map((s) => s.url).sort()).toEqual([...list.map((s) => s.url), `${rx.url}/s/project`].sort());
-    expect(ofProject.find((s) => s.scope === 'project')).toMatchObject({ scopeId: P, headers: { Authorization: masked(projectHeader) }, lastCall: null, lastError: null, counts: { delivered: 0, failed: 0, pending: 0 } });
+    expect(ofProject.find((s) => s.scope === 'project')).toMatchObject({ scopeId: P, headers: { Authorization: masked(projectHeader) }, lastCall: null, lastError: null, counts: { delivered: 0, failed: 0, pending: 0, skipped: 0 } });
     expect((await pc.subscriptions({ projectId: P, jobId })).map((s) => s.id)).toEqual(list.map((s) => s.id));
     expect((await pc.subscriptions({ projectId: 'proj-subs-other', jobId })).map((s) => s.format).sort()).toEqual(['exec.progress', 'exec.result']);
 
@@ -115,7 +116,7 @@ describe('subscriptions of every scope and secret rotation', () => {
     );
     await completeTasks(c, 'subs-2');
     await settledExactly(h, other, 'project.task', 1);
-    expect((await pc.subscriptions({ jobId: other })).find((s) => s.scope === 'project')!.counts).toEqual({ delivered: 1, failed: 0, pending: 0 });
+    expect((await pc.subscriptions({ jobId: other })).find((s) => s.scope === 'project')!.counts).toEqual({ delivered: 1, failed: 0, pending: 0, skipped: 0 });
 
     // No secret and no clear header value anywhere, whatever the filter.
     for (const path of [`/api/v1/subscriptions?jobId=${encodeURIComponent(jobId)}`, `/api/v1/subscriptions?projectId=${P}`, '/api/v1/subscriptions', `/api/v1/projects/${P}/channels`]) {

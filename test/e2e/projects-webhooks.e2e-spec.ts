@@ -43,7 +43,17 @@ describe('project and batch webhooks', () => {
     const P = 'proj-late';
     const header = 'Bearer late-token-1234';
     const put = await pc.putWebhook(P, undefined, { url: `${rx.url}/late`, header });
-    expect(put).toEqual({ url: `${rx.url}/late`, header: masked(header), updatedAt: expect.stringMatching(ISO_TIME), lastCall: null, lastError: null });
+    expect(put).toEqual({
+      url: `${rx.url}/late`,
+      header: masked(header),
+      updatedAt: expect.stringMatching(ISO_TIME),
+      lastCall: null,
+      lastError: null,
+      status: 'active',
+      disabledReason: null,
+      disabledAt: null,
+      skippedEvents: 0,
+    });
     expect(put.header).toBe('******************1234');
 
     // The batch did not exist when the webhook was set.
@@ -78,7 +88,7 @@ describe('project and batch webhooks', () => {
 
     // The webhook's log now shows the last call.
     const after = await pc.getWebhook(P);
-    expect(after).toEqual({ url: `${rx.url}/late`, header: masked(header), updatedAt: put.updatedAt, lastCall: { statusCode: 200, message: 'OK', date: expect.stringMatching(ISO_TIME) }, lastError: null });
+    expect(after).toEqual({ url: `${rx.url}/late`, header: masked(header), updatedAt: put.updatedAt, lastCall: { statusCode: 200, message: 'OK', date: expect.stringMatching(ISO_TIME) }, lastError: null, status: 'active', disabledReason: null, disabledAt: null, skippedEvents: 0 });
   });
 
   it('also fires for a job of the project without a batch (batchId null) and for queue requests with X-Project-Id / X-Batch-Id', async () => {
@@ -132,7 +142,7 @@ describe('project and batch webhooks', () => {
     const batchHeader = 'Token batch-b1-9876';
     await pc.putWebhook(P, undefined, { url: `${rx.url}/ovr-project`, header: projectHeader });
     const putBatch = await pc.putWebhook(P, 'b1', { url: `${rx.url}/ovr-b1`, header: batchHeader });
-    expect(putBatch).toEqual({ url: `${rx.url}/ovr-b1`, header: masked(batchHeader), updatedAt: expect.stringMatching(ISO_TIME), lastCall: null, lastError: null });
+    expect(putBatch).toEqual({ url: `${rx.url}/ovr-b1`, header: masked(batchHeader), updatedAt: expect.stringMatching(ISO_TIME), lastCall: null, lastError: null, status: 'active', disabledReason: null, disabledAt: null, skippedEvents: 0 });
     expect(await pc.getWebhook(P, 'b1')).toEqual(putBatch);
 
     const inB1 = await c.submit({ name: 'ovr', projectId: P, batchId: 'b1', nodes: [{ nodeName: 'annotation', algorithmName: 'ovr-1', input: ['#[1,2]'] }] });
@@ -157,7 +167,7 @@ describe('project and batch webhooks', () => {
     expect(batchSub).toMatchObject({ scopeId: `${P}/b1`, url: `${rx.url}/ovr-b1`, counts: { delivered: 2, failed: 0, pending: 0 } });
     const newHeader = 'Token rotated-header-5555';
     const updated = await pc.putWebhook(P, 'b1', { url: `${rx.url}/ovr-b1-v2`, header: newHeader });
-    expect(updated).toEqual({ url: `${rx.url}/ovr-b1-v2`, header: masked(newHeader), updatedAt: expect.stringMatching(ISO_TIME), lastCall: before.lastCall, lastError: null });
+    expect(updated).toEqual({ url: `${rx.url}/ovr-b1-v2`, header: masked(newHeader), updatedAt: expect.stringMatching(ISO_TIME), lastCall: before.lastCall, lastError: null, status: 'active', disabledReason: null, disabledAt: null, skippedEvents: 0 });
     expect(Date.parse(updated.updatedAt)).toBeGreaterThanOrEqual(Date.parse(before.updatedAt));
     const batchSubs = (await pc.subscriptions({ projectId: P })).filter((s) => s.scope === 'batch');
     expect(batchSubs).toHaveLength(1);
@@ -169,7 +179,7 @@ describe('project and batch webhooks', () => {
     await eventually(async () => at(rx, '/ovr-b1-v2').length === 1);
     expect(at(rx, '/ovr-b1-v2')[0].headers.authorization).toBe(newHeader);
     expect(at(rx, '/ovr-b1')).toHaveLength(2);
-    expect((await pc.subscriptions({ projectId: P })).find((s) => s.id === batchSub.id)!.counts).toEqual({ delivered: 3, failed: 0, pending: 0 });
+    expect((await pc.subscriptions({ projectId: P })).find((s) => s.id === batchSub.id)!.counts).toEqual({ delivered: 3, failed: 0, pending: 0, skipped: 0 });
 
     // DELETE removes the batch webhook: b1 falls back to the project webhook.
     expect((await pc.deleteWebhook(P, 'b1')).status).toBe(204);
@@ -259,5 +269,25 @@ describe('project and batch webhooks', () => {
     await pc.putWebhook(P, undefined, { url: 'https://hooks.example.com/herald' });
     expect((await pc.getWebhook(P)).url).toBe('https://hooks.example.com/herald');
     expect((await pc.getWebhookRaw(P, 'b1')).status).toBe(404);
+  });
+
+  it('shows a webhook its endpoint turned off with 410 Gone, with the reason and the task calls it skipped since; a PUT turns it on again', async () => {
+    const P = 'proj-gone';
+    await pc.putWebhook(P, undefined, { url: `${rx.url}/gone` });
+    const jobId = await c.submit({ name: 'gone-batch', projectId: P, nodes: [{ nodeName: 'n', algorithmName: 'gone-alg', input: ['#[1,2,3]'] }] });
+    plans.set(jobId, [{ status: 410, body: 'gone' }]);
+    const [first] = await c.acquire('w-gone', ['gone-alg'], 1);
+    expect((await c.complete(first.taskId, 'w-gone', 1)).status).toBe(200);
+    const off = await eventually(async () => {
+      const hook = await pc.getWebhook(P);
+      return hook.status === 'disabled' && hook;
+    });
+    expect(off).toMatchObject({ status: 'disabled', disabledReason: 'endpoint answered 410 Gone', skippedEvents: 0, disabledAt: expect.stringMatching(ISO_TIME) });
+    // Two more tasks complete: no request, two skipped.
+    expect(await completeTasks(c, 'gone-alg')).toHaveLength(2);
+    await eventually(async () => (await pc.getWebhook(P)).skippedEvents === 2);
+    expect(forJob('/gone', jobId)).toHaveLength(1);
+    const on = await pc.putWebhook(P, undefined, { url: `${rx.url}/gone` });
+    expect(on).toMatchObject({ status: 'active', disabledReason: null, disabledAt: null });
   });
 });

@@ -167,6 +167,21 @@ describe('webhook retries and failures', () => {
     expect(attempts.map((a) => [a.statusCode, a.outcome, a.nextAttemptAt])).toEqual([[410, 'disabled', null]]);
     expect(requestsFor(rx, jobId, '/gone/progress')).toHaveLength(1);
 
+    // Listed where users look, with why, and what it missed since: every later event at the
+    // job's level (info and above) is counted as skipped.
+    const INFO_AND_UP = ['info', 'warn', 'error', 'critical'];
+    const wanted = (await c.events(jobId)).filter((e) => INFO_AND_UP.includes(e.level)).length;
+    const listed = await api(h.baseUrl, 'GET', `/api/v1/subscriptions?jobId=${encodeURIComponent(jobId)}`);
+    const mine = listed.body.subscriptions.find((x: { id: string }) => x.id === sub.id);
+    expect(mine).toMatchObject({ status: 'disabled', disabledReason: 'endpoint answered 410 Gone', counts: { failed: 1, skipped: wanted - 1 } });
+    expect(wanted - 1).toBeGreaterThan(0);
+    expect(Date.parse(mine.disabledAt)).toBeGreaterThan(0);
+    const onlyDisabled = await api(h.baseUrl, 'GET', `/api/v1/subscriptions?jobId=${encodeURIComponent(jobId)}&status=disabled`);
+    expect(onlyDisabled.body.subscriptions.map((x: { id: string }) => x.id)).toEqual([sub.id]);
+    const onlyActive = await api(h.baseUrl, 'GET', `/api/v1/subscriptions?jobId=${encodeURIComponent(jobId)}&status=active`);
+    expect(onlyActive.body.subscriptions.map((x: { format: string }) => x.format)).toEqual(['exec.result']);
+    expect((await api(h.baseUrl, 'GET', `/api/v1/subscriptions?status=gone`)).status).toBe(400);
+
     // A message for the disabled subscription is cancelled without a request.
     expect((await api(h.baseUrl, 'POST', `/api/v1/deliveries/${gone.id}/resend`)).status).toBe(202);
     await eventually(async () => (await delivery(h, gone.id)).status === 'cancelled');

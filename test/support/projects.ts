@@ -12,6 +12,10 @@ export interface WebhookView {
   updatedAt: string;
   lastCall: { statusCode: number | null; message: string; date: string } | null;
   lastError: { statusCode: number | null; message: string; body: unknown; date: string } | null;
+  status: 'active' | 'disabled';
+  disabledReason: string | null;
+  disabledAt: string | null;
+  skippedEvents: number;
 }
 
 export interface ChannelView {

@@ -9,6 +9,12 @@ export interface ScopedWebhook {
   updatedAt: string;
   lastCall: unknown;
   lastError: unknown;
+  /** disabled: its endpoint answered 410 Gone (disabledReason); a PUT turns it on again. */
+  status: 'active' | 'disabled';
+  disabledReason: string | null;
+  disabledAt: string | null;
+  /** Events it would have been called for while disabled. */
+  skippedEvents: number;
 }
 
 export interface Routing {
@@ -22,13 +28,19 @@ export interface Routing {
 /** SQL of project and batch webhooks, channels and routings (subscriptions with a scope). */
 export class ProjectsRepository {
   async scoped(sql: Sql, scope: 'project' | 'batch', scopeId: string): Promise<ScopedWebhook | undefined> {
-    const rows = await sql.query<{ id: string; url: string; headers: Record<string, string>; updated_at: Date; last_call: unknown; last_error: unknown }>(
-      `SELECT id, url, headers, updated_at, last_call, last_error FROM webhook_subscriptions
+    const rows = await sql.query<{
+      id: string; url: string; headers: Record<string, string>; updated_at: Date; last_call: unknown; last_error: unknown;
+      status: 'active' | 'disabled'; disabled_reason: string | null; disabled_at: Date | null; skipped_events: string;
+    }>(
+      `SELECT id, url, headers, updated_at, last_call, last_error, status, disabled_reason, disabled_at, skipped_events FROM webhook_subscriptions
         WHERE scope = $1 AND scope_id = $2 AND status <> 'deleted'`,
       [scope, scopeId],
     );
     const r = rows[0];
-    return r && { id: r.id, url: r.url, header: r.headers.Authorization ?? null, updatedAt: r.updated_at.toISOString(), lastCall: r.last_call, lastError: r.last_error };
+    return r && {
+      id: r.id, url: r.url, header: r.headers.Authorization ?? null, updatedAt: r.updated_at.toISOString(), lastCall: r.last_call, lastError: r.last_error,
+      status: r.status, disabledReason: r.disabled_reason, disabledAt: r.disabled_at?.toISOString() ?? null, skippedEvents: Number(r.skipped_events),
+    };
   }
 
   /** Creates or updates in place (same subscription: the delivery history and last call stay). */
@@ -37,7 +49,7 @@ export class ProjectsRepository {
       `INSERT INTO webhook_subscriptions (id, scope, scope_id, url, headers, format, min_level, status, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, 'project.task', 'trace', 'active', $6, $6)
        ON CONFLICT (scope, scope_id) WHERE scope IN ('project', 'batch')
-       DO UPDATE SET url = excluded.url, headers = excluded.headers, status = 'active', disabled_reason = NULL, updated_at = excluded.updated_at`,
+       DO UPDATE SET url = excluded.url, headers = excluded.headers, status = 'active', disabled_reason = NULL, disabled_at = NULL, updated_at = excluded.updated_at`,
       [id, scope, scopeId, url, JSON.stringify(header ? { Authorization: header } : {}), at],
     );
   }

@@ -15,11 +15,30 @@ export function subscribersOf(subs: Subscription[], jobId: string, projectId?: s
   return [...own, ...(batch ? [batch] : project ? [project] : []), ...channels];
 }
 
-/** Each (subscription, event) of a fan-out job that makes a message: who hears it, and wants it. */
+/** Each (subscription, event) of a fan-out job that makes a message: who hears it (active subscriptions), and wants it. */
 export function deliveriesOf(job: FanoutJob, subs: Subscription[]): Array<{ sub: Subscription; event: FanoutEvent; ref: JobRef }> {
   const { jobId, projectId, batchId } = job;
-  const mine = subscribersOf(subs, jobId, projectId, batchId);
+  const mine = subscribersOf(
+    subs.filter((s) => s.status === 'active'),
+    jobId,
+    projectId,
+    batchId,
+  );
   return job.events.flatMap((event) =>
     mine.filter((sub) => wants(sub, event)).map((sub) => ({ sub, event, ref: { jobId, pipeline: event.status.pipeline, projectId, batchId } })),
   );
+}
+
+/**
+ * What disabled subscriptions (a 410 Gone) would have received of these fan-out jobs, per
+ * subscription: counted as skipped rather than silently absent.
+ */
+export function skippedOf(jobs: FanoutJob[], subs: Subscription[]): Map<string, number> {
+  const disabled = subs.filter((s) => s.status === 'disabled');
+  const counts = new Map<string, number>();
+  if (disabled.length === 0) return counts;
+  for (const job of jobs) {
+    for (const { sub } of deliveriesOf(job, disabled.map((s) => ({ ...s, status: 'active' as const })))) counts.set(sub.id, (counts.get(sub.id) ?? 0) + 1);
+  }
+  return counts;
 }

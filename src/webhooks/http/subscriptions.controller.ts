@@ -8,8 +8,10 @@ export class SubscriptionsController {
   constructor(private readonly subscriptions: SubscriptionsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Every subscription Herald would deliver to (filters: projectId, jobId), with last call / last error and counts' })
-  list(@Query() query: { projectId?: string; jobId?: string; limit?: string }) {
+  @ApiOperation({
+    summary: 'Every subscription Herald would deliver to (filters: projectId, jobId, status=active|disabled), with last call / last error, counts (skipped: events it missed while disabled) and its endpoint\'s health',
+  })
+  list(@Query() query: { projectId?: string; jobId?: string; status?: string; limit?: string }) {
     return this.subscriptions.list(query);
   }
 

@@ -201,24 +201,25 @@ export class WebhooksRepository {
     );
   }
 
-  /** Active subscriptions that may cover these jobs, projects and batches. */
-  async subscriptionsFor(sql: Sql, scope: { jobIds: string[]; projectIds: string[]; batchScopeIds: string[] }): Promise<Subscription[]> {
+  /** Subscriptions (active, or also disabled ones) that may cover these jobs, projects and batches. */
+  async subscriptionsFor(sql: Sql, scope: { jobIds: string[]; projectIds: string[]; batchScopeIds: string[] }, statuses: Subscription['status'][] = ['active']): Promise<Subscription[]> {
     const rows = await sql.query<SubscriptionRow>(
       `SELECT ${SUB_COLUMNS} FROM webhook_subscriptions s
-        WHERE s.status = 'active' AND (
+        WHERE s.status = ANY($4::text[]) AND (
               (s.scope = 'job' AND s.scope_id = ANY($1::text[]))
            OR (s.scope IN ('project', 'channel') AND s.scope_id = ANY($2::text[]))
            OR (s.scope = 'batch' AND s.scope_id = ANY($3::text[])))
         ORDER BY s.created_at, s.id`,
-      [scope.jobIds, scope.projectIds, scope.batchScopeIds],
+      [scope.jobIds, scope.projectIds, scope.batchScopeIds, statuses],
     );
     return rows.map(toSubscription);
   }
 
   /**
-   * Active subscriptions that may hear one job's events (its own; its batch's and project's;
-   * its project's channels), the job named by id or by one of its tasks. Read with the lock of a
-   * command on the job (see WebhookOutbox.prefetch).
+   * Active and disabled subscriptions that may hear one job's events (its own; its batch's and
+   * project's; its project's channels), the job named by id or by one of its tasks. Read with
+   * the lock of a command on the job (see WebhookOutbox.prefetch). Disabled ones only count
+   * what they skip (see skippedOf).
    */
   async subscriptionsOfJob(sql: Sql, job: { jobId: string } | { taskId: string }): Promise<Subscription[]> {
     const rows = await sql.query<SubscriptionRow>(
@@ -226,7 +227,7 @@ export class WebhooksRepository {
          SELECT job_id, summary->>'projectId' AS project_id, summary->>'projectId' || '/' || (summary->>'batchId') AS batch_scope
            FROM jobs WHERE job_id = ${'jobId' in job ? '$1' : '(SELECT job_id FROM tasks WHERE task_id = $1)'})
        SELECT ${SUB_COLUMNS} FROM webhook_subscriptions s
-        WHERE s.status = 'active' AND (
+        WHERE s.status IN ('active', 'disabled') AND (
               (s.scope = 'job' AND s.scope_id = (SELECT job_id FROM j))
            OR (s.scope IN ('project', 'channel') AND s.scope_id = (SELECT project_id FROM j))
            OR (s.scope = 'batch' AND s.scope_id = (SELECT batch_scope FROM j)))
@@ -466,6 +467,7 @@ export class WebhooksRepository {
           last_error = coalesce(x.last_error, s.last_error),
           status = CASE WHEN x.disable_reason IS NULL THEN s.status ELSE 'disabled' END,
           disabled_reason = coalesce(x.disable_reason, s.disabled_reason),
+          disabled_at = CASE WHEN x.disable_reason IS NULL THEN s.disabled_at ELSE $5 END,
           updated_at = CASE WHEN x.disable_reason IS NULL THEN s.updated_at ELSE $5 END
         FROM unnest($1::uuid[], $2::jsonb[], $3::jsonb[], $4::text[]) AS x(id, last_call, last_error, disable_reason)
        WHERE s.id = x.id`,
@@ -476,6 +478,16 @@ export class WebhooksRepository {
         calls.map((c) => c.disableReason ?? null),
         at,
       ],
+    );
+  }
+
+  /** Events disabled subscriptions would have received, per subscription. */
+  countSkipped(sql: Sql, skipped: Map<string, number>): Promise<unknown> {
+    if (skipped.size === 0) return Promise.resolve();
+    return sql.query(
+      `UPDATE webhook_subscriptions s SET skipped_events = s.skipped_events + x.n
+         FROM unnest($1::uuid[], $2::int[]) AS x(id, n) WHERE s.id = x.id`,
+      [[...skipped.keys()], [...skipped.values()]],
     );
   }
 
@@ -637,17 +649,19 @@ export interface SubscriptionView {
   minLevel: string;
   status: string;
   disabledReason: string | null;
+  disabledAt: string | null;
   headers: Record<string, string>;
   hasSecret: boolean;
   previousSecretExpiresAt: string | null;
   lastCall: unknown;
   lastError: unknown;
-  counts: { delivered: number; failed: number; pending: number };
+  /** skipped: events it would have received while disabled. */
+  counts: { delivered: number; failed: number; pending: number; skipped: number };
   createdAt: string;
   updatedAt: string;
 }
 
-const VIEW_COLUMNS = `s.id, s.scope, s.scope_id, s.name, s.url, s.format, s.event_types, s.min_level, s.status, s.disabled_reason,
+const VIEW_COLUMNS = `s.id, s.scope, s.scope_id, s.name, s.url, s.format, s.event_types, s.min_level, s.status, s.disabled_reason, s.disabled_at, s.skipped_events,
   s.headers, s.secret IS NOT NULL AS has_secret, s.previous_secret_expires_at, s.last_call, s.last_error, s.created_at, s.updated_at,
   (SELECT count(*) FROM webhook_messages m WHERE m.subscription_id = s.id AND m.status = 'delivered')::int AS delivered,
   (SELECT count(*) FROM webhook_messages m WHERE m.subscription_id = s.id AND m.status = 'failed')::int AS failed,
@@ -665,12 +679,13 @@ function toView(r: Record<string, any>, maskValue: (v: string) => string): Subsc
     minLevel: r.min_level,
     status: r.status,
     disabledReason: r.disabled_reason,
+    disabledAt: r.disabled_at?.toISOString() ?? null,
     headers: Object.fromEntries(Object.entries(r.headers as Record<string, string>).map(([k, v]) => [k, maskValue(v)])),
     hasSecret: r.has_secret,
     previousSecretExpiresAt: r.previous_secret_expires_at?.toISOString() ?? null,
     lastCall: r.last_call,
     lastError: r.last_error,
-    counts: { delivered: r.delivered, failed: r.failed, pending: r.pending },
+    counts: { delivered: r.delivered, failed: r.failed, pending: r.pending, skipped: Number(r.skipped_events) },
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
   };
