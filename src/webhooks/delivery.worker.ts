@@ -53,6 +53,7 @@ const DEFER_BLOCKED_MAX_MS = 60_000;
 const DEFER_BUSY_ENDPOINT_MS = 1000;
 /** Shortest deferral of a message whose endpoint has no room for it now. */
 const MIN_ENDPOINT_DEFER_MS = 200;
+const MAX_ENDPOINT_DEFER_MS = 60_000;
 const ENDPOINT_WRITE_MS = 200;
 const FLUSH_RETRIES = 5;
 
@@ -110,6 +111,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       // A message waiting here keeps its queue claim: it must be sent well before the claim expires.
       waitBudgetMs: w.claimExpirySeconds * 500,
       minDeferMs: MIN_ENDPOINT_DEFER_MS,
+      maxDeferMs: MAX_ENDPOINT_DEFER_MS,
       now: () => this.clock.now().getTime(),
       random: Math.random,
       onChange: (origin, before, after) => this.endpointChanged(origin, before, after),

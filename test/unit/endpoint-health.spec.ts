@@ -69,6 +69,7 @@ describe('endpoint scheduler', () => {
       maxWaiting: 100,
       waitBudgetMs: 10_000,
       minDeferMs: 200,
+      maxDeferMs: 11_000,
       now: () => now,
       random: () => 0,
       onChange: (o, b, a) => changes.push(`${o}:${b.state}->${a.state}/${a.limit}`),
@@ -105,8 +106,9 @@ describe('endpoint scheduler', () => {
     // One at a time, 1,040 ms each: 9 fit in the 10 s budget; the rest go back to the queue.
     expect(offers.map((o) => o.kind)).toEqual([...Array(9).fill('queued'), 'defer', 'defer', 'defer']);
     const untils = offers.flatMap((o) => (o.kind === 'defer' ? [o.until] : []));
-    // The first after what is queued here (9 x 1,040 ms), then one service time apart.
-    expect(untils).toEqual([9360, 10_400, 11_440]);
+    // The first after what is queued here (9 x 1,040 ms), then one service time apart, never
+    // further than maxDeferMs (11 s) ahead.
+    expect(untils).toEqual([9360, 10_400, 11_000]);
     // Another endpoint is not affected.
     expect(s.offer('T', waiter('t1')).kind).toBe('started');
   });

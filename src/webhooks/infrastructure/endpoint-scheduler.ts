@@ -18,8 +18,9 @@ export interface SchedulerOptions {
   maxWaiting: number;
   /** How long a message may wait here for its endpoint (its queue claim must outlast it). */
   waitBudgetMs: number;
-  /** Shortest deferral of a message its endpoint has no room for. */
+  /** Shortest and longest deferral of a message its endpoint has no room for. */
   minDeferMs: number;
+  maxDeferMs: number;
   now: () => number;
   random: () => number;
   /** The endpoint's state changed (healthy / degraded / open, or its limit). */
@@ -149,11 +150,15 @@ export class EndpointScheduler {
     return Math.max(e.health.limit, Math.min(10_000, cap));
   }
 
-  /** When an endpoint with no room now can take one more: deferrals are spread one service time apart. */
+  /**
+   * When an endpoint with no room now can take one more: deferrals are spread one service time
+   * apart, at the pace of its answers (not of its timeouts: an endpoint that comes back is fed
+   * at once), and never further than `maxDeferMs` ahead (then looked at again).
+   */
   private nextSlot(e: Endpoint, now: number): number {
-    const serviceMs = Math.max(1, e.avgMs / e.health.limit);
+    const serviceMs = Math.max(1, e.health.okMs / e.health.limit);
     const queuedMs = e.waiting.length * serviceMs;
-    const at = Math.max(e.horizon, now + Math.max(this.o.minDeferMs, queuedMs));
+    const at = Math.min(now + this.o.maxDeferMs, Math.max(e.horizon, now + Math.max(this.o.minDeferMs, queuedMs)));
     e.horizon = at + serviceMs;
     return Math.round(at);
   }
