@@ -13,6 +13,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { QueuesModule } from './queues/queues.module';
 import { ProjectsModule } from './projects/projects.module';
+import { StagesModule } from './stages/stages.module';
 
 @Module({})
 export class AppModule {
@@ -20,7 +21,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [CqrsModule.forRoot(), DatabaseModule.forRoot(config), EventStoreModule, JobsModule, WebhooksModule, QueuesModule, ProjectsModule],
+      imports: [CqrsModule.forRoot(), DatabaseModule.forRoot(config), EventStoreModule, JobsModule, WebhooksModule, QueuesModule, ProjectsModule, StagesModule],
       controllers: [HealthController],
       providers: [
         { provide: Clock, useClass: SystemClock },

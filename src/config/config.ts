@@ -22,6 +22,8 @@ export interface HeraldConfig {
   /** Base URL of this Herald, for links in notification bodies. */
   publicUrl: string;
   webhooks: WebhookConfig;
+  /** How often each instance looks for webhook stage calls and polls that are due. */
+  stagePollMs: number;
 }
 
 export interface WebhookConfig {
@@ -102,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
     bodyLimit: env.HERALD_BODY_LIMIT?.trim() || '16mb',
     poolSize: int(env, 'HERALD_DB_POOL_SIZE', 20, 2, 500),
     publicUrl: (env.HERALD_PUBLIC_URL?.trim() || `http://localhost:${int(env, 'PORT', 3000, 0, 65535)}`).replace(/\/+$/, ''),
+    stagePollMs: int(env, 'HERALD_STAGE_POLL_MS', 250, 10, 60_000),
     webhooks: {
       workers: (env.HERALD_DELIVERY_WORKERS ?? 'true') !== 'false' && env.HERALD_DELIVERY_WORKERS !== '0',
       retrySchedule: schedule(env.HERALD_WEBHOOK_RETRY_SCHEDULE),

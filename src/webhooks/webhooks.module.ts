@@ -27,6 +27,6 @@ import { WebhookOutbox } from './webhook-outbox.listener';
     ChannelTester,
     { provide: HttpSender, useClass: UndiciHttpSender },
   ],
-  exports: [WebhookOutbox, WorkQueue, ChannelTester],
+  exports: [WebhookOutbox, WorkQueue, ChannelTester, HttpSender],
 })
 export class WebhooksModule {}

@@ -15,7 +15,7 @@ export interface StatusView {
     progress: string;
     details: string;
     states: Partial<Record<CountedState, number>>;
-    activeNodes: Array<{ nodeName: string; algorithmName: string; batch: { active: number; total: number } }>;
+    activeNodes: Array<{ nodeName: string; algorithmName: string; batch: { active: number; total: number }; progress?: string }>;
   };
 }
 
@@ -55,7 +55,13 @@ export function renderStatus(summary: JobSummary): StatusView {
       // A node with tasks being worked on; batch.active counts its unfinished items (active + pending).
       activeNodes: summary.nodes
         .filter((n) => n.active > 0)
-        .map((n) => ({ nodeName: n.nodeName, algorithmName: n.algorithmName, batch: { active: n.active + n.pending, total: n.total } })),
+        .map((n) => ({
+          nodeName: n.nodeName,
+          algorithmName: n.algorithmName,
+          batch: { active: n.active + n.pending, total: n.total },
+          // A webhook stage that waits for completion shows the remote progress text.
+          ...(n.progress !== undefined ? { progress: n.progress } : {}),
+        })),
     },
   };
 }
@@ -67,11 +73,13 @@ export interface ResultTask {
   state: TaskState;
   result: unknown;
   error: unknown;
+  /** Webhook stages: what the stage learnt (request, response, monitor state, buildInfo). */
+  context?: unknown;
 }
 
 export type ResultEntry =
-  | { nodeName: string; batchID?: string; algorithmName: string; result: unknown }
-  | { nodeName: string; batchID?: string; algorithmName: string; error: unknown };
+  | { nodeName: string; batchID?: string; algorithmName: string; result: unknown; context?: unknown }
+  | { nodeName: string; batchID?: string; algorithmName: string; error: unknown; context?: unknown };
 
 /** Wire format of GET /api/v1/exec/results/{jobId} and of the result webhook (seed 000). */
 export interface ResultsView {
@@ -98,9 +106,10 @@ export function renderResults(summary: JobSummary, tasks: ResultTask[]): Results
     .map((t): ResultEntry => {
       const id = batchId(t.nodeName, t.batchIndex);
       const head = { nodeName: t.nodeName, ...(id ? { batchID: id } : {}), algorithmName: t.algorithmName };
-      if (t.state === 'succeed') return { ...head, result: t.result };
-      if (t.state === 'failed') return { ...head, error: t.error };
-      return { ...head, error: `task ${t.state}` };
+      const context = t.context !== undefined ? { context: t.context } : {};
+      if (t.state === 'succeed') return { ...head, result: t.result, ...context };
+      if (t.state === 'failed') return { ...head, error: t.error, ...context };
+      return { ...head, error: `task ${t.state}`, ...context };
     });
   return {
     jobId: summary.jobId,

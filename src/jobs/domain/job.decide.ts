@@ -50,9 +50,10 @@ export function decideSubmit(spec: PipelineSpec, jobId: string, ctx: DecideConte
       nodes: spec.nodes.map((n) => ({
         nodeName: n.nodeName,
         algorithmName: n.algorithmName,
-        deps: n.payload !== undefined ? [] : referencedNodes(n.input.map(parseInputExpression)),
+        deps: n.payload !== undefined ? [] : [...new Set([...referencedNodes(n.input.map(parseInputExpression)), ...(n.reads ?? [])])],
         retry: n.retry,
         ...(n.leaseSeconds !== undefined ? { leaseSeconds: n.leaseSeconds } : {}),
+        ...(n.kind !== undefined ? { kind: n.kind } : {}),
       })),
       ttlExpiresAt: iso(plusSeconds(ctx.now, spec.options.ttl)),
       spec,
@@ -122,6 +123,7 @@ export function advance(job: JobSummary, inputs: AdvanceInputs, ctx: DecideConte
             algorithmName: node.algorithmName,
             batch,
             tasks: taskInputs.map((input, i) => ({ taskId: ctx.newId(), batchIndex: batch ? i + 1 : null, input })),
+            ...(spec.kind !== undefined ? { kind: spec.kind } : {}),
           }),
         );
       } catch (err) {

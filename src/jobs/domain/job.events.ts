@@ -10,6 +10,7 @@ export interface NodeDefinition {
   deps: string[];
   retry: RetryPolicy;
   leaseSeconds?: number;
+  kind?: 'webhook';
 }
 
 export interface CreatedTask {
@@ -30,11 +31,11 @@ export type JobEventMap = {
     ttlExpiresAt: string;
     spec: PipelineSpec;
   };
-  'node.expanded': { nodeName: string; algorithmName: string; batch: boolean; tasks: CreatedTask[] };
+  'node.expanded': { nodeName: string; algorithmName: string; batch: boolean; tasks: CreatedTask[]; kind?: 'webhook' };
   'job.started': Record<string, never>;
   'task.acquired': { taskId: string; nodeName: string; workerName: string; attempt: number; leaseExpiry: string };
   'task.lease-extended': { taskId: string; nodeName: string; workerName: string; leaseExpiry: string };
-  'task.succeeded': { taskId: string; nodeName: string; workerName: string; attempt: number; result: unknown };
+  'task.succeeded': { taskId: string; nodeName: string; workerName: string; attempt: number; result: unknown; context?: unknown };
   'task.retried': {
     taskId: string;
     nodeName: string;
@@ -43,11 +44,31 @@ export type JobEventMap = {
     error: unknown;
     availableAt: string;
   };
-  'task.failed': { taskId: string; nodeName: string; attempt: number; reason: 'lease expired' | 'worker failure'; error: unknown };
+  'task.failed': { taskId: string; nodeName: string; attempt: number; reason: 'lease expired' | 'worker failure' | 'stage failure'; error: unknown; context?: unknown };
+  /** Webhook stages (seed 004): Herald's own calls, in the job's stream. */
+  'stage.started': { taskId: string; nodeName: string; url: string; method: string };
+  'stage.called': StageCall;
+  'stage.retrying': { taskId: string; nodeName: string; phase: StagePhase; attempt: number; reason: string; retryAt: string };
+  'stage.finished': { taskId: string; nodeName: string; outcome: 'succeeded' | 'failed' | 'canceled'; error?: string };
+  'stage.cancel-sent': { taskId: string; nodeName: string; url: string; method: string; statusCode: number | null; error: string | null };
   'job.completed': Record<string, never>;
   'job.failed': { error: string };
   'job.stopped': { reason: string };
 };
+
+export type StagePhase = 'create' | 'monitor';
+
+export interface StageCall {
+  taskId: string;
+  nodeName: string;
+  phase: StagePhase;
+  method: string;
+  url: string;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+  monitor?: { percentComplete?: number; progressMessage?: string; resolvedValue?: unknown };
+}
 
 export type JobEventType = keyof JobEventMap;
 export type JobEvent = { [T in JobEventType]: { type: T; data: JobEventMap[T] } }[JobEventType];
@@ -62,6 +83,11 @@ export const EVENT_LEVEL: Record<JobEventType, Level> = {
   'task.succeeded': 'debug',
   'task.retried': 'warn',
   'task.failed': 'warn',
+  'stage.started': 'info',
+  'stage.called': 'debug',
+  'stage.retrying': 'warn',
+  'stage.finished': 'info',
+  'stage.cancel-sent': 'info',
   'job.completed': 'info',
   'job.failed': 'error',
   'job.stopped': 'info',

@@ -47,6 +47,7 @@ export function evolve(state: JobSummary | undefined, event: JobEvent, at: strin
         deps: n.deps,
         retry: n.retry,
         ...(n.leaseSeconds !== undefined ? { leaseSeconds: n.leaseSeconds } : {}),
+        ...(n.kind !== undefined ? { kind: n.kind } : {}),
         expanded: false,
         skipped: false,
         batch: false,
@@ -95,6 +96,16 @@ export function evolve(state: JobSummary | undefined, event: JobEvent, at: strin
       c.active -= 1;
       c.failed += 1;
       return { ...next, counts: c, nodes: withNode(state, event.data.nodeName, (n) => ({ ...n, active: n.active - 1, failed: n.failed + 1 })) };
+    case 'stage.called': {
+      const m = event.data.monitor;
+      const text = m?.progressMessage ?? (m?.percentComplete !== undefined ? `${m.percentComplete}%` : undefined);
+      return text === undefined ? next : { ...next, nodes: withNode(state, event.data.nodeName, (n) => ({ ...n, progress: text })) };
+    }
+    case 'stage.started':
+    case 'stage.retrying':
+    case 'stage.finished':
+    case 'stage.cancel-sent':
+      return next;
     case 'job.completed':
       return { ...next, status: 'completed', finishedAt: at };
     case 'job.failed':

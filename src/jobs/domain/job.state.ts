@@ -22,6 +22,10 @@ export interface NodeSummary {
   retry: RetryPolicy;
   /** Default lease of this node's tasks (queue setting); absent: 30 s. */
   leaseSeconds?: number;
+  /** Run by Herald itself (webhook stage). */
+  kind?: 'webhook';
+  /** The stage's latest progress text (webhook stages that wait for completion). */
+  progress?: string;
   expanded: boolean;
   /** Never expanded because the job ended first. */
   skipped: boolean;

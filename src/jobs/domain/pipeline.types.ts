@@ -1,4 +1,5 @@
 import type { Level } from '../../event-store/event.types';
+import type { WebhookStageSpec } from '../../stages/domain/webhook-stage.types';
 
 /** A job is a pipeline of nodes; a request on a named queue is a pipeline of one node. */
 export type JobKind = 'pipeline' | 'queue';
@@ -22,6 +23,11 @@ export interface NodeSpec {
   payload?: unknown;
   /** Default lease for this node's tasks when the worker does not ask for one (queue setting). */
   leaseSeconds?: number;
+  /** A node Herald runs itself (seed 004): no worker acquires its tasks. */
+  kind?: 'webhook';
+  webhook?: WebhookStageSpec;
+  /** Nodes the stage's expressions read (it waits for them, like for its inputs). */
+  reads?: string[];
 }
 
 export interface JobOptions {

@@ -2,6 +2,8 @@ import { ValidationError } from '../../common/domain-error';
 import { isLevel, LEVELS } from '../../event-store/event.types';
 import { InputSyntaxError, parseInputExpression, referencedNodes, type InputExpression } from './input-expression';
 import { jsonProblem } from './storable';
+import { validateWebhookStage } from '../../stages/domain/webhook-stage.validate';
+import { WEBHOOK_ALGORITHM } from '../../stages/domain/webhook-stage.types';
 import {
   DEFAULT_OPTIONS,
   DEFAULT_PRIORITY,
@@ -94,6 +96,8 @@ export function validatePipelineRequest(body: unknown): PipelineSpec {
 
   const nodes: NodeSpec[] = [];
   const parsed = new Map<string, InputExpression[]>();
+  // Nodes that webhook stages' expressions read, by node.
+  const stageReads = new Map<string, string[]>();
   if (!Array.isArray(body.nodes) || body.nodes.length === 0) {
     problems.push({ path: 'nodes', message: 'must be a non-empty array' });
   } else if (body.nodes.length > 1000) {
@@ -105,14 +109,16 @@ export function validatePipelineRequest(body: unknown): PipelineSpec {
         problems.push({ path: at, message: 'must be an object' });
         return;
       }
-      checkUnknownKeys(n, ['nodeName', 'algorithmName', 'input', 'retry'], at, problems);
+      const isStage = n.kind !== undefined;
+      if (isStage && n.kind !== 'webhook') problems.push({ path: `${at}.kind`, message: 'must be "webhook" (or absent for a worker node)' });
+      checkUnknownKeys(n, isStage ? ['nodeName', 'kind', 'input', 'webhook'] : ['nodeName', 'algorithmName', 'input', 'retry'], at, problems);
       const nodeName = n.nodeName;
       if (typeof nodeName !== 'string' || !NODE_NAME.test(nodeName) || nodeName === 'flowInput') {
         problems.push({ path: `${at}.nodeName`, message: 'is required: 1-128 letters, digits, "_" or "-" (not "flowInput")' });
         return;
       }
       if (parsed.has(nodeName)) problems.push({ path: `${at}.nodeName`, message: `duplicates node "${nodeName}"` });
-      if (typeof n.algorithmName !== 'string' || !NAME.test(n.algorithmName)) {
+      if (!isStage && (typeof n.algorithmName !== 'string' || !NAME.test(n.algorithmName))) {
         problems.push({ path: `${at}.algorithmName`, message: 'is required: 1-128 letters, digits, ".", "_" or "-"' });
       }
       const input = n.input === undefined ? [] : n.input;
@@ -129,6 +135,15 @@ export function validatePipelineRequest(body: unknown): PipelineSpec {
         });
       }
       parsed.set(nodeName, expressions);
+      if (isStage) {
+        const stage = validateWebhookStage(n.webhook, `${at}.webhook`, problems);
+        stageReads.set(nodeName, stage.reads);
+        if (stage.spec) {
+          // A stage retries its own calls; its task never goes back to pending.
+          nodes.push({ nodeName, algorithmName: WEBHOOK_ALGORITHM, input: input as unknown[], retry: { ...DEFAULT_RETRY, limit: 0 }, kind: 'webhook', webhook: stage.spec, reads: stage.reads });
+        }
+        return;
+      }
       const retry = { ...DEFAULT_RETRY };
       if (n.retry !== undefined) {
         if (!isObject(n.retry)) problems.push({ path: `${at}.retry`, message: 'must be an object' });
@@ -146,12 +161,16 @@ export function validatePipelineRequest(body: unknown): PipelineSpec {
 
   // References must name other nodes, and the graph must be acyclic.
   for (const [name, expressions] of parsed) {
+    for (const dep of stageReads.get(name) ?? []) {
+      if (dep === name) problems.push({ path: `nodes.${name}.webhook`, message: `node "${name}" cannot read its own context` });
+      else if (!parsed.has(dep)) problems.push({ path: `nodes.${name}.webhook`, message: `an expression refers to unknown node "${dep}"` });
+    }
     for (const dep of referencedNodes(expressions)) {
       if (dep === name) problems.push({ path: `nodes.${name}.input`, message: `node "${name}" cannot read its own output` });
       else if (!parsed.has(dep)) problems.push({ path: `nodes.${name}.input`, message: `refers to unknown node "${dep}"` });
     }
   }
-  const cycle = findCycle(parsed);
+  const cycle = findCycle(parsed, stageReads);
   if (cycle) problems.push({ path: 'nodes', message: `nodes form a cycle: ${cycle.join(' -> ')}` });
 
   const options = { ...DEFAULT_OPTIONS };
@@ -196,7 +215,7 @@ export function isGroupId(value: unknown): value is string {
   return typeof value === 'string' && NAME.test(value);
 }
 
-function findCycle(graph: Map<string, InputExpression[]>): string[] | undefined {
+function findCycle(graph: Map<string, InputExpression[]>, extra: Map<string, string[]>): string[] | undefined {
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: string[] = [];
   const visit = (node: string): string[] | undefined => {
@@ -204,7 +223,7 @@ function findCycle(graph: Map<string, InputExpression[]>): string[] | undefined 
     if (state.get(node) === 'visiting') return [...stack.slice(stack.indexOf(node)), node];
     state.set(node, 'visiting');
     stack.push(node);
-    for (const dep of referencedNodes(graph.get(node) ?? [])) {
+    for (const dep of [...referencedNodes(graph.get(node) ?? []), ...(extra.get(node) ?? [])]) {
       if (!graph.has(dep) || dep === node) continue;
       const found = visit(dep);
       if (found) return found;

@@ -39,7 +39,8 @@ export class JobProjector {
       case 'job.submitted':
         return this.repo.insertJob(sql, state, event.data.spec);
       case 'node.expanded':
-        return this.repo.insertTasks(sql, state.jobId, state.kind, event.data.nodeName, event.data.algorithmName, state.priority, event.data.tasks, at);
+        // Webhook stages' tasks are of kind "stage": Herald runs them, no worker acquires them.
+        return this.repo.insertTasks(sql, state.jobId, event.data.kind === 'webhook' ? 'stage' : state.kind, event.data.nodeName, event.data.algorithmName, state.priority, event.data.tasks, at);
       case 'task.acquired':
         return this.repo.patchTask(sql, event.data.taskId, {
           state: 'active',
@@ -52,7 +53,13 @@ export class JobProjector {
       case 'task.lease-extended':
         return this.repo.patchTask(sql, event.data.taskId, { lease_expires_at: event.data.leaseExpiry, updated_at: at });
       case 'task.succeeded':
-        return this.repo.patchTask(sql, event.data.taskId, { state: 'succeed', result: json(event.data.result), lease_expires_at: null, updated_at: at });
+        return this.repo.patchTask(sql, event.data.taskId, {
+          state: 'succeed',
+          result: json(event.data.result),
+          lease_expires_at: null,
+          updated_at: at,
+          ...(event.data.context !== undefined ? { context: json(event.data.context) } : {}),
+        });
       case 'task.retried':
         return this.repo.patchTask(sql, event.data.taskId, {
           state: 'pending',
@@ -63,12 +70,23 @@ export class JobProjector {
           updated_at: at,
         });
       case 'task.failed':
-        return this.repo.patchTask(sql, event.data.taskId, { state: 'failed', error: json(event.data.error), lease_expires_at: null, updated_at: at });
+        return this.repo.patchTask(sql, event.data.taskId, {
+          state: 'failed',
+          error: json(event.data.error),
+          lease_expires_at: null,
+          updated_at: at,
+          ...(event.data.context !== undefined ? { context: json(event.data.context) } : {}),
+        });
       case 'job.failed':
       case 'job.stopped':
         return this.repo.stopUnfinishedTasks(sql, state.jobId, at);
       case 'job.started':
       case 'job.completed':
+      case 'stage.started':
+      case 'stage.called':
+      case 'stage.retrying':
+      case 'stage.finished':
+      case 'stage.cancel-sent':
         return;
       default: {
         const unreachable: never = event;

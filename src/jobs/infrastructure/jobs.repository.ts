@@ -226,7 +226,7 @@ export class JobsRepository {
            ORDER BY t.priority, t.available_at, t.job_id, t.batch_index LIMIT 1`
         : `SELECT job_id FROM tasks
             WHERE state = 'pending' AND available_at <= $3 AND NOT (job_id = ANY($4::text[]))
-              AND $1::text[] IS NULL AND $2::text[] IS NULL
+              AND $1::text[] IS NULL AND $2::text[] IS NULL AND kind <> 'stage'
             ORDER BY priority, available_at, job_id, batch_index LIMIT 1`,
       [pairs?.kinds ?? null, pairs?.names ?? null, now, excluded],
     );
@@ -238,7 +238,7 @@ export class JobsRepository {
     const pairs = filterPairs(filter);
     const rows = await sql.query<TaskRow>(
       `SELECT ${TASK_COLUMNS} FROM tasks t
-        WHERE job_id = $1 AND state = 'pending' AND available_at <= $2
+        WHERE job_id = $1 AND state = 'pending' AND available_at <= $2 AND kind <> 'stage'
           AND ($3::text[] IS NULL OR EXISTS (
                 SELECT 1 FROM unnest($3::text[], $4::text[]) AS f(kind, name) WHERE f.kind = t.kind AND f.name = t.algorithm_name))
         ORDER BY available_at, node_name, batch_index
@@ -308,11 +308,19 @@ export class JobsRepository {
   }
 
   async resultTasks(sql: Sql, jobId: string, nodeNames: string[]): Promise<ResultTask[]> {
-    const rows = await sql.query<{ node_name: string; algorithm_name: string; batch_index: number | null; state: TaskState; result: unknown; error: unknown }>(
-      `SELECT node_name, algorithm_name, batch_index, state, result, error FROM tasks
+    const rows = await sql.query<{ node_name: string; algorithm_name: string; batch_index: number | null; state: TaskState; result: unknown; error: unknown; context: unknown }>(
+      `SELECT node_name, algorithm_name, batch_index, state, result, error, context FROM tasks
         WHERE job_id = $1 AND node_name = ANY($2::text[]) ORDER BY node_name, batch_index`,
       [jobId, nodeNames],
     );
-    return rows.map((r) => ({ nodeName: r.node_name, algorithmName: r.algorithm_name, batchIndex: r.batch_index, state: r.state, result: r.result, error: r.error }));
+    return rows.map((r) => ({
+      nodeName: r.node_name,
+      algorithmName: r.algorithm_name,
+      batchIndex: r.batch_index,
+      state: r.state,
+      result: r.result,
+      error: r.error,
+      ...(r.context !== null ? { context: r.context } : {}),
+    }));
   }
 }

@@ -9,9 +9,25 @@ export interface OutgoingRequest {
   timeoutMs: number;
 }
 
-/** The one seam through which Herald makes webhook HTTP calls. */
+/** A call of Herald's own (webhook stages): any method, an optional body, a larger body cap. */
+export interface OutgoingCall {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  /** Longest response body kept; the rest is read and dropped (`truncated`). */
+  maxBodyBytes: number;
+}
+
+export interface CallResult extends AttemptResult {
+  truncated?: boolean;
+}
+
+/** The one seam through which Herald makes HTTP calls: webhook deliveries and webhook stages. */
 export abstract class HttpSender {
   abstract send(req: OutgoingRequest): Promise<AttemptResult>;
+  abstract call(req: OutgoingCall): Promise<CallResult>;
   abstract close(): Promise<void>;
 }
 
@@ -72,6 +88,39 @@ export class UndiciHttpSender extends HttpSender {
         errorCode: errorCode(err),
         errorMessage: (err as Error).message,
       };
+    }
+  }
+
+  async call(req: OutgoingCall): Promise<CallResult> {
+    const started = performance.now();
+    const signal = AbortSignal.timeout(req.timeoutMs);
+    try {
+      const res = await request(req.url, {
+        method: req.method as 'GET',
+        headers: req.headers,
+        body: req.body,
+        dispatcher: this.agent,
+        signal,
+        headersTimeout: req.timeoutMs,
+        bodyTimeout: req.timeoutMs,
+      });
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of res.body) {
+        const b = chunk as Buffer;
+        if (size < req.maxBodyBytes) chunks.push(b.subarray(0, req.maxBodyBytes - size));
+        size += b.length;
+      }
+      return {
+        statusCode: res.statusCode,
+        statusMessage: statusText(res.statusCode),
+        headers: res.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        truncated: size > req.maxBodyBytes,
+        durationMs: Math.round(performance.now() - started),
+      };
+    } catch (err) {
+      return { durationMs: Math.round(performance.now() - started), errorCode: errorCode(err), errorMessage: (err as Error).message };
     }
   }
 

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { nodeOutput } from '../jobs/domain/job.decide';
+import { isNodeDone, type JobSummary, type Task } from '../jobs/domain/job.state';
+import type { PipelineSpec } from '../jobs/domain/pipeline.types';
+import { JobStore } from '../jobs/job-store.service';
+import type { ExpressionScope } from './domain/stage-expression';
+import { StageRunsRepository } from './infrastructure/stage-runs.repository';
+
+/** What a stage's expressions read: flowInput, jobId, its task's input, finished nodes it depends on. */
+@Injectable()
+export class StageScopes {
+  constructor(
+    private readonly store: JobStore,
+    private readonly runs: StageRunsRepository,
+  ) {}
+
+  async scope(job: JobSummary, spec: PipelineSpec, task: Task): Promise<ExpressionScope> {
+    const self = job.nodes.find((n) => n.nodeName === task.nodeName);
+    const deps = (self?.deps ?? []).filter((d) => {
+      const n = job.nodes.find((x) => x.nodeName === d);
+      return n !== undefined && isNodeDone(n);
+    });
+    const [results, contexts] = await Promise.all([this.store.repo.nodeResults(this.store.db, job.jobId, deps), this.runs.contexts(this.store.db, job.jobId, deps)]);
+    return {
+      flowInput: spec.flowInput ?? {},
+      jobId: job.jobId,
+      input: task.input,
+      stage: (name) => {
+        if (!deps.includes(name)) return undefined;
+        const node = job.nodes.find((n) => n.nodeName === name)!;
+        const ctx = contexts[name] ?? [];
+        return {
+          result: nodeOutput(node, results[name] ?? []),
+          context: node.batch ? ctx : (ctx[0] ?? null),
+          status: node.failed > 0 ? 'failed' : node.stopped > 0 ? 'stopped' : 'succeeded',
+        };
+      },
+    };
+  }
+}
