@@ -14,7 +14,8 @@ export class StageScopes {
     private readonly runs: StageRunsRepository,
   ) {}
 
-  async scope(job: JobSummary, spec: PipelineSpec, task: Task): Promise<ExpressionScope> {
+  /** With `own`, the stage reads its own context too (its cancel request). */
+  async scope(job: JobSummary, spec: PipelineSpec, task: Task, own?: unknown): Promise<ExpressionScope> {
     const self = job.nodes.find((n) => n.nodeName === task.nodeName);
     const deps = (self?.deps ?? []).filter((d) => {
       const n = job.nodes.find((x) => x.nodeName === d);
@@ -26,6 +27,7 @@ export class StageScopes {
       jobId: job.jobId,
       input: task.input,
       stage: (name) => {
+        if (own !== undefined && name === task.nodeName) return { result: null, context: own, status: 'running' };
         if (!deps.includes(name)) return undefined;
         const node = job.nodes.find((n) => n.nodeName === name)!;
         const ctx = contexts[name] ?? [];

@@ -96,8 +96,8 @@ export class WebhookStageRunner implements OnApplicationBootstrap, OnModuleDestr
     const [job, task, spec] = await Promise.all([repo.getJob(db, claim.jobId), repo.getTask(db, claim.taskId), repo.getSpec(db, claim.jobId)]);
     const stage = spec?.nodes.find((n) => n.nodeName === claim.nodeName)?.webhook;
     if (!job || !task || !stage) return this.record(claim, [], 'done', new Date(), claim.run);
+    if (claim.state === 'canceling' || isFinished(job.status)) return this.cancel(claim, stage, task, await this.scopes.scope(job, spec, task, claim.run.context));
     const scope = await this.scopes.scope(job, spec, task);
-    if (claim.state === 'canceling' || isFinished(job.status)) return this.cancel(claim, stage, task, scope);
     let run = claim.run;
     let current = task;
     if (run.phase === 'start') {

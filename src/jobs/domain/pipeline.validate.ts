@@ -136,7 +136,7 @@ export function validatePipelineRequest(body: unknown): PipelineSpec {
       }
       parsed.set(nodeName, expressions);
       if (isStage) {
-        const stage = validateWebhookStage(n.webhook, `${at}.webhook`, problems);
+        const stage = validateWebhookStage(n.webhook, `${at}.webhook`, problems, nodeName);
         stageReads.set(nodeName, stage.reads);
         if (stage.spec) {
           // A stage retries its own calls; its task never goes back to pending.

@@ -111,7 +111,7 @@ function jsonPath(raw: unknown, path: string, problems: Problem[]): string | und
  * Validates a node's `webhook` object. Problems are pushed with the field's path; the nodes that
  * its expressions read are returned so that the node waits for them.
  */
-export function validateWebhookStage(raw: unknown, at: string, problems: Problem[]): { spec?: WebhookStageSpec; reads: string[] } {
+export function validateWebhookStage(raw: unknown, at: string, problems: Problem[], nodeName = ''): { spec?: WebhookStageSpec; reads: string[] } {
   if (!isObject(raw)) {
     problems.push({ path: at, message: 'is required for a webhook node: an object with at least url' });
     return { reads: [] };
@@ -195,8 +195,10 @@ export function validateWebhookStage(raw: unknown, at: string, problems: Problem
   if (poll !== undefined) spec.pollIntervalSeconds = poll;
   let reads: string[] = [];
   try {
-    const fields = [spec.url, spec.customHeaders, spec.payload, spec.cancelEndpoint, spec.cancelPayload];
-    reads = [...new Set(fields.flatMap((f) => expressionsIn(f).map(referencedNode).filter((n): n is string => n !== undefined)))];
+    const nodesIn = (fields: unknown[]) => fields.flatMap((f) => expressionsIn(f).map(referencedNode).filter((n): n is string => n !== undefined));
+    // The cancel request may also read the stage's own context (the id the call answered with).
+    const cancelReads = nodesIn([spec.cancelEndpoint, spec.cancelPayload]).filter((n) => n !== nodeName);
+    reads = [...new Set([...nodesIn([spec.url, spec.customHeaders, spec.payload]), ...cancelReads])];
   } catch (err) {
     if (!(err instanceof ExpressionSyntaxError)) throw err;
   }
