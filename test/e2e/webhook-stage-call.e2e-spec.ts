@@ -118,6 +118,21 @@ describe('Webhook stages: Herald calls out itself, once the nodes they read have
     expect(gate[0].all).toHaveLength(3);
   });
 
+  it('a worker node reads a stage\'s context with "@hook.context..." and its body with "@hook"', async () => {
+    answers['/ctx'] = () => ({ status: 200, body: JSON.stringify({ threshold: 0.75 }), headers: { 'content-type': 'application/json' } });
+    const jobId = await c.submit({
+      name: 'ctx',
+      nodes: [stage('hook', { url: `${remote.url}/ctx` }), { nodeName: 'use', algorithmName: 'stage-use', input: ['@hook.context.buildInfo.threshold', '@hook.threshold', '@hook.context.webhook.statusCode'] }],
+    });
+    const [task] = await eventually(async () => {
+      const got = await c.acquire('w2', ['stage-use']);
+      return got.length > 0 && got;
+    });
+    expect(task.input).toEqual([0.75, 0.75, 200]);
+    expect((await c.complete(task.taskId, 'w2', 'ok')).status).toBe(200);
+    expect((await finished(c, jobId)).status).toBe('completed');
+  });
+
   it('retries 429 after Retry-After, then succeeds; the retry is a warn event', async () => {
     answers['/busy'] = (i) => (i === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200, body: '"done"' });
     const jobId = await c.submit({ name: 'busy', nodes: [stage('hook', { url: `${remote.url}/busy` })] });

@@ -351,4 +351,10 @@ describe('expandInputs', () => {
     const huge = new Array(MAX_BATCH + 1).fill(0);
     expect(resolutionErrorOf(() => expandInputs(parse('#@green'), undefined, () => huge)).message).toBe(`batch has more than ${MAX_BATCH} items`);
   });
+
+  it('reads a webhook stage\'s context with "@hook.context..." and falls back to the output for other nodes', () => {
+    const contextOf = (node: string) => (node === 'hook' ? { buildInfo: { threshold: 3 } } : undefined);
+    const outputOf = (node: string) => (node === 'hook' ? { threshold: 1 } : { context: 'worker output' });
+    expect(expandInputs(parse('@hook.context.buildInfo.threshold', '@hook.threshold', '@green.context'), undefined, outputOf, contextOf).inputs).toEqual([[3, 1, 'worker output']]);
+  });
 });

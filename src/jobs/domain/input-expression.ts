@@ -85,6 +85,8 @@ export function expandInputs(
   expressions: InputExpression[],
   flowInput: Record<string, unknown> | undefined,
   outputOf: (node: string) => unknown,
+  /** Webhook stages: "@hook.context.x" reads the stage's context (undefined for worker nodes). */
+  contextOf: (node: string) => unknown = () => undefined,
 ): { batch: boolean; inputs: unknown[][] } {
   const resolved = expressions.map((e): { batch: boolean; value: unknown } => {
     switch (e.kind) {
@@ -100,7 +102,8 @@ export function expandInputs(
         return { batch: e.batch, value: got.value };
       }
       case 'node': {
-        const got = pathGet(outputOf(e.node), e.path);
+        const context = e.path[0] === 'context' ? contextOf(e.node) : undefined;
+        const got = context !== undefined ? pathGet(context, e.path.slice(1)) : pathGet(outputOf(e.node), e.path);
         const label = [e.node, ...e.path].join('.');
         const value = got.found ? got.value : null;
         if (e.batch && !Array.isArray(value)) throw new InputResolutionError(`#@${label}: the output of ${e.node} is not an array`);

@@ -64,7 +64,7 @@ export function decideSubmit(spec: PipelineSpec, jobId: string, ctx: DecideConte
 // ---------------------------------------------------------------- advance
 
 /** Results of a finished node's tasks, in batch order: what later nodes read as its output. */
-export type NodeResults = Array<{ batchIndex: number | null; state: TaskState; result: unknown }>;
+export type NodeResults = Array<{ batchIndex: number | null; state: TaskState; result: unknown; context?: unknown }>;
 
 export interface AdvanceInputs {
   spec?: PipelineSpec;
@@ -87,6 +87,12 @@ export function nodeOutput(node: NodeSummary, results: NodeResults): unknown {
   const value = (r: NodeResults[number]) => (r.state === 'succeed' ? r.result : null);
   if (node.batch) return [...results].sort((a, b) => (a.batchIndex ?? 0) - (b.batchIndex ?? 0)).map(value);
   return results.length > 0 ? value(results[0]) : null;
+}
+
+/** A webhook stage's context, as `@hook.context...` reads it: per item for a batch node. */
+export function nodeContext(node: NodeSummary, results: NodeResults): unknown {
+  if (node.batch) return [...results].sort((a, b) => (a.batchIndex ?? 0) - (b.batchIndex ?? 0)).map((r) => r.context ?? null);
+  return results[0]?.context ?? null;
 }
 
 /**
@@ -115,8 +121,9 @@ export function advance(job: JobSummary, inputs: AdvanceInputs, ctx: DecideConte
         continue;
       }
       const outputOf = (name: string) => nodeOutput(byName.get(name)!, inputs.results[name] ?? []);
+      const contextOf = (name: string) => (byName.get(name)!.kind === 'webhook' ? nodeContext(byName.get(name)!, inputs.results[name] ?? []) : undefined);
       try {
-        const { batch, inputs: taskInputs } = expandInputs(spec.input.map(parseInputExpression), inputs.spec.flowInput, outputOf);
+        const { batch, inputs: taskInputs } = expandInputs(spec.input.map(parseInputExpression), inputs.spec.flowInput, outputOf, contextOf);
         events.push(
           jobEvent('node.expanded', {
             nodeName: node.nodeName,

@@ -298,12 +298,12 @@ export class JobsRepository {
   async nodeResults(sql: Sql, jobId: string, nodeNames: string[]): Promise<Record<string, NodeResults>> {
     const out: Record<string, NodeResults> = Object.fromEntries(nodeNames.map((n) => [n, []]));
     if (nodeNames.length === 0) return out;
-    const rows = await sql.query<{ node_name: string; batch_index: number | null; state: TaskState; result: unknown }>(
-      `SELECT node_name, batch_index, state, result FROM tasks
+    const rows = await sql.query<{ node_name: string; batch_index: number | null; state: TaskState; result: unknown; context: unknown }>(
+      `SELECT node_name, batch_index, state, result, context FROM tasks
         WHERE job_id = $1 AND node_name = ANY($2::text[]) ORDER BY node_name, batch_index`,
       [jobId, nodeNames],
     );
-    for (const r of rows) out[r.node_name].push({ batchIndex: r.batch_index, state: r.state, result: r.result });
+    for (const r of rows) out[r.node_name].push({ batchIndex: r.batch_index, state: r.state, result: r.result, ...(r.context !== null ? { context: r.context } : {}) });
     return out;
   }
 

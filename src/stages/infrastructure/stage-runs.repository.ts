@@ -12,7 +12,7 @@ export interface ClaimedRun {
   leaseToken: string;
 }
 
-/** All SQL of webhook stages: their runs (operational state) and the contexts later stages read. */
+/** All SQL of webhook stage runs (operational state: when due, who holds it, where it stands). */
 export class StageRunsRepository {
   insertRuns(sql: Sql, jobId: string, nodeName: string, taskIds: string[], run: StageRun, at: string): Promise<unknown> {
     return sql.query(
@@ -67,17 +67,5 @@ export class StageRunsRepository {
        SELECT herald_assert((SELECT count(*) FROM u) = 1, 'webhook stage run ' || $1 || ' is no longer held', 'HR001')`,
       [claim.taskId, claim.leaseToken, change.state, change.nextAt, JSON.stringify(change.run), at, change.keepLease === true],
     );
-  }
-
-  /** Contexts of tasks of finished nodes, in batch order. */
-  async contexts(sql: Sql, jobId: string, nodeNames: string[]): Promise<Record<string, unknown[]>> {
-    const out: Record<string, unknown[]> = Object.fromEntries(nodeNames.map((n) => [n, []]));
-    if (nodeNames.length === 0) return out;
-    const rows = await sql.query<{ node_name: string; context: unknown }>(
-      `SELECT node_name, context FROM tasks WHERE job_id = $1 AND node_name = ANY($2::text[]) ORDER BY node_name, batch_index`,
-      [jobId, nodeNames],
-    );
-    for (const r of rows) out[r.node_name].push(r.context);
-    return out;
   }
 }
