@@ -5,7 +5,18 @@ import { Queues1763800000003 } from './1763800000003-queues';
 import { Projects1763800000004 } from './1763800000004-projects';
 import { PipelinedWrites1763800000005 } from './1763800000005-pipelined-writes';
 import { WebhookStages1763800000006 } from './1763800000006-webhook-stages';
+import { PipelineTriggers1763800000007 } from './1763800000007-pipeline-triggers';
 import { EndpointHealth1763800000020 } from './1763800000020-endpoint-health';
 
 /** Every migration, in order. Listed explicitly (no globbing) so bundlers and ESM tests see them. */
-export const MIGRATIONS = [EventStore1763800000000, JobReadModels1763800000001, Webhooks1763800000002, Queues1763800000003, Projects1763800000004, PipelinedWrites1763800000005, WebhookStages1763800000006, EndpointHealth1763800000020];
+export const MIGRATIONS = [
+  EventStore1763800000000,
+  JobReadModels1763800000001,
+  Webhooks1763800000002,
+  Queues1763800000003,
+  Projects1763800000004,
+  PipelinedWrites1763800000005,
+  WebhookStages1763800000006,
+  PipelineTriggers1763800000007,
+  EndpointHealth1763800000020,
+];

@@ -14,6 +14,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 import { QueuesModule } from './queues/queues.module';
 import { ProjectsModule } from './projects/projects.module';
 import { StagesModule } from './stages/stages.module';
+import { TriggersModule } from './triggers/triggers.module';
 
 @Module({})
 export class AppModule {
@@ -21,7 +22,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [CqrsModule.forRoot(), DatabaseModule.forRoot(config), EventStoreModule, JobsModule, WebhooksModule, QueuesModule, ProjectsModule, StagesModule],
+      imports: [CqrsModule.forRoot(), DatabaseModule.forRoot(config), EventStoreModule, JobsModule, WebhooksModule, QueuesModule, ProjectsModule, StagesModule, TriggersModule],
       controllers: [HealthController],
       providers: [
         { provide: Clock, useClass: SystemClock },
