@@ -133,6 +133,16 @@ describe('Webhook stages: Herald calls out itself, once the nodes they read have
     expect((await finished(c, jobId)).status).toBe('completed');
   });
 
+  it('keeps 64 KiB of a response body and flags the cut', async () => {
+    answers['/big'] = () => ({ status: 200, body: JSON.stringify({ blob: 'x'.repeat(70_000) }), headers: { 'content-type': 'application/json' } });
+    const jobId = await c.submit({ name: 'big', nodes: [stage('hook', { url: `${remote.url}/big` })] });
+    expect((await finished(c, jobId)).status).toBe('completed');
+    const [entry] = (await c.results(jobId)).data.result;
+    expect(entry.context.webhook.bodyTruncated).toBe(true);
+    expect(typeof entry.result).toBe('string');
+    expect(entry.result).toHaveLength(64 * 1024);
+  });
+
   it('retries 429 after Retry-After, then succeeds; the retry is a warn event', async () => {
     answers['/busy'] = (i) => (i === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200, body: '"done"' });
     const jobId = await c.submit({ name: 'busy', nodes: [stage('hook', { url: `${remote.url}/busy` })] });

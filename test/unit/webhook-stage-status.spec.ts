@@ -100,6 +100,14 @@ describe('polling', () => {
     expect(afterPoll(run, s, { statusCode: 404, durationMs: 1 }, now).outcome.kind).toBe('failed');
   });
 
+  it('counts a per-code retries budget over the polls', () => {
+    const budgeted = spec({ waitForCompletion: true, statusJsonPath: '$.s', retries: { '404': { maxAttempts: 2 } } });
+    const first = afterPoll(run, budgeted, { statusCode: 404, durationMs: 1 }, now);
+    expect(first.outcome.kind).toBe('poll');
+    const second = afterPoll(first.run, budgeted, { statusCode: 404, durationMs: 1 }, now);
+    expect(second.outcome).toEqual({ kind: 'failed', error: 'status URL http://127.0.0.1:1/s answered HTTP 404 2 times (retries budget 2)' });
+  });
+
   it('polls every second for a minute, then every 15 s, unless pollIntervalSeconds says otherwise', () => {
     expect(pollIntervalMs(s, run, new Date(now.getTime() + 59_000))).toBe(1000);
     expect(pollIntervalMs(s, run, new Date(now.getTime() + 61_000))).toBe(15_000);

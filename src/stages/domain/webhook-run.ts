@@ -186,6 +186,13 @@ export function afterPoll(run: StageRun, spec: WebhookStageSpec, result: CallOut
   const base: StageRun = { ...run, attempts: run.attempts + 1, context: { ...run.context, webhook: { ...run.context.webhook, monitor: { ...prior, pastStatusCodes } } } };
   const retryAfter = parseRetryAfter(header(result, 'retry-after'), now);
   const next = new Date(now.getTime() + Math.max(pollIntervalMs(spec, run, now), (retryAfter ?? 0) * 1000));
+  const budget = code !== undefined ? spec.retries[String(code)] : undefined;
+  if (budget) {
+    // A per-code budget counts the answers with that code over the polls, as for the call.
+    const seen = pastStatusCodes.filter((c) => c === code).length;
+    if (seen >= budget.maxAttempts) return { run: base, outcome: { kind: 'failed', error: `status URL ${run.statusUrl} answered HTTP ${code} ${seen} times (retries budget ${budget.maxAttempts})` } };
+    return { run: base, outcome: { kind: 'poll', at: next } };
+  }
   if (code === undefined || code === 429 || code >= 500 || spec.retryStatusCodes.includes(code)) {
     return { run: base, outcome: { kind: 'poll', at: next } };
   }

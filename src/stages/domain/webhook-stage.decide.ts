@@ -63,6 +63,12 @@ export function failStage(task: Task, error: string, run: StageRun): JobEvent[] 
   const base = { taskId: task.taskId, nodeName: task.nodeName };
   return [
     jobEvent('stage.finished', { ...base, outcome: 'failed', error }),
-    jobEvent('task.failed', { ...base, attempt: task.attempt, reason: 'stage failure', error: { message: error }, context: run.context }),
+    jobEvent('task.failed', {
+      ...base,
+      attempt: task.attempt,
+      reason: 'stage failure',
+      error: { message: error },
+      context: { ...run.context, webhook: { ...run.context.webhook, error } },
+    }),
   ];
 }
