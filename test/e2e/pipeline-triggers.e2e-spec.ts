@@ -81,10 +81,14 @@ describe('Stored pipelines and webhook triggers', () => {
     expect(first.status).toBe(202);
     const again = await c.call('POST', '/api/v1/hooks/signed', body, signed(body, 'msg_1'));
     expect([again.status, again.body.jobId]).toEqual([202, first.body.jobId]);
+    // The same id sent twice at once still starts one run.
+    const both = await Promise.all([0, 1].map(() => c.call('POST', '/api/v1/hooks/signed', body, signed(body, 'msg_race'))));
+    expect(both.map((r) => r.status)).toEqual([202, 202]);
+    expect(both[0].body.jobId).toBe(both[1].body.jobId);
     const other = await c.call('POST', '/api/v1/hooks/signed', body, signed(body, 'msg_2'));
     expect(other.body.jobId).not.toBe(first.body.jobId);
     const listed = (await c.call('GET', '/api/v1/exec/jobs?pipeline=signed')).body.jobs;
-    expect(listed).toHaveLength(2);
+    expect(listed).toHaveLength(3);
     const [submitted] = await c.events(first.body.jobId);
     expect(submitted.metadata).toMatchObject({ actor: 'trigger:webhook:signed', causationId: 'msg_1' });
 
@@ -94,6 +98,6 @@ describe('Stored pipelines and webhook triggers', () => {
       const res = await c.call('POST', '/api/v1/hooks/signed', body, headers);
       expect([res.status, res.body.error.code]).toEqual([401, 'UNAUTHORIZED']);
     }
-    expect((await c.call('GET', '/api/v1/exec/jobs?pipeline=signed')).body.jobs).toHaveLength(2);
+    expect((await c.call('GET', '/api/v1/exec/jobs?pipeline=signed')).body.jobs).toHaveLength(3);
   });
 });

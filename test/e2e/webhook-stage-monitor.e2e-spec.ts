@@ -81,6 +81,21 @@ describe('Webhook stages that wait for completion', () => {
     expect(polls('/deployments/5')).toHaveLength(1);
   });
 
+  it('monitorOnly polls the url without calling it first; waitBeforeMonitorSeconds delays the first poll', async () => {
+    routes['GET /watch'] = () => json({ status: 'SUCCESS' });
+    const a = await c.submit({ name: 'watch', nodes: [waiting('/watch', { monitorOnly: true })] });
+    expect((await finished(c, a)).status).toBe('completed');
+    expect(remote.requests.filter((r) => r.path === '/watch').map((r) => r.method)).toEqual(['GET']);
+
+    routes['POST /later'] = () => json({});
+    routes['GET /later'] = () => json({ status: 'SUCCESS' });
+    const b = await c.submit({ name: 'later', nodes: [waiting('/later', { waitBeforeMonitorSeconds: 1 })] });
+    expect((await finished(c, b)).status).toBe('completed');
+    const [post, get] = remote.requests.filter((r) => r.path === '/later');
+    expect([post.method, get.method]).toEqual(['POST', 'GET']);
+    expect(get.at - post.at).toBeGreaterThanOrEqual(950);
+  });
+
   it('terminal statuses fail the node; an unmapped status keeps polling', async () => {
     routes['POST /t'] = () => json({});
     routes['GET /t'] = (n) => json({ status: n < 3 ? 'weird' : 'BROKEN' });
