@@ -37,6 +37,12 @@ export async function createApp(config: HeraldConfig, options: CreateAppOptions 
   app.use(apiKeyMiddleware(app.get(ApiKeys), config.docs));
   // Queue requests: any JSON value (not only objects), up to 1 MiB; larger is 413 and nothing is stored.
   app.use('/queue', json({ limit: QUEUE_BODY_LIMIT, strict: false, type: () => true }), bodyErrors);
+  // Webhook triggers: the exact bytes are kept, for their Standard Webhooks signature.
+  app.use(
+    '/api/v1/hooks',
+    json({ limit: config.bodyLimit, type: () => true, verify: (req, _res, buf) => ((req as unknown as { rawBody: Buffer }).rawBody = buf) }),
+    bodyErrors,
+  );
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.disable('x-powered-by');
   if (config.docs) {

@@ -31,7 +31,7 @@ export class AppModule {
         { provide: ApiKeys, useValue: new ApiKeys(config.apiKeys) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],
-      exports: [Clock, IdGenerator],
+      exports: [Clock, IdGenerator, ApiKeys],
     };
   }
 }

@@ -1,6 +1,9 @@
+const HOOK_PATH = /^\/api\/v1\/hooks\/[^/]+$/;
+
 /**
- * The only requests Herald answers without a key when HERALD_API_KEYS is set: the health probe
- * and, when enabled, the OpenAPI pages. Everything else needs a key (deny by default).
+ * The only requests Herald lets through without a key when HERALD_API_KEYS is set: the health
+ * probe, when enabled the OpenAPI pages, and webhook triggers (POST /api/v1/hooks/{name}), which
+ * carry their own authentication. Everything else needs a key (deny by default).
  *
  * Routing is case-sensitive and strict (see app.factory.ts), so these exact spellings are the
  * only ones that reach those handlers; any other spelling of any path is either 404 or needs
@@ -8,6 +11,9 @@
  * then decides again on the handler that actually matched.
  */
 export function isPublicRequest(method: string, path: string, docs: boolean): boolean {
+  // A webhook trigger authenticates by its signature when it has a secret, else by the key:
+  // TriggersService decides, after reading the (signed) body.
+  if (method === 'POST' && HOOK_PATH.test(path)) return true;
   if (method !== 'GET' && method !== 'HEAD') return false;
   if (path === '/health') return true;
   if (!docs) return false;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiKeys, UNAUTHORIZED_BODY } from '../auth/api-keys';
 import { DomainError, ConflictError, NotFoundError, ValidationError } from '../common/domain-error';
 import { decideSubmit } from '../jobs/domain/job.decide';
 import type { PipelineSpec } from '../jobs/domain/pipeline.types';
@@ -16,6 +17,7 @@ export class TriggersService {
   constructor(
     private readonly store: JobStore,
     private readonly repo: TriggersRepository,
+    private readonly keys: ApiKeys,
   ) {}
 
   async create(body: unknown): Promise<StoredPipeline> {
@@ -59,6 +61,11 @@ export class TriggersService {
   async trigger(name: string, body: unknown, rawBody: string, header: (name: string) => string | undefined, meta: CommandMeta): Promise<{ jobId: string }> {
     const stored = await this.repo.get(this.store.db, name);
     const trigger = stored?.triggers?.webhook;
+    // Without a secret the caller needs the API key (when keys are set); a caller without one
+    // learns nothing about which names exist.
+    if (!trigger?.secret && !this.keys.accepts(header('authorization'))) {
+      throw new DomainError(UNAUTHORIZED_BODY.error.code, UNAUTHORIZED_BODY.error.message, 401);
+    }
     if (!stored || !trigger) throw new NotFoundError('PIPELINE_NOT_FOUND', `no stored pipeline ${name} with a webhook trigger`);
     const now = this.store.context().now;
     let webhookId = header('webhook-id');

@@ -101,3 +101,50 @@ describe('Stored pipelines and webhook triggers', () => {
     expect((await c.call('GET', '/api/v1/exec/jobs?pipeline=signed')).body.jobs).toHaveLength(3);
   });
 });
+
+describe('Webhook triggers with API keys set', () => {
+  let h: RunningHerald;
+  const KEY = 'trigger-key-1';
+  const auth = { authorization: `Bearer ${KEY}` };
+
+  beforeAll(async () => {
+    h = await startHerald({ apiKeys: [KEY] });
+    const c = client(h.baseUrl, auth);
+    for (const [name, webhook] of [['open-hook', {}], ['signed-hook', { secret: SECRET }]] as const) {
+      const res = await c.call('POST', '/api/v1/store/pipelines', { name, nodes: [{ nodeName: 'n', algorithmName: 'keyed-alg', input: ['@flowInput.n'] }], triggers: { webhook } });
+      expect(res.status).toBe(201);
+    }
+  });
+  afterAll(() => h.close());
+
+  const anon = () => client(h.baseUrl);
+
+  it('a trigger with a secret is authenticated by its signature over the exact bytes sent, no key needed', async () => {
+    // Pretty-printed: the signature covers these bytes, not a re-serialisation.
+    const body = JSON.stringify({ n: 7 }, null, 2);
+    const at = new Date();
+    const headers = {
+      'content-type': 'application/json',
+      'webhook-id': 'msg_keyed',
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': new Webhook(SECRET).sign('msg_keyed', at, body),
+    };
+    const res = await anon().call('POST', '/api/v1/hooks/signed-hook', body, headers);
+    expect([res.status, res.body.jobId]).toEqual([202, expect.stringMatching(jobIdPattern('signed-hook'))]);
+    const bad = await anon().call('POST', '/api/v1/hooks/signed-hook', JSON.stringify({ n: 8 }), headers);
+    expect([bad.status, bad.body.error.code]).toEqual([401, 'UNAUTHORIZED']);
+  });
+
+  it('a trigger without a secret needs the key; an unknown name without a key is 401, not 404', async () => {
+    const body = { n: 1 };
+    expect((await anon().call('POST', '/api/v1/hooks/open-hook', body)).status).toBe(401);
+    expect((await anon().call('POST', '/api/v1/hooks/open-hook', body, { authorization: 'Bearer wrong' })).status).toBe(401);
+    expect((await anon().call('POST', '/api/v1/hooks/no-such-hook', body)).status).toBe(401);
+    expect((await client(h.baseUrl, auth).call('POST', '/api/v1/hooks/no-such-hook', body)).body.error.code).toBe('PIPELINE_NOT_FOUND');
+    const ok = await client(h.baseUrl, auth).call('POST', '/api/v1/hooks/open-hook', body);
+    expect(ok.status).toBe(202);
+    // Only POST on that exact path is let through without a key.
+    expect((await anon().call('GET', '/api/v1/hooks/open-hook')).status).toBe(401);
+    expect((await anon().call('POST', '/api/v1/hooks/open-hook/x', body)).status).toBe(401);
+  });
+});
