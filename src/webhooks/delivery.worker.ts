@@ -110,6 +110,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       maxWaiting: w.maxInFlight * 16,
       // A message waiting here keeps its queue claim: it must be sent well before the claim expires.
       waitBudgetMs: w.claimExpirySeconds * 500,
+      timeoutMs: w.timeoutMs,
       minDeferMs: MIN_ENDPOINT_DEFER_MS,
       maxDeferMs: MAX_ENDPOINT_DEFER_MS,
       now: () => this.clock.now().getTime(),

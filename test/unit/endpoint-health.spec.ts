@@ -68,6 +68,7 @@ describe('endpoint scheduler', () => {
       maxOpen: 4,
       maxWaiting: 100,
       waitBudgetMs: 10_000,
+      timeoutMs: 1250,
       minDeferMs: 200,
       maxDeferMs: 11_000,
       now: () => now,
@@ -99,16 +100,20 @@ describe('endpoint scheduler', () => {
 
   it('gives back what an endpoint cannot serve within the wait budget, spread one service time apart', () => {
     const s = make({ maxOpen: 100, policy: { ...policy, maxLimit: 1 } });
-    s.offer('S', waiter('s0'));
-    s.done('S', 'ok', 5000, false); // its pace: 50 ms -> 1,040 ms per attempt
-    expect(s.offer('S', waiter('s1')).kind).toBe('started');
-    const offers = Array.from({ length: 12 }, (_, i) => s.offer('S', waiter(`s${i + 2}`)));
-    // One at a time, 1,040 ms each: 9 fit in the 10 s budget; the rest go back to the queue.
-    expect(offers.map((o) => o.kind)).toEqual([...Array(9).fill('queued'), 'defer', 'defer', 'defer']);
+    // Until its pace is known, as if each attempt took the whole timeout: 10 s / 1.25 s = 8 per slot.
+    expect(s.offer('S', waiter('s0')).kind).toBe('started');
+    expect(Array.from({ length: 9 }, (_, i) => s.offer('S', waiter(`early${i}`)).kind)).toEqual([...Array(8).fill('queued'), 'defer']);
+    // Eight answers of 1 s each (mean 50 -> 841 ms): now paced by them.
+    s.done('S', 'ok', 1000, false);
+    for (let i = 0; i < 7; i++) s.done('S', 'ok', 1000, false);
+    expect(s.counts()).toEqual({ open: 1, waiting: 0 });
+    const offers = Array.from({ length: 15 }, (_, i) => s.offer('S', waiter(`s${i}`)));
+    // One at a time, 841 ms each: 11 fit in the 10 s budget; the rest go back to the queue.
+    expect(offers.map((o) => o.kind)).toEqual([...Array(11).fill('queued'), 'defer', 'defer', 'defer', 'defer']);
     const untils = offers.flatMap((o) => (o.kind === 'defer' ? [o.until] : []));
-    // The first after what is queued here (9 x 1,040 ms), then one service time apart, never
+    // The first after what is queued here (11 x 841 ms), then one service time apart, never
     // further than maxDeferMs (11 s) ahead.
-    expect(untils).toEqual([9360, 10_400, 11_000]);
+    expect(untils).toEqual([9251, 10_092, 10_933, 11_000]);
     // Another endpoint is not affected.
     expect(s.offer('T', waiter('t1')).kind).toBe('started');
   });
@@ -122,6 +127,7 @@ describe('endpoint scheduler', () => {
     s.done('A', 'fail', 1000, false, 'TIMEOUT'); // a3's answer: third failure, open until 11,000
     expect(changes).toEqual(['A:healthy->degraded/1', 'A:degraded->open/1']);
     expect(log).toEqual(['go a1', 'go a2', 'go a3', 'defer a4 open 11000']);
+    // (random() is 0 here: the earliest of the spread over the longest pause.)
     expect(s.offer('A', waiter('a5'))).toEqual({ kind: 'defer', until: 11_000, reason: 'open' });
     now = 11_000;
     expect(s.offer('A', waiter('a6')).kind).toBe('started');

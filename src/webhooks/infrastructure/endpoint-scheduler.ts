@@ -7,6 +7,7 @@ export interface Waiter {
 }
 
 const MAX_REMEMBERED = 10_000;
+const PACE_KNOWN_AFTER = 8;
 
 export type Offer = { kind: 'started' } | { kind: 'queued' } | { kind: 'defer'; until: number; reason: 'busy' | 'open' };
 
@@ -18,6 +19,8 @@ export interface SchedulerOptions {
   maxWaiting: number;
   /** How long a message may wait here for its endpoint (its queue claim must outlast it). */
   waitBudgetMs: number;
+  /** The longest an attempt takes (the request timeout). */
+  timeoutMs: number;
   /** Shortest and longest deferral of a message its endpoint has no room for. */
   minDeferMs: number;
   maxDeferMs: number;
@@ -35,6 +38,8 @@ interface Endpoint {
   avgMs: number;
   /** Deferrals for want of room are spread from here on, one service time apart. */
   horizon: number;
+  /** Attempts answered (or timed out) so far: its pace is known after a few. */
+  answered: number;
 }
 
 /**
@@ -67,7 +72,7 @@ export class EndpointScheduler {
     const e = this.endpoint(origin);
     const now = this.o.now();
     const a = admit(e.health, now);
-    if (a.kind === 'closed') return { kind: 'defer', until: a.until + Math.round(this.o.random() * e.health.cooldownMs), reason: 'open' };
+    if (a.kind === 'closed') return { kind: 'defer', until: this.afterProbe(e, a.until), reason: 'open' };
     if (a.kind === 'probe') {
       this.set(origin, e, probeSent(e.health));
       this.start(e, waiter, true);
@@ -92,13 +97,14 @@ export class EndpointScheduler {
     e.active--;
     this.open--;
     e.avgMs = Math.round(e.avgMs * 0.8 + durationMs * 0.2);
+    e.answered++;
     this.set(origin, e, afterOutcome(e.health, verdict, durationMs, probe, this.o.now(), this.o.policy, error));
     if (e.health.state === 'open' && e.waiting.length > 0) {
       // Nothing goes out before the probe: what waits goes back to the queue until then.
       const until = admit(e.health, this.o.now());
       for (const w of e.waiting.splice(0)) {
         this.waitingTotal--;
-        w.defer((until.kind === 'closed' ? until.until : this.o.now()) + Math.round(this.o.random() * e.health.cooldownMs), 'open');
+        w.defer(this.afterProbe(e, until.kind === 'closed' ? until.until : this.o.now()), 'open');
       }
     }
     this.pump();
@@ -144,9 +150,13 @@ export class EndpointScheduler {
     }
   }
 
-  /** As many as the endpoint can serve within the wait budget at its current pace. */
+  /**
+   * As many as the endpoint can serve within the wait budget at its current pace; until its
+   * pace is known (a few attempts), as if every attempt took the whole timeout.
+   */
   private waitCap(e: Endpoint): number {
-    const cap = Math.floor((e.health.limit * this.o.waitBudgetMs) / Math.max(1, e.avgMs));
+    const paceMs = e.answered < PACE_KNOWN_AFTER ? this.o.timeoutMs : e.avgMs;
+    const cap = Math.floor((e.health.limit * this.o.waitBudgetMs) / Math.max(1, paceMs));
     return Math.max(e.health.limit, Math.min(10_000, cap));
   }
 
@@ -163,10 +173,19 @@ export class EndpointScheduler {
     return Math.round(at);
   }
 
+  /**
+   * A message given back while the circuit is open returns at a random time over the longest
+   * pause after the probe is due: the first ones come back for the probe, the rest do not churn
+   * through the queue (when the probe is answered they are all released at once).
+   */
+  private afterProbe(e: Endpoint, probeAt: number): number {
+    return probeAt + Math.round(this.o.random() * Math.max(e.health.cooldownMs, this.o.policy.maxCooldownMs));
+  }
+
   private endpoint(origin: string): Endpoint {
     let e = this.endpoints.get(origin);
     if (!e && this.endpoints.size >= MAX_REMEMBERED) this.forgetIdle();
-    if (!e) this.endpoints.set(origin, (e = { health: freshHealth(this.o.policy), active: 0, waiting: [], avgMs: 50, horizon: 0 }));
+    if (!e) this.endpoints.set(origin, (e = { health: freshHealth(this.o.policy), active: 0, waiting: [], avgMs: 50, horizon: 0, answered: 0 }));
     return e;
   }
 
