@@ -16,6 +16,7 @@ import { Pool as UndiciPool } from 'undici';
 import { createApp } from '../src/app.factory';
 import { loadConfig, type HeraldConfig } from '../src/config/config';
 import { benchDatabase } from './bench-database';
+import { forEachLimit, sleep, until } from './bench-util';
 import { ReportTaskCommand } from '../src/jobs/commands/report-task.command';
 import { UndiciHttpSender } from '../src/webhooks/infrastructure/http-sender';
 import { DELIVER_QUEUE, FANOUT_QUEUE, WorkQueue } from '../src/webhooks/infrastructure/work-queue.service';
@@ -89,31 +90,10 @@ function int(name: string, fallback: number): number {
 
 /** Monotonic ms, the same clock as the receiver thread's. */
 const now = () => Number(process.hrtime.bigint()) / 1e6;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const round = (x: number, d = 2) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : x);
 const pct = (x: number) => (Number.isFinite(x) ? `${x}%` : 'n/a');
 
-async function until(what: string, pred: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 5): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await pred())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
-
-async function forEachLimit(n: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, n) }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= n) return;
-        await fn(i);
-      }
-    }),
-  );
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -10,6 +10,7 @@ import { createApp } from '../src/app.factory';
 import { loadConfig, type HeraldConfig } from '../src/config/config';
 import { parseSchedule } from '../src/webhooks/domain/retry-schedule';
 import { benchDatabase } from './bench-database';
+import { forEachLimit, sleep, until } from './bench-util';
 
 /**
  * `npm run bench:isolation`: does one dead endpoint delay delivery to healthy ones? (issue 19)
@@ -61,7 +62,6 @@ function int(name: string, fallback: number, min = 0): number {
 
 /** Monotonic ms, the same clock in every thread of the process. */
 const now = () => Number(process.hrtime.bigint()) / 1e6;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const round = (x: number, d = 2) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : x);
 
 // ------------------------------------------------------------------ receiver thread
@@ -291,26 +291,6 @@ const TARGET_P99_RATIO = 1.2;
 
 const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
-async function until(what: string, pred: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 20): Promise<void> {
-  const deadline = now() + timeoutMs;
-  while (!(await pred())) {
-    if (now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
-
-async function forEachLimit(n: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, n) }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= n) return;
-        await fn(i);
-      }
-    }),
-  );
-}
 
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
