@@ -31,7 +31,10 @@ export interface Tx extends Sql {
   /**
    * Hands over a promise nobody awaits: a statement of this transaction, or one derived from
    * its statements. Its failure fails the transaction (reported by tx()), never as an unhandled
-   * rejection. Every pipelined write goes through here.
+   * rejection. Every pipelined write goes through here. A failure that is not a statement's
+   * (a step that throws before it issues its statement, e.g. a library validating its input)
+   * rolls the transaction back too: COMMIT is sent only after one turn of the event loop has let
+   * such rejections arrive.
    */
   defer(p: Promise<unknown>): void;
   /**
@@ -194,11 +197,15 @@ export class Db implements Sql {
       const committed: Array<() => void> = [];
       const rolledBack: Array<() => void> = [];
       const chained: Array<{ fn: (next: Tx) => void; settled: (failure: unknown) => void }> = [];
-      const tx = txOn(session, committed, rolledBack, (f, settled) => chained.push({ fn: f, settled }));
+      const deferred: { failure?: { err: unknown } } = {};
+      const tx = txOn(session, committed, rolledBack, (f, settled) => chained.push({ fn: f, settled }), deferred);
       let result: T;
       let error: { err: unknown } | undefined;
       try {
         result = await fn(tx);
+        // Rejections of deferred steps that never reached the server arrive within a turn.
+        await new Promise((r) => setImmediate(r));
+        if (deferred.failure) error = deferred.failure;
       } catch (err) {
         error = { err };
       }
@@ -230,13 +237,16 @@ export class Db implements Sql {
 }
 
 /** A transaction on a session: BEGIN is sent at once; the hooks are collected in `committed` and `rolledBack`. */
-function txOn(session: Session, committed: Array<() => void>, rolledBack: Array<() => void>, chain: Tx['chain']): Tx {
+function txOn(session: Session, committed: Array<() => void>, rolledBack: Array<() => void>, chain: Tx['chain'], deferred: { failure?: { err: unknown } } = {}): Tx {
   void session.query('BEGIN');
   return {
     query: (text, params, options) => session.query(text, params, options),
     afterCommit: (f) => committed.push(f),
     afterRollback: (f) => rolledBack.push(f),
-    defer: (p) => void p.catch(() => undefined),
+    defer: (p) =>
+      void p.catch((err) => {
+        deferred.failure ??= { err };
+      }),
     chain,
   };
 }

@@ -44,6 +44,16 @@ describe('pipelined transactions', () => {
     expect(await ids()).toEqual([]);
   });
 
+  it('rolls back when a deferred step fails before it issues any statement (not only on SQL failures)', async () => {
+    const failure = db.tx(async (tx) => {
+      tx.defer(tx.query('INSERT INTO pipe_t VALUES ($1, $2)', [1, 'a']));
+      // A step that validates its input and throws before sending its statement.
+      tx.defer(Promise.resolve().then(() => Promise.reject(new Error('insert refused its input'))));
+    });
+    await expect(failure).rejects.toThrow('insert refused its input');
+    expect(await ids()).toEqual([]);
+  });
+
   it('reports the first failed statement, not the "transaction is aborted" echo the callback saw after it', async () => {
     const failure = db.tx(async (tx) => {
       tx.defer(tx.query('INSERT INTO pipe_t VALUES ($1, $2)', [1, 'a']));
