@@ -85,8 +85,18 @@ describe('endpoint scheduler', () => {
     changes.length = 0;
   });
 
+  const prove = (s: EndpointScheduler, origin: string) => {
+    for (let i = 0; i < 8; i++) {
+      s.offer(origin, waiter(`${origin}-warm${i}`));
+      s.done(origin, 'ok', 5, false);
+    }
+    log.length = 0;
+  };
+
   it('shares the instance slots round-robin: a busy endpoint never takes the slots of another', () => {
     const s = make();
+    prove(s, 'A');
+    prove(s, 'B');
     // Endpoint A fills its limit (8) beyond the instance's 4 slots; B's first waits its turn.
     const offers = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'].map((n) => s.offer('A', waiter(n)).kind);
     expect(offers).toEqual(['started', 'started', 'started', 'started', 'queued', 'queued']);
@@ -95,7 +105,21 @@ describe('endpoint scheduler', () => {
     s.done('A', 'ok', 5, false);
     // The freed slots went to A, then B, in turn.
     expect(log.slice(4)).toEqual(['go a5', 'go b1']);
-    expect(s.counts()).toEqual({ open: 4, waiting: 1 });
+    expect(s.counts()).toEqual({ open: 4, waiting: 1, unproven: 0 });
+  });
+
+  it('gives endpoints without a record of answers at most half of the slots together', () => {
+    const s = make({ maxOpen: 8 });
+    prove(s, 'P');
+    // Ten new endpoints that hang: together they get 4 of the 8 slots, the rest of theirs wait.
+    const kinds = Array.from({ length: 10 }, (_, i) => s.offer(`N${i}`, waiter(`n${i}`)).kind);
+    expect(kinds).toEqual([...Array(4).fill('started'), ...Array(6).fill('queued')]);
+    // A proven endpoint still starts at once.
+    expect(s.offer('P', waiter('p1')).kind).toBe('started');
+    expect(s.counts()).toEqual({ open: 5, waiting: 6, unproven: 4 });
+    // When an unproven attempt ends, the next unproven one takes its place, not more.
+    s.done('N0', 'fail', 1000, false);
+    expect(s.counts()).toEqual({ open: 5, waiting: 5, unproven: 4 });
   });
 
   it('gives back what an endpoint cannot serve within the wait budget, spread one service time apart', () => {
@@ -106,7 +130,7 @@ describe('endpoint scheduler', () => {
     // Eight answers of 1 s each (mean 50 -> 841 ms): now paced by them.
     s.done('S', 'ok', 1000, false);
     for (let i = 0; i < 7; i++) s.done('S', 'ok', 1000, false);
-    expect(s.counts()).toEqual({ open: 1, waiting: 0 });
+    expect(s.counts()).toEqual({ open: 1, waiting: 0, unproven: 0 });
     const offers = Array.from({ length: 15 }, (_, i) => s.offer('S', waiter(`s${i}`)));
     // One at a time, 841 ms each: 11 fit in the 10 s budget; the rest go back to the queue.
     expect(offers.map((o) => o.kind)).toEqual([...Array(11).fill('queued'), 'defer', 'defer', 'defer', 'defer']);

@@ -40,6 +40,10 @@ interface Endpoint {
   horizon: number;
   /** Attempts answered (or timed out) so far: its pace is known after a few. */
   answered: number;
+  /** 2xx answers so far. */
+  succeeded: number;
+  /** Its attempts in flight counted as unproven. */
+  unprovenActive: number;
 }
 
 /**
@@ -55,6 +59,8 @@ export class EndpointScheduler {
   /** Endpoints with waiting attempts, in round-robin order. */
   private ring: string[] = [];
   private open = 0;
+  /** Of those, to endpoints not proven (see proven()). */
+  private openUnproven = 0;
   private waitingTotal = 0;
 
   constructor(private readonly o: SchedulerOptions) {}
@@ -64,8 +70,8 @@ export class EndpointScheduler {
   }
 
   /** Requests in flight, and attempts waiting for a slot (for tests and metrics). */
-  counts(): { open: number; waiting: number } {
-    return { open: this.open, waiting: this.waitingTotal };
+  counts(): { open: number; waiting: number; unproven: number } {
+    return { open: this.open, waiting: this.waitingTotal, unproven: this.openUnproven };
   }
 
   offer(origin: string, waiter: Waiter): Offer {
@@ -78,7 +84,7 @@ export class EndpointScheduler {
       this.start(e, waiter, true);
       return { kind: 'started' };
     }
-    if (e.waiting.length === 0 && e.active < e.health.limit && this.open < this.o.maxOpen) {
+    if (e.waiting.length === 0 && e.active < e.health.limit && this.open < this.o.maxOpen && this.mayStart(e)) {
       this.start(e, waiter, false);
       return { kind: 'started' };
     }
@@ -96,6 +102,11 @@ export class EndpointScheduler {
     const e = this.endpoint(origin);
     e.active--;
     this.open--;
+    if (e.unprovenActive > 0) {
+      e.unprovenActive--;
+      this.openUnproven--;
+    }
+    if (verdict === 'ok') e.succeeded++;
     e.avgMs = Math.round(e.avgMs * 0.8 + durationMs * 0.2);
     e.answered++;
     this.set(origin, e, afterOutcome(e.health, verdict, durationMs, probe, this.o.now(), this.o.policy, error));
@@ -124,7 +135,24 @@ export class EndpointScheduler {
   private start(e: Endpoint, waiter: Waiter, probe: boolean): void {
     e.active++;
     this.open++;
+    if (!probe && !this.proven(e)) {
+      e.unprovenActive++;
+      this.openUnproven++;
+    }
     waiter.go(probe);
+  }
+
+  /**
+   * Healthy with a record of answers. The others (new, degraded) share at most half of the
+   * instance's slots, so endpoints that hang from their first request (many at once, each up to
+   * its limit) cannot take every slot from the proven ones before their circuits open.
+   */
+  private proven(e: Endpoint): boolean {
+    return e.health.state === 'healthy' && e.succeeded >= PACE_KNOWN_AFTER;
+  }
+
+  private mayStart(e: Endpoint): boolean {
+    return this.proven(e) || this.openUnproven < Math.max(1, Math.floor(this.o.maxOpen / 2));
   }
 
   /** Hands free slots round-robin to the endpoints with waiting attempts and room. */
@@ -137,7 +165,7 @@ export class EndpointScheduler {
         skipped = 0;
         continue;
       }
-      if (e.active >= e.health.limit || e.health.state === 'open') {
+      if (e.active >= e.health.limit || e.health.state === 'open' || !this.mayStart(e)) {
         this.ring.push(origin);
         skipped++;
         continue;
@@ -185,7 +213,7 @@ export class EndpointScheduler {
   private endpoint(origin: string): Endpoint {
     let e = this.endpoints.get(origin);
     if (!e && this.endpoints.size >= MAX_REMEMBERED) this.forgetIdle();
-    if (!e) this.endpoints.set(origin, (e = { health: freshHealth(this.o.policy), active: 0, waiting: [], avgMs: 50, horizon: 0, answered: 0 }));
+    if (!e) this.endpoints.set(origin, (e = { health: freshHealth(this.o.policy), active: 0, waiting: [], avgMs: 50, horizon: 0, answered: 0, succeeded: 0, unprovenActive: 0 }));
     return e;
   }
 
