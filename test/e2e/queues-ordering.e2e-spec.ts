@@ -1,5 +1,6 @@
 import { loadConfig } from '../../src/config/config';
-import { startHerald, type RunningHerald } from '../support/herald';
+import { DeliveryWorker } from '../../src/webhooks/delivery.worker';
+import { eventually, startHerald, type RunningHerald } from '../support/herald';
 import { LIFECYCLE_ORDER, lifecycleOf, lifecycleSettled, queues, queueTestConfig, type QueueClient } from '../support/queues';
 import { Receiver } from '../support/receiver';
 
@@ -127,5 +128,45 @@ describe('named queues: lifecycle ordering when a retry races the completed', ()
       expect(types.at(-1)).toBe('completed');
       expectLifecycleOrder(types);
     }
+  });
+});
+
+describe('named queues: a lifecycle message is never dropped before its first attempt', () => {
+  let h: RunningHerald;
+  let rx: Receiver;
+  let c: QueueClient;
+
+  beforeAll(async () => {
+    rx = await new Receiver().start();
+    h = await startHerald(queueTestConfig());
+    c = queues(h.baseUrl);
+  });
+  afterAll(async () => {
+    await h.close();
+    await rx.stop();
+  });
+
+  it('delivers an acquired whose stream a later message already passed (fan-outs that ran out of order) instead of superseding it', async () => {
+    const delivery = h.app.get(DeliveryWorker);
+    delivery.pause();
+    const { jobId } = await c.submit('late-q', { x: 1 }, { query: { webhook: `${rx.url}/late` } });
+    await c.acquire('w-late', ['late-q']);
+    const [msg] = await eventually(async () => {
+      const rows = await h.db.query<{ subscription_id: string; job_id: string; event_position: number }>(
+        `SELECT subscription_id, job_id, event_position FROM webhook_messages WHERE job_id = $1 AND event_type = 'task.acquired'`,
+        [String(jobId)],
+      );
+      return rows.length === 1 && rows;
+    });
+    // As if a later lifecycle message of the same request had gone out first.
+    await h.db.query(
+      `INSERT INTO webhook_streams (subscription_id, job_id, last_position) VALUES ($1, $2, $3)
+       ON CONFLICT (subscription_id, job_id) DO UPDATE SET last_position = excluded.last_position`,
+      [msg.subscription_id, msg.job_id, msg.event_position + 1000],
+    );
+    delivery.resume();
+    const [acquired] = await lifecycleSettled(h, jobId, 1);
+    expect([acquired.eventType, acquired.status, acquired.attempts]).toEqual(['task.acquired', 'delivered', 1]);
+    expect(lifecycleOf(rx, jobId).map((r) => r.body.eventType)).toEqual(['acquired']);
   });
 });
