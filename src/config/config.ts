@@ -106,7 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
     publicUrl: (env.HERALD_PUBLIC_URL?.trim() || `http://localhost:${int(env, 'PORT', 3000, 0, 65535)}`).replace(/\/+$/, ''),
     stagePollMs: int(env, 'HERALD_STAGE_POLL_MS', 250, 10, 60_000),
     webhooks: {
-      workers: (env.HERALD_DELIVERY_WORKERS ?? 'true') !== 'false' && env.HERALD_DELIVERY_WORKERS !== '0',
+      workers: bool(env, 'HERALD_DELIVERY_WORKERS', true),
       retrySchedule: schedule(env.HERALD_WEBHOOK_RETRY_SCHEDULE),
       timeoutMs: int(env, 'HERALD_WEBHOOK_TIMEOUT_MS', 15_000, 100, 300_000),
       maxInFlight: int(env, 'HERALD_WEBHOOK_MAX_IN_FLIGHT', 256, 1, 10_000),
