@@ -19,6 +19,8 @@ import { benchDatabase } from './bench-database';
 import { forEachLimit, sleep, until } from './bench-util';
 import { ReportTaskCommand } from '../src/jobs/commands/report-task.command';
 import { UndiciHttpSender } from '../src/webhooks/infrastructure/http-sender';
+import { EgressGuard } from '../src/webhooks/infrastructure/egress-guard';
+import { parseEgressPolicy } from '../src/webhooks/domain/egress-policy';
 import { DELIVER_QUEUE, FANOUT_QUEUE, WorkQueue } from '../src/webhooks/infrastructure/work-queue.service';
 import { DeliveryWorker } from '../src/webhooks/delivery.worker';
 import { FanoutWorker } from '../src/webhooks/fanout.worker';
@@ -794,7 +796,7 @@ async function httpClients(rx: Receiver, body: string): Promise<ClientResult[]> 
       await res.body.text();
     }, () => pool.close());
 
-    const sender = new UndiciHttpSender();
+    const sender = new UndiciHttpSender(new EgressGuard(parseEgressPolicy({})));
     await run("Herald's UndiciHttpSender (undici Agent)", concurrency, async () => void (await sender.send({ url, headers, body, timeoutMs: 15_000 })), () => sender.close());
   }
   return results;

@@ -9,6 +9,7 @@ import { apiKeyMiddleware } from './auth/api-key.middleware';
 import { ApiKeys } from './auth/api-keys';
 import type { HeraldConfig } from './config/config';
 import { HERALD_VERSION } from './version';
+import type { Resolver } from './webhooks/infrastructure/egress-guard';
 
 const QUEUE_BODY_LIMIT = '1mb';
 
@@ -21,6 +22,8 @@ function bodyErrors(err: unknown, _req: Request, res: Response, next: NextFuncti
 
 export interface CreateAppOptions {
   logger?: LoggerService | LogLevel[] | false;
+  /** The DNS lookup of the egress guard (tests); default node's dns.lookup. */
+  resolver?: Resolver;
 }
 
 /** Builds the Herald application (used by main.ts and by the end-to-end tests). */
@@ -30,7 +33,7 @@ export async function createApp(config: HeraldConfig, options: CreateAppOptions 
   const server = express();
   server.set('case sensitive routing', true);
   server.set('strict routing', true);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), new ExpressAdapter(server), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, { resolver: options.resolver }), new ExpressAdapter(server), {
     bodyParser: false,
     logger: options.logger ?? ['log', 'warn', 'error'],
   });

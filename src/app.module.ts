@@ -15,10 +15,13 @@ import { QueuesModule } from './queues/queues.module';
 import { ProjectsModule } from './projects/projects.module';
 import { StagesModule } from './stages/stages.module';
 import { TriggersModule } from './triggers/triggers.module';
+import { EgressGuard, type Resolver } from './webhooks/infrastructure/egress-guard';
+import { TargetCheck } from './webhooks/target-check.service';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: HeraldConfig): DynamicModule {
+  /** `resolver`: the DNS lookup the egress guard uses (tests inject one; default dns.lookup). */
+  static forRoot(config: HeraldConfig, options: { resolver?: Resolver } = {}): DynamicModule {
     return {
       module: AppModule,
       global: true,
@@ -30,8 +33,10 @@ export class AppModule {
         { provide: APP_FILTER, useClass: GlobalErrorFilter },
         { provide: ApiKeys, useValue: new ApiKeys(config.apiKeys) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: EgressGuard, useValue: new EgressGuard(config.egress, options.resolver) },
+        TargetCheck,
       ],
-      exports: [Clock, IdGenerator, ApiKeys],
+      exports: [Clock, IdGenerator, ApiKeys, EgressGuard, TargetCheck],
     };
   }
 }

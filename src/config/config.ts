@@ -1,4 +1,5 @@
 import { DEFAULT_SCHEDULE, parseSchedule } from '../webhooks/domain/retry-schedule';
+import { EgressPolicyError, parseEgressPolicy, type EgressPolicy } from '../webhooks/domain/egress-policy';
 /**
  * Herald's configuration: read once from the environment at boot, validated, and
  * handed around as one typed object. A bad value stops start-up with a readable message.
@@ -24,6 +25,8 @@ export interface HeraldConfig {
   webhooks: WebhookConfig;
   /** How often each instance looks for webhook stage calls and polls that are due. */
   stagePollMs: number;
+  /** Which addresses outbound requests may go to (HERALD_EGRESS, HERALD_ALLOWED_TARGETS). */
+  egress: EgressPolicy;
 }
 
 export interface WebhookConfig {
@@ -76,6 +79,15 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
 }
 
+function egress(env: NodeJS.ProcessEnv): EgressPolicy {
+  try {
+    return parseEgressPolicy({ egress: env.HERALD_EGRESS, allowedTargets: env.HERALD_ALLOWED_TARGETS, nodeEnv: env.NODE_ENV });
+  } catch (err) {
+    if (err instanceof EgressPolicyError) throw new ConfigError(err.message);
+    throw err;
+  }
+}
+
 function schedule(raw: string | undefined): number[] {
   if (!raw) return DEFAULT_SCHEDULE;
   try {
@@ -105,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
     poolSize: int(env, 'HERALD_DB_POOL_SIZE', 20, 2, 500),
     publicUrl: (env.HERALD_PUBLIC_URL?.trim() || `http://localhost:${int(env, 'PORT', 3000, 0, 65535)}`).replace(/\/+$/, ''),
     stagePollMs: int(env, 'HERALD_STAGE_POLL_MS', 250, 10, 60_000),
+    egress: egress(env),
     webhooks: {
       workers: bool(env, 'HERALD_DELIVERY_WORKERS', true),
       retrySchedule: schedule(env.HERALD_WEBHOOK_RETRY_SCHEDULE),

@@ -6,6 +6,7 @@ import { batchScopeId, type Subscription } from '../webhooks/domain/subscription
 import { ChannelTester } from '../webhooks/channel-tester.service';
 import { assertGroupId, mask, parseChannel, parseProjectWebhook, parseRouting, UUID } from './domain/project-webhooks';
 import { ProjectsRepository } from './infrastructure/projects.repository';
+import { TargetCheck } from '../webhooks/target-check.service';
 
 const webhookNotFound = (what: string) => new NotFoundError('WEBHOOK_NOT_FOUND', `${what} has no webhook`);
 const channelNotFound = (id: string) => new NotFoundError('CHANNEL_NOT_FOUND', `channel ${id} does not exist in this project`);
@@ -19,6 +20,7 @@ export class ProjectsService {
     private readonly tester: ChannelTester,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
+    private readonly targets: TargetCheck,
   ) {}
 
   private scope(projectId: string, batchId?: string): { scope: 'project' | 'batch'; scopeId: string; label: string } {
@@ -48,6 +50,7 @@ export class ProjectsService {
   async putWebhook(projectId: string, batchId: string | undefined, body: unknown) {
     const s = this.scope(projectId, batchId);
     const { url, header } = parseProjectWebhook(body);
+    await this.targets.assertAllowed([{ path: 'url', url }]);
     await this.repo.upsertScoped(this.db, this.ids.newId(), s.scope, s.scopeId, url, header, this.clock.now());
     return this.getWebhook(projectId, batchId);
   }
@@ -62,6 +65,7 @@ export class ProjectsService {
   async createChannel(projectId: string, body: unknown) {
     assertGroupId(projectId, 'projectId');
     const input = parseChannel(body, false);
+    await this.targets.assertAllowed([{ path: 'url', url: input.url }]);
     const id = this.ids.newId();
     await this.repo.insertChannel(this.db, { id, projectId, name: input.name!, url: input.url!, headers: input.headers ?? {}, secret: input.secret ?? null }, this.clock.now());
     return this.getChannel(projectId, id);
@@ -85,7 +89,9 @@ export class ProjectsService {
 
   async patchChannel(projectId: string, id: string, body: unknown) {
     const found = await this.channel(projectId, id);
-    await this.repo.updateChannel(this.db, found.id, parseChannel(body, true), this.clock.now());
+    const input = parseChannel(body, true);
+    await this.targets.assertAllowed([{ path: 'url', url: input.url }]);
+    await this.repo.updateChannel(this.db, found.id, input, this.clock.now());
     return this.getChannel(projectId, found.id);
   }
 

@@ -18,6 +18,7 @@ import {
   type QueueSettings,
 } from './domain/queue-request';
 import { QueuesRepository } from './infrastructure/queues.repository';
+import { TargetCheck } from '../webhooks/target-check.service';
 
 /** Named queues on the job model: a request is a job of one task. */
 @Injectable()
@@ -27,6 +28,7 @@ export class QueuesService {
     private readonly jobs: JobQueries,
     private readonly repo: QueuesRepository,
     private readonly commands: CommandBus,
+    private readonly targets: TargetCheck,
   ) {}
 
   async submit(
@@ -37,6 +39,7 @@ export class QueuesService {
     meta: CommandMeta,
   ): Promise<string> {
     assertQueueName(queueName);
+    await this.targets.assertAllowed([{ path: 'webhook', url: webhook.url }]);
     return this.store.db.tx(async (tx) => {
       const settings = (await this.repo.settings(tx, queueName)) ?? defaultSettings(queueName);
       const jobId = await this.repo.nextRequestId(tx);

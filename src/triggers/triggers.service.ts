@@ -8,6 +8,9 @@ import { jsonPathValues } from '../stages/domain/json-path';
 import { runSpec, validateStoredPipeline, type StoredPipeline } from './domain/stored-pipeline';
 import { verifySignature } from './domain/trigger-signature';
 import { TriggersRepository } from './infrastructure/triggers.repository';
+import { TargetCheck } from '../webhooks/target-check.service';
+import { pipelineTargets } from '../jobs/domain/pipeline-targets';
+import { validatePipelineRequest } from '../jobs/domain/pipeline.validate';
 
 const notFound = (name: string) => new NotFoundError('PIPELINE_NOT_FOUND', `stored pipeline ${name} does not exist`);
 
@@ -18,10 +21,12 @@ export class TriggersService {
     private readonly store: JobStore,
     private readonly repo: TriggersRepository,
     private readonly keys: ApiKeys,
+    private readonly targets: TargetCheck,
   ) {}
 
   async create(body: unknown): Promise<StoredPipeline> {
     const p = validateStoredPipeline(body);
+    await this.targets.assertAllowed(pipelineTargets(validatePipelineRequest(p.definition)));
     if (!(await this.repo.insert(this.store.db, p, this.store.context().now))) {
       throw new ConflictError('PIPELINE_EXISTS', `stored pipeline ${p.name} exists already (PUT replaces it)`, { name: p.name });
     }
@@ -30,6 +35,7 @@ export class TriggersService {
 
   async replace(name: string, body: unknown): Promise<StoredPipeline> {
     const p = validateStoredPipeline(body, name);
+    await this.targets.assertAllowed(pipelineTargets(validatePipelineRequest(p.definition)));
     if (!(await this.repo.update(this.store.db, p, this.store.context().now))) throw notFound(name);
     return this.get(name);
   }
@@ -51,7 +57,9 @@ export class TriggersService {
   async run(name: string, run: { flowInput?: unknown; options?: unknown }, meta: CommandMeta): Promise<{ jobId: string }> {
     const stored = await this.repo.get(this.store.db, name);
     if (!stored) throw notFound(name);
-    return { jobId: await this.submit(runSpec(stored, run), meta) };
+    const spec = runSpec(stored, run);
+    await this.targets.assertAllowed(pipelineTargets(spec));
+    return { jobId: await this.submit(spec, meta) };
   }
 
   /**

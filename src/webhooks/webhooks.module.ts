@@ -5,6 +5,7 @@ import { DeliveryWorker } from './delivery.worker';
 import { FanoutWorker } from './fanout.worker';
 import { DeliveriesController } from './http/deliveries.controller';
 import { HttpSender, UndiciHttpSender } from './infrastructure/http-sender';
+import { EgressGuard } from './infrastructure/egress-guard';
 import { SubscriptionsRepository, WebhooksRepository } from './infrastructure/webhooks.repository';
 import { ChannelTester } from './channel-tester.service';
 import { SubscriptionsService } from './subscriptions.service';
@@ -25,7 +26,7 @@ import { WebhookOutbox } from './webhook-outbox.listener';
     SubscriptionsRepository,
     SubscriptionsService,
     ChannelTester,
-    { provide: HttpSender, useClass: UndiciHttpSender },
+    { provide: HttpSender, useFactory: (guard: EgressGuard) => new UndiciHttpSender(guard), inject: [EgressGuard] },
   ],
   exports: [WebhookOutbox, WorkQueue, ChannelTester, HttpSender],
 })

@@ -3,6 +3,7 @@ import { createApp } from '../../src/app.factory';
 import { loadConfig, type HeraldConfig } from '../../src/config/config';
 import { Db } from '../../src/database/db';
 import { createTestDatabase } from './database';
+import type { Resolver } from '../../src/webhooks/infrastructure/egress-guard';
 
 export interface RunningHerald {
   app: INestApplication;
@@ -16,10 +17,14 @@ export interface RunningHerald {
 }
 
 /** Starts Herald on 127.0.0.1 with its own database (or the given one). */
-export async function startHerald(overrides: Partial<HeraldConfig> = {}, existing?: { url: string; drop: () => Promise<void> }): Promise<RunningHerald> {
+export async function startHerald(
+  overrides: Partial<HeraldConfig> & { resolver?: Resolver } = {},
+  existing?: { url: string; drop: () => Promise<void> },
+): Promise<RunningHerald> {
   const database = existing ?? (await createTestDatabase());
-  const config: HeraldConfig = { ...loadConfig({}), sweepIntervalMs: 100, poolSize: 10, ...overrides, databaseUrl: database.url };
-  const app = await createApp(config, { logger: ['error'] });
+  const { resolver, ...rest } = overrides;
+  const config: HeraldConfig = { ...loadConfig({}), sweepIntervalMs: 100, poolSize: 10, ...rest, databaseUrl: database.url };
+  const app = await createApp(config, { logger: ['error'], resolver });
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as { port: number }).port;
   let stopped = false;

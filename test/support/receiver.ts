@@ -20,7 +20,8 @@ export class Receiver {
 
   constructor(public respond: Responder = () => ({ status: 200, body: 'ok' })) {}
 
-  async start(): Promise<this> {
+  /** Listens on `host` (a loopback address: 127.0.0.1, or e.g. 127.0.0.2 for egress tests). */
+  async start(host = '127.0.0.1'): Promise<this> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -46,8 +47,8 @@ export class Receiver {
       });
     });
     this.server.keepAliveTimeout = 1000;
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    await new Promise<void>((resolve) => this.server!.listen(0, host, resolve));
+    this.url = `http://${host}:${(this.server.address() as { port: number }).port}`;
     return this;
   }
 

@@ -2,6 +2,8 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { decideSubmit } from '../domain/job.decide';
 import type { PipelineSpec } from '../domain/pipeline.types';
 import { JobStore, type CommandMeta } from '../job-store.service';
+import { pipelineTargets } from '../domain/pipeline-targets';
+import { TargetCheck } from '../../webhooks/target-check.service';
 
 export class SubmitPipelineCommand {
   constructor(
@@ -12,9 +14,13 @@ export class SubmitPipelineCommand {
 
 @CommandHandler(SubmitPipelineCommand)
 export class SubmitPipelineHandler implements ICommandHandler<SubmitPipelineCommand, { jobId: string }> {
-  constructor(private readonly store: JobStore) {}
+  constructor(
+    private readonly store: JobStore,
+    private readonly targets: TargetCheck,
+  ) {}
 
   async execute({ spec, meta }: SubmitPipelineCommand): Promise<{ jobId: string }> {
+    await this.targets.assertAllowed(pipelineTargets(spec));
     const ctx = this.store.context();
     // jobId is "<name>:<uuid v4>", as in the seed.
     const jobId = `${spec.name}:${ctx.newId()}`;

@@ -62,6 +62,7 @@ function validateWebhooks(raw: unknown, problems: Problem[]): WebhookTargets | u
     } else {
       for (const name of Object.keys(raw.headers)) {
         if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) problems.push({ path: `webhooks.headers.${name}`, message: 'is not a valid header name' });
+        else if (/[\r\n\0]/.test((raw.headers as Record<string, string>)[name])) problems.push({ path: `webhooks.headers.${name}`, message: 'must be a single line (no CR, LF or NUL)' });
       }
       out.headers = raw.headers as Record<string, string>;
     }

@@ -128,6 +128,7 @@ export function validateWebhookStage(raw: unknown, at: string, problems: Problem
     } else {
       for (const name of Object.keys(customHeaders)) {
         if (!HEADER_NAME.test(name)) problems.push({ path: `${at}.customHeaders.${name}`, message: 'is not a valid header name' });
+        else if (/[\r\n\0]/.test(customHeaders[name] as string)) problems.push({ path: `${at}.customHeaders.${name}`, message: 'must be a single line (no CR, LF or NUL)' });
       }
       checkTemplates(customHeaders, `${at}.customHeaders`, problems);
     }

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { Agent, request } from 'undici';
 import type { AttemptResult } from '../domain/delivery-outcome';
+import type { EgressGuard } from './egress-guard';
 
 export interface OutgoingRequest {
   url: string;
@@ -16,7 +17,7 @@ export interface OutgoingCall {
   headers: Record<string, string>;
   body?: string;
   timeoutMs: number;
-  /** Longest response body kept; the rest is read and dropped (`truncated`). */
+  /** Longest response body kept (`truncated` beyond it); reading stops at MAX_RESPONSE_READ at most. */
   maxBodyBytes: number;
 }
 
@@ -31,7 +32,10 @@ export abstract class HttpSender {
   abstract close(): Promise<void>;
 }
 
+/** A delivery's response body kept in the attempt log. */
 export const MAX_RESPONSE_BODY = 16 * 1024;
+/** No response body is read further than this: the connection is dropped instead. */
+export const MAX_RESPONSE_READ = 64 * 1024;
 
 const ERROR_CODES: Record<string, string> = {
   UND_ERR_CONNECT_TIMEOUT: 'TIMEOUT',
@@ -51,10 +55,16 @@ export function errorCode(err: unknown): string {
 
 /**
  * undici with keep-alive connections per origin. Measured here at ~7x less CPU per request than
- * axios (see docs/DELIVERY.md); redirects are never followed.
+ * axios (see docs/DELIVERY.md); redirects are never followed. Every new connection passes the
+ * egress guard (the address dialled is checked; a refused one fails with TARGET_NOT_ALLOWED).
  */
 export class UndiciHttpSender extends HttpSender {
-  private readonly agent = new Agent({ keepAliveTimeout: 30_000, connections: 64, pipelining: 1 });
+  private readonly agent: Agent;
+
+  constructor(guard: EgressGuard) {
+    super();
+    this.agent = new Agent({ keepAliveTimeout: 30_000, connections: 64, pipelining: 1, connect: guard.connector() });
+  }
 
   async send(req: OutgoingRequest): Promise<AttemptResult> {
     const started = performance.now();
@@ -69,17 +79,12 @@ export class UndiciHttpSender extends HttpSender {
         headersTimeout: req.timeoutMs,
         bodyTimeout: req.timeoutMs,
       });
-      let body = '';
-      let size = 0;
-      for await (const chunk of res.body) {
-        if (size < MAX_RESPONSE_BODY) body += (chunk as Buffer).toString('utf8', 0, Math.min((chunk as Buffer).length, MAX_RESPONSE_BODY - size));
-        size += (chunk as Buffer).length;
-      }
+      const body = await readCapped(res.body, MAX_RESPONSE_BODY);
       return {
         statusCode: res.statusCode,
         statusMessage: statusText(res.statusCode),
         headers: res.headers,
-        body: body.slice(0, MAX_RESPONSE_BODY),
+        body: body.text.slice(0, MAX_RESPONSE_BODY),
         durationMs: Math.round(performance.now() - started),
       };
     } catch (err) {
@@ -104,19 +109,13 @@ export class UndiciHttpSender extends HttpSender {
         headersTimeout: req.timeoutMs,
         bodyTimeout: req.timeoutMs,
       });
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of res.body) {
-        const b = chunk as Buffer;
-        if (size < req.maxBodyBytes) chunks.push(b.subarray(0, req.maxBodyBytes - size));
-        size += b.length;
-      }
+      const body = await readCapped(res.body, req.maxBodyBytes);
       return {
         statusCode: res.statusCode,
         statusMessage: statusText(res.statusCode),
         headers: res.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-        truncated: size > req.maxBodyBytes,
+        body: body.text,
+        truncated: body.truncated,
         durationMs: Math.round(performance.now() - started),
       };
     } catch (err) {
@@ -128,7 +127,25 @@ export class UndiciHttpSender extends HttpSender {
     return this.agent.close();
   }
 }
-
+/**
+ * Reads a response body keeping its first `keep` bytes; stops after MAX_RESPONSE_READ (or
+ * `keep`, if larger) and destroys the body, which drops the connection.
+ */
+async function readCapped(body: AsyncIterable<unknown> & { destroy(): unknown }, keep: number): Promise<{ text: string; truncated: boolean }> {
+  const limit = Math.max(keep, MAX_RESPONSE_READ);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const b = chunk as Buffer;
+    if (size < keep) chunks.push(b.subarray(0, keep - size));
+    size += b.length;
+    if (size > limit) {
+      body.destroy();
+      break;
+    }
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), truncated: size > keep };
+}
 
 export function statusText(code: number): string {
   return STATUS_CODES[code] ?? '';
