@@ -109,4 +109,22 @@ describe('outbound address guard', () => {
     expect(JSON.stringify(events.filter((e) => e.type === 'task.failed').map((e) => e.data))).toContain('TARGET_NOT_ALLOWED');
     expect(rx.requests).toHaveLength(0);
   });
+
+  it('checks every hop of a stage: a Location that points at a refused address is never polled', async () => {
+    const rx2 = await new Receiver(() => ({ status: 202, body: '{}', headers: { location: `${rx.url}/status` } })).start('127.0.0.2');
+    try {
+      const c = client(h.baseUrl);
+      const webhook = { url: `${rx2.url}/run`, waitForCompletion: true, statusUrlResolution: 'locationHeader', statusJsonPath: '$.status', pollIntervalSeconds: 0.05, timeoutSeconds: 1 };
+      const jobId = await c.submit({ name: 'stage-location', nodes: [{ nodeName: 's', kind: 'webhook', webhook }] });
+      const events = await eventually(async () => {
+        const all = await c.events(jobId);
+        return all.some((e) => e.type === 'job.failed') && all;
+      });
+      expect(rx2.requests.map((r) => r.path)).toEqual(['/run']);
+      expect(JSON.stringify(events.map((e) => e.data))).toContain('TARGET_NOT_ALLOWED');
+      expect(rx.requests).toHaveLength(0);
+    } finally {
+      await rx2.stop();
+    }
+  });
 });

@@ -63,12 +63,9 @@ export class EgressGuard {
       const host = opts.hostname.startsWith('[') ? opts.hostname.slice(1, -1) : opts.hostname;
       if (isIP(host)) {
         const refused = refusal(host, [host], this.policy);
-        if (refused) {
-          queueMicrotask(() => callback(refused, null));
-          return undefined as never;
-        }
+        if (refused) return queueMicrotask(() => callback(refused, null));
       }
-      return connect(opts, callback);
+      connect(opts, callback);
     };
   }
 
