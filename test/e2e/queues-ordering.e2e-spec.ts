@@ -71,6 +71,30 @@ describe('named queues: lifecycle ordering under a failing or slow receiver', ()
     }
   });
 
+  it('delivers an acquired whose stream a later message already passed (fan-outs that ran out of order) instead of superseding it', async () => {
+    const delivery = h.app.get(DeliveryWorker);
+    delivery.pause();
+    const { jobId } = await c.submit('late-q', { x: 1 }, { query: { webhook: `${rx.url}/late` } });
+    await c.acquire('w-late', ['late-q']);
+    const [msg] = await eventually(async () => {
+      const rows = await h.db.query<{ subscription_id: string; job_id: string; event_position: number }>(
+        `SELECT subscription_id, job_id, event_position FROM webhook_messages WHERE job_id = $1 AND event_type = 'task.acquired'`,
+        [String(jobId)],
+      );
+      return rows.length === 1 && rows;
+    });
+    // As if a later lifecycle message of the same request had gone out first.
+    await h.db.query(
+      `INSERT INTO webhook_streams (subscription_id, job_id, last_position) VALUES ($1, $2, $3)
+       ON CONFLICT (subscription_id, job_id) DO UPDATE SET last_position = excluded.last_position`,
+      [msg.subscription_id, msg.job_id, msg.event_position + 1000],
+    );
+    delivery.resume();
+    const [acquired] = await lifecycleSettled(h, jobId, 1);
+    expect([acquired.eventType, acquired.status, acquired.attempts]).toEqual(['task.acquired', 'delivered', 1]);
+    expect(lifecycleOf(rx, jobId).map((r) => r.body.eventType)).toEqual(['acquired']);
+  });
+
   it('a completed waits until the slow first attempt of the acquired has been answered', async () => {
     const queueName = 'order-slow';
     const { jobId } = await c.submit(queueName, { slow: true }, { headers: { 'x-pipelet-webhook': `${rx.url}/slow` } });
@@ -131,42 +155,3 @@ describe('named queues: lifecycle ordering when a retry races the completed', ()
   });
 });
 
-describe('named queues: a lifecycle message is never dropped before its first attempt', () => {
-  let h: RunningHerald;
-  let rx: Receiver;
-  let c: QueueClient;
-
-  beforeAll(async () => {
-    rx = await new Receiver().start();
-    h = await startHerald(queueTestConfig());
-    c = queues(h.baseUrl);
-  });
-  afterAll(async () => {
-    await h.close();
-    await rx.stop();
-  });
-
-  it('delivers an acquired whose stream a later message already passed (fan-outs that ran out of order) instead of superseding it', async () => {
-    const delivery = h.app.get(DeliveryWorker);
-    delivery.pause();
-    const { jobId } = await c.submit('late-q', { x: 1 }, { query: { webhook: `${rx.url}/late` } });
-    await c.acquire('w-late', ['late-q']);
-    const [msg] = await eventually(async () => {
-      const rows = await h.db.query<{ subscription_id: string; job_id: string; event_position: number }>(
-        `SELECT subscription_id, job_id, event_position FROM webhook_messages WHERE job_id = $1 AND event_type = 'task.acquired'`,
-        [String(jobId)],
-      );
-      return rows.length === 1 && rows;
-    });
-    // As if a later lifecycle message of the same request had gone out first.
-    await h.db.query(
-      `INSERT INTO webhook_streams (subscription_id, job_id, last_position) VALUES ($1, $2, $3)
-       ON CONFLICT (subscription_id, job_id) DO UPDATE SET last_position = excluded.last_position`,
-      [msg.subscription_id, msg.job_id, msg.event_position + 1000],
-    );
-    delivery.resume();
-    const [acquired] = await lifecycleSettled(h, jobId, 1);
-    expect([acquired.eventType, acquired.status, acquired.attempts]).toEqual(['task.acquired', 'delivered', 1]);
-    expect(lifecycleOf(rx, jobId).map((r) => r.body.eventType)).toEqual(['acquired']);
-  });
-});

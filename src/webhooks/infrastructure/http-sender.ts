@@ -66,34 +66,10 @@ export class UndiciHttpSender extends HttpSender {
     this.agent = new Agent({ keepAliveTimeout: 30_000, connections: 64, pipelining: 1, connect: guard.connector() });
   }
 
+  /** A webhook delivery: a POST keeping 16 KiB of the answer. */
   async send(req: OutgoingRequest): Promise<AttemptResult> {
-    const started = performance.now();
-    const signal = AbortSignal.timeout(req.timeoutMs);
-    try {
-      const res = await request(req.url, {
-        method: 'POST',
-        headers: req.headers,
-        body: req.body,
-        dispatcher: this.agent,
-        signal,
-        headersTimeout: req.timeoutMs,
-        bodyTimeout: req.timeoutMs,
-      });
-      const body = await readCapped(res.body, MAX_RESPONSE_BODY);
-      return {
-        statusCode: res.statusCode,
-        statusMessage: statusText(res.statusCode),
-        headers: res.headers,
-        body: body.text.slice(0, MAX_RESPONSE_BODY),
-        durationMs: Math.round(performance.now() - started),
-      };
-    } catch (err) {
-      return {
-        durationMs: Math.round(performance.now() - started),
-        errorCode: errorCode(err),
-        errorMessage: (err as Error).message,
-      };
-    }
+    const { truncated: _truncated, ...result } = await this.call({ ...req, method: 'POST', maxBodyBytes: MAX_RESPONSE_BODY });
+    return result;
   }
 
   async call(req: OutgoingCall): Promise<CallResult> {
