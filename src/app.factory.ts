@@ -35,6 +35,8 @@ export async function createApp(config: HeraldConfig, options: CreateAppOptions 
   server.set('strict routing', true);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, { resolver: options.resolver }), new ExpressAdapter(server), {
     bodyParser: false,
+    // Start-up errors reach the caller (main.ts prints them) instead of Nest's process.abort().
+    abortOnError: false,
     logger: options.logger ?? ['log', 'warn', 'error'],
   });
   app.use(apiKeyMiddleware(app.get(ApiKeys), config.docs));

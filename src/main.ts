@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { loadConfigOrExit } from './config/config';
+import { EmbeddedPostgresError } from './database/embedded-postgres';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(err);
+  // Problems the operator can fix are one sentence saying what to do; anything else keeps its stack.
+  console.error(err instanceof EmbeddedPostgresError ? `Herald: ${err.message}` : err);
   process.exit(1);
 });

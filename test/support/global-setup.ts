@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import PgBoss from 'pg-boss';
-import { startEmbeddedPostgres, type EmbeddedHandle } from '../../src/database/embedded-postgres';
+import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedHandle } from '../../src/database/embedded-postgres';
 import { runMigrations } from '../../src/database/migrate';
 
 /**
@@ -34,7 +34,13 @@ export default async function globalSetup(): Promise<void> {
   let dir: string | undefined;
   if (!adminUrl) {
     dir = mkdtempSync(join(tmpdir(), 'herald-test-pg-'));
-    embedded = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), database: 'postgres', fast: true });
+    try {
+      embedded = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), database: 'postgres', fast: true });
+    } catch (err) {
+      if (!(err instanceof EmbeddedPostgresError)) throw err;
+      console.error(`\nHerald tests: ${err.message}`);
+      process.exit(1);
+    }
     adminUrl = embedded.url;
   }
   const template = `herald_test_tpl_${process.pid}`;
