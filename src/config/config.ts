@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { DEFAULT_SCHEDULE, parseSchedule } from '../webhooks/domain/retry-schedule';
 import { EgressPolicyError, parseEgressPolicy, type EgressPolicy } from '../webhooks/domain/egress-policy';
 /**
@@ -8,6 +9,11 @@ export interface HeraldConfig {
   /** External PostgreSQL; when absent Herald runs an embedded server under dataDir. */
   databaseUrl?: string;
   port: number;
+  /**
+   * Address the HTTP server binds: HERALD_HOST, else 127.0.0.1 while the API is open (no
+   * HERALD_API_KEYS) and 0.0.0.0 (every interface) once keys are set.
+   */
+  host: string;
   /** Folder for the embedded PostgreSQL's data (kept across restarts). */
   dataDir: string;
   embeddedPgPort: number;
@@ -97,20 +103,32 @@ function schedule(raw: string | undefined): number[] {
   }
 }
 
+function host(raw: string | undefined, apiKeys: string[]): string {
+  const value = raw?.trim();
+  if (!value) return apiKeys.length > 0 ? '0.0.0.0' : '127.0.0.1';
+  const hostname = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+  if (isIP(value) === 0 && !hostname.test(value)) {
+    throw new ConfigError(`HERALD_HOST must be an IP address (127.0.0.1, 0.0.0.0, ::) or a host name, got "${raw}"`);
+  }
+  return value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
   }
+  const apiKeys = (env.HERALD_API_KEYS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k.length > 0);
   return {
     databaseUrl,
     port: int(env, 'PORT', 3000, 0, 65535),
+    host: host(env.HERALD_HOST, apiKeys),
     dataDir: env.HERALD_DATA_DIR?.trim() || '.herald',
     embeddedPgPort: int(env, 'HERALD_EMBEDDED_PG_PORT', 54329, 1, 65535),
-    apiKeys: (env.HERALD_API_KEYS ?? '')
-      .split(',')
-      .map((k) => k.trim())
-      .filter((k) => k.length > 0),
+    apiKeys,
     docs: bool(env, 'HERALD_DOCS', true),
     sweepIntervalMs: int(env, 'HERALD_SWEEP_INTERVAL_MS', 1000, 10, 3_600_000),
     bodyLimit: env.HERALD_BODY_LIMIT?.trim() || '16mb',

@@ -1,0 +1,22 @@
+import { ConfigError, loadConfig } from '../../src/config/config';
+
+describe('bind address (HERALD_HOST)', () => {
+  it('binds the loopback interface only while the API is open', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+  });
+
+  it('binds every interface once API keys are set', () => {
+    expect(loadConfig({ HERALD_API_KEYS: 'k1' }).host).toBe('0.0.0.0');
+  });
+
+  it('takes HERALD_HOST over both defaults', () => {
+    expect(loadConfig({ HERALD_HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HERALD_HOST: ' ::1 ', HERALD_API_KEYS: 'k1' }).host).toBe('::1');
+    expect(loadConfig({ HERALD_HOST: 'herald.internal' }).host).toBe('herald.internal');
+  });
+
+  it('refuses a value that is neither an address nor a host name', () => {
+    expect(() => loadConfig({ HERALD_HOST: 'http://0.0.0.0' })).toThrow(ConfigError);
+    expect(() => loadConfig({ HERALD_HOST: '0.0.0.0:3000' })).toThrow(/HERALD_HOST must be/);
+  });
+});
