@@ -4,6 +4,7 @@ import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-ex
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { json, type NextFunction, type Request, type Response } from 'express';
 import { AppModule } from './app.module';
+import { HeraldLogger } from './common/herald-logger';
 import { fromHttpError } from './common/error.filter';
 import { apiKeyMiddleware } from './auth/api-key.middleware';
 import { ApiKeys } from './auth/api-keys';
@@ -37,7 +38,7 @@ export async function createApp(config: HeraldConfig, options: CreateAppOptions 
     bodyParser: false,
     // Start-up errors reach the caller (main.ts prints them) instead of Nest's process.abort().
     abortOnError: false,
-    logger: options.logger ?? ['log', 'warn', 'error'],
+    logger: options.logger ?? new HeraldLogger(config.logLevel),
   });
   app.use(apiKeyMiddleware(app.get(ApiKeys), config.docs));
   // Queue requests: any JSON value (not only objects), up to 1 MiB; larger is 413 and nothing is stored.

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import type { LogLevel } from '@nestjs/common';
 import { DEFAULT_SCHEDULE, parseSchedule } from '../webhooks/domain/retry-schedule';
 import { EgressPolicyError, parseEgressPolicy, type EgressPolicy } from '../webhooks/domain/egress-policy';
 /**
@@ -14,6 +15,8 @@ export interface HeraldConfig {
    * HERALD_API_KEYS) and 0.0.0.0 (every interface) once keys are set.
    */
   host: string;
+  /** Most detailed level logged (HERALD_LOG_LEVEL; Nest's route and module lines are at debug). */
+  logLevel: LogLevel;
   /** Folder for the embedded PostgreSQL's data (kept across restarts). */
   dataDir: string;
   embeddedPgPort: number;
@@ -103,6 +106,15 @@ function schedule(raw: string | undefined): number[] {
   }
 }
 
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+function logLevel(raw: string | undefined): LogLevel {
+  const value = raw?.trim().toLowerCase();
+  if (!value) return 'log';
+  if (!(LEVELS as string[]).includes(value)) throw new ConfigError(`HERALD_LOG_LEVEL must be one of ${LEVELS.join(', ')}, got "${raw}"`);
+  return value as LogLevel;
+}
+
 function host(raw: string | undefined, apiKeys: string[]): string {
   const value = raw?.trim();
   if (!value) return apiKeys.length > 0 ? '0.0.0.0' : '127.0.0.1';
@@ -126,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
     databaseUrl,
     port: int(env, 'PORT', 3000, 0, 65535),
     host: host(env.HERALD_HOST, apiKeys),
+    logLevel: logLevel(env.HERALD_LOG_LEVEL),
     dataDir: env.HERALD_DATA_DIR?.trim() || '.herald',
     embeddedPgPort: int(env, 'HERALD_EMBEDDED_PG_PORT', 54329, 1, 65535),
     apiKeys,

@@ -20,3 +20,11 @@ describe('bind address (HERALD_HOST)', () => {
     expect(() => loadConfig({ HERALD_HOST: '0.0.0.0:3000' })).toThrow(/HERALD_HOST must be/);
   });
 });
+
+describe('HERALD_LOG_LEVEL', () => {
+  it('defaults to log and accepts Nest levels', () => {
+    expect(loadConfig({}).logLevel).toBe('log');
+    expect(loadConfig({ HERALD_LOG_LEVEL: 'DEBUG' }).logLevel).toBe('debug');
+    expect(() => loadConfig({ HERALD_LOG_LEVEL: 'info' })).toThrow(/HERALD_LOG_LEVEL must be one of/);
+  });
+});
