@@ -16,7 +16,7 @@ import { Pool as UndiciPool } from 'undici';
 import { createApp } from '../src/app.factory';
 import { loadConfig, type HeraldConfig } from '../src/config/config';
 import { benchDatabase } from './bench-database';
-import { forEachLimit, sleep, until } from './bench-util';
+import { forEachLimit, quantile, sleep, until } from './bench-util';
 import { ReportTaskCommand } from '../src/jobs/commands/report-task.command';
 import { UndiciHttpSender } from '../src/webhooks/infrastructure/http-sender';
 import { EgressGuard } from '../src/webhooks/infrastructure/egress-guard';
@@ -104,10 +104,6 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-function quantile(sorted: number[], q: number): number {
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[i];
-}
 
 interface LatencyStats {
   n: number;

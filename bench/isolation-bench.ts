@@ -10,7 +10,7 @@ import { createApp } from '../src/app.factory';
 import { loadConfig, type HeraldConfig } from '../src/config/config';
 import { parseSchedule } from '../src/webhooks/domain/retry-schedule';
 import { benchDatabase } from './bench-database';
-import { forEachLimit, sleep, until } from './bench-util';
+import { forEachLimit, quantile, sleep, until } from './bench-util';
 
 /**
  * `npm run bench:isolation`: does one dead endpoint delay delivery to healthy ones? (issue 19)
@@ -292,11 +292,6 @@ const TARGET_P99_RATIO = 1.2;
 const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[i];
-}
 
 interface LatencyStats {
   n: number;

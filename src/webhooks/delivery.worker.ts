@@ -129,7 +129,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         batchSize: 200,
         pollMs: this.config.webhooks.pollMs,
         loops: 2,
-        reserve: (n) => this.reserve(n),
+        // A quarter of the room stays for this instance's fresh deliveries (hand-off): a loop
+        // churning through a backlog that goes back to the queue never leaves them none.
+        reserve: (n) => this.reserve(n, Math.floor(this.config.webhooks.maxInFlight / 4)),
         unreserve: (n) => this.unreserve(n),
         waitForRoom: () => new Promise<void>((resolve) => this.roomWaiters.push(resolve)),
         onError: (e) => this.log.error(`delivery loop: ${(e as Error).message}`),
@@ -174,11 +176,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * Room for up to n deliveries created by this instance's fan-out (see handOff): counted as in
-   * flight from now on; what is not handed over must be released.
+   * flight from now on; what is not handed over must be released. `leave`: room kept free (the
+   * fetch loops leave a quarter of it to hand-offs).
    */
-  reserve(n: number): number {
+  reserve(n: number, leave = 0): number {
     if (!this.running || this.paused) return 0;
-    const k = Math.max(0, Math.min(n, this.config.webhooks.maxInFlight - this.inFlight));
+    const k = Math.max(0, Math.min(n, this.config.webhooks.maxInFlight - leave - this.inFlight));
     this.inFlight += k;
     return k;
   }

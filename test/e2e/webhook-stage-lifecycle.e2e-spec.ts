@@ -1,15 +1,7 @@
 import { eventually, startHerald, type RunningHerald } from '../support/herald';
 import { client, type HeraldClient } from '../support/e2e';
 import { Receiver } from '../support/receiver';
-
-type Answer = { status: number; body?: string; headers?: Record<string, string> };
-const json = (value: unknown, status = 200): Answer => ({ status, body: JSON.stringify(value), headers: { 'content-type': 'application/json' } });
-
-const finished = (c: HeraldClient, jobId: string) =>
-  eventually(async () => {
-    const s = await c.status(jobId);
-    return ['completed', 'failed', 'stopped'].includes(s.status) && s;
-  });
+import { finished, json, routedReceiver, type Answer } from '../support/stages';
 
 describe('Webhook stages across stops, ttl, restarts and instances', () => {
   let remote: Receiver;
@@ -17,11 +9,7 @@ describe('Webhook stages across stops, ttl, restarts and instances', () => {
 
   beforeAll(async () => {
     routes = {};
-    remote = await new Receiver((req) => {
-      const key = `${req.method} ${req.path}`;
-      const seen = remote.requests.filter((r) => `${r.method} ${r.path}` === key).length - 1;
-      return routes[key]?.(seen) ?? { status: 404 };
-    }).start();
+    remote = await routedReceiver(() => routes);
   });
   afterAll(() => remote.stop());
 

@@ -1,15 +1,7 @@
 import { eventually, startHerald, type RunningHerald } from '../support/herald';
 import { client, type HeraldClient } from '../support/e2e';
 import { Receiver } from '../support/receiver';
-
-type Answer = { status: number; body?: string; headers?: Record<string, string> };
-const json = (value: unknown, status = 200, headers: Record<string, string> = {}): Answer => ({ status, body: JSON.stringify(value), headers: { 'content-type': 'application/json', ...headers } });
-
-const finished = (c: HeraldClient, jobId: string, timeoutMs = 10_000) =>
-  eventually(async () => {
-    const s = await c.status(jobId);
-    return ['completed', 'failed', 'stopped'].includes(s.status) && s;
-  }, timeoutMs);
+import { finished, json, routedReceiver, type Answer } from '../support/stages';
 
 describe('Webhook stages that wait for completion', () => {
   let h: RunningHerald;
@@ -23,11 +15,7 @@ describe('Webhook stages that wait for completion', () => {
     h = await startHerald({ stagePollMs: 20 });
     c = client(h.baseUrl);
     routes = {};
-    remote = await new Receiver((req) => {
-      const key = `${req.method} ${req.path}`;
-      const seen = remote.requests.filter((r) => `${r.method} ${r.path}` === key).length - 1;
-      return routes[key]?.(seen) ?? { status: 404 };
-    }).start();
+    remote = await routedReceiver(() => routes);
     hooks = await new Receiver().start();
   });
   afterAll(async () => {
