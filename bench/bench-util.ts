@@ -1,3 +1,4 @@
+import type { Pool as UndiciPool } from 'undici';
 /** Small helpers the benchmarks share. */
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -30,4 +31,22 @@ export function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[i];
+}
+
+/** JSON over HTTP to Herald's API (benches set up through the public contract): status and parsed body. */
+export async function apiCall<T>(pool: UndiciPool, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await pool.request({
+    path,
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.body.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.statusCode, body: parsed as T };
 }

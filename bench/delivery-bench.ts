@@ -16,7 +16,7 @@ import { Pool as UndiciPool } from 'undici';
 import { createApp } from '../src/app.factory';
 import { loadConfig, type HeraldConfig } from '../src/config/config';
 import { benchDatabase } from './bench-database';
-import { forEachLimit, quantile, sleep, until } from './bench-util';
+import { apiCall, forEachLimit, quantile, sleep, until } from './bench-util';
 import { ReportTaskCommand } from '../src/jobs/commands/report-task.command';
 import { UndiciHttpSender } from '../src/webhooks/infrastructure/http-sender';
 import { EgressGuard } from '../src/webhooks/infrastructure/egress-guard';
@@ -598,15 +598,9 @@ interface FanoutPaths {
 
 /** JSON over HTTP to Herald's API (job set-up uses the public contract, not internal classes). */
 async function api<T>(pool: UndiciPool, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const res = await pool.request({
-    path,
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.body.text();
-  if (res.statusCode >= 300) throw new Error(`${method} ${path} -> ${res.statusCode} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as T;
+  const res = await apiCall<T>(pool, method, path, body);
+  if (res.status >= 300) throw new Error(`${method} ${path} -> ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+  return res.body;
 }
 
 async function startHerald(url: string, rx: Receiver): Promise<HeraldBench> {

@@ -10,7 +10,7 @@ import { createApp } from '../src/app.factory';
 import { loadConfig, type HeraldConfig } from '../src/config/config';
 import { parseSchedule } from '../src/webhooks/domain/retry-schedule';
 import { benchDatabase } from './bench-database';
-import { forEachLimit, quantile, sleep, until } from './bench-util';
+import { apiCall, forEachLimit, quantile, sleep, until } from './bench-util';
 
 /**
  * `npm run bench:isolation`: does one dead endpoint delay delivery to healthy ones? (issue 19)
@@ -324,23 +324,7 @@ function busyPct(a?: { busy: number; total: number }, b?: { busy: number; total:
   return a && b ? round((100 * (b.busy - a.busy)) / Math.max(1, b.total - a.total), 0) : NaN;
 }
 
-/** JSON over HTTP to Herald's API. */
-async function api<T>(pool: UndiciPool, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await pool.request({
-    path,
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.body.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    /* not JSON */
-  }
-  return { status: res.statusCode, body: parsed as T };
-}
+const api = apiCall;
 
 async function expect<T>(what: string, status: number, call: Promise<{ status: number; body: T }>): Promise<T> {
   const res = await call;
