@@ -55,6 +55,11 @@ const DEFER_BUSY_ENDPOINT_MS = 1000;
 const MIN_ENDPOINT_DEFER_MS = 200;
 const MAX_ENDPOINT_DEFER_MS = 60_000;
 const ENDPOINT_WRITE_MS = 200;
+/** Messages parked for an open circuit stay away at least this long (and twice its longest pause). */
+const MIN_PARK_MS = 10 * 60_000;
+/** The open circuit's probe: a parked message is released when it is due, looked at again this often, this many times. */
+const PROBE_RECHECK_MS = 2000;
+const PROBE_RECHECKS = 5;
 const FLUSH_RETRIES = 5;
 
 /**
@@ -72,6 +77,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   /** Endpoint states to write to webhook_endpoints (coalesced). */
   private endpointWrites = new Map<string, EndpointHealth>();
   private endpointTimer?: NodeJS.Timeout;
+  /** Per open endpoint: the timer that releases a parked message for its probe. */
+  private readonly probeTimers = new Map<string, NodeJS.Timeout>();
   private inFlight = 0;
   private roomWaiters: Array<() => void> = [];
   private pending: Settled[] = [];
@@ -113,8 +120,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       timeoutMs: w.timeoutMs,
       minDeferMs: MIN_ENDPOINT_DEFER_MS,
       maxDeferMs: MAX_ENDPOINT_DEFER_MS,
+      parkMs: this.parkMs(),
       now: () => this.clock.now().getTime(),
-      random: Math.random,
       onChange: (origin, before, after) => this.endpointChanged(origin, before, after),
     });
   }
@@ -152,6 +159,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.parked.clear();
     this.endpoints.drain();
     for (const t of this.timers) clearTimeout(t);
+    for (const t of this.probeTimers.values()) clearTimeout(t);
+    this.probeTimers.clear();
     for (const w of this.roomWaiters.splice(0)) w();
     await this.loop?.stop();
     // Let in-flight attempts finish and be recorded (bounded by the request timeout).
@@ -286,8 +295,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       } else {
         // Back to the queue until what it waits for is due (an earlier message given back for
         // want of its endpoint may not be due for a while): no churn every few milliseconds.
-        const due = msg.blockedUntil ? Math.min(msg.blockedUntil.getTime() + 10, now + DEFER_BLOCKED_MAX_MS) : 0;
-        this.defer(job, msg, Math.max(DEFER_BLOCKED_MS, due - now), endpointOf(msg.subscription.url));
+        // Behind a message parked for an open circuit, it is parked as long (both are released
+        // when the circuit closes).
+        const origin = endpointOf(msg.subscription.url);
+        const cap = this.endpoints.health(origin)?.state === 'open' ? this.parkMs() : DEFER_BLOCKED_MAX_MS;
+        const due = msg.blockedUntil ? Math.min(msg.blockedUntil.getTime() + 10, now + cap) : 0;
+        this.defer(job, msg, Math.max(DEFER_BLOCKED_MS, due - now), origin);
       }
     }
     if (again.length > 0) this.take(again).catch((err) => this.log.error(`taking deliveries again: ${(err as Error).message}`));
@@ -391,12 +404,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
    */
   private deferForEndpoint(job: PgBoss.Job<DeliverJob>, msg: LoadedMessage, origin: string, until: number, reason: 'busy' | 'open'): void {
     const now = this.clock.now().getTime();
-    if (reason === 'open' && now >= this.deadlineOf(msg)) {
+    const deadline = this.deadlineOf(msg);
+    if (reason === 'open' && now >= deadline) {
       const lastError = `endpoint unavailable (circuit open) for the whole retry schedule; gave up after ${msg.attempts} attempts`;
       this.settle({ bossJobId: job.id, update: this.update(msg, 'failed', { lastError }), exhausted: this.exhaustedOf(msg, msg.attempts, lastError) });
       return;
     }
-    this.defer(job, msg, Math.max(0, until - now), origin);
+    // Parked no longer than its deadline: then it fails, if the circuit is still open.
+    this.defer(job, msg, Math.max(0, (reason === 'open' ? Math.min(until, deadline) : until) - now), origin);
   }
 
   /**
@@ -404,9 +419,18 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
    * largest jitter), and at least two of the longest circuit pauses.
    */
   private deadlineOf(msg: LoadedMessage): number {
+    return msg.createdAt.getTime() + this.waitForOpenMs();
+  }
+
+  private waitForOpenMs(): number {
     const w = this.config.webhooks;
     const total = w.retrySchedule.reduce((a, b) => a + b, 0);
-    return msg.createdAt.getTime() + Math.max(total * 1200, w.circuit.openMaxSeconds * 2000);
+    return Math.max(total * 1200, w.circuit.openMaxSeconds * 2000);
+  }
+
+  /** How long a message given back for an open circuit stays parked (the circuit closing releases it). */
+  private parkMs(): number {
+    return Math.max(MIN_PARK_MS, this.config.webhooks.circuit.openMaxSeconds * 2000);
   }
 
   private exhaustedOf(msg: LoadedMessage, attempts: number, lastError: string | null): Exhausted | undefined {
@@ -428,12 +452,50 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       this.endpointTimer = setTimeout(() => void this.writeEndpoints(), ENDPOINT_WRITE_MS);
       this.endpointTimer.unref();
     }
+    if (after.state === 'open') {
+      if (before.state !== 'open') this.parkEndpoint(origin);
+      if (after.retryAt !== null && after.retryAt !== before.retryAt) this.armProbe(origin, after.retryAt, PROBE_RECHECKS);
+    }
     if (before.state === 'open' && after.state !== 'open') {
+      clearTimeout(this.probeTimers.get(origin));
+      this.probeTimers.delete(origin);
       this.queue
         .releaseParked(this.db, DELIVER_QUEUE, origin)
         .then((n) => n > 0 && this.loop?.signal.notify())
         .catch((err) => this.log.error(`releasing deliveries of ${origin}: ${(err as Error).message}`));
     }
+  }
+
+  /**
+   * The circuit opened: every delivery job of the endpoint waiting in the queue is parked in one
+   * statement, so no instance fetches them (and gives them back) while it stays open.
+   */
+  private parkEndpoint(origin: string): void {
+    const until = new Date(this.clock.now().getTime() + this.parkMs());
+    this.queue
+      .parkEndpoint(this.db, origin, until, this.waitForOpenMs())
+      .then((n) => n > 0 && this.log.log(`endpoint ${origin}: ${n} waiting deliveries parked until its circuit closes`))
+      .catch((err) => this.log.error(`parking deliveries of ${origin}: ${(err as Error).message}`));
+  }
+
+  /**
+   * When the open circuit's probe is due, one parked message is made due (a fresh message may
+   * be the probe first); looked at again a few times while no probe has gone out.
+   */
+  private armProbe(origin: string, at: number, rechecks: number): void {
+    clearTimeout(this.probeTimers.get(origin));
+    const t = setTimeout(() => {
+      this.probeTimers.delete(origin);
+      const h = this.endpoints.health(origin);
+      if (!this.running || !h || h.state !== 'open' || h.probing) return;
+      this.queue
+        .releaseOne(this.db, origin)
+        .then((released) => released && this.loop?.signal.notify())
+        .catch((err) => this.log.error(`releasing a probe for ${origin}: ${(err as Error).message}`))
+        .finally(() => rechecks > 0 && this.running && !this.probeTimers.has(origin) && this.armProbe(origin, this.clock.now().getTime() + PROBE_RECHECK_MS, rechecks - 1));
+    }, Math.max(0, at - this.clock.now().getTime()) + 20);
+    t.unref();
+    this.probeTimers.set(origin, t);
   }
 
   private async writeEndpoints(): Promise<void> {

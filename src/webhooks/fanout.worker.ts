@@ -8,6 +8,7 @@ import type { RecordedEvent } from '../event-store/event.types';
 import { JobQueries } from '../jobs/job-queries.service';
 import type { DeliverJob, FanoutJob } from './domain/fanout.types';
 import { render, renderNow, type FanoutEvent, type RenderSources, type RequestTask } from './domain/payload-renderers';
+import { endpointOf } from './domain/endpoint-health';
 import { deliveriesOf, skippedOf } from './domain/subscribers';
 import { batchScopeId, FORMAT_ORDERING, type Subscription } from './domain/subscription.types';
 import { DeliveryWorker } from './delivery.worker';
@@ -195,7 +196,7 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
           next.defer(this.queue.completeWaiting(next, FANOUT_QUEUE, [id]));
           next.defer(this.repo.insertMessagesOfVersions(next, messages, now));
           next.defer(this.repo.countSkipped(next, skippedOf([job], subs)));
-          this.attemptAfterCommit(next, messages);
+          this.attemptAfterCommit(next, deliverJobs(messages, subs));
         },
         (failure) => {
           settledAll();
@@ -310,6 +311,7 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const messages = await this.render(jobs, subs);
     const local = this.delivery.reserve(messages.length);
     const queued = messages.slice(local);
+    const [handed, queuedJobs] = [deliverJobs(messages.slice(0, local), subs), deliverJobs(queued, subs)];
     try {
       await this.db.tx(async (tx) => {
         const ids = jobs.map((j) => j.id);
@@ -318,11 +320,11 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
         else tx.defer(this.queue.complete(tx, FANOUT_QUEUE, ids));
         tx.defer(this.repo.insertMessages(tx, messages, now));
         tx.defer(this.repo.countSkipped(tx, skippedOf(jobs.map((j) => j.data), subs)));
-        this.attemptAfterCommit(tx, messages.slice(0, local));
+        this.attemptAfterCommit(tx, handed);
         if (queued.length > 0) {
           tx.defer(
             this.queue.boss.insert(
-              queued.map((m) => ({ name: DELIVER_QUEUE, data: { m: m.id, t: m.jobToken } satisfies DeliverJob })),
+              queuedJobs.map((data) => ({ name: DELIVER_QUEUE, data })),
               { db: txExecutor(tx) },
             ),
           );
@@ -340,9 +342,9 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
    * claimed, the messages taken (loaded, streams moved) in the same transaction, and handed to
    * the DeliveryWorker once it commits, to be attempted at once.
    */
-  private attemptAfterCommit(tx: Tx, messages: Array<{ id: string; jobToken: string }>): void {
-    if (messages.length === 0) return;
-    const handed = messages.map((m) => ({ id: this.ids.newId(), data: { m: m.id, t: m.jobToken } satisfies DeliverJob }));
+  private attemptAfterCommit(tx: Tx, jobs: DeliverJob[]): void {
+    if (jobs.length === 0) return;
+    const handed = jobs.map((data) => ({ id: this.ids.newId(), data }));
     tx.defer(this.queue.insertActive(tx, DELIVER_QUEUE, handed));
     const taken = this.repo.takeMessages(
       tx,
@@ -398,4 +400,17 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
       projectId: job.projectId ?? null,
     };
   }
+}
+
+/** Delivery jobs of messages; each names its endpoint, so an endpoint whose circuit opens parks its jobs at once. */
+function deliverJobs(messages: Array<{ id: string; jobToken: string; subscriptionId: string }>, subs: Subscription[]): DeliverJob[] {
+  if (messages.length === 0) return [];
+  const urls = new Map(subs.map((s) => [s.id, s.url]));
+  const origins = new Map<string, string>();
+  const originOf = (id: string) => {
+    let o = origins.get(id);
+    if (o === undefined) origins.set(id, (o = endpointOf(urls.get(id) ?? '')));
+    return o;
+  };
+  return messages.map((m) => ({ m: m.id, t: m.jobToken, e: originOf(m.subscriptionId) }));
 }

@@ -71,8 +71,8 @@ describe('endpoint scheduler', () => {
       timeoutMs: 1250,
       minDeferMs: 200,
       maxDeferMs: 11_000,
+      parkMs: 600_000,
       now: () => now,
-      random: () => 0,
       onChange: (o, b, a) => changes.push(`${o}:${b.state}->${a.state}/${a.limit}`),
       ...over,
     });
@@ -142,7 +142,7 @@ describe('endpoint scheduler', () => {
     expect(s.offer('T', waiter('t1')).kind).toBe('started');
   });
 
-  it('defers everything waiting when the circuit opens, probes once after the pause, and closes on an answer', () => {
+  it('parks everything waiting when the circuit opens, probes once after the pause, and closes on an answer', () => {
     const s = make({ maxOpen: 100, policy: { ...policy, maxLimit: 2 } });
     ['a1', 'a2', 'a3', 'a4'].forEach((n) => s.offer('A', waiter(n)));
     now = 1000;
@@ -150,15 +150,21 @@ describe('endpoint scheduler', () => {
     s.done('A', 'fail', 1000, false, 'TIMEOUT');
     s.done('A', 'fail', 1000, false, 'TIMEOUT'); // a3's answer: third failure, open until 11,000
     expect(changes).toEqual(['A:healthy->degraded/1', 'A:degraded->open/1']);
-    expect(log).toEqual(['go a1', 'go a2', 'go a3', 'defer a4 open 11000']);
-    // (random() is 0 here: the earliest of the spread over the longest pause.)
-    expect(s.offer('A', waiter('a5'))).toEqual({ kind: 'defer', until: 11_000, reason: 'open' });
+    // Parked (the worker releases them when the circuit closes), not back in a few seconds.
+    expect(log).toEqual(['go a1', 'go a2', 'go a3', 'defer a4 open 601000']);
+    expect(s.offer('A', waiter('a5'))).toEqual({ kind: 'defer', until: 601_000, reason: 'open' });
     now = 11_000;
     expect(s.offer('A', waiter('a6')).kind).toBe('started');
     expect(log.at(-1)).toBe('go a6 probe');
-    expect(s.offer('A', waiter('a7'))).toEqual({ kind: 'defer', until: 12_000, reason: 'open' });
+    expect(s.offer('A', waiter('a7'))).toEqual({ kind: 'defer', until: 611_000, reason: 'open' });
+    // A failed probe: open again, for twice as long (the worker is told: it arms the next probe).
+    s.done('A', 'fail', 1000, true, 'TIMEOUT');
+    expect(changes.at(-1)).toBe('A:open->open/1');
+    expect(s.health('A')?.retryAt).toBe(31_000);
+    now = 31_000;
+    expect(s.offer('A', waiter('a8')).kind).toBe('started');
     s.done('A', 'ok', 5, true);
     expect(changes.at(-1)).toBe('A:open->degraded/1');
-    expect(s.offer('A', waiter('a8')).kind).toBe('started');
+    expect(s.offer('A', waiter('a9')).kind).toBe('started');
   });
 });

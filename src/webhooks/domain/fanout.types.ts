@@ -33,9 +33,10 @@ export interface DeliverJob {
   t: string;
   force?: boolean;
   /**
-   * Set when the message was given back to the queue for want of its endpoint (busy, circuit
-   * open) or behind an earlier message: its endpoint (origin). When the endpoint's circuit
-   * closes, such jobs are made due at once (WorkQueue.releaseParked).
+   * The message's endpoint (origin): set by fan-out, and when the message is given back to the
+   * queue for want of its endpoint (busy, circuit open) or behind an earlier message. When the
+   * endpoint's circuit opens, its waiting jobs are parked (WorkQueue.parkEndpoint); when it
+   * closes, they are made due at once (WorkQueue.releaseParked). Retries and resends carry none.
    */
   e?: string;
 }

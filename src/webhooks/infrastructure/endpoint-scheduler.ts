@@ -24,9 +24,10 @@ export interface SchedulerOptions {
   /** Shortest and longest deferral of a message its endpoint has no room for. */
   minDeferMs: number;
   maxDeferMs: number;
+  /** How long a message given back while its endpoint's circuit is open stays away (parked). */
+  parkMs: number;
   now: () => number;
-  random: () => number;
-  /** The endpoint's state changed (healthy / degraded / open, or its limit). */
+  /** The endpoint's state changed (healthy / degraded / open, its limit, or its next probe). */
   onChange: (origin: string, before: EndpointHealth, after: EndpointHealth) => void;
 }
 
@@ -51,8 +52,9 @@ interface Endpoint {
  * its own limit (see endpoint-health.ts); the instance's request slots go round-robin over the
  * endpoints that have work and room, so a slow or dead endpoint holds at most its own limit of
  * requests and never the slots, or the queue room, of the others. Waiting here costs an
- * endpoint only its own budget: beyond what it can serve within `waitBudgetMs`, or while its
- * circuit is open, a message is given back to the queue until the time it can be served.
+ * endpoint only its own budget: beyond what it can serve within `waitBudgetMs` a message is given
+ * back to the queue until the time it can be served; while its circuit is open, it is parked
+ * (`parkMs`: the circuit closing releases it, see DeliveryWorker).
  */
 export class EndpointScheduler {
   private readonly endpoints = new Map<string, Endpoint>();
@@ -78,7 +80,7 @@ export class EndpointScheduler {
     const e = this.endpoint(origin);
     const now = this.o.now();
     const a = admit(e.health, now);
-    if (a.kind === 'closed') return { kind: 'defer', until: this.afterProbe(e, a.until), reason: 'open' };
+    if (a.kind === 'closed') return { kind: 'defer', until: now + this.o.parkMs, reason: 'open' };
     if (a.kind === 'probe') {
       this.set(origin, e, probeSent(e.health));
       this.start(e, waiter, true);
@@ -111,11 +113,11 @@ export class EndpointScheduler {
     e.answered++;
     this.set(origin, e, afterOutcome(e.health, verdict, durationMs, probe, this.o.now(), this.o.policy, error));
     if (e.health.state === 'open' && e.waiting.length > 0) {
-      // Nothing goes out before the probe: what waits goes back to the queue until then.
-      const until = admit(e.health, this.o.now());
+      // Nothing goes out before the probe: what waits is parked (released when it closes).
+      const until = this.o.now() + this.o.parkMs;
       for (const w of e.waiting.splice(0)) {
         this.waitingTotal--;
-        w.defer(this.afterProbe(e, until.kind === 'closed' ? until.until : this.o.now()), 'open');
+        w.defer(until, 'open');
       }
     }
     this.pump();
@@ -201,15 +203,6 @@ export class EndpointScheduler {
     return Math.round(at);
   }
 
-  /**
-   * A message given back while the circuit is open returns at a random time over the longest
-   * pause after the probe is due: the first ones come back for the probe, the rest do not churn
-   * through the queue (when the probe is answered they are all released at once).
-   */
-  private afterProbe(e: Endpoint, probeAt: number): number {
-    return probeAt + Math.round(this.o.random() * Math.max(e.health.cooldownMs, this.o.policy.maxCooldownMs));
-  }
-
   private endpoint(origin: string): Endpoint {
     let e = this.endpoints.get(origin);
     if (!e && this.endpoints.size >= MAX_REMEMBERED) this.forgetIdle();
@@ -227,6 +220,6 @@ export class EndpointScheduler {
   private set(origin: string, e: Endpoint, next: EndpointHealth): void {
     const before = e.health;
     e.health = next;
-    if (before.state !== next.state || before.limit !== next.limit) this.o.onChange(origin, before, next);
+    if (before.state !== next.state || before.limit !== next.limit || before.retryAt !== next.retryAt) this.o.onChange(origin, before, next);
   }
 }

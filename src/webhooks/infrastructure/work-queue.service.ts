@@ -211,6 +211,44 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
     return rows[0]?.n ?? 0;
   }
 
+  /**
+   * Parks the waiting delivery jobs of an endpoint whose circuit opened (data.e, see DeliverJob),
+   * in one statement: each is due again at `until`, or at its message's deadline (created_at +
+   * `deadlineMs`) when sooner, and its message says so (next_attempt_at). Resends (force) and
+   * retries on their own schedule are left as they are. No fetch sees them meanwhile; the
+   * circuit closing releases them (releaseParked), and a crashed instance's parks end at `until`.
+   */
+  async parkEndpoint(sql: Sql, endpoint: string, until: Date, deadlineMs: number): Promise<number> {
+    const rows = await sql.query<{ n: number }>(
+      `WITH parked AS (
+         UPDATE pgboss.job j SET start_after = least($2::timestamptz, m.created_at + $3::float8 * interval '1 millisecond')
+           FROM webhook_messages m
+          WHERE j.name = ${queueLiteral(DELIVER_QUEUE)} AND j.state = 'created' AND j.data->>'e' = $1 AND NOT j.data ? 'force'
+            AND m.id = (j.data->>'m')::uuid AND m.job_token = (j.data->>'t')::uuid AND m.status IN ('pending', 'retrying')
+            AND j.start_after < least($2::timestamptz, m.created_at + $3::float8 * interval '1 millisecond')
+         RETURNING m.id, j.start_after),
+       noted AS (
+         UPDATE webhook_messages m SET next_attempt_at = p.start_after FROM parked p WHERE m.id = p.id RETURNING 1)
+       SELECT count(*)::int AS n FROM noted`,
+      [endpoint, until, deadlineMs],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  /** Makes one parked delivery job of the endpoint due now (the open circuit's probe). */
+  async releaseOne(sql: Sql, endpoint: string): Promise<boolean> {
+    const rows = await sql.query(
+      `UPDATE pgboss.job SET start_after = now()
+        WHERE name = ${queueLiteral(DELIVER_QUEUE)} AND id = (
+          SELECT id FROM pgboss.job
+           WHERE name = ${queueLiteral(DELIVER_QUEUE)} AND state = 'created' AND data->>'e' = $1 AND start_after > now()
+           ORDER BY created_on LIMIT 1 FOR UPDATE SKIP LOCKED)
+       RETURNING id`,
+      [endpoint],
+    );
+    return rows.length > 0;
+  }
+
   onWake(queue: string, handler: () => void): void {
     this.wakeHandlers.set(queue, handler);
   }
