@@ -115,4 +115,46 @@ describe('work queue statements on pg-boss', () => {
     await expect(attempt).rejects.toMatchObject({ code: 'HR500', message: expect.stringContaining('did not create job') });
     expect(await db.query('SELECT * FROM wq_side')).toEqual([]);
   });
+
+  it('parks an endpoint\'s waiting deliveries in one statement (until the park ends or the message\'s deadline), and releases one for a probe', async () => {
+    const origin = 'http://127.0.0.1:9';
+    const sub = randomUUID();
+    await db.query(`INSERT INTO webhook_subscriptions (id, scope, scope_id, url, format) VALUES ($1, 'job', 'park-job', $2, 'progress')`, [sub, `${origin}/hook`]);
+    // Three messages of the endpoint (one created long ago: its deadline is near), a resend, and one of another endpoint.
+    const msg = async (createdAgo: string, e: string | undefined, force = false) => {
+      const [id, token] = [randomUUID(), randomUUID()];
+      await db.query(
+        `INSERT INTO webhook_messages (id, subscription_id, job_id, event_position, event_type, kind, ordering, body, status, job_token, created_at)
+         VALUES ($1, $2, 'park-job', 1, 'progress', 'progress', 'latest-wins', '{}', 'pending', $3, now() - $4::interval)`,
+        [id, sub, token, createdAgo],
+      );
+      const job = (await queue.boss.send(DELIVER_QUEUE, { m: id, t: token, ...(e ? { e } : {}), ...(force ? { force: true } : {}) }))!;
+      return { id, job };
+    };
+    const fresh = [await msg('0 s', origin), await msg('0 s', origin)];
+    const old = await msg('55 min', origin);
+    const resend = await msg('0 s', origin, true);
+    const other = await msg('0 s', 'http://127.0.0.1:10');
+
+    const deadlineMs = 60 * 60_000; // an hour after each message was created
+    expect(await queue.parkEndpoint(db, origin, new Date(Date.now() + 30 * 60_000), deadlineMs)).toBe(3);
+    const due = async (job: string) =>
+      Number((await db.query<{ s: number }>(`SELECT extract(epoch FROM start_after - now())::float8 AS s FROM pgboss.job WHERE id = $1`, [job]))[0].s);
+    for (const f of fresh) expect(Math.round((await due(f.job)) / 60)).toBe(30);
+    expect(Math.round((await due(old.job)) / 60)).toBe(5); // its deadline comes first
+    expect(await due(resend.job)).toBeLessThan(1);
+    expect(await due(other.job)).toBeLessThan(1);
+    // The messages say when they are looked at next.
+    const [{ next }] = await db.query<{ next: number }>(`SELECT round(extract(epoch FROM next_attempt_at - now()) / 60)::int AS next FROM webhook_messages WHERE id = $1`, [fresh[0].id]);
+    expect(next).toBe(30);
+    // Nothing of it is fetched now; a probe releases exactly one.
+    const fetched = (await queue.boss.fetch<{ m: string }>(DELIVER_QUEUE, { batchSize: 100 })).map((j) => j.data.m);
+    for (const f of fresh) expect(fetched).not.toContain(f.id);
+    expect(fetched).not.toContain(old.id);
+    expect(await queue.releaseOne(db, origin)).toBe(true);
+    const probe = (await queue.boss.fetch<{ m: string }>(DELIVER_QUEUE, { batchSize: 100 })).map((j) => j.data.m);
+    expect(probe.filter((m) => [...fresh, old].some((x) => x.id === m))).toHaveLength(1);
+    // The circuit closes: the rest are due at once.
+    expect(await queue.releaseParked(db, DELIVER_QUEUE, origin)).toBe(2);
+  });
 });
