@@ -311,7 +311,8 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const messages = await this.render(jobs, subs);
     const local = this.delivery.reserve(messages.length);
     const queued = messages.slice(local);
-    const [handed, queuedJobs] = [deliverJobs(messages.slice(0, local), subs), deliverJobs(queued, subs)];
+    const deliveries = deliverJobs(messages, subs);
+    const [handed, queuedJobs] = [deliveries.slice(0, local), deliveries.slice(local)];
     try {
       await this.db.tx(async (tx) => {
         const ids = jobs.map((j) => j.id);
@@ -405,12 +406,6 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
 /** Delivery jobs of messages; each names its endpoint, so an endpoint whose circuit opens parks its jobs at once. */
 function deliverJobs(messages: Array<{ id: string; jobToken: string; subscriptionId: string }>, subs: Subscription[]): DeliverJob[] {
   if (messages.length === 0) return [];
-  const urls = new Map(subs.map((s) => [s.id, s.url]));
-  const origins = new Map<string, string>();
-  const originOf = (id: string) => {
-    let o = origins.get(id);
-    if (o === undefined) origins.set(id, (o = endpointOf(urls.get(id) ?? '')));
-    return o;
-  };
-  return messages.map((m) => ({ m: m.id, t: m.jobToken, e: originOf(m.subscriptionId) }));
+  const origins = new Map(subs.map((s) => [s.id, endpointOf(s.url)]));
+  return messages.map((m) => ({ m: m.id, t: m.jobToken, e: origins.get(m.subscriptionId) }));
 }
