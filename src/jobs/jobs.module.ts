@@ -12,6 +12,7 @@ import { JobQueries } from './job-queries.service';
 import { JobStore } from './job-store.service';
 import { JobEventsListeners } from './job-events.listener';
 import { JobSweeper } from './job-sweeper.service';
+import { JobWriter } from './job-writer.service';
 
 @Module({
   controllers: [ExecController, TasksController, JobEventsController],
@@ -20,6 +21,7 @@ import { JobSweeper } from './job-sweeper.service';
     { provide: JobProjector, useFactory: (repo: JobsRepository) => new JobProjector(repo), inject: [JobsRepository] },
     JobEventsListeners,
     JobStore,
+    JobWriter,
     JobQueries,
     JobSweeper,
     SubmitPipelineHandler,
@@ -27,6 +29,6 @@ import { JobSweeper } from './job-sweeper.service';
     ReportTaskHandler,
     StopJobHandler,
   ],
-  exports: [JobStore, JobQueries, JobsRepository, JobSweeper, JobEventsListeners],
+  exports: [JobStore, JobWriter, JobQueries, JobsRepository, JobSweeper, JobEventsListeners],
 })
 export class JobsModule {}

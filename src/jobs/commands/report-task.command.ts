@@ -2,7 +2,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { decideComplete, decideFail, decideHeartbeat } from '../domain/job.decide';
 import type { JobEvent } from '../domain/job.events';
 import type { JobSummary, Task } from '../domain/job.state';
-import { JobStore } from '../job-store.service';
+import { JobWriter } from '../job-writer.service';
 
 /** A worker's report on a task it holds: heartbeat, complete or fail. */
 export type TaskReport = { attempt?: number } & (
@@ -28,21 +28,27 @@ export interface ReportOutcome {
 
 @CommandHandler(ReportTaskCommand)
 export class ReportTaskHandler implements ICommandHandler<ReportTaskCommand, ReportOutcome> {
-  constructor(private readonly store: JobStore) {}
+  constructor(private readonly writer: JobWriter) {}
 
+  /** Through the job's group commit (JobWriter): reports of many workers on one job share its lock. */
   async execute({ taskId, workerName, report }: ReportTaskCommand): Promise<ReportOutcome> {
-    return this.store.withTask(taskId, async (tx, job, task) => {
-      const ctx = this.store.context();
-      const events = decideReport(job, task, workerName, report, ctx.now);
-      await this.store.commit(tx, job, events, ctx, { actor: `worker:${workerName}` });
-      const after = events[0];
-      return {
-        taskId,
-        jobId: job.jobId,
-        state: after.type === 'task.succeeded' ? 'succeed' : after.type === 'task.failed' ? 'failed' : after.type === 'task.retried' ? 'pending' : 'active',
-        ...(after.type === 'task.lease-extended' ? { leaseExpiry: after.data.leaseExpiry } : {}),
-      };
+    let jobId = '';
+    const { events } = await this.writer.report({
+      kind: 'report',
+      taskId,
+      meta: { actor: `worker:${workerName}` },
+      decide: (job, task, ctx) => {
+        jobId = job.jobId;
+        return decideReport(job, task, workerName, report, ctx.now);
+      },
     });
+    const after = events[0];
+    return {
+      taskId,
+      jobId,
+      state: after.type === 'task.succeeded' ? 'succeed' : after.type === 'task.failed' ? 'failed' : after.type === 'task.retried' ? 'pending' : 'active',
+      ...(after.type === 'task.lease-extended' ? { leaseExpiry: after.data.leaseExpiry } : {}),
+    };
   }
 }
 

@@ -207,6 +207,11 @@ export class JobsRepository {
     return rows[0] && toTask(rows[0]);
   }
 
+  async jobIdOfTask(sql: Sql, taskId: string): Promise<string | undefined> {
+    const rows = await sql.query<{ job_id: string }>('SELECT job_id FROM tasks WHERE task_id = $1', [taskId]);
+    return rows[0]?.job_id;
+  }
+
   async getTasks(sql: Sql, taskIds: string[]): Promise<Task[]> {
     const rows = await sql.query<TaskRow>(`SELECT ${TASK_COLUMNS} FROM tasks WHERE task_id = ANY($1::uuid[])`, [taskIds]);
     return rows.map(toTask);

@@ -1,0 +1,205 @@
+import { Injectable } from '@nestjs/common';
+import type { DecideContext } from './domain/job.decide';
+import { taskNotFound } from './domain/job.errors';
+import type { JobEvent } from './domain/job.events';
+import { isFinished, type JobSummary, type Task } from './domain/job.state';
+import { JobStore, type CommandMeta } from './job-store.service';
+import type { TaskFilter } from './infrastructure/jobs.repository';
+
+/** A worker's report on a task (heartbeat, complete, fail): its events, decided on the task as it is under the lock. */
+export interface ReportOp {
+  kind: 'report';
+  taskId: string;
+  decide: (job: JobSummary, task: Task, ctx: DecideContext) => JobEvent[];
+  meta: CommandMeta;
+}
+
+/** Up to `max` pending tasks of the job for `filter`: the events of their acquisition. */
+export interface AcquireOp {
+  kind: 'acquire';
+  filter: TaskFilter;
+  max: number;
+  decide: (job: JobSummary, tasks: Task[], ctx: DecideContext) => JobEvent[];
+  meta: CommandMeta;
+}
+
+export type WriteOp = ReportOp | AcquireOp;
+
+/** What an op decided, once committed: the events, and for an acquisition the tasks it was offered. */
+export interface Written {
+  events: JobEvent[];
+  tasks: Task[];
+}
+
+interface Queued {
+  op: WriteOp;
+  resolve: (w: Written) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Most commands one transaction carries. */
+const MAX_BATCH = 64;
+/** Task -> job ids remembered (a task never changes job), so a report needs no lookup. */
+const MAX_REMEMBERED_TASKS = 200_000;
+
+/**
+ * Group commit per job. Every change to a job is serialised on its row lock; a command that
+ * takes the lock alone holds it for a round trip to decide and one to write and commit, so many
+ * workers on one big job used to queue on it one by one. Here the commands of one job that
+ * arrive while a transaction of that job is in flight wait in this instance and go together in
+ * the next: one lock, one read of all their tasks, then each decided (pure, on the job as the
+ * previous one left it) and committed in order through JobStore.commit, so the stream's versions,
+ * the projections and the outbox are exactly as if they had run one after another. A lone
+ * command goes at once (no added wait).
+ *
+ * A command whose decision is refused (a domain error: lease lost, task not active) fails alone.
+ * If the transaction itself fails, each of its commands is tried again alone, so one bad command
+ * never fails the others. Two reports on the same task never share a transaction.
+ */
+@Injectable()
+export class JobWriter {
+  private readonly lanes = new Map<string, Queued[]>();
+  private readonly jobOfTask = new Map<string, string>();
+
+  constructor(private readonly store: JobStore) {}
+
+  /** Remembers which job these tasks belong to (acquisitions name them). */
+  remember(jobId: string, taskIds: string[]): void {
+    for (const id of taskIds) {
+      if (this.jobOfTask.size >= MAX_REMEMBERED_TASKS) this.jobOfTask.delete(this.jobOfTask.keys().next().value!);
+      this.jobOfTask.set(id, jobId);
+    }
+  }
+
+  /** The job a task belongs to; undefined for an unknown task. */
+  async jobOf(taskId: string): Promise<string | undefined> {
+    const known = this.jobOfTask.get(taskId);
+    if (known) return known;
+    const jobId = await this.store.repo.jobIdOfTask(this.store.db, taskId);
+    if (jobId) this.remember(jobId, [taskId]);
+    return jobId;
+  }
+
+  /** Runs a report on its task's job; an unknown task is a 404. */
+  async report(op: ReportOp): Promise<Written> {
+    const jobId = await this.jobOf(op.taskId);
+    if (!jobId) throw taskNotFound(op.taskId);
+    return this.write(jobId, op);
+  }
+
+  write(jobId: string, op: WriteOp): Promise<Written> {
+    return new Promise<Written>((resolve, reject) => {
+      const lane = this.lanes.get(jobId);
+      if (lane) {
+        lane.push({ op, resolve, reject });
+        return;
+      }
+      this.lanes.set(jobId, [{ op, resolve, reject }]);
+      void this.drain(jobId);
+    });
+  }
+
+  private async drain(jobId: string): Promise<void> {
+    const lane = this.lanes.get(jobId)!;
+    while (lane.length > 0) {
+      const batch = takeBatch(lane);
+      try {
+        await this.run(jobId, batch);
+      } catch (err) {
+        if (batch.length === 1) batch[0].reject(err);
+        // Each again alone: the failure is one command's, or the database's (then each says so).
+        else for (const q of batch) await this.run(jobId, [q]).catch((e: unknown) => q.reject(e));
+      }
+    }
+    this.lanes.delete(jobId);
+  }
+
+  /** One transaction for the batch; settles each command once it has committed. */
+  private async run(jobId: string, batch: Queued[]): Promise<void> {
+    const { store } = this;
+    const outcomes = await store.db.tx(async (tx) => {
+      const ctx = store.context();
+      const reports = batch.filter((q): q is Queued & { op: ReportOp } => q.op.kind === 'report');
+      const acquires = groupAcquires(batch);
+      // All in one flight: the lock first, then what the commands decide on (read under it).
+      const [job, tasks, ...offered] = await Promise.all([
+        store.lock(tx, jobId),
+        reports.length > 0 ? store.repo.getTasks(tx, reports.map((q) => q.op.taskId)) : Promise.resolve([] as Task[]),
+        ...[...acquires.values()].map((g) => store.repo.lockPendingTasks(tx, jobId, g.filter, ctx.now, g.total)),
+      ]);
+      const byId = new Map(tasks.map((t) => [t.taskId, t]));
+      const pools = new Map([...acquires.keys()].map((k, i) => [k, offered[i]]));
+      const claimed = new Set<string>();
+      const outcomes: Array<{ q: Queued; written?: Written; error?: unknown }> = [];
+      let current = job;
+      for (const q of batch) {
+        if (!current) {
+          // Gone (retention): a report's task is unknown; an acquisition finds nothing here.
+          if (q.op.kind === 'report') outcomes.push({ q, error: taskNotFound(q.op.taskId) });
+          else outcomes.push({ q, written: { events: [], tasks: [] } });
+          continue;
+        }
+        let events: JobEvent[];
+        let given: Task[] = [];
+        try {
+          if (q.op.kind === 'report') {
+            const task = byId.get(q.op.taskId);
+            if (!task || task.jobId !== jobId) throw taskNotFound(q.op.taskId);
+            events = q.op.decide(current, task, ctx);
+          } else {
+            if (isFinished(current.status)) {
+              outcomes.push({ q, written: { events: [], tasks: [] } });
+              continue;
+            }
+            given = pools.get(filterKey(q.op.filter))!.filter((t) => !claimed.has(t.taskId)).slice(0, q.op.max);
+            events = q.op.decide(current, given, ctx);
+            for (const e of events) if (e.type === 'task.acquired') claimed.add(e.data.taskId);
+          }
+        } catch (err) {
+          outcomes.push({ q, error: err }); // refused: nothing written for it
+          continue;
+        }
+        if (events.length > 0) current = await store.commit(tx, current, events, ctx, q.op.meta);
+        outcomes.push({ q, written: { events, tasks: given } });
+      }
+      return outcomes;
+    });
+    for (const o of outcomes) {
+      if (o.written) o.q.resolve(o.written);
+      else o.q.reject(o.error);
+    }
+  }
+}
+
+/** The next commands of a lane, in order, leaving for later a report on a task already in the batch. */
+function takeBatch(lane: Queued[]): Queued[] {
+  const batch: Queued[] = [];
+  const tasks = new Set<string>();
+  for (let i = 0; i < lane.length && batch.length < MAX_BATCH; ) {
+    const op = lane[i].op;
+    if (op.kind === 'report' && tasks.has(op.taskId)) {
+      i++;
+      continue;
+    }
+    if (op.kind === 'report') tasks.add(op.taskId);
+    batch.push(lane.splice(i, 1)[0]);
+  }
+  return batch;
+}
+
+function filterKey(f: TaskFilter): string {
+  return JSON.stringify([f.algorithmNames ?? null, f.queues ?? null]);
+}
+
+/** Acquisitions with the same filter share one read of as many pending tasks as they ask for together. */
+function groupAcquires(batch: Queued[]): Map<string, { filter: TaskFilter; total: number }> {
+  const groups = new Map<string, { filter: TaskFilter; total: number }>();
+  for (const { op } of batch) {
+    if (op.kind !== 'acquire') continue;
+    const key = filterKey(op.filter);
+    const g = groups.get(key);
+    if (g) g.total += op.max;
+    else groups.set(key, { filter: op.filter, total: op.max });
+  }
+  return groups;
+}
