@@ -7,6 +7,7 @@ import type { JobEventMap } from '../jobs/domain/job.events';
 import { JobEventsListeners, type AppendedJobEvent, type JobEventsListener, type JobRef } from '../jobs/job-events.listener';
 import type { Subscription } from './domain/subscription.types';
 import type { FanoutJob } from './domain/fanout.types';
+import { heardBy } from './domain/subscribers';
 import { FANOUT_QUEUE, WorkQueue } from './infrastructure/work-queue.service';
 import { FanoutWorker } from './fanout.worker';
 import { WebhooksRepository, type NewSubscription } from './infrastructure/webhooks.repository';
@@ -55,6 +56,11 @@ export class WebhookOutbox implements JobEventsListener, OnModuleInit {
       }
     }
     const { kind, projectId, batchId } = last.summary;
+    // Nobody hears these events (a debug-level task event, say, with info-level webhooks): no
+    // fan-out job. Judged on the subscriptions read under the command's lock, as the fan-out
+    // chained behind this commit would judge them; disabled ones count, for their skipped tally.
+    const known = this.known.get(tx);
+    if (known && !heardBy({ jobId: last.summary.jobId, projectId, batchId }, appended.map(({ event }) => ({ type: event.type, level: event.metadata.level })), known)) return;
     const job: FanoutJob = {
       jobId: last.summary.jobId,
       kind,
@@ -71,7 +77,7 @@ export class WebhookOutbox implements JobEventsListener, OnModuleInit {
     };
     const id = this.ids.newId();
     this.queue.sendInTx(tx, FANOUT_QUEUE, job, id);
-    if (!this.fanout.fanOutAfterCommit(tx, { id, data: job, recorded, known: this.known.get(tx) })) {
+    if (!this.fanout.fanOutAfterCommit(tx, { id, data: job, recorded, known })) {
       tx.afterCommit(() => this.queue.wake(FANOUT_QUEUE));
     }
   }

@@ -4,7 +4,7 @@ import type { Level } from '../../src/event-store/event.types';
 import type { StatusView } from '../../src/jobs/domain/job-status.view';
 import { classify, type AttemptResult } from '../../src/webhooks/domain/delivery-outcome';
 import { JOB_END_EVENTS, renderNow, wants, type FanoutEvent } from '../../src/webhooks/domain/payload-renderers';
-import { deliveriesOf } from '../../src/webhooks/domain/subscribers';
+import { deliveriesOf, heardBy, skippedOf } from '../../src/webhooks/domain/subscribers';
 import { DEFAULT_SCHEDULE, JITTER, nextDelayMs, parseRetryAfter, parseSchedule } from '../../src/webhooks/domain/retry-schedule';
 import { sign, signatureHeaders } from '../../src/webhooks/domain/signature';
 import type { Subscription } from '../../src/webhooks/domain/subscription.types';
@@ -269,6 +269,31 @@ describe('wants()', () => {
       ['job.completed', 'result'],
     ]);
     expect(planned[0].ref).toEqual({ jobId: 'p:1', pipeline: 'p', projectId: undefined, batchId: undefined });
+  });
+
+  it('says a job needs no fan-out exactly when it would make no message and no skipped count', () => {
+    const progress = sub({ id: 'progress', minLevel: 'info' });
+    const result = sub({ id: 'result', format: 'exec.result', minLevel: 'trace' });
+    const lifecycle = sub({ id: 'lifecycle', format: 'queue.lifecycle' });
+    const goneLifecycle = sub({ id: 'gone', format: 'queue.lifecycle', status: 'disabled' });
+    const projectTask = sub({ id: 'project', scope: 'project', scopeId: 'proj', format: 'project.task' });
+    const ref = { jobId: 'p:1' };
+    const cases: Array<[string, Subscription[], FanoutEvent[], { jobId: string; projectId?: string }]> = [
+      ['debug task event, info progress + result', [progress, result], [event('task.succeeded', 'debug')], ref],
+      ['job completes', [progress, result], [event('task.succeeded', 'debug'), event('job.completed', 'info')], ref],
+      ['queue lifecycle hears task events', [lifecycle], [event('task.acquired', 'debug')], ref],
+      ['a disabled one counts what it skips', [goneLifecycle], [event('task.succeeded', 'debug')], ref],
+      ['a project webhook hears task.succeeded of its jobs', [projectTask], [event('task.succeeded', 'debug')], { jobId: 'p:1', projectId: 'proj' }],
+      ['not of jobs outside the project', [projectTask], [event('task.succeeded', 'debug')], ref],
+      ['another job’s subscription', [sub({ scopeId: 'p:2', minLevel: 'trace' })], [event('task.acquired', 'debug')], ref],
+      ['no subscriptions', [], [event('job.completed', 'info')], ref],
+    ];
+    for (const [name, subs, events, job] of cases) {
+      const fanout = { ...job, kind: 'pipeline' as const, events };
+      const makes = deliveriesOf(fanout, subs).length > 0 || skippedOf([fanout], subs).size > 0;
+      expect([name, heardBy(job, events, subs)]).toEqual([name, makes]);
+    }
+    expect(cases.map(([, subs, events, job]) => heardBy(job, events, subs))).toEqual([false, true, true, true, true, false, false, false]);
   });
 
   it('renders at once only what needs nothing beyond the event', () => {

@@ -42,3 +42,13 @@ export function skippedOf(jobs: FanoutJob[], subs: Subscription[]): Map<string, 
   }
   return counts;
 }
+
+/**
+ * Whether a job's events make any message or any skipped count (deliveriesOf, skippedOf) for
+ * these subscriptions: judged on event type and level alone, before anything is rendered.
+ */
+export function heardBy(job: { jobId: string; projectId?: string; batchId?: string }, events: Array<Pick<FanoutEvent, 'type' | 'level'>>, subs: Subscription[]): boolean {
+  const hears = (among: Subscription[]) =>
+    subscribersOf(among, job.jobId, job.projectId, job.batchId).some((sub) => events.some((e) => wants(sub, e as FanoutEvent)));
+  return hears(subs.filter((s) => s.status === 'active')) || hears(subs.filter((s) => s.status === 'disabled'));
+}
