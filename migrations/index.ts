@@ -7,6 +7,7 @@ import { PipelinedWrites1763800000005 } from './1763800000005-pipelined-writes';
 import { WebhookStages1763800000006 } from './1763800000006-webhook-stages';
 import { PipelineTriggers1763800000007 } from './1763800000007-pipeline-triggers';
 import { EndpointHealth1763800000020 } from './1763800000020-endpoint-health';
+import { AppendCheckPlans1763800000021 } from './1763800000021-append-check-plans';
 
 /** Every migration, in order. Listed explicitly (no globbing) so bundlers and ESM tests see them. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   WebhookStages1763800000006,
   PipelineTriggers1763800000007,
   EndpointHealth1763800000020,
+  AppendCheckPlans1763800000021,
 ];
