@@ -77,12 +77,16 @@ export class JobStore {
     });
   }
 
-  /** Appends decided events and lets the job progress as far as it can. Returns the new summary. */
-  async commit(tx: Tx, before: JobSummary | undefined, decided: JobEvent[], ctx: DecideContext, meta: CommandMeta): Promise<JobSummary> {
+  /**
+   * Appends decided events and lets the job progress as far as it can. Returns the new summary.
+   * `jobRow: false`: the caller writes the jobs row itself, once, with the last summary (see
+   * JobProjector.apply); the job must be locked and not be new.
+   */
+  async commit(tx: Tx, before: JobSummary | undefined, decided: JobEvent[], ctx: DecideContext, meta: CommandMeta, jobRow = true): Promise<JobSummary> {
     let job = before;
     let events = decided;
     while (events.length > 0) {
-      job = this.appendAndProject(tx, job, events, ctx, meta);
+      job = this.appendAndProject(tx, job, events, ctx, meta, jobRow);
       const needs = advanceNeeds(job);
       const [spec, results] = await Promise.all([
         needs.spec ? this.repo.getSpec(tx, job.jobId) : undefined,
@@ -96,7 +100,7 @@ export class JobStore {
   }
 
   /** Issues the append, the projection and the listeners' statements; waits for none of them. */
-  private appendAndProject(tx: Tx, before: JobSummary | undefined, events: JobEvent[], ctx: DecideContext, meta: CommandMeta): JobSummary {
+  private appendAndProject(tx: Tx, before: JobSummary | undefined, events: JobEvent[], ctx: DecideContext, meta: CommandMeta, jobRow: boolean): JobSummary {
     const streamId = before?.jobId ?? (events[0].type === 'job.submitted' ? events[0].data.jobId : undefined);
     if (!streamId) throw new Error('first event of a job must be job.submitted');
     const at = ctx.now.toISOString();
@@ -104,7 +108,7 @@ export class JobStore {
     const newEvents = events.map((e) => toNewEvent(e, meta));
     const recorded = this.events.append(tx, streamId, JOB_STREAM, expected, newEvents, ctx.now);
     tx.defer(recorded);
-    const snapshots = this.projector.apply(tx, before, events, at);
+    const snapshots = this.projector.apply(tx, before, events, at, jobRow);
     const appended = newEvents.map((event, i) => ({
       event: { ...event, streamId, version: expected + i + 1, createdAt: ctx.now },
       summary: snapshots[i],

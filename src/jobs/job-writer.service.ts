@@ -49,7 +49,8 @@ const MAX_REMEMBERED_TASKS = 200_000;
  * arrive while a transaction of that job is in flight wait in this instance and go together in
  * the next: one lock, one read of all their tasks, then each decided (pure, on the job as the
  * previous one left it) and committed in order through JobStore.commit, so the stream's versions,
- * the projections and the outbox are exactly as if they had run one after another. A lone
+ * the projections and the outbox are exactly as if they had run one after another (the jobs row
+ * is written once, with the last summary). A lone
  * command goes at once (no added wait).
  *
  * A command whose decision is refused (a domain error: lease lost, task not active) fails alone.
@@ -159,9 +160,11 @@ export class JobWriter {
           outcomes.push({ q, error: err }); // refused: nothing written for it
           continue;
         }
-        if (events.length > 0) current = await store.commit(tx, current, events, ctx, q.op.meta);
+        if (events.length > 0) current = await store.commit(tx, current, events, ctx, q.op.meta, false);
         outcomes.push({ q, written: { events, tasks: given } });
       }
+      // The jobs row once, with the summary the last command left (one row version per transaction).
+      if (current && current !== job) tx.defer(store.repo.updateJob(tx, current));
       return outcomes;
     });
     for (const o of outcomes) {

@@ -18,9 +18,11 @@ export class JobProjector {
   /**
    * Issues the read-model writes for these events and returns the summary after each event (for
    * consumers that render per-event snapshots). The writes are not awaited: on a transaction they
-   * are pipelined and a failure rolls it back (see Tx).
+   * are pipelined and a failure rolls it back (see Tx). With `jobRow: false` the jobs row is left
+   * to the caller, who writes the last summary once (JobWriter: one row version per transaction,
+   * however many commands it carries).
    */
-  apply(sql: Tx, before: JobSummary | undefined, events: JobEvent[], at: string): JobSummary[] {
+  apply(sql: Tx, before: JobSummary | undefined, events: JobEvent[], at: string, jobRow = true): JobSummary[] {
     let state = before;
     const snapshots: JobSummary[] = [];
     for (const event of events) {
@@ -29,7 +31,7 @@ export class JobProjector {
       const written = this.applyToTasks(sql, state, event, at);
       if (written) sql.defer(written);
     }
-    if (state && !(events.length === 1 && events[0].type === 'job.submitted')) sql.defer(this.repo.updateJob(sql, state));
+    if (jobRow && state && !(events.length === 1 && events[0].type === 'job.submitted')) sql.defer(this.repo.updateJob(sql, state));
     return snapshots;
   }
 
