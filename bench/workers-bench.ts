@@ -126,7 +126,7 @@ interface Row {
 
 async function main(): Promise<void> {
   const benchStarted = Date.now();
-  const database = await benchDatabase(DURABLE, { max_connections: '400', ...(PGSS ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track_planning': 'on' } : {}) });
+  const database = await benchDatabase(DURABLE, { max_connections: '400', ...(PGSS ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track_planning': 'on', 'pg_stat_statements.track': 'all' } : {}) });
   const config = { ...loadConfig(), databaseUrl: database.url };
   const app = await createApp(config, { logger: ['error'] });
   const admin = new Client({ connectionString: database.url });
