@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AcquireTasksHandler } from './commands/acquire-tasks.command';
+import { CompleteTasksHandler } from './commands/complete-tasks.command';
 import { ReportTaskHandler } from './commands/report-task.command';
 import { StopJobHandler } from './commands/stop-job.command';
 import { SubmitPipelineHandler } from './commands/submit-pipeline.command';
@@ -27,6 +28,7 @@ import { JobWriter } from './job-writer.service';
     SubmitPipelineHandler,
     AcquireTasksHandler,
     ReportTaskHandler,
+    CompleteTasksHandler,
     StopJobHandler,
   ],
   exports: [JobStore, JobWriter, JobQueries, JobsRepository, JobSweeper, JobEventsListeners],

@@ -26,24 +26,32 @@ export interface ReportOutcome {
   leaseExpiry?: string;
 }
 
+/** What a worker takes next of the same kind (complete?next=true): the reported task's algorithm or queue. */
+export interface ReportedTaskKind {
+  filter: { algorithmNames?: string[]; queues?: string[] };
+}
+
 @CommandHandler(ReportTaskCommand)
-export class ReportTaskHandler implements ICommandHandler<ReportTaskCommand, ReportOutcome> {
+export class ReportTaskHandler implements ICommandHandler<ReportTaskCommand, ReportOutcome & ReportedTaskKind> {
   constructor(private readonly writer: JobWriter) {}
 
   /** Through the job's group commit (JobWriter): reports of many workers on one job share its lock. */
-  async execute({ taskId, workerName, report }: ReportTaskCommand): Promise<ReportOutcome> {
+  async execute({ taskId, workerName, report }: ReportTaskCommand): Promise<ReportOutcome & ReportedTaskKind> {
     let jobId = '';
+    let filter: ReportedTaskKind['filter'] = {};
     const { events } = await this.writer.report({
       kind: 'report',
       taskId,
       meta: { actor: `worker:${workerName}` },
       decide: (job, task, ctx) => {
         jobId = job.jobId;
+        filter = job.kind === 'queue' ? { queues: [task.algorithmName] } : { algorithmNames: [task.algorithmName] };
         return decideReport(job, task, workerName, report, ctx.now);
       },
     });
     const after = events[0];
     return {
+      filter,
       taskId,
       jobId,
       state: after.type === 'task.succeeded' ? 'succeed' : after.type === 'task.failed' ? 'failed' : after.type === 'task.retried' ? 'pending' : 'active',

@@ -110,6 +110,20 @@ export const COMPLETE_SCHEMA = {
   properties: { workerName: { type: 'string' }, result: {}, attempt: { type: 'integer' } },
 };
 
+export const COMPLETE_MANY_SCHEMA = {
+  type: 'object',
+  required: ['workerName', 'tasks'],
+  properties: {
+    workerName: { type: 'string' },
+    tasks: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 1000,
+      items: { type: 'object', required: ['taskId'], properties: { taskId: { type: 'string', format: 'uuid' }, result: {}, attempt: { type: 'integer' } } },
+    },
+  },
+};
+
 export const FAIL_SCHEMA = {
   type: 'object',
   required: ['workerName', 'error'],

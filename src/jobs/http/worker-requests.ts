@@ -18,6 +18,7 @@ function fail(problems: Problem[]): void {
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,254}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function workerName(b: Record<string, unknown>, problems: Problem[]): string {
   if (typeof b.workerName !== 'string' || !NAME.test(b.workerName)) {
@@ -90,6 +91,39 @@ export function parseComplete(body: unknown): { workerName: string; result: unkn
   return { workerName: name, result: b.result ?? null, attempt };
 }
 
+/** Most results in one POST /tasks/complete. */
+export const MAX_BATCH_RESULTS = 1000;
+
+export function parseCompleteMany(body: unknown): { workerName: string; tasks: Array<{ taskId: string; result: unknown; attempt?: number }> } {
+  const b = obj(body);
+  const problems: Problem[] = [];
+  const name = workerName(b, problems);
+  const tasks: Array<{ taskId: string; result: unknown; attempt?: number }> = [];
+  if (!Array.isArray(b.tasks) || b.tasks.length === 0 || b.tasks.length > MAX_BATCH_RESULTS) {
+    problems.push({ path: 'tasks', message: `must be an array of 1 to ${MAX_BATCH_RESULTS} results ({ taskId, result?, attempt? })` });
+  } else {
+    const seen = new Set<string>();
+    b.tasks.forEach((raw: unknown, i: number) => {
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+        problems.push({ path: `tasks[${i}]`, message: 'must be an object { taskId, result?, attempt? }' });
+        return;
+      }
+      const t = raw as Record<string, unknown>;
+      const itemProblems: Problem[] = [];
+      if (typeof t.taskId !== 'string' || !UUID.test(t.taskId)) itemProblems.push({ path: `tasks[${i}].taskId`, message: 'must be a UUID' });
+      else if (seen.has(t.taskId.toLowerCase())) itemProblems.push({ path: `tasks[${i}].taskId`, message: 'appears twice' });
+      const attempt = attemptOf(t, itemProblems);
+      for (const p of itemProblems) problems.push(p.path.startsWith('tasks[') ? p : { ...p, path: `tasks[${i}].${p.path}` });
+      if (itemProblems.length === 0) {
+        seen.add((t.taskId as string).toLowerCase());
+        tasks.push({ taskId: (t.taskId as string).toLowerCase(), result: t.result ?? null, attempt });
+      }
+    });
+  }
+  fail(problems);
+  return { workerName: name, tasks };
+}
+
 export function parseFail(body: unknown): { workerName: string; error: unknown; retryable: boolean; attempt?: number } {
   const b = obj(body);
   const problems: Problem[] = [];
@@ -110,7 +144,13 @@ export function parseStop(body: unknown): { jobId: string; reason?: string } {
   return { jobId: b.jobId as string, reason: b.reason as string | undefined };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The `next` query flag of complete: absent, true or false. */
+export function parseNextFlag(raw: string | undefined): boolean {
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true' || raw === '') return true;
+  throw new ValidationError('invalid request: next must be true or false', [{ path: 'next', message: 'must be true or false' }]);
+}
 
 export function parseTaskId(id: string): string {
   if (!UUID.test(id)) throw new ValidationError(`task id "${id}" is not a UUID`, [{ path: 'taskId', message: 'must be a UUID' }]);

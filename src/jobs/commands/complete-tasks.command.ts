@@ -1,0 +1,51 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { DomainError } from '../../common/domain-error';
+import { decideComplete } from '../domain/job.decide';
+import { JobWriter } from '../job-writer.service';
+
+/** Many results at once from one worker (POST /tasks/complete). */
+export class CompleteTasksCommand {
+  constructor(
+    readonly workerName: string,
+    readonly tasks: Array<{ taskId: string; result: unknown; attempt?: number }>,
+  ) {}
+}
+
+export type CompletedItem =
+  | { taskId: string; jobId: string; state: 'succeed' }
+  | { taskId: string; error: { code: string; message: string; details?: unknown } };
+
+/**
+ * Each result is its own report, refused or accepted alone (in the request's order in the
+ * answer); they all go through the jobs' group commit at once, so the results of one job share
+ * its transactions. A failure that is not a refusal (the database) is named per task
+ * (`STORE_UNAVAILABLE`): that task is not recorded and may be reported again.
+ */
+@CommandHandler(CompleteTasksCommand)
+export class CompleteTasksHandler implements ICommandHandler<CompleteTasksCommand, { tasks: CompletedItem[] }> {
+  constructor(private readonly writer: JobWriter) {}
+
+  async execute({ workerName, tasks }: CompleteTasksCommand): Promise<{ tasks: CompletedItem[] }> {
+    const items = await Promise.all(
+      tasks.map(async ({ taskId, result, attempt }): Promise<CompletedItem> => {
+        let jobId = '';
+        try {
+          await this.writer.report({
+            kind: 'report',
+            taskId,
+            meta: { actor: `worker:${workerName}` },
+            decide: (job, task, ctx) => {
+              jobId = job.jobId;
+              return decideComplete(job, task, { workerName, result, now: ctx.now, attempt });
+            },
+          });
+          return { taskId, jobId, state: 'succeed' };
+        } catch (err) {
+          if (err instanceof DomainError) return { taskId, error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } };
+          return { taskId, error: { code: 'STORE_UNAVAILABLE', message: 'the result was not recorded (database unavailable); report it again' } };
+        }
+      }),
+    );
+    return { tasks: items };
+  }
+}
