@@ -55,16 +55,20 @@ export class EventStoreRepository {
     expectedVersion: number,
     events: NewEvent[],
     createdAt: Date,
+    checked = true,
   ): Promise<RecordedEvent[]> {
     if (events.length === 0) return Promise.resolve([]);
     const versions = events.map((_, i) => expectedVersion + i + 1);
     // events_expect_version raises (HR409) unless the stream is exactly at expectedVersion; a
-    // racing append that gets there first trips the unique index instead.
+    // racing append that gets there first trips the unique index instead. `checked: false` is
+    // for a later append of the same transaction to a stream it appended to already, under a
+    // lock that keeps others out (JobStore): the first append checked the version, the ones
+    // after it follow on (the unique index still refuses an overlap).
     return tx
       .query<EventRow>(
         `INSERT INTO events (stream_id, stream_type, version, event_type, data, metadata, created_at)
          SELECT $1, $2, x.version, x.event_type, x.data, x.metadata, $7
-           FROM events_expect_version($1, $8) AS checked,
+           FROM ${checked ? 'events_expect_version($1, $8) AS checked,' : '(SELECT $8::int) AS unchecked,'}
                 unnest($3::int[], $4::text[], $5::jsonb[], $6::jsonb[]) AS x(version, event_type, data, metadata)
          RETURNING ${COLUMNS}`,
         [

@@ -23,6 +23,9 @@ export type CommandMeta = Omit<EventMetadata, 'level'>;
  */
 @Injectable()
 export class JobStore {
+  /** Streams a transaction appended to already (its later appends need no version check). */
+  private readonly appended = new WeakMap<Tx, Set<string>>();
+
   constructor(
     readonly db: Db,
     readonly repo: JobsRepository,
@@ -106,7 +109,11 @@ export class JobStore {
     const at = ctx.now.toISOString();
     const expected = before?.version ?? 0;
     const newEvents = events.map((e) => toNewEvent(e, meta));
-    const recorded = this.events.append(tx, streamId, JOB_STREAM, expected, newEvents, ctx.now);
+    let streams = this.appended.get(tx);
+    if (!streams) this.appended.set(tx, (streams = new Set()));
+    // The job is locked: after this transaction's first append to it, the next ones follow on.
+    const recorded = this.events.append(tx, streamId, JOB_STREAM, expected, newEvents, ctx.now, !streams.has(streamId));
+    streams.add(streamId);
     tx.defer(recorded);
     const snapshots = this.projector.apply(tx, before, events, at, jobRow);
     const appended = newEvents.map((event, i) => ({
