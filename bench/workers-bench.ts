@@ -29,6 +29,8 @@ import type { ClientResult, ClientRun } from './workers-client';
  *
  * The ceiling, in the same run: N clients each looping a single-row INSERT transaction for
  * BENCH_CEILING_SECONDS (a pgbench-style loop), with N = the number of workers.
+ * Then (BENCH_FAST, default on) the fast worker paths with 32 workers, both shapes: complete with
+ * ?next=true (the next task in the same call) and batch completion (POST /tasks/complete).
  * Last, acquire p99 of 128 idle workers polling with nothing to take, each every
  * BENCH_IDLE_POLL_MS (250, jittered +-50 %; pg-boss's default is 2 s): 512 acquires/s.
  */
@@ -41,6 +43,8 @@ const IDLE_POLL_MS = int('BENCH_IDLE_POLL_MS', 250);
 const WORKERS = (process.env.BENCH_WORKERS ?? '1,8,32,128').split(',').map((s) => Number(s.trim()));
 const MAXES = (process.env.BENCH_MAX ?? '1,10').split(',').map((s) => Number(s.trim()));
 const DURABLE = process.env.BENCH_DURABLE === '1';
+/** BENCH_FAST (1): also the fast paths, 32 workers: complete?next=true (max 1), POST /tasks/complete (max 10). */
+const FAST = process.env.BENCH_FAST !== '0';
 /** BENCH_PGSS=1: the server's time per statement per completion, per run (pg_stat_statements; embedded server only). */
 const PGSS = process.env.BENCH_PGSS === '1';
 const SMALL = 1000;
@@ -114,6 +118,7 @@ interface Row {
   shape: 'one job' | 'many jobs';
   workers: number;
   max: number;
+  style: ClientRun['style'];
   completions: number;
   perSec: number;
   acquireP50: number;
@@ -172,9 +177,13 @@ async function main(): Promise<void> {
     const rows: Row[] = [];
     const ceilings = new Map<number, number>();
     let seq = 0;
-    for (const shape of ['one job', 'many jobs'] as const) {
-      for (const workers of WORKERS) {
-        for (const max of MAXES) {
+    // The contract's runs (one complete per task), then the fast paths with 32 workers.
+    const plan: Array<{ shape: Row['shape']; workers: number; max: number; style: ClientRun['style'] }> = [];
+    if (process.env.BENCH_ONLY_FAST !== '1') for (const shape of ['one job', 'many jobs'] as const) for (const workers of WORKERS) for (const max of MAXES) plan.push({ shape, workers, max, style: 'each' });
+    if (FAST) for (const shape of ['one job', 'many jobs'] as const) plan.push({ shape, workers: 32, max: 1, style: 'next' }, { shape, workers: 32, max: 10, style: 'batch' });
+    {
+      {
+        for (const { shape, workers, max, style } of plan) {
           const algorithm = `bench-alg-${seq++}`;
           const jobIds: string[] = [];
           if (shape === 'one job') jobIds.push(await submit('bench-big', algorithm, ITEMS, 0));
@@ -182,7 +191,7 @@ async function main(): Promise<void> {
           await admin.query('VACUUM ANALYZE');
           if (PGSS) await admin.query('SELECT pg_stat_statements_reset()');
           const x0 = await nextXid(admin);
-          const r = await clientRun({ base, workers, max, algorithm, mode: 'drain', seconds: SECONDS, pollMs: 0 });
+          const r = await clientRun({ base, workers, max, algorithm, mode: 'drain', seconds: SECONDS, pollMs: 0, style });
           const x1 = await nextXid(admin);
           const a = [...r.acquireMs].sort((p, q) => p - q);
           const c = [...r.completeMs].sort((p, q) => p - q);
@@ -190,6 +199,7 @@ async function main(): Promise<void> {
             shape,
             workers,
             max,
+            style,
             completions: r.completions,
             perSec: round(r.completions / (r.elapsedMs / 1000), 0),
             acquireP50: round(quantile(a, 0.5), 2),
@@ -200,7 +210,7 @@ async function main(): Promise<void> {
             errors: r.errors.slice(0, 3),
           };
           rows.push(row);
-          log(`${shape}, ${workers} workers, max ${max}: ${row.perSec}/s (${row.completions} in ${round(r.elapsedMs / 1000)} s), acquire p99 ${row.acquireP99} ms, complete p99 ${row.completeP99} ms, ${row.txPerCompletion} tx/completion${r.errors.length ? `, ${r.errors.length} errors: ${r.errors[0]}` : ''}`);
+          log(`${shape}, ${workers} workers, max ${max}${style === 'each' ? '' : `, ${style}`}: ${row.perSec}/s (${row.completions} in ${round(r.elapsedMs / 1000)} s), acquire p99 ${row.acquireP99} ms, complete p99 ${row.completeP99} ms, ${row.txPerCompletion} tx/completion${r.errors.length ? `, ${r.errors.length} errors: ${r.errors[0]}` : ''}`);
           if (PGSS) await serverTimePerCompletion(admin, r.completions);
           for (const jobId of jobIds) await apiCall(api, 'POST', '/api/v1/exec/stop', { jobId, reason: 'bench run over' });
           await backlogDrained();
@@ -212,12 +222,12 @@ async function main(): Promise<void> {
       }
     }
 
-    const idle = await clientRun({ base, workers: IDLE_WORKERS, max: 10, algorithm: 'bench-nothing', mode: 'idle', seconds: IDLE_SECONDS, pollMs: IDLE_POLL_MS });
+    const idle = await clientRun({ base, workers: IDLE_WORKERS, max: 10, algorithm: 'bench-nothing', mode: 'idle', seconds: IDLE_SECONDS, pollMs: IDLE_POLL_MS, style: 'each' });
     const ia = [...idle.acquireMs].sort((p, q) => p - q);
     const idleStats = { workers: IDLE_WORKERS, acquires: ia.length, perSec: round(ia.length / IDLE_SECONDS, 0), p50Ms: round(quantile(ia, 0.5), 2), p99Ms: round(quantile(ia, 0.99), 2) };
     log(`idle: ${IDLE_WORKERS} workers polling, acquire p50 ${idleStats.p50Ms} ms, p99 ${idleStats.p99Ms} ms`);
 
-    const pick = (shape: Row['shape'], workers: number, max: number) => rows.find((r) => r.shape === shape && r.workers === workers && r.max === max);
+    const pick = (shape: Row['shape'], workers: number, max: number) => rows.find((r) => r.shape === shape && r.workers === workers && r.max === max && r.style === 'each');
     const verdicts = MAXES.flatMap((max) => {
       const big = pick('one job', 32, max);
       const small = pick('many jobs', 32, max);
@@ -238,6 +248,7 @@ async function main(): Promise<void> {
         shape: r.shape,
         workers: r.workers,
         max: r.max,
+        results: r.style === 'each' ? 'each' : r.style === 'next' ? 'each+next' : 'batch',
         'done/s': r.perSec,
         'of ceiling': `${round((r.perSec / (ceilings.get(r.workers) ?? NaN)) * 100, 0)}%`,
         'acq p50': r.acquireP50,

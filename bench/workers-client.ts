@@ -20,6 +20,12 @@ export interface ClientRun {
   seconds: number;
   /** Mode 'idle': pause after an answer with nothing to take (pg-boss polls every 2 s by default). */
   pollMs: number;
+  /**
+   * How results go back: 'each' one POST /tasks/{id}/complete per task; 'next' the same with
+   * ?next=true, taking the following task in the same call; 'batch' one POST /tasks/complete
+   * with all the tasks acquired.
+   */
+  style: 'each' | 'next' | 'batch';
 }
 
 export interface ClientResult {
@@ -67,12 +73,27 @@ async function main(): Promise<ClientResult> {
         await new Promise((r) => setTimeout(r, run.pollMs * (0.5 + Math.random())));
         continue;
       }
-      for (const t of got.body.tasks) {
+      if (run.style === 'batch') {
         const t1 = performance.now();
-        const done = await apiCall(pool, 'POST', `/api/v1/tasks/${t.taskId}/complete`, { workerName, result: { w, ok: true } });
+        const done = await apiCall<{ tasks: Array<{ error?: unknown }> }>(pool, 'POST', '/api/v1/tasks/complete', {
+          workerName,
+          tasks: got.body.tasks.map((t) => ({ taskId: t.taskId, result: { w, ok: true } })),
+        });
+        completeMs.push(performance.now() - t1);
+        if (done.status !== 200) errors.push(`complete batch -> ${done.status} ${JSON.stringify(done.body).slice(0, 200)}`);
+        else for (const item of done.body.tasks) if (item.error) errors.push(`complete batch item: ${JSON.stringify(item.error)}`); else completions++;
+        continue;
+      }
+      const queue = [...got.body.tasks];
+      while (queue.length > 0 && performance.now() < stopAt) {
+        const t = queue.shift()!;
+        const t1 = performance.now();
+        const next = run.style === 'next' && queue.length === 0;
+        const done = await apiCall<{ next?: { taskId: string } | null }>(pool, 'POST', `/api/v1/tasks/${t.taskId}/complete${next ? '?next=true' : ''}`, { workerName, result: { w, ok: true } });
         completeMs.push(performance.now() - t1);
         if (done.status === 200) completions++;
         else errors.push(`complete -> ${done.status} ${JSON.stringify(done.body).slice(0, 200)}`);
+        if (next && done.body.next) queue.push(done.body.next);
       }
     }
   };
