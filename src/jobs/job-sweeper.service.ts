@@ -2,13 +2,15 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { HERALD_CONFIG, type HeraldConfig } from '../config/config';
 import { decideExpireLeases, decideTtl } from './domain/job.decide';
 import { JobStore } from './job-store.service';
+import { JobWriter } from './job-writer.service';
 
 const BATCH = 200;
 
 /**
  * Finds expired leases and ttl-expired jobs by itself, on every instance. Instances do not
- * coordinate: each job is handled under its row lock (SKIP LOCKED), and the deciders re-check
- * under that lock, so a job swept twice changes once.
+ * coordinate: each job is handled under its row lock (leases: in the job's group commit, so a
+ * busy job is not skipped; ttl: SKIP LOCKED), and the deciders re-check under that lock, so a
+ * job swept twice changes once.
  */
 @Injectable()
 export class JobSweeper implements OnApplicationBootstrap, OnModuleDestroy {
@@ -19,6 +21,7 @@ export class JobSweeper implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly store: JobStore,
+    private readonly writer: JobWriter,
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
   ) {}
 
@@ -53,15 +56,15 @@ export class JobSweeper implements OnApplicationBootstrap, OnModuleDestroy {
     const byJob = await repo.expiredLeases(db, this.store.context().now, BATCH);
     let changed = 0;
     for (const [jobId, taskIds] of byJob) {
-      changed += await db.tx(async (tx) => {
-        const [job, tasks] = await Promise.all([this.store.lock(tx, jobId, true), repo.getTasks(tx, taskIds)]);
-        if (!job) return 0;
-        const ctx = this.store.context();
-        const events = decideExpireLeases(job, tasks, ctx.now);
-        if (events.length === 0) return 0;
-        await this.store.commit(tx, job, events, ctx, { actor: 'herald:lease-sweeper' });
-        return events.length;
+      // In the job's group commit (JobWriter): a job busy with many workers is never skipped.
+      // Another instance sweeping the same leases finds them no longer active: nothing twice.
+      const { events } = await this.writer.write(jobId, {
+        kind: 'tasks',
+        taskIds,
+        meta: { actor: 'herald:lease-sweeper' },
+        decide: (job, tasks, ctx) => decideExpireLeases(job, tasks, ctx.now),
       });
+      changed += events.length;
     }
     return changed;
   }

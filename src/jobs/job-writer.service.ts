@@ -23,7 +23,20 @@ export interface AcquireOp {
   meta: CommandMeta;
 }
 
-export type WriteOp = ReportOp | AcquireOp;
+/** A change to several tasks of the job at once (the lease sweeper): decided on those of them that exist. */
+export interface TasksOp {
+  kind: 'tasks';
+  taskIds: string[];
+  decide: (job: JobSummary, tasks: Task[], ctx: DecideContext) => JobEvent[];
+  meta: CommandMeta;
+}
+
+export type WriteOp = ReportOp | AcquireOp | TasksOp;
+
+/** The tasks an op reads under the lock (two ops on one task never share a transaction). */
+function taskIdsOf(op: WriteOp): string[] {
+  return op.kind === 'report' ? [op.taskId] : op.kind === 'tasks' ? op.taskIds : [];
+}
 
 /** What an op decided, once committed: the events, and for an acquisition the tasks it was offered. */
 export interface Written {
@@ -120,12 +133,12 @@ export class JobWriter {
     const { store } = this;
     const outcomes = await store.db.tx(async (tx) => {
       const ctx = store.context();
-      const reports = batch.filter((q): q is Queued & { op: ReportOp } => q.op.kind === 'report');
+      const taskIds = batch.flatMap((q) => taskIdsOf(q.op));
       const acquires = groupAcquires(batch);
       // All in one flight: the lock first, then what the commands decide on (read under it).
       const [job, tasks, ...offered] = await Promise.all([
         store.lock(tx, jobId),
-        reports.length > 0 ? store.repo.getTasks(tx, reports.map((q) => q.op.taskId)) : Promise.resolve([] as Task[]),
+        taskIds.length > 0 ? store.repo.getTasks(tx, taskIds) : Promise.resolve([] as Task[]),
         ...[...acquires.values()].map((g) => store.repo.lockPendingTasks(tx, jobId, g.filter, ctx.now, g.total)),
       ]);
       const byId = new Map(tasks.map((t) => [t.taskId, t]));
@@ -135,7 +148,7 @@ export class JobWriter {
       let current = job;
       for (const q of batch) {
         if (!current) {
-          // Gone (retention): a report's task is unknown; an acquisition finds nothing here.
+          // Gone (retention): a report's task is unknown; an acquisition or a sweep finds nothing here.
           if (q.op.kind === 'report') outcomes.push({ q, error: taskNotFound(q.op.taskId) });
           else outcomes.push({ q, written: { events: [], tasks: [] } });
           continue;
@@ -147,6 +160,12 @@ export class JobWriter {
             const task = byId.get(q.op.taskId);
             if (!task || task.jobId !== jobId) throw taskNotFound(q.op.taskId);
             events = q.op.decide(current, task, ctx);
+          } else if (q.op.kind === 'tasks') {
+            const mine = q.op.taskIds.flatMap((id) => {
+              const t = byId.get(id);
+              return t && t.jobId === jobId ? [t] : [];
+            });
+            events = q.op.decide(current, mine, ctx);
           } else {
             if (isFinished(current.status)) {
               outcomes.push({ q, written: { events: [], tasks: [] } });
@@ -174,17 +193,17 @@ export class JobWriter {
   }
 }
 
-/** The next commands of a lane, in order, leaving for later a report on a task already in the batch. */
+/** The next commands of a lane, in order, leaving for later one on a task already in the batch. */
 function takeBatch(lane: Queued[]): Queued[] {
   const batch: Queued[] = [];
   const tasks = new Set<string>();
   for (let i = 0; i < lane.length && batch.length < MAX_BATCH; ) {
-    const op = lane[i].op;
-    if (op.kind === 'report' && tasks.has(op.taskId)) {
+    const ids = taskIdsOf(lane[i].op);
+    if (ids.some((id) => tasks.has(id))) {
       i++;
       continue;
     }
-    if (op.kind === 'report') tasks.add(op.taskId);
+    for (const id of ids) tasks.add(id);
     batch.push(lane.splice(i, 1)[0]);
   }
   return batch;

@@ -1,3 +1,4 @@
+import { JobSweeper } from '../../src/jobs/job-sweeper.service';
 import { startHerald, type RunningHerald } from '../support/herald';
 import { client, type HeraldClient } from '../support/e2e';
 
@@ -57,5 +58,32 @@ describe('group commit of one job’s commands', () => {
     expect(stream.txs).toBeLessThan(N);
     const [{ version }] = await h.db.query<{ version: number }>('SELECT version FROM jobs WHERE job_id = $1', [jobId]);
     expect(version).toBe(stream.n);
+  });
+});
+
+describe('the lease sweeper on a busy job', () => {
+  let h: RunningHerald;
+  let c: HeraldClient;
+
+  beforeAll(async () => {
+    h = await startHerald({ sweepIntervalMs: 3_600_000 }); // swept by hand below
+    c = client(h.baseUrl);
+  });
+  afterAll(() => h.close());
+
+  it('takes an expired lease back while many workers keep the job busy (it waits its turn, never skips the job)', async () => {
+    const jobId = await c.submit({ name: 'busy', nodes: [{ nodeName: 'n', algorithmName: 'busy-alg', input: ['#[1...400]'] }] });
+    const [lost] = await c.acquire('gone', ['busy-alg'], 1, 0.2);
+    const busy = await c.acquire('busy', ['busy-alg'], 399);
+    await new Promise((r) => setTimeout(r, 300)); // the lost lease has run out
+    // The sweep runs in the middle of 399 concurrent completions of the same job.
+    const storm = Promise.all(busy.map((t) => c.complete(t.taskId, 'busy', 1)));
+    const swept = await h.app.get(JobSweeper).sweepLeases();
+    expect((await storm).every((r) => r.status === 200)).toBe(true);
+    expect(swept).toBe(1);
+    const [again] = await c.acquire('next', ['busy-alg']);
+    expect([again.taskId, again.attempt]).toEqual([lost.taskId, 2]);
+    expect((await c.complete(again.taskId, 'next', 1)).status).toBe(200);
+    expect((await c.status(jobId)).status).toBe('completed');
   });
 });
