@@ -3,11 +3,12 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * The append's version check, proof against stale plans. It used to ask for max(version) of the
  * stream; a session's cached plan for it, made while the events table was small, scanned the
- * whole table (measured: 0.9 ms per append on average over a 10 s run on a 20,000-item job, growing
- * with the table). Now it looks up two keys of
- * the unique (stream_id, version) index, and is planned on every call from the table as it is
- * then (plan_cache_mode = force_custom_plan), so it stays O(1) however the table grew since the
- * session started. The stream's real version is computed only when the check fails.
+ * whole table (measured: 0.9 ms per append on average over a 10 s run on a 20,000-item job,
+ * growing with the table). Now it looks up two keys of the unique (stream_id, version) index,
+ * and its plans are made with sequential scans off (a function-level setting), so the cached
+ * plan is the index lookup whatever the table's size when it was made: O(1) however the table
+ * grows. (Planning on every call instead, plan_cache_mode = force_custom_plan, cost 0.25 ms per
+ * append.) The stream's real version is computed only when the check fails.
  */
 export class AppendCheckPlans1763800000021 implements MigrationInterface {
   name = 'AppendCheckPlans1763800000021';
@@ -15,7 +16,7 @@ export class AppendCheckPlans1763800000021 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
       CREATE OR REPLACE FUNCTION events_expect_version(p_stream text, p_expected integer) RETURNS boolean
-      LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
+      LANGUAGE plpgsql SET enable_seqscan = off AS $$
       DECLARE actual integer;
       BEGIN
         -- Versions are contiguous (this check keeps them so): the stream is at p_expected when
