@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { HeraldLogger } from './common/herald-logger';
 import { fromHttpError } from './common/error.filter';
 import { apiKeyMiddleware } from './auth/api-key.middleware';
+import { requestIdMiddleware } from './common/request-id.middleware';
 import { ApiKeys } from './auth/api-keys';
 import type { HeraldConfig } from './config/config';
 import { HERALD_VERSION } from './version';
@@ -40,6 +41,7 @@ export async function createApp(config: HeraldConfig, options: CreateAppOptions 
     abortOnError: false,
     logger: options.logger ?? new HeraldLogger(config.logLevel),
   });
+  app.use(requestIdMiddleware());
   app.use(apiKeyMiddleware(app.get(ApiKeys), config.docs));
   // Queue requests: any JSON value (not only objects), up to 1 MiB; larger is 413 and nothing is stored.
   app.use('/queue', json({ limit: QUEUE_BODY_LIMIT, strict: false, type: () => true }), bodyErrors);

@@ -1,11 +1,11 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
+import { requestIdOf } from './request-id.middleware';
 
-/** Correlation id of a request: the caller's X-Request-Id, or a fresh one. */
+/** Metadata of the events a request's command appends: its request id as correlationId. */
 export const RequestMeta = createParamDecorator((_: unknown, ctx: ExecutionContext) => {
-  const req = ctx.switchToHttp().getRequest<Request>();
-  const given = req.header('x-request-id');
-  const correlationId = given && given.length <= 200 ? given : randomUUID();
-  return { correlationId, actor: 'api' };
+  return { correlationId: requestIdOf(ctx.switchToHttp().getRequest<Request>()), actor: 'api' };
 });
+
+/** The request's id alone (worker commands name the worker as actor themselves). */
+export const WorkerRequestId = createParamDecorator((_: unknown, ctx: ExecutionContext) => requestIdOf(ctx.switchToHttp().getRequest<Request>()));

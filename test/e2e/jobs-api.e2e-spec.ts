@@ -122,7 +122,8 @@ describe('Job ids, listing, not-found answers and the audit event stream', () =>
     expect((await c.fail(again.taskId, 'w2', 'broken input', false)).body).toEqual({ taskId: t2.taskId, jobId, state: 'failed' });
 
     const events = await c.events(jobId);
-    const worker = (name: string, level: string) => ({ level, actor: `worker:${name}` });
+    // Each worker call's events carry that request's id (made by Herald: none was sent).
+    const worker = (name: string, level: string) => ({ level, actor: `worker:${name}`, correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(events.map(({ type, version, level, data, metadata }) => ({ type, version, level, data, metadata }))).toEqual([
       {
         type: 'job.submitted',

@@ -11,6 +11,8 @@ export class AcquireTasksCommand {
     readonly filter: TaskFilter,
     readonly leaseSeconds: number | undefined,
     readonly max: number,
+    /** The request's id (X-Request-Id), recorded as the events' correlationId. */
+    readonly correlationId?: string,
   ) {}
 }
 
@@ -51,7 +53,7 @@ export class AcquireTasksHandler implements ICommandHandler<AcquireTasksCommand,
         kind: 'acquire',
         filter: cmd.filter,
         max: cmd.max - acquired.length,
-        meta: { actor: `worker:${cmd.workerName}` },
+        meta: { actor: `worker:${cmd.workerName}`, ...(cmd.correlationId ? { correlationId: cmd.correlationId } : {}) },
         decide: (job, offered, ctx) => decideAcquire(job, offered, { workerName: cmd.workerName, leaseSeconds: cmd.leaseSeconds, now: ctx.now }),
       });
       const byId = new Map(tasks.map((t) => [t.taskId, t]));

@@ -8,6 +8,8 @@ export class CompleteTasksCommand {
   constructor(
     readonly workerName: string,
     readonly tasks: Array<{ taskId: string; result: unknown; attempt?: number }>,
+    /** The request's id (X-Request-Id), recorded as the events' correlationId. */
+    readonly correlationId?: string,
   ) {}
 }
 
@@ -25,7 +27,7 @@ export type CompletedItem =
 export class CompleteTasksHandler implements ICommandHandler<CompleteTasksCommand, { tasks: CompletedItem[] }> {
   constructor(private readonly writer: JobWriter) {}
 
-  async execute({ workerName, tasks }: CompleteTasksCommand): Promise<{ tasks: CompletedItem[] }> {
+  async execute({ workerName, tasks, correlationId }: CompleteTasksCommand): Promise<{ tasks: CompletedItem[] }> {
     const items = await Promise.all(
       tasks.map(async ({ taskId, result, attempt }): Promise<CompletedItem> => {
         let jobId = '';
@@ -33,7 +35,7 @@ export class CompleteTasksHandler implements ICommandHandler<CompleteTasksComman
           await this.writer.report({
             kind: 'report',
             taskId,
-            meta: { actor: `worker:${workerName}` },
+            meta: { actor: `worker:${workerName}`, ...(correlationId ? { correlationId } : {}) },
             decide: (job, task, ctx) => {
               jobId = job.jobId;
               return decideComplete(job, task, { workerName, result, now: ctx.now, attempt });

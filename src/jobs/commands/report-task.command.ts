@@ -16,6 +16,8 @@ export class ReportTaskCommand {
     readonly taskId: string,
     readonly workerName: string,
     readonly report: TaskReport,
+    /** The request's id (X-Request-Id), recorded as the events' correlationId. */
+    readonly correlationId?: string,
   ) {}
 }
 
@@ -36,13 +38,13 @@ export class ReportTaskHandler implements ICommandHandler<ReportTaskCommand, Rep
   constructor(private readonly writer: JobWriter) {}
 
   /** Through the job's group commit (JobWriter): reports of many workers on one job share its lock. */
-  async execute({ taskId, workerName, report }: ReportTaskCommand): Promise<ReportOutcome & ReportedTaskKind> {
+  async execute({ taskId, workerName, report, correlationId }: ReportTaskCommand): Promise<ReportOutcome & ReportedTaskKind> {
     let jobId = '';
     let filter: ReportedTaskKind['filter'] = {};
     const { events } = await this.writer.report({
       kind: 'report',
       taskId,
-      meta: { actor: `worker:${workerName}` },
+      meta: { actor: `worker:${workerName}`, ...(correlationId ? { correlationId } : {}) },
       decide: (job, task, ctx) => {
         jobId = job.jobId;
         filter = job.kind === 'queue' ? { queues: [task.algorithmName] } : { algorithmNames: [task.algorithmName] };

@@ -4,6 +4,7 @@ import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AcquireTasksCommand } from '../commands/acquire-tasks.command';
 import { CompleteTasksCommand } from '../commands/complete-tasks.command';
 import { ReportTaskCommand } from '../commands/report-task.command';
+import { WorkerRequestId } from '../../common/request-meta';
 import { ACQUIRE_SCHEMA, COMPLETE_MANY_SCHEMA, COMPLETE_SCHEMA, FAIL_SCHEMA, HEARTBEAT_SCHEMA } from './openapi.schemas';
 import { parseAcquire, parseComplete, parseCompleteMany, parseFail, parseHeartbeat, parseNextFlag, parseTaskId } from './worker-requests';
 
@@ -17,27 +18,27 @@ export class TasksController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Take up to `max` pending tasks under a lease; an empty list when nothing is pending' })
   @ApiBody({ schema: ACQUIRE_SCHEMA })
-  acquire(@Body() body: unknown) {
+  acquire(@Body() body: unknown, @WorkerRequestId() requestId: string) {
     const b = parseAcquire(body);
-    return this.commands.execute(new AcquireTasksCommand(b.workerName, { algorithmNames: b.algorithmNames, queues: b.queues }, b.leaseSeconds, b.max));
+    return this.commands.execute(new AcquireTasksCommand(b.workerName, { algorithmNames: b.algorithmNames, queues: b.queues }, b.leaseSeconds, b.max, requestId));
   }
 
   @Post('complete')
   @HttpCode(200)
   @ApiOperation({ summary: 'Report many results at once (up to 1000); each is accepted or refused alone, in order in the answer' })
   @ApiBody({ schema: COMPLETE_MANY_SCHEMA })
-  completeMany(@Body() body: unknown) {
+  completeMany(@Body() body: unknown, @WorkerRequestId() requestId: string) {
     const b = parseCompleteMany(body);
-    return this.commands.execute(new CompleteTasksCommand(b.workerName, b.tasks));
+    return this.commands.execute(new CompleteTasksCommand(b.workerName, b.tasks, requestId));
   }
 
   @Post(':taskId/heartbeat')
   @HttpCode(200)
   @ApiOperation({ summary: 'Extend the lease; 409 when the lease expired or the task was stopped' })
   @ApiBody({ schema: HEARTBEAT_SCHEMA })
-  async heartbeat(@Param('taskId') taskId: string, @Body() body: unknown) {
+  async heartbeat(@Param('taskId') taskId: string, @Body() body: unknown, @WorkerRequestId() requestId: string) {
     const b = parseHeartbeat(body);
-    const out = await this.commands.execute(new ReportTaskCommand(parseTaskId(taskId), b.workerName, { kind: 'heartbeat', leaseSeconds: b.leaseSeconds, attempt: b.attempt }));
+    const out = await this.commands.execute(new ReportTaskCommand(parseTaskId(taskId), b.workerName, { kind: 'heartbeat', leaseSeconds: b.leaseSeconds, attempt: b.attempt }, requestId));
     return { leaseExpiry: out.leaseExpiry };
   }
 
@@ -46,12 +47,12 @@ export class TasksController {
   @ApiOperation({ summary: 'Report the result of a task you hold; with next=true, also take the next pending task of the same algorithm or queue (`next`, null when none)' })
   @ApiQuery({ name: 'next', required: false, type: Boolean })
   @ApiBody({ schema: COMPLETE_SCHEMA })
-  async complete(@Param('taskId') taskId: string, @Body() body: unknown, @Query('next') next?: string) {
+  async complete(@Param('taskId') taskId: string, @Body() body: unknown, @WorkerRequestId() requestId: string, @Query('next') next?: string) {
     const b = parseComplete(body);
     const takeNext = parseNextFlag(next);
-    const { filter, ...out } = await this.commands.execute(new ReportTaskCommand(parseTaskId(taskId), b.workerName, { kind: 'complete', result: b.result, attempt: b.attempt }));
+    const { filter, ...out } = await this.commands.execute(new ReportTaskCommand(parseTaskId(taskId), b.workerName, { kind: 'complete', result: b.result, attempt: b.attempt }, requestId));
     if (!takeNext) return out;
-    const { tasks } = await this.commands.execute(new AcquireTasksCommand(b.workerName, filter, undefined, 1));
+    const { tasks } = await this.commands.execute(new AcquireTasksCommand(b.workerName, filter, undefined, 1, requestId));
     return { ...out, next: tasks[0] ?? null };
   }
 
@@ -59,9 +60,9 @@ export class TasksController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Report a failure; retryable (default) failures go back to pending until retry.limit' })
   @ApiBody({ schema: FAIL_SCHEMA })
-  async fail(@Param('taskId') taskId: string, @Body() body: unknown) {
+  async fail(@Param('taskId') taskId: string, @Body() body: unknown, @WorkerRequestId() requestId: string) {
     const b = parseFail(body);
-    const { filter: _filter, ...out } = await this.commands.execute(new ReportTaskCommand(parseTaskId(taskId), b.workerName, { kind: 'fail', error: b.error, retryable: b.retryable, attempt: b.attempt }));
+    const { filter: _filter, ...out } = await this.commands.execute(new ReportTaskCommand(parseTaskId(taskId), b.workerName, { kind: 'fail', error: b.error, retryable: b.retryable, attempt: b.attempt }, requestId));
     return out;
   }
 }
