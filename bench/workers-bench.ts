@@ -222,6 +222,7 @@ async function main(): Promise<void> {
       }
     }
 
+    await admin.query('VACUUM ANALYZE'); // as before every run: the stopped jobs' dead rows are cleared first
     const idle = await clientRun({ base, workers: IDLE_WORKERS, max: 10, algorithm: 'bench-nothing', mode: 'idle', seconds: IDLE_SECONDS, pollMs: IDLE_POLL_MS, style: 'each' });
     const ia = [...idle.acquireMs].sort((p, q) => p - q);
     const idleStats = { workers: IDLE_WORKERS, acquires: ia.length, perSec: round(ia.length / IDLE_SECONDS, 0), p50Ms: round(quantile(ia, 0.5), 2), p99Ms: round(quantile(ia, 0.99), 2) };
