@@ -95,6 +95,23 @@ export class JobWriter {
     return jobId;
   }
 
+  /** The jobs of many tasks: remembered ones, the rest in one lookup (unknown tasks are absent). */
+  async jobsOf(taskIds: string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const missing: string[] = [];
+    for (const id of taskIds) {
+      const known = this.jobOfTask.get(id);
+      if (known) found.set(id, known);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return found;
+    for (const [taskId, jobId] of await this.store.repo.jobIdsOfTasks(this.store.db, missing)) {
+      this.remember(jobId, [taskId]);
+      found.set(taskId, jobId);
+    }
+    return found;
+  }
+
   /** Runs a report on its task's job; an unknown task is a 404. */
   async report(op: ReportOp): Promise<Written> {
     const jobId = await this.jobOf(op.taskId);

@@ -77,6 +77,19 @@ describe('fast worker paths', () => {
     expect(again.body.tasks[0].error.code).toBe('TASK_NOT_ACTIVE');
   });
 
+  it('POST /tasks/complete on another instance (which never saw the acquisitions) records them all', async () => {
+    const other = await startHerald({}, { url: h.databaseUrl, drop: async () => undefined });
+    try {
+      const jobId = await c.submit({ name: 'elsewhere', nodes: [{ nodeName: 'n', algorithmName: 'elsewhere-alg', input: ['#[1...30]'] }] });
+      const tasks = await c.acquire('w', ['elsewhere-alg'], 30);
+      const res = await client(other.baseUrl).call('POST', '/api/v1/tasks/complete', { workerName: 'w', tasks: tasks.map((t) => ({ taskId: t.taskId, result: t.batchID })) });
+      expect(res.body.tasks).toEqual(tasks.map((t) => ({ taskId: t.taskId, jobId, state: 'succeed' })));
+      expect((await c.status(jobId)).status).toBe('completed');
+    } finally {
+      await other.stop();
+    }
+  });
+
   it.each([
     ['no tasks', { workerName: 'w', tasks: [] }, 'tasks'],
     ['a task twice', { workerName: 'w', tasks: [{ taskId: '00000000-0000-4000-8000-000000000001' }, { taskId: '00000000-0000-4000-8000-000000000001' }] }, 'tasks[1].taskId'],

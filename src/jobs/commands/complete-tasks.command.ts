@@ -1,6 +1,8 @@
+import { Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { DomainError } from '../../common/domain-error';
 import { decideComplete } from '../domain/job.decide';
+import { taskNotFound } from '../domain/job.errors';
 import { JobWriter } from '../job-writer.service';
 
 /** Many results at once from one worker (POST /tasks/complete). */
@@ -25,14 +27,20 @@ export type CompletedItem =
  */
 @CommandHandler(CompleteTasksCommand)
 export class CompleteTasksHandler implements ICommandHandler<CompleteTasksCommand, { tasks: CompletedItem[] }> {
+  private readonly log = new Logger('CompleteTasks');
+
   constructor(private readonly writer: JobWriter) {}
 
   async execute({ workerName, tasks, correlationId }: CompleteTasksCommand): Promise<{ tasks: CompletedItem[] }> {
+    // Which job each task belongs to: one lookup for all that this instance does not know.
+    const jobs = await this.writer.jobsOf(tasks.map((t) => t.taskId));
     const items = await Promise.all(
       tasks.map(async ({ taskId, result, attempt }): Promise<CompletedItem> => {
         let jobId = '';
         try {
-          await this.writer.report({
+          const owner = jobs.get(taskId);
+          if (!owner) throw taskNotFound(taskId);
+          await this.writer.write(owner, {
             kind: 'report',
             taskId,
             meta: { actor: `worker:${workerName}`, ...(correlationId ? { correlationId } : {}) },
@@ -44,6 +52,7 @@ export class CompleteTasksHandler implements ICommandHandler<CompleteTasksComman
           return { taskId, jobId, state: 'succeed' };
         } catch (err) {
           if (err instanceof DomainError) return { taskId, error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } };
+          this.log.error(`result of task ${taskId} not recorded: ${(err as Error).message}`);
           return { taskId, error: { code: 'STORE_UNAVAILABLE', message: 'the result was not recorded (database unavailable); report it again' } };
         }
       }),

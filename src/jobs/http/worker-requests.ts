@@ -144,7 +144,6 @@ export function parseStop(body: unknown): { jobId: string; reason?: string } {
   return { jobId: b.jobId as string, reason: b.reason as string | undefined };
 }
 
-
 /** The `next` query flag of complete: absent, true or false. */
 export function parseNextFlag(raw: string | undefined): boolean {
   if (raw === undefined || raw === 'false') return false;

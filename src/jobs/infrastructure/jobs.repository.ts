@@ -212,6 +212,12 @@ export class JobsRepository {
     return rows[0]?.job_id;
   }
 
+  /** Task id -> job id, for those of these tasks that exist. */
+  async jobIdsOfTasks(sql: Sql, taskIds: string[]): Promise<Map<string, string>> {
+    const rows = await sql.query<{ task_id: string; job_id: string }>('SELECT task_id, job_id FROM tasks WHERE task_id = ANY($1::uuid[])', [taskIds]);
+    return new Map(rows.map((r) => [r.task_id, r.job_id]));
+  }
+
   async getTasks(sql: Sql, taskIds: string[]): Promise<Task[]> {
     const rows = await sql.query<TaskRow>(`SELECT ${TASK_COLUMNS} FROM tasks WHERE task_id = ANY($1::uuid[])`, [taskIds]);
     return rows.map(toTask);
