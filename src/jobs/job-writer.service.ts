@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../database/db';
 import type { DecideContext } from './domain/job.decide';
 import { taskNotFound } from './domain/job.errors';
 import type { JobEvent } from './domain/job.events';
@@ -156,7 +155,7 @@ export class JobWriter {
       // All in one flight: the lock first, then what the commands decide on (read under it).
       const [job, tasks, ...offered] = await Promise.all([
         store.lock(tx, jobId),
-        readTasks(store, tx, taskIds),
+        store.repo.getTasks(tx, taskIds),
         ...[...acquires.values()].map((g) => store.repo.lockPendingTasks(tx, jobId, g.filter, ctx.now, g.total)),
       ]);
       const byId = new Map(tasks.map((t) => [t.taskId, t]));
@@ -225,13 +224,6 @@ function takeBatch(lane: Queued[]): Queued[] {
     batch.push(lane.splice(i, 1)[0]);
   }
   return batch;
-}
-
-/** One task by key (its plan is cached; an ANY(array) lookup is planned on every call), several at once. */
-function readTasks(store: JobStore, tx: Tx, taskIds: string[]): Promise<Task[]> {
-  if (taskIds.length === 0) return Promise.resolve([]);
-  if (taskIds.length === 1) return store.repo.getTask(tx, taskIds[0]).then((t) => (t ? [t] : []));
-  return store.repo.getTasks(tx, taskIds);
 }
 
 function filterKey(f: TaskFilter): string {

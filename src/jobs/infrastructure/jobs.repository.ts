@@ -218,7 +218,10 @@ export class JobsRepository {
     return new Map(rows.map((r) => [r.task_id, r.job_id]));
   }
 
+  /** Tasks by id. One id is looked up by key (a cached plan); an ANY(array) lookup is planned on every call. */
   async getTasks(sql: Sql, taskIds: string[]): Promise<Task[]> {
+    if (taskIds.length === 0) return [];
+    if (taskIds.length === 1) return this.getTask(sql, taskIds[0]).then((t) => (t ? [t] : []));
     const rows = await sql.query<TaskRow>(`SELECT ${TASK_COLUMNS} FROM tasks WHERE task_id = ANY($1::uuid[])`, [taskIds]);
     return rows.map(toTask);
   }
