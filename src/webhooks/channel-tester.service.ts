@@ -6,7 +6,11 @@ import { HERALD_VERSION } from '../version';
 import { deliveryHeaders } from './domain/signature';
 import type { Subscription } from './domain/subscription.types';
 import { HttpSender } from './infrastructure/http-sender';
-import { WebhooksRepository } from './infrastructure/webhooks.repository';
+import { settleAttempt } from './domain/attempt-settlement';
+import { classifyTest } from './domain/delivery-outcome';
+import { AttemptsRepository } from './infrastructure/attempts.repository';
+import { MessagesRepository } from './infrastructure/messages.repository';
+import { SubscriptionsRepository } from './infrastructure/subscriptions.repository';
 
 /**
  * Sends one test notification to a channel right now (outside any transaction) and records it
@@ -16,7 +20,9 @@ import { WebhooksRepository } from './infrastructure/webhooks.repository';
 export class ChannelTester {
   constructor(
     private readonly db: Db,
-    private readonly repo: WebhooksRepository,
+    private readonly messages: MessagesRepository,
+    private readonly attempts: AttemptsRepository,
+    private readonly subscriptions: SubscriptionsRepository,
     private readonly sender: HttpSender,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
@@ -36,34 +42,19 @@ export class ChannelTester {
     });
     const at = this.clock.now();
     const result = await this.sender.send({ url: channel.url, headers: deliveryHeaders(channel, id, body, at, HERALD_VERSION), body, timeoutMs: this.config.webhooks.timeoutMs });
-    const ok = result.statusCode !== undefined && result.statusCode >= 200 && result.statusCode < 300;
-    const errorText = result.statusCode !== undefined ? `HTTP ${result.statusCode}` : `${result.errorCode}: ${result.errorMessage ?? ''}`.trim();
-    const attempt = {
-      messageId: id,
-      subscriptionId: channel.id,
-      jobId: 'channel-test',
-      eventPosition: 0,
-      attempt: 1,
-      url: channel.url,
-      statusCode: result.statusCode ?? null,
-      statusMessage: result.statusMessage ?? null,
-      responseBody: result.body ?? null,
-      durationMs: result.durationMs,
-      errorCode: result.errorCode ?? null,
-      outcome: ok ? ('delivered' as const) : ('failed' as const),
+    const { attempt, update, call } = settleAttempt({
+      message: { id, jobId: 'channel-test', eventPosition: 0, attempts: 0, subscription: channel },
+      result,
+      outcome: classifyTest(result),
       attemptedAt: at,
-      nextAttemptAt: null,
-      endpointState: 'healthy' as const,
-    };
+      endpointState: 'healthy',
+      nextToken: () => this.ids.newId(),
+    });
     await this.db.tx(async (tx) => {
-      await this.repo.insertMessages(tx, [{ id, subscriptionId: channel.id, jobId: 'channel-test', eventPosition: 0, eventType: 'test', kind: 'notification', ordering: 'always', body, jobToken: this.ids.newId(), projectId: channel.scopeId }], at);
-      await this.repo.updateMessages(tx, [{ id, status: ok ? 'delivered' : 'failed', attempts: 1, nextAttemptAt: null, lastStatusCode: result.statusCode ?? null, lastError: ok ? null : errorText, deliveredAt: ok ? at : null, supersededBy: null, jobToken: null }], at);
-      await this.repo.insertAttempts(tx, [attempt]);
-      await this.repo.recordCalls(tx, [{
-        id: channel.id,
-        lastCall: { statusCode: result.statusCode ?? null, message: result.statusMessage ?? result.errorCode ?? '', date: at.toISOString() },
-        ...(ok ? {} : { lastError: { statusCode: result.statusCode ?? null, message: result.statusMessage || errorText, body: parseBody(result.body), date: at.toISOString() } }),
-      }], at);
+      await this.messages.insertMessages(tx, [{ id, subscriptionId: channel.id, jobId: 'channel-test', eventPosition: 0, eventType: 'test', kind: 'notification', ordering: 'always', body, jobToken: this.ids.newId(), projectId: channel.scopeId }], at);
+      await this.messages.updateMessages(tx, [update], at);
+      await this.attempts.insertAttempts(tx, [attempt]);
+      await this.subscriptions.recordCalls(tx, [call], at);
     });
     return {
       deliveryId: id,
@@ -77,15 +68,5 @@ export class ChannelTester {
       outcome: attempt.outcome,
       attemptedAt: at.toISOString(),
     };
-  }
-}
-
-/** The receiver's body as lastError keeps it (as the delivery worker does): parsed JSON, else the text; null when empty. */
-function parseBody(body: string | undefined): unknown {
-  if (body === undefined || body === '') return null;
-  try {
-    return JSON.parse(body);
-  } catch {
-    return body;
   }
 }

@@ -6,7 +6,9 @@ import { Db } from '../database/db';
 import { JobQueries } from '../jobs/job-queries.service';
 import type { DeliverJob } from './domain/fanout.types';
 import { MESSAGE_STATUSES, type MessageStatus } from './domain/subscription.types';
-import { WebhooksRepository, type AttemptView, type MessageView } from './infrastructure/webhooks.repository';
+import { DeliveryViewsRepository } from './infrastructure/delivery-views.repository';
+import { MessagesRepository } from './infrastructure/messages.repository';
+import type { AttemptView, MessageView } from './webhook.views';
 import { DELIVER_QUEUE, txExecutor, WorkQueue } from './infrastructure/work-queue.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -27,7 +29,8 @@ export interface WebhookRecord {
 export class DeliveriesService {
   constructor(
     private readonly db: Db,
-    private readonly repo: WebhooksRepository,
+    private readonly repo: DeliveryViewsRepository,
+    private readonly messages: MessagesRepository,
     private readonly queue: WorkQueue,
     private readonly jobs: JobQueries,
     private readonly clock: Clock,
@@ -73,7 +76,7 @@ export class DeliveriesService {
 
   private async enqueue(filter: { ids?: string[]; failedSince?: Date; jobId?: string }): Promise<string[]> {
     const reset = await this.db.tx(async (tx) => {
-      const rows = await this.repo.resetForResend(tx, filter, this.clock.now());
+      const rows = await this.messages.resetForResend(tx, filter, this.clock.now());
       if (rows.length) {
         await this.queue.boss.insert(
           rows.map((r) => ({ name: DELIVER_QUEUE, data: { m: r.id, t: r.jobToken, force: true } satisfies DeliverJob })),

@@ -13,7 +13,10 @@ import { deliveriesOf, skippedOf } from './domain/subscribers';
 import { batchScopeId, FORMAT_ORDERING, type Subscription } from './domain/subscription.types';
 import { DeliveryWorker } from './delivery.worker';
 import { QueueLoop } from './infrastructure/queue-loop';
-import { WebhooksRepository, type NewMessage } from './infrastructure/webhooks.repository';
+import type { NewMessage } from './domain/delivery-records';
+import { MessagesRepository } from './infrastructure/messages.repository';
+import { SubscriptionsRepository } from './infrastructure/subscriptions.repository';
+import { takeMessages } from './infrastructure/take-messages.statement';
 import { CLAIM_FAILED, DELIVER_QUEUE, FANOUT_QUEUE, txExecutor, WorkQueue } from './infrastructure/work-queue.service';
 
 /**
@@ -76,7 +79,8 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly queue: WorkQueue,
     private readonly db: Db,
-    private readonly repo: WebhooksRepository,
+    private readonly messageRows: MessagesRepository,
+    private readonly subscriptions: SubscriptionsRepository,
     private readonly events: EventStoreRepository,
     private readonly queries: JobQueries,
     private readonly delivery: DeliveryWorker,
@@ -194,8 +198,8 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
         (next) => {
           // First: nothing of this is written unless the append committed its fan-out job.
           next.defer(this.queue.completeWaiting(next, FANOUT_QUEUE, [id]));
-          next.defer(this.repo.insertMessagesOfVersions(next, messages, now));
-          next.defer(this.repo.countSkipped(next, skippedOf([job], subs)));
+          next.defer(this.messageRows.insertMessagesOfVersions(next, messages, now));
+          next.defer(this.subscriptions.countSkipped(next, skippedOf([job], subs)));
           this.attemptAfterCommit(next, deliverJobs(messages, subs));
         },
         (failure) => {
@@ -287,7 +291,7 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Subscriptions that may hear these jobs' events (in the append's transaction too: see WebhookOutbox). */
   subscriptionsFor(sql: Sql, jobs: Array<{ data: Pick<FanoutJob, 'jobId' | 'projectId' | 'batchId'> }>): Promise<Subscription[]> {
-    return this.repo.subscriptionsFor(
+    return this.subscriptions.subscriptionsFor(
       sql,
       {
         jobIds: [...new Set(jobs.map((j) => j.data.jobId))],
@@ -319,8 +323,8 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
         // Waiting jobs are claimed and completed at once, or the transaction fails (CLAIM_FAILED).
         if (jobState === 'waiting') tx.defer(this.queue.completeWaiting(tx, FANOUT_QUEUE, ids));
         else tx.defer(this.queue.complete(tx, FANOUT_QUEUE, ids));
-        tx.defer(this.repo.insertMessages(tx, messages, now));
-        tx.defer(this.repo.countSkipped(tx, skippedOf(jobs.map((j) => j.data), subs)));
+        tx.defer(this.messageRows.insertMessages(tx, messages, now));
+        tx.defer(this.subscriptions.countSkipped(tx, skippedOf(jobs.map((j) => j.data), subs)));
         this.attemptAfterCommit(tx, handed);
         if (queued.length > 0) {
           tx.defer(
@@ -347,11 +351,10 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
     if (jobs.length === 0) return;
     const handed = jobs.map((data) => ({ id: this.ids.newId(), data }));
     tx.defer(this.queue.insertActive(tx, DELIVER_QUEUE, handed));
-    const taken = this.repo.takeMessages(
+    const taken = takeMessages(
       tx,
       handed.map((j) => ({ messageId: j.data.m, token: j.data.t, force: false })),
-      this.config.webhooks.staleMs,
-      this.delivery.busy(),
+      { staleMs: this.config.webhooks.staleMs, busy: this.delivery.busy(), now: this.clock.now() },
     );
     tx.defer(taken);
     tx.afterCommit(() => void taken.then((loaded) => this.delivery.handOff(handed, loaded)));

@@ -7,7 +7,11 @@ import { JobQueries } from '../jobs/job-queries.service';
 import { subscribersOf } from './domain/subscribers';
 import { batchScopeId } from './domain/subscription.types';
 import { endpointOf } from './domain/endpoint-health';
-import { SubscriptionsRepository, WebhooksRepository, type EndpointRow, type SubscriptionView } from './infrastructure/webhooks.repository';
+import type { EndpointRow } from './domain/delivery-records';
+import { AttemptsRepository } from './infrastructure/attempts.repository';
+import { SubscriptionViewsRepository } from './infrastructure/subscription-views.repository';
+import { SubscriptionsRepository } from './infrastructure/subscriptions.repository';
+import type { SubscriptionView } from './webhook.views';
 
 /** An endpoint's health on a subscription: `healthy`, `degraded` (fewer attempts at once) or `open` (paused until `retryAt`). */
 export interface EndpointHealthView {
@@ -36,8 +40,9 @@ export function maskValue(v: string): string {
 export class SubscriptionsService {
   constructor(
     private readonly db: Db,
-    private readonly repo: SubscriptionsRepository,
-    private readonly webhooks: WebhooksRepository,
+    private readonly repo: SubscriptionViewsRepository,
+    private readonly subscriptions: SubscriptionsRepository,
+    private readonly attempts: AttemptsRepository,
     private readonly jobs: JobQueries,
     private readonly clock: Clock,
   ) {}
@@ -52,7 +57,7 @@ export class SubscriptionsService {
 
   /** Each subscription with its endpoint's health as the delivery workers last recorded it. */
   async withHealth<T extends { url: string }>(subs: T[]): Promise<Array<T & { health: EndpointHealthView }>> {
-    const rows = await this.webhooks.endpoints(this.db, [...new Set(subs.map((s) => endpointOf(s.url)))]);
+    const rows = await this.attempts.endpoints(this.db, [...new Set(subs.map((s) => endpointOf(s.url)))]);
     return subs.map((s) => ({ ...s, health: healthView(rows.get(endpointOf(s.url))) }));
   }
 
@@ -61,7 +66,7 @@ export class SubscriptionsService {
     if (!Number.isInteger(limit) || limit < 1 || limit > 5000) throw new ValidationError('limit must be an integer from 1 to 5000', [{ path: 'limit', message: 'out of range' }]);
     if (query.jobId !== undefined) {
       const job = await this.jobs.summary(query.jobId);
-      const subs = await this.webhooks.subscriptionsFor(
+      const subs = await this.subscriptions.subscriptionsFor(
         this.db,
         {
           jobIds: [job.jobId],

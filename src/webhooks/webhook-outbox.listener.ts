@@ -10,7 +10,8 @@ import type { FanoutJob } from './domain/fanout.types';
 import { heardBy } from './domain/subscribers';
 import { FANOUT_QUEUE, WorkQueue } from './infrastructure/work-queue.service';
 import { FanoutWorker } from './fanout.worker';
-import { WebhooksRepository, type NewSubscription } from './infrastructure/webhooks.repository';
+import type { NewSubscription } from './domain/delivery-records';
+import { SubscriptionsRepository } from './infrastructure/subscriptions.repository';
 
 /**
  * The transactional outbox. Runs inside every append's transaction: creates the job's own
@@ -29,7 +30,7 @@ export class WebhookOutbox implements JobEventsListener, OnModuleInit {
   private readonly known = new WeakMap<Tx, Subscription[]>();
 
   constructor(
-    private readonly repo: WebhooksRepository,
+    private readonly repo: SubscriptionsRepository,
     private readonly queue: WorkQueue,
     private readonly fanout: FanoutWorker,
     private readonly ids: IdGenerator,

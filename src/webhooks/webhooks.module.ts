@@ -6,7 +6,11 @@ import { FanoutWorker } from './fanout.worker';
 import { DeliveriesController } from './http/deliveries.controller';
 import { HttpSender, UndiciHttpSender } from './infrastructure/http-sender';
 import { EgressGuard } from './infrastructure/egress-guard';
-import { SubscriptionsRepository, WebhooksRepository } from './infrastructure/webhooks.repository';
+import { AttemptsRepository } from './infrastructure/attempts.repository';
+import { DeliveryViewsRepository } from './infrastructure/delivery-views.repository';
+import { MessagesRepository } from './infrastructure/messages.repository';
+import { SubscriptionViewsRepository } from './infrastructure/subscription-views.repository';
+import { SubscriptionsRepository } from './infrastructure/subscriptions.repository';
 import { ChannelTester } from './channel-tester.service';
 import { SubscriptionsService } from './subscriptions.service';
 import { SubscriptionsController } from './http/subscriptions.controller';
@@ -17,13 +21,16 @@ import { WebhookOutbox } from './webhook-outbox.listener';
   imports: [JobsModule],
   controllers: [DeliveriesController, SubscriptionsController],
   providers: [
-    WebhooksRepository,
+    SubscriptionsRepository,
+    MessagesRepository,
+    AttemptsRepository,
     WorkQueue,
     WebhookOutbox,
     FanoutWorker,
     DeliveryWorker,
     DeliveriesService,
-    SubscriptionsRepository,
+    SubscriptionViewsRepository,
+    DeliveryViewsRepository,
     SubscriptionsService,
     ChannelTester,
     { provide: HttpSender, useFactory: (guard: EgressGuard) => new UndiciHttpSender(guard), inject: [EgressGuard] },

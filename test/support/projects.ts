@@ -3,6 +3,8 @@ import { client, type HeraldClient } from './e2e';
 import { api, eventually, type RunningHerald } from './herald';
 import type { Received, Receiver } from './receiver';
 import { deliveries, FINAL_STATUSES, type Delivery } from './webhooks';
+import type { EndpointHealthView } from '../../src/webhooks/subscriptions.service';
+import type { SubscriptionView as ApiSubscriptionView } from '../../src/webhooks/webhook.views';
 
 /** Shared helpers of the project / batch webhook, channel and routing tests (seeds 002 and 003). */
 
@@ -37,26 +39,12 @@ export interface RoutingView {
   createdAt: string;
 }
 
-export interface SubscriptionView {
-  id: string;
-  scope: string;
-  scopeId: string;
-  name: string | null;
-  url: string;
-  format: string;
-  eventTypes: string[] | null;
-  minLevel: string;
-  status: string;
-  disabledReason: string | null;
-  headers: Record<string, string>;
-  hasSecret: boolean;
-  previousSecretExpiresAt: string | null;
+/** A subscription as GET /api/v1/subscriptions lists it (the API's own view type, with the recorded calls typed). */
+export type SubscriptionView = Omit<ApiSubscriptionView, 'lastCall' | 'lastError'> & {
   lastCall: WebhookView['lastCall'];
   lastError: WebhookView['lastError'];
-  counts: { delivered: number; failed: number; pending: number };
-  createdAt: string;
-  updatedAt: string;
-}
+  health: EndpointHealthView;
+};
 
 /** Paths of the project API. */
 const hookPath = (projectId: string, batchId?: string) =>

@@ -1,4 +1,4 @@
-import type { AttemptView } from '../../src/webhooks/infrastructure/webhooks.repository';
+import type { AttemptView, MessageView } from '../../src/webhooks/webhook.views';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { loadConfig, type HeraldConfig, type WebhookConfig } from '../../src/config/config';
@@ -32,25 +32,8 @@ export function closedPort(): Promise<number> {
 
 export const FINAL_STATUSES = ['delivered', 'failed', 'superseded', 'cancelled'];
 
-export interface Delivery {
-  id: string;
-  subscriptionId: string;
-  jobId: string;
-  eventPosition: number;
-  eventType: string;
-  kind: string;
-  url: string;
-  status: string;
-  attempts: number;
-  nextAttemptAt: string | null;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  supersededBy: string | null;
-  createdAt: string;
-  updatedAt: string;
-  deliveredAt: string | null;
-  payload: any;
-}
+/** A delivery as GET /api/v1/deliveries shows it (the API's own view type; payload read freely by tests). */
+export type Delivery = Omit<MessageView, 'payload'> & { payload: any };
 
 /** An attempt as GET /api/v1/deliveries/{id} shows it (`attemptLog`). */
 export type Attempt = AttemptView;

@@ -1,5 +1,5 @@
 import type { Sql } from '../../database/db';
-import { SUB_COLUMNS, toSubscription, type SubscriptionRow } from '../../webhooks/infrastructure/webhooks.repository';
+import { SUB_COLUMNS, toSubscription, type SubscriptionRow } from '../../webhooks/infrastructure/subscription-rows';
 import type { Subscription } from '../../webhooks/domain/subscription.types';
 
 export interface ScopedWebhook {

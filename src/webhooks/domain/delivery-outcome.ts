@@ -31,3 +31,10 @@ export function classify(result: AttemptResult, attempt: number, schedule: numbe
   const reason = code !== undefined ? `HTTP ${code}` : (result.errorCode ?? 'ERROR');
   return delay === null ? { kind: 'failed', reason: `${reason} after ${attempt} attempts` } : { kind: 'retry', delayMs: delay };
 }
+
+/** A channel's test notification: sent once, never retried, never disabling the channel. */
+export function classifyTest(result: AttemptResult): Outcome {
+  const code = result.statusCode;
+  if (code !== undefined && code >= 200 && code < 300) return { kind: 'delivered' };
+  return { kind: 'failed', reason: code !== undefined ? `HTTP ${code}` : (result.errorCode ?? 'ERROR') };
+}

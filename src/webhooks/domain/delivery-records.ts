@@ -1,0 +1,86 @@
+import type { Level } from '../../event-store/event.types';
+import type { MessageStatus, Ordering, PayloadFormat, SubscriptionScope } from './subscription.types';
+
+/** The rows delivery writes, as values (the repositories turn them into SQL). */
+
+export interface NewSubscription {
+  id: string;
+  name?: string | null;
+  scope: SubscriptionScope;
+  scopeId: string;
+  url: string;
+  headers: Record<string, string>;
+  secret: string | null;
+  format: PayloadFormat;
+  eventTypes: string[] | null;
+  minLevel: Level;
+}
+
+export interface NewMessage {
+  id: string;
+  subscriptionId: string;
+  jobId: string;
+  eventPosition: number;
+  eventType: string;
+  kind: PayloadFormat;
+  ordering: Ordering;
+  body: string;
+  jobToken: string;
+  projectId?: string | null;
+}
+
+/** One row of webhook_attempts (append-only). */
+export interface AttemptRecord {
+  messageId: string;
+  subscriptionId: string;
+  jobId: string;
+  eventPosition: number;
+  attempt: number;
+  url: string;
+  statusCode: number | null;
+  statusMessage: string | null;
+  responseBody: string | null;
+  durationMs: number;
+  errorCode: string | null;
+  outcome: 'delivered' | 'retrying' | 'failed' | 'disabled';
+  attemptedAt: Date;
+  nextAttemptAt: Date | null;
+  /** The endpoint's state when the attempt was made: healthy, degraded (a reduced limit) or probe. */
+  endpointState: 'healthy' | 'degraded' | 'probe';
+}
+
+/** A message's new state; null fields keep what the row has (except status and nextAttemptAt). */
+export interface MessageUpdate {
+  id: string;
+  status: MessageStatus;
+  attempts: number | null;
+  nextAttemptAt: Date | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  deliveredAt: Date | null;
+  supersededBy: string | null;
+  /** New token when a new pg-boss job takes over the message (retry, deferral); null keeps it. */
+  jobToken: string | null;
+}
+
+/** A subscription's last call and last error (seed 003); a reason disables it (410 Gone). */
+export interface SubscriptionCall {
+  id: string;
+  lastCall: { statusCode: number | null; message: string; date: string };
+  lastError?: { statusCode: number | null; message: string; body: unknown; date: string };
+  disableReason?: string;
+}
+
+export interface EndpointRow {
+  endpoint: string;
+  state: 'healthy' | 'degraded' | 'open';
+  concurrency: number;
+  consecutiveFailures: number;
+  retryAt: Date | null;
+  lastError: string | null;
+}
+
+/** A message update that changes only its status (and what `extra` names). */
+export function statusUpdate(id: string, status: MessageStatus, extra: Partial<MessageUpdate> = {}): MessageUpdate {
+  return { id, status, attempts: null, nextAttemptAt: null, lastStatusCode: null, lastError: null, deliveredAt: null, supersededBy: null, jobToken: null, ...extra };
+}

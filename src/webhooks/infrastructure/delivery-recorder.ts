@@ -1,0 +1,187 @@
+import type { Logger } from '@nestjs/common';
+import type { Clock, IdGenerator } from '../../common/clock';
+import type { Db, Tx } from '../../database/db';
+import type { AttemptRecord, MessageUpdate, NewMessage, SubscriptionCall } from '../domain/delivery-records';
+import type { DeliverJob } from '../domain/fanout.types';
+import { exhaustedNotification } from '../domain/payload-renderers';
+import { FORMAT_ORDERING } from '../domain/subscription.types';
+import type { AttemptsRepository } from './attempts.repository';
+import type { MessagesRepository } from './messages.repository';
+import type { SubscriptionsRepository } from './subscriptions.repository';
+import { DELIVER_QUEUE, txExecutor, type WorkQueue } from './work-queue.service';
+
+/** What the flush writes for one delivery job. */
+export interface Settled {
+  bossJobId: string;
+  attempt?: AttemptRecord;
+  update?: MessageUpdate;
+  call?: SubscriptionCall;
+  /** A new pg-boss job for the message (retry or deferral). */
+  next?: { data: DeliverJob; startAfter: Date };
+  /** A project's webhook failed for good: its delivery.exhausted channels are told. */
+  exhausted?: Exhausted;
+}
+
+export interface Exhausted {
+  projectId: string;
+  messageId: string;
+  subscriptionId: string;
+  url: string;
+  jobId: string;
+  eventType: string;
+  eventPosition: number;
+  attempts: number;
+  lastError: string | null;
+}
+
+const FLUSH_RETRIES = 5;
+const BATCH = 500;
+
+export interface RecorderDeps {
+  db: Db;
+  queue: WorkQueue;
+  messages: MessagesRepository;
+  attempts: AttemptsRepository;
+  subscriptions: SubscriptionsRepository;
+  ids: IdGenerator;
+  clock: Clock;
+  publicUrl: string;
+  log: Logger;
+  /** `n` settled delivery jobs are written (their room is free again). */
+  flushed: (n: number) => void;
+  /** The outcomes of attempts of these jobs (one entry per attempt) are on record. */
+  recorded: (jobIds: string[]) => void;
+  /** A retry is due: fetch again. */
+  wake: () => void;
+}
+
+/**
+ * Writes what delivery settled, in batches: every attempt's record, the messages' new states,
+ * the subscriptions' last calls, the completion of the pg-boss jobs and the next ones (retries,
+ * deferrals), and delivery.exhausted notices, in one pipelined transaction per batch.
+ */
+export class DeliveryRecorder {
+  private pending: Settled[] = [];
+  private flushing?: Promise<void>;
+  /** Jobs of attempts whose outcome was settled since the last flush began. */
+  private attemptsSettled: string[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly d: RecorderDeps) {}
+
+  settle(s: Settled): void {
+    this.pending.push(s);
+    if (!this.flushing) this.flushing = this.flushLoop();
+  }
+
+  /** An attempt of this job has its outcome in `pending` (or needs none): once flushed, what waits behind it goes. */
+  attemptEnded(jobId: string): void {
+    this.attemptsSettled.push(jobId);
+  }
+
+  /** Something is still to be written. */
+  get busy(): boolean {
+    return this.pending.length > 0 || this.flushing !== undefined;
+  }
+
+  close(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private async flushLoop(): Promise<void> {
+    await new Promise((r) => setImmediate(r));
+    while (this.pending.length > 0) {
+      // The attempts whose outcomes are all in `pending` now (pushed after their settle).
+      const settledAttempts = this.attemptsSettled.splice(0);
+      const all = this.pending.splice(0);
+      for (let i = 0; i < all.length; i += BATCH) {
+        const batch = all.slice(i, i + BATCH);
+        await this.flush(batch);
+        this.d.flushed(batch.length);
+      }
+      this.d.recorded(settledAttempts);
+    }
+    this.flushing = undefined;
+  }
+
+  private async flush(batch: Settled[]): Promise<void> {
+    const now = this.d.clock.now();
+    const calls = new Map<string, SubscriptionCall>();
+    for (const s of batch) {
+      if (!s.call) continue;
+      const prev = calls.get(s.call.id);
+      calls.set(s.call.id, { ...s.call, lastError: s.call.lastError ?? prev?.lastError, disableReason: s.call.disableReason ?? prev?.disableReason });
+    }
+    const next = batch.filter((s) => s.next);
+    const { db, queue } = this.d;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // One pipelined transaction: a round trip for all of it, unless a project's webhook
+        // failed for good (its delivery.exhausted channels are read first).
+        await db.tx(async (tx) => {
+          tx.defer(this.d.attempts.insertAttempts(tx, batch.flatMap((s) => (s.attempt ? [s.attempt] : []))));
+          tx.defer(this.d.messages.updateMessages(tx, batch.flatMap((s) => (s.update ? [s.update] : [])), now));
+          tx.defer(this.d.subscriptions.recordCalls(tx, [...calls.values()], now));
+          tx.defer(queue.complete(tx, DELIVER_QUEUE, batch.map((s) => s.bossJobId)));
+          const notices = await this.exhaustedNotices(tx, batch, now);
+          const jobs = [
+            ...next.map((s) => ({ name: DELIVER_QUEUE, data: s.next!.data, startAfter: s.next!.startAfter })),
+            ...notices.map((m) => ({ name: DELIVER_QUEUE, data: { m: m.id, t: m.jobToken } satisfies DeliverJob })),
+          ];
+          if (jobs.length) tx.defer(queue.boss.insert(jobs, { db: txExecutor(tx) }));
+          if (notices.length) tx.afterCommit(() => queue.wake(DELIVER_QUEUE));
+        });
+        break;
+      } catch (err) {
+        if (attempt >= FLUSH_RETRIES) {
+          // The pg-boss jobs stay active, expire and are fetched again: nothing is lost.
+          this.d.log.error(`could not record ${batch.length} delivery results: ${(err as Error).message}`);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
+    }
+    for (const s of next) this.wakeAt(s.next!.startAfter);
+  }
+
+  /** Messages to the channels routed for delivery.exhausted of the projects whose webhooks failed for good. */
+  private async exhaustedNotices(tx: Tx, batch: Settled[], now: Date): Promise<NewMessage[]> {
+    const failed = batch.flatMap((s) => (s.exhausted ? [s.exhausted] : []));
+    if (failed.length === 0) return [];
+    const channels = (await this.d.subscriptions.subscriptionsFor(tx, { jobIds: [], projectIds: [...new Set(failed.map((f) => f.projectId))], batchScopeIds: [] })).filter(
+      (s) => s.scope === 'channel' && s.eventTypes?.includes('delivery.exhausted'),
+    );
+    const notices: NewMessage[] = [];
+    for (const f of failed) {
+      for (const channel of channels.filter((c) => c.scopeId === f.projectId)) {
+        notices.push({
+          id: this.d.ids.newId(),
+          subscriptionId: channel.id,
+          jobId: f.jobId,
+          eventPosition: f.eventPosition,
+          eventType: 'delivery.exhausted',
+          kind: 'notification',
+          ordering: FORMAT_ORDERING.notification,
+          body: JSON.stringify(exhaustedNotification(f.projectId, f, this.d.publicUrl)),
+          jobToken: this.d.ids.newId(),
+          projectId: f.projectId,
+        });
+      }
+    }
+    tx.defer(this.d.messages.insertMessages(tx, notices, now));
+    return notices;
+  }
+
+  /** A retry due soon wakes the loop itself rather than waiting for the next poll. */
+  private wakeAt(at: Date): void {
+    const ms = at.getTime() - this.d.clock.now().getTime();
+    if (ms > 60_000) return;
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      this.d.wake();
+    }, Math.max(0, ms) + 5);
+    t.unref();
+    this.timers.add(t);
+  }
+}

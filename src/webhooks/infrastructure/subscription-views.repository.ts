@@ -1,0 +1,79 @@
+import type { Sql } from '../../database/db';
+import type { SubscriptionView } from '../webhook.views';
+
+// ---------------------------------------------------------------- statements (API reads of webhook_subscriptions)
+
+const VIEW_COLUMNS = `s.id, s.scope, s.scope_id, s.name, s.url, s.format, s.event_types, s.min_level, s.status, s.disabled_reason, s.disabled_at, s.skipped_events,
+  s.headers, s.secret IS NOT NULL AS has_secret, s.previous_secret_expires_at, s.last_call, s.last_error, s.created_at, s.updated_at,
+  (SELECT count(*) FROM webhook_messages m WHERE m.subscription_id = s.id AND m.status = 'delivered')::int AS delivered,
+  (SELECT count(*) FROM webhook_messages m WHERE m.subscription_id = s.id AND m.status = 'failed')::int AS failed,
+  (SELECT count(*) FROM webhook_messages m WHERE m.subscription_id = s.id AND m.status IN ('pending', 'retrying'))::int AS pending`;
+
+export const SUBSCRIPTIONS_BY_IDS = `SELECT ${VIEW_COLUMNS} FROM webhook_subscriptions s WHERE s.id = ANY($1::uuid[]) ORDER BY s.created_at, s.id`;
+
+export const SUBSCRIPTIONS_OF_PROJECT = `
+SELECT ${VIEW_COLUMNS} FROM webhook_subscriptions s
+ WHERE s.status <> 'deleted' AND (
+       (s.scope IN ('project', 'channel') AND s.scope_id = $1)
+    OR (s.scope = 'batch' AND left(s.scope_id, length($1) + 1) = $1 || '/')
+    OR (s.scope = 'job' AND s.scope_id IN (SELECT job_id FROM jobs WHERE summary->>'projectId' = $1)))
+ ORDER BY s.created_at, s.id LIMIT $2`;
+
+export const ALL_SUBSCRIPTIONS = `SELECT ${VIEW_COLUMNS} FROM webhook_subscriptions s WHERE s.status <> 'deleted' ORDER BY s.created_at DESC, s.id LIMIT $1`;
+
+export const ROTATE_SECRET = `
+UPDATE webhook_subscriptions SET
+   previous_secret = secret,
+   previous_secret_expires_at = CASE WHEN secret IS NULL THEN NULL ELSE $3::timestamptz END,
+   secret = $2, updated_at = now()
+ WHERE id = $1 AND status <> 'deleted'
+ RETURNING previous_secret_expires_at`;
+
+function toView(r: Record<string, any>, maskValue: (v: string) => string): SubscriptionView {
+  return {
+    id: r.id,
+    scope: r.scope,
+    scopeId: r.scope_id,
+    name: r.name,
+    url: r.url,
+    format: r.format,
+    eventTypes: r.event_types,
+    minLevel: r.min_level,
+    status: r.status,
+    disabledReason: r.disabled_reason,
+    disabledAt: r.disabled_at?.toISOString() ?? null,
+    headers: Object.fromEntries(Object.entries(r.headers as Record<string, string>).map(([k, v]) => [k, maskValue(v)])),
+    hasSecret: r.has_secret,
+    previousSecretExpiresAt: r.previous_secret_expires_at?.toISOString() ?? null,
+    lastCall: r.last_call,
+    lastError: r.last_error,
+    counts: { delivered: r.delivered, failed: r.failed, pending: r.pending, skipped: Number(r.skipped_events) },
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+/** Subscription management queries (every scope); secrets are never read out. */
+export class SubscriptionViewsRepository {
+  async byIds(sql: Sql, ids: string[], maskValue: (v: string) => string): Promise<SubscriptionView[]> {
+    const rows = await sql.query(SUBSCRIPTIONS_BY_IDS, [ids]);
+    return rows.map((r) => toView(r, maskValue));
+  }
+
+  /** Everything that delivers for a project: its project, batch and channel subscriptions, and its jobs' own. */
+  async ofProject(sql: Sql, projectId: string, limit: number, maskValue: (v: string) => string): Promise<SubscriptionView[]> {
+    const rows = await sql.query(SUBSCRIPTIONS_OF_PROJECT, [projectId, limit]);
+    return rows.map((r) => toView(r, maskValue));
+  }
+
+  async all(sql: Sql, limit: number, maskValue: (v: string) => string): Promise<SubscriptionView[]> {
+    const rows = await sql.query(ALL_SUBSCRIPTIONS, [limit]);
+    return rows.map((r) => toView(r, maskValue));
+  }
+
+  /** New secret; the old one keeps signing (a second v1 signature) until `overlapUntil`. */
+  async rotateSecret(sql: Sql, id: string, secret: string, overlapUntil: Date): Promise<{ previousSecretExpiresAt: string | null } | undefined> {
+    const rows = await sql.query<{ previous_secret_expires_at: Date | null }>(ROTATE_SECRET, [id, secret, overlapUntil]);
+    return rows[0] && { previousSecretExpiresAt: rows[0].previous_secret_expires_at?.toISOString() ?? null };
+  }
+}

@@ -1,0 +1,129 @@
+import type { Sql } from '../../database/db';
+import type { TakenMessage } from '../domain/delivery-decision';
+import type { MessageStatus, Ordering, PayloadFormat } from '../domain/subscription.types';
+import { SUB_COLUMNS, toSubscription, type SubscriptionRow } from './subscription-rows';
+
+/**
+ * The take statement: loads each message named by a delivery job with its subscription and the
+ * ordering facts the delivery rules decide on (domain/delivery-decision.ts), and in the same
+ * statement moves the (subscription, job) stream of every message that may go now to its
+ * position, so attempts never go backwards, across instances.
+ *
+ * A message may go when it is open, its job still holds its token, its subscription is active,
+ * it keeps an order (not `always`), is not a forced resend, is neither superseded (`newer`) nor
+ * waiting for an earlier message (`blocked_until`), and its stream is not busy in this instance
+ * ($5: "subscription|job" keys). Of several in one stream, the earliest. A stream already past
+ * the position refuses. $4 (staleMs): a latest-wins message waiting longer than this (a backlog:
+ * the endpoint is slow or failing) gives way to a newer one; younger ones go out in order, so a
+ * healthy endpoint gets every progress event. $6: now, from Herald's clock, the one that set
+ * the messages' created_at (the server's clock is never compared with it).
+ */
+const take = (input: string) => `
+WITH x AS (
+  ${input}
+), m AS (
+  SELECT DISTINCT ON (m.id)
+         m.id AS m_id, m.subscription_id, m.job_id, m.event_position, m.event_type, m.kind, m.ordering, m.body,
+         m.status AS m_status, m.attempts, m.job_token, m.project_id, x.token, x.force,
+         (m.ordering = 'latest-wins'
+           AND (m.attempts > 0 OR m.created_at < $6::timestamptz - $4 * interval '1 millisecond')
+           AND latest.id IS NOT NULL) AS newer,
+         latest.id AS latest_id,
+         -- Not null: an earlier message it must follow has not had its first attempt; the
+         -- latest time one of those is due (epoch when due now).
+         CASE m.ordering
+           WHEN 'latest-wins' THEN (
+             SELECT max(coalesce(p.next_attempt_at, 'epoch')) FROM webhook_messages p
+              WHERE p.subscription_id = m.subscription_id AND p.job_id = m.job_id
+                AND p.event_position < m.event_position AND p.status = 'pending' AND p.attempts = 0
+                AND p.created_at >= $6::timestamptz - $4 * interval '1 millisecond')
+           WHEN 'always' THEN (
+             SELECT max(coalesce(p.next_attempt_at, 'epoch')) FROM webhook_messages p
+              WHERE p.job_id = m.job_id AND p.ordering <> 'always'
+                -- <=: the progress of the job-ending event itself goes before the result
+                AND p.event_position <= m.event_position AND p.status = 'pending' AND p.attempts = 0)
+           WHEN 'ordered' THEN (
+             SELECT max(coalesce(p.next_attempt_at, 'epoch')) FROM webhook_messages p
+              WHERE p.subscription_id = m.subscription_id AND p.job_id = m.job_id
+                AND p.event_position < m.event_position AND p.status = 'pending' AND p.attempts = 0)
+           END AS blocked_until,
+         m.created_at AS m_created_at,
+         ${SUB_COLUMNS.replace('s.status', 's.status AS s_status, s.status')}
+    FROM x JOIN webhook_messages m ON m.id = x.id JOIN webhook_subscriptions s ON s.id = m.subscription_id
+    -- The stream's latest later message (what supersedes this one, if anything does).
+    LEFT JOIN LATERAL (
+      SELECT n.id FROM webhook_messages n
+       WHERE n.subscription_id = m.subscription_id AND n.job_id = m.job_id AND n.event_position > m.event_position
+         AND n.ordering = m.ordering
+       ORDER BY n.event_position DESC LIMIT 1) latest ON true
+   ORDER BY m.id, (m.job_token = x.token) DESC
+), eligible AS (
+  SELECT DISTINCT ON (subscription_id, job_id) subscription_id, job_id, event_position
+    FROM m
+   WHERE m_status IN ('pending', 'retrying') AND job_token = token AND s_status = 'active'
+     AND ordering <> 'always' AND NOT force AND NOT (ordering = 'latest-wins' AND newer) AND blocked_until IS NULL
+     AND NOT ((subscription_id::text || '|' || job_id) = ANY($5::text[]))
+   ORDER BY subscription_id, job_id, event_position
+), moved AS (
+  INSERT INTO webhook_streams (subscription_id, job_id, last_position)
+  SELECT subscription_id, job_id, event_position FROM eligible
+  ON CONFLICT (subscription_id, job_id) DO UPDATE SET last_position = excluded.last_position
+   WHERE webhook_streams.last_position <= excluded.last_position
+  RETURNING subscription_id, job_id, last_position
+)
+SELECT m.*, coalesce(mv.last_position = m.event_position, false) AS moved,
+       coalesce(mv.last_position, st.last_position) AS stream_at
+  FROM m
+  LEFT JOIN moved mv ON mv.subscription_id = m.subscription_id AND mv.job_id = m.job_id
+  LEFT JOIN webhook_streams st ON st.subscription_id = m.subscription_id AND st.job_id = m.job_id`;
+
+/**
+ * One message (the usual hand-off) as scalars: the planner then keeps one generic plan for the
+ * statement; with arrays it re-plans every call (~0.8 ms, measured).
+ */
+export const TAKE_ONE_MESSAGE = take('SELECT $1::uuid AS id, $2::uuid AS token, $3::bool AS force');
+export const TAKE_MESSAGES = take('SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bool[]) AS x(id, token, force)');
+
+type TakeRow = SubscriptionRow & {
+  m_id: string; subscription_id: string; job_id: string; event_position: number; event_type: string; kind: PayloadFormat; ordering: Ordering;
+  body: string; m_status: MessageStatus; attempts: number; job_token: string; project_id: string | null; newer: boolean; blocked_until: Date | null; m_created_at: Date;
+  latest_id: string | null; moved: boolean; stream_at: number | null;
+};
+
+export interface TakeRequest {
+  messageId: string;
+  token: string;
+  force: boolean;
+}
+
+/** Runs the take statement for these delivery jobs (see above); `busy`: "subscription|job" streams in flight here. */
+export async function takeMessages(sql: Sql, jobs: TakeRequest[], opts: { staleMs: number; busy: string[]; now: Date }): Promise<TakenMessage[]> {
+  if (jobs.length === 0) return [];
+  const rows = await sql.query<TakeRow>(
+    jobs.length === 1 ? TAKE_ONE_MESSAGE : TAKE_MESSAGES,
+    jobs.length === 1
+      ? [jobs[0].messageId, jobs[0].token, jobs[0].force, opts.staleMs, opts.busy, opts.now]
+      : [jobs.map((j) => j.messageId), jobs.map((j) => j.token), jobs.map((j) => j.force), opts.staleMs, opts.busy, opts.now],
+  );
+  return rows.map((r) => ({
+    id: r.m_id,
+    jobId: r.job_id,
+    eventPosition: r.event_position,
+    eventType: r.event_type,
+    kind: r.kind,
+    ordering: r.ordering,
+    body: r.body,
+    status: r.m_status,
+    attempts: r.attempts,
+    jobToken: r.job_token,
+    projectId: r.project_id,
+    newer: r.newer,
+    latestId: r.latest_id,
+    blocked: r.blocked_until !== null,
+    blockedUntil: r.blocked_until,
+    createdAt: r.m_created_at,
+    moved: r.moved,
+    streamAt: r.stream_at,
+    subscription: toSubscription(r),
+  }));
+}

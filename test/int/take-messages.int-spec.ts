@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../src/database/db';
+import { FORMAT_ORDERING, type PayloadFormat } from '../../src/webhooks/domain/subscription.types';
+import { MessagesRepository } from '../../src/webhooks/infrastructure/messages.repository';
+import { SubscriptionsRepository } from '../../src/webhooks/infrastructure/subscriptions.repository';
+import { takeMessages } from '../../src/webhooks/infrastructure/take-messages.statement';
+import { openTestDb } from '../support/database';
+
+/**
+ * The take statement on a real PostgreSQL: the ordering facts it reads (newer, blocked, the
+ * stream's position), the stream move that keeps attempts from going backwards, and two takes
+ * racing for one stream. Times come from the caller's clock (NOW), never the server's.
+ */
+const NOW = new Date('2030-01-01T00:00:00.000Z');
+const STALE_MS = 1000;
+const subs = new SubscriptionsRepository();
+const messages = new MessagesRepository();
+
+describe('take statement', () => {
+  let t: { db: Db; close: () => Promise<void> };
+  beforeAll(async () => {
+    t = await openTestDb(4);
+  });
+  afterAll(() => t.close());
+
+  async function subscription(format: PayloadFormat, status: 'active' | 'disabled' = 'active'): Promise<string> {
+    const id = randomUUID();
+    await subs.insertSubscriptions(t.db, [{ id, scope: 'job', scopeId: 'job', url: 'https://example.test/hook', headers: {}, secret: null, format, eventTypes: null, minLevel: 'info' }], NOW);
+    if (status === 'disabled') await t.db.query(`UPDATE webhook_subscriptions SET status = 'disabled' WHERE id = $1`, [id]);
+    return id;
+  }
+
+  /** Messages at these event positions of one job to one subscription, created `ageMs` before NOW. */
+  async function messagesAt(subscriptionId: string, format: PayloadFormat, jobId: string, positions: number[], ageMs = 0) {
+    const rows = positions.map((p) => ({
+      id: randomUUID(),
+      subscriptionId,
+      jobId,
+      eventPosition: p,
+      eventType: 'job.progress',
+      kind: format,
+      ordering: FORMAT_ORDERING[format],
+      body: JSON.stringify({ p }),
+      jobToken: randomUUID(),
+    }));
+    await messages.insertMessages(t.db, rows, new Date(NOW.getTime() - ageMs));
+    return rows;
+  }
+
+  const take = (rows: Array<{ id: string; jobToken: string }>, opts: { busy?: string[]; force?: boolean } = {}) =>
+    takeMessages(t.db, rows.map((r) => ({ messageId: r.id, token: r.jobToken, force: opts.force ?? false })), { staleMs: STALE_MS, busy: opts.busy ?? [], now: NOW });
+
+  const stream = async (subscriptionId: string, jobId: string) =>
+    (await t.db.query<{ last_position: string }>(`SELECT last_position FROM webhook_streams WHERE subscription_id = $1 AND job_id = $2`, [subscriptionId, jobId]))[0]?.last_position;
+
+  it('moves a stream to the earliest of its messages taken together, and only that one may go', async () => {
+    const s = await subscription('queue.lifecycle');
+    const rows = await messagesAt(s, 'queue.lifecycle', 'job-a', [3, 1, 2]);
+    const taken = await take(rows);
+    const byPos = new Map(taken.map((m) => [m.eventPosition, m]));
+    expect([1, 2, 3].map((p) => byPos.get(p)!.moved)).toEqual([true, false, false]);
+    expect(byPos.get(1)!.blocked).toBe(false);
+    // Later ones wait for the first attempt of the earlier ones.
+    expect([byPos.get(2)!.blocked, byPos.get(3)!.blocked]).toEqual([true, true]);
+    expect(Number(await stream(s, 'job-a'))).toBe(1);
+  });
+
+  it('never moves a stream backwards: an earlier message taken after a later one went finds the stream past it', async () => {
+    const s = await subscription('queue.lifecycle');
+    const [early, late] = await messagesAt(s, 'queue.lifecycle', 'job-b', [5, 6]);
+    // The early one had its first attempt elsewhere (attempts > 0, retrying); the later one goes.
+    await t.db.query(`UPDATE webhook_messages SET status = 'retrying', attempts = 1 WHERE id = $1`, [early.id]);
+    expect((await take([late]))[0]).toMatchObject({ moved: true, streamAt: 6 });
+    const [again] = await take([early]);
+    expect(again).toMatchObject({ moved: false, streamAt: 6, blocked: false });
+    expect(Number(await stream(s, 'job-b'))).toBe(6);
+  });
+
+  it('marks a stale or retrying progress snapshot as newer-superseded, a fresh one not', async () => {
+    const s = await subscription('exec.progress');
+    const [fresh, next] = await messagesAt(s, 'exec.progress', 'job-c', [1, 2]);
+    const [stale, stale2] = await messagesAt(s, 'exec.progress', 'job-d', [1, 2], STALE_MS + 500);
+    const [f] = await take([fresh]);
+    expect(f).toMatchObject({ newer: false, latestId: next.id, moved: true });
+    const [st] = await take([stale]);
+    expect(st).toMatchObject({ newer: true, latestId: stale2.id, moved: false });
+  });
+
+  it('holds a result back until the job progress up to its event had a first attempt', async () => {
+    const progress = await subscription('exec.progress');
+    const result = await subscription('exec.result');
+    const [p] = await messagesAt(progress, 'exec.progress', 'job-e', [7]);
+    const [r] = await messagesAt(result, 'exec.result', 'job-e', [7]);
+    expect((await take([r]))[0]).toMatchObject({ blocked: true, moved: false });
+    await t.db.query(`UPDATE webhook_messages SET status = 'delivered', attempts = 1 WHERE id = $1`, [p.id]);
+    expect((await take([r]))[0]).toMatchObject({ blocked: false, moved: false });
+  });
+
+  it('leaves busy streams, forced resends and disabled subscriptions unmoved', async () => {
+    const s = await subscription('queue.lifecycle');
+    const [a] = await messagesAt(s, 'queue.lifecycle', 'job-f', [1]);
+    expect((await take([a], { busy: [`${s}|job-f`] }))[0].moved).toBe(false);
+    expect((await take([a], { force: true }))[0].moved).toBe(false);
+    const off = await subscription('queue.lifecycle', 'disabled');
+    const [b] = await messagesAt(off, 'queue.lifecycle', 'job-f', [1]);
+    expect((await take([b]))[0]).toMatchObject({ moved: false, subscription: expect.objectContaining({ status: 'disabled' }) });
+    expect(await stream(s, 'job-f')).toBeUndefined();
+  });
+
+  it('gives a stale token nothing to move', async () => {
+    const s = await subscription('queue.lifecycle');
+    const [a] = await messagesAt(s, 'queue.lifecycle', 'job-g', [1]);
+    const [m] = await take([{ id: a.id, jobToken: randomUUID() }]);
+    expect(m.moved).toBe(false);
+    expect(await stream(s, 'job-g')).toBeUndefined();
+  });
+
+  it('never moves a stream backwards when two takes of consecutive messages race (as two instances would)', async () => {
+    const s = await subscription('queue.lifecycle');
+    for (let round = 0; round < 30; round++) {
+      const job = `race-${round}`;
+      const [a, b] = await messagesAt(s, 'queue.lifecycle', job, [1, 2]);
+      // The earlier one is retrying (it had its first attempt), so neither blocks the other.
+      await t.db.query(`UPDATE webhook_messages SET attempts = 1, status = 'retrying' WHERE id = $1`, [a.id]);
+      const [[x], [y]] = await Promise.all([take([a]), take([b])]);
+      // The later message always gets its turn; the earlier one either went first (moved) or
+      // finds the stream past it (and the worker then supersedes it): never 2 then back to 1.
+      expect(y).toMatchObject({ moved: true, streamAt: 2 });
+      if (!x.moved) expect(x.streamAt).toBe(2);
+      expect(Number(await stream(s, job))).toBe(2);
+    }
+  });
+});
