@@ -41,6 +41,13 @@ export interface HeraldConfig {
 export interface WebhookConfig {
   /** Run fan-out and delivery workers in this instance (off: API-only instance). */
   workers: boolean;
+  /**
+   * The fast paths from a commit to its webhook in the committing instance: fan-out chained
+   * behind the COMMIT or run right after it, and deliveries handed to this instance's delivery
+   * worker in the fan-out's transaction. Off: every fan-out and delivery goes through the
+   * queues (slower by a round trip or a wake-up each; the same guarantees).
+   */
+  fastPaths: boolean;
   /** Delay in seconds before each attempt (the first is normally 0). */
   retrySchedule: number[];
   timeoutMs: number;
@@ -151,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
     egress: egress(env),
     webhooks: {
       workers: bool(env, 'HERALD_DELIVERY_WORKERS', true),
+      fastPaths: bool(env, 'HERALD_WEBHOOK_FAST_PATHS', true),
       retrySchedule: schedule(env.HERALD_WEBHOOK_RETRY_SCHEDULE),
       timeoutMs: int(env, 'HERALD_WEBHOOK_TIMEOUT_MS', 15_000, 100, 300_000),
       maxInFlight: int(env, 'HERALD_WEBHOOK_MAX_IN_FLIGHT', 256, 1, 10_000),

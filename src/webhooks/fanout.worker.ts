@@ -11,13 +11,12 @@ import { render, renderNow, type FanoutEvent, type RenderSources, type RequestTa
 import { endpointOf } from './domain/endpoint-health';
 import { deliveriesOf, skippedOf } from './domain/subscribers';
 import { batchScopeId, FORMAT_ORDERING, type Subscription } from './domain/subscription.types';
-import { DeliveryWorker } from './delivery.worker';
 import { QueueLoop } from './infrastructure/queue-loop';
 import type { NewMessage } from './domain/delivery-records';
 import { MessagesRepository } from './infrastructure/messages.repository';
 import { SubscriptionsRepository } from './infrastructure/subscriptions.repository';
-import { takeMessages } from './infrastructure/take-messages.statement';
 import { CLAIM_FAILED, DELIVER_QUEUE, FANOUT_QUEUE, txExecutor, WorkQueue } from './infrastructure/work-queue.service';
+import { LocalDelivery } from './local-delivery';
 
 /**
  * A fan-out job this instance committed itself, with what its append's transaction read for it:
@@ -57,8 +56,9 @@ function uniqueById(subs: Subscription[]): Subscription[] {
  * claim the job by id, no polling on the way. Anything else (another instance's commits, jobs
  * left by a crash, work this instance could not take) comes through the fetch loop, woken by
  * NOTIFY or polling. The deliveries it creates go straight to this instance's DeliveryWorker
- * when it has room (inserted as already claimed and taken in the same transaction), else to the
- * queue.
+ * when it has room (LocalDelivery: inserted as already claimed and taken in the same
+ * transaction), else to the queue. With HERALD_WEBHOOK_FAST_PATHS=off, neither the first two
+ * ways nor LocalDelivery are used: everything goes through the queues.
  */
 @Injectable()
 export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
@@ -83,7 +83,7 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly subscriptions: SubscriptionsRepository,
     private readonly events: EventStoreRepository,
     private readonly queries: JobQueries,
-    private readonly delivery: DeliveryWorker,
+    private readonly delivery: LocalDelivery,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
@@ -137,7 +137,7 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
    * out (no workers, paused): the job then waits in the queue for any instance's loop.
    */
   fanOutAfterCommit(tx: Tx, job: { id: string; data: FanoutJob; recorded: Promise<RecordedEvent[]>; known?: Subscription[] }): boolean {
-    if (!this.running || this.paused) return false;
+    if (!this.running || this.paused || !this.config.webhooks.fastPaths) return false;
     const jobId = job.data.jobId;
     const before = this.lanes.get(jobId);
     if (job.known && (!before || before.chainedIn === tx)) {
@@ -187,9 +187,9 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
       if (body === undefined || event.version === undefined) return undefined;
       messages.push({ ...this.message(sub, job, event, body), eventVersion: event.version });
     }
-    const local = this.delivery.reserve(messages.length);
-    if (local < messages.length) {
-      this.delivery.unreserve(local);
+    const room = this.delivery.reserve(messages.length);
+    if (room.size < messages.length) {
+      room.cancel();
       return undefined;
     }
     const now = this.clock.now();
@@ -200,12 +200,12 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
           next.defer(this.queue.completeWaiting(next, FANOUT_QUEUE, [id]));
           next.defer(this.messageRows.insertMessagesOfVersions(next, messages, now));
           next.defer(this.subscriptions.countSkipped(next, skippedOf([job], subs)));
-          this.attemptAfterCommit(next, deliverJobs(messages, subs));
+          room.attemptAfterCommit(next, deliverJobs(messages, subs));
         },
         (failure) => {
           settledAll();
           if (failure === undefined) return;
-          this.delivery.unreserve(messages.length);
+          room.cancel();
           // The append rolled back, or another instance took the job: nothing left to do. Anything
           // else: the job may still be waiting, for the fetch loop.
           if ((failure as { code?: string }).code !== CLAIM_FAILED) {
@@ -313,10 +313,10 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private async write(jobs: ClaimedFanout[], subs: Subscription[], jobState: 'waiting' | 'claimed'): Promise<void> {
     const now = this.clock.now();
     const messages = await this.render(jobs, subs);
-    const local = this.delivery.reserve(messages.length);
-    const queued = messages.slice(local);
+    const room = this.delivery.reserve(messages.length);
+    const queued = messages.slice(room.size);
     const deliveries = deliverJobs(messages, subs);
-    const [handed, queuedJobs] = [deliveries.slice(0, local), deliveries.slice(local)];
+    const [handed, queuedJobs] = [deliveries.slice(0, room.size), deliveries.slice(room.size)];
     try {
       await this.db.tx(async (tx) => {
         const ids = jobs.map((j) => j.id);
@@ -325,7 +325,7 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
         else tx.defer(this.queue.complete(tx, FANOUT_QUEUE, ids));
         tx.defer(this.messageRows.insertMessages(tx, messages, now));
         tx.defer(this.subscriptions.countSkipped(tx, skippedOf(jobs.map((j) => j.data), subs)));
-        this.attemptAfterCommit(tx, handed);
+        room.attemptAfterCommit(tx, handed);
         if (queued.length > 0) {
           tx.defer(
             this.queue.boss.insert(
@@ -337,27 +337,9 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
         }
       });
     } catch (err) {
-      this.delivery.unreserve(local);
+      room.cancel();
       throw err;
     }
-  }
-
-  /**
-   * For messages this instance reserved room for: their delivery jobs inserted as already
-   * claimed, the messages taken (loaded, streams moved) in the same transaction, and handed to
-   * the DeliveryWorker once it commits, to be attempted at once.
-   */
-  private attemptAfterCommit(tx: Tx, jobs: DeliverJob[]): void {
-    if (jobs.length === 0) return;
-    const handed = jobs.map((data) => ({ id: this.ids.newId(), data }));
-    tx.defer(this.queue.insertActive(tx, DELIVER_QUEUE, handed));
-    const taken = takeMessages(
-      tx,
-      handed.map((j) => ({ messageId: j.data.m, token: j.data.t, force: false })),
-      { staleMs: this.config.webhooks.staleMs, busy: this.delivery.busy(), now: this.clock.now() },
-    );
-    tx.defer(taken);
-    tx.afterCommit(() => void taken.then((loaded) => this.delivery.handOff(handed, loaded)));
   }
 
   private async render(jobs: ClaimedFanout[], subs: Subscription[]): Promise<NewMessage[]> {

@@ -16,6 +16,7 @@ import { SubscriptionsService } from './subscriptions.service';
 import { SubscriptionsController } from './http/subscriptions.controller';
 import { WorkQueue } from './infrastructure/work-queue.service';
 import { WebhookOutbox } from './webhook-outbox.listener';
+import { LocalDelivery } from './local-delivery';
 
 @Module({
   imports: [JobsModule],
@@ -28,6 +29,7 @@ import { WebhookOutbox } from './webhook-outbox.listener';
     WebhookOutbox,
     FanoutWorker,
     DeliveryWorker,
+    LocalDelivery,
     DeliveriesService,
     SubscriptionViewsRepository,
     DeliveryViewsRepository,

@@ -16,14 +16,22 @@ export interface RunningHerald {
   close: () => Promise<void>;
 }
 
+/**
+ * HERALD_TEST_FAST_PATHS=off runs every Herald of the suite with the webhook fast paths off
+ * (everything through the queues), except those of the tests that are about the fast paths
+ * themselves (`fastPaths: 'required'`).
+ */
+const FAST_PATHS_OFF = process.env.HERALD_TEST_FAST_PATHS === 'off';
+
 /** Starts Herald on 127.0.0.1 with its own database (or the given one). */
 export async function startHerald(
-  overrides: Partial<HeraldConfig> & { resolver?: Resolver } = {},
+  overrides: Partial<HeraldConfig> & { resolver?: Resolver; fastPaths?: 'required' } = {},
   existing?: { url: string; drop: () => Promise<void> },
 ): Promise<RunningHerald> {
   const database = existing ?? (await createTestDatabase());
-  const { resolver, ...rest } = overrides;
+  const { resolver, fastPaths, ...rest } = overrides;
   const config: HeraldConfig = { ...loadConfig({}), sweepIntervalMs: 100, poolSize: 10, ...rest, databaseUrl: database.url };
+  if (FAST_PATHS_OFF && fastPaths !== 'required') config.webhooks = { ...config.webhooks, fastPaths: false };
   const app = await createApp(config, { logger: ['error'], resolver });
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as { port: number }).port;
