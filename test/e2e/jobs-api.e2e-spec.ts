@@ -1,15 +1,8 @@
-import { startHerald, type RunningHerald } from '../support/herald';
-import { client, ISO_TIME, jobIdPattern, UUID_V4, type HeraldClient } from '../support/e2e';
+import { ISO_TIME, jobIdPattern, UUID_V4 } from '../support/e2e';
+import { useHerald } from '../support/use-herald';
 
 describe('Job ids, listing, not-found answers and the audit event stream', () => {
-  let h: RunningHerald;
-  let c: HeraldClient;
-
-  beforeAll(async () => {
-    h = await startHerald();
-    c = client(h.baseUrl);
-  });
-  afterAll(() => h.close());
+  const { h, c } = useHerald();
 
   it('answers a submitted pipeline with 201 and a jobId "<name>:<uuid v4>", a new one each time', async () => {
     const pipeline = { name: 'my-pipe.v2', nodes: [{ nodeName: 'a', algorithmName: 'ids-alg', input: [1] }] };

@@ -1,17 +1,10 @@
-import { startHerald, type RunningHerald } from '../support/herald';
-import { client, ISO_TIME, jobIdPattern, runWorker, taskIdsOf, type AcquiredTask, type HeraldClient } from '../support/e2e';
+import { ISO_TIME, jobIdPattern, runWorker, taskIdsOf, type AcquiredTask } from '../support/e2e';
+import { useHerald } from '../support/use-herald';
 
 const times10 = (input: unknown[]) => (input[0] as number) * 10;
 
 describe('A batch pipeline with a dependent node, run by several workers over HTTP', () => {
-  let h: RunningHerald;
-  let c: HeraldClient;
-
-  beforeAll(async () => {
-    h = await startHerald();
-    c = client(h.baseUrl);
-  });
-  afterAll(() => h.close());
+  const { h, c } = useHerald();
 
   it('runs #[1...10] on green and #@green on yellow with exact status snapshots and exact results', async () => {
     const jobId = await c.submit({

@@ -1,15 +1,10 @@
-import { eventually, startHerald, type RunningHerald } from '../support/herald';
-import { client, ISO_TIME, sleep, type HeraldClient } from '../support/e2e';
+import { JobSweeper } from '../../src/jobs/job-sweeper.service';
+import { eventually } from '../support/herald';
+import { ISO_TIME, sleep } from '../support/e2e';
+import { useHerald } from '../support/use-herald';
 
 describe('Stopping a job, by request and by ttl', () => {
-  let h: RunningHerald;
-  let c: HeraldClient;
-
-  beforeAll(async () => {
-    h = await startHerald();
-    c = client(h.baseUrl);
-  });
-  afterAll(() => h.close());
+  const { h, c } = useHerald();
 
   it('stops a running pipeline: pending and active tasks stopped, unexpanded nodes skipped, workers told with 409', async () => {
     const jobId = await c.submit({
@@ -174,7 +169,9 @@ describe('Stopping a job, by request and by ttl', () => {
     const [t] = await c.acquire('w', ['ttl-done-alg']);
     expect((await c.complete(t.taskId, 'w', 'in time')).status).toBe(200);
     const ttlExpiresAt = (await c.events(jobId))[0].data.ttlExpiresAt as string;
-    await sleep(Math.max(0, new Date(ttlExpiresAt).getTime() + 500 - Date.now()));
+    // Past the ttl, a sweep (run here, so it surely ran) stops nothing.
+    await sleep(Math.max(0, new Date(ttlExpiresAt).getTime() + 50 - Date.now()));
+    expect(await h.app.get(JobSweeper).sweepTtl()).toBe(0);
     const s = await c.status(jobId);
     expect([s.status, s.data.details]).toEqual(['completed', '100.00% completed, 1 succeed']);
     expect((await c.events(jobId)).map((e) => e.type)).toEqual(['job.submitted', 'node.expanded', 'job.started', 'task.acquired', 'task.succeeded', 'job.completed']);

@@ -28,7 +28,7 @@ describe('local hand-off of fan-out and delivery', () => {
   beforeAll(async () => {
     rx = await new Receiver().start();
     // Polling once a minute: only a wake-up or a hand-off moves anything within a test.
-    h = await startHerald(fastWebhooks({ pollMs: 60_000 }));
+    h = await startHerald({ ...fastWebhooks({ pollMs: 60_000 }), fastPaths: 'required' });
     c = client(h.baseUrl);
     const fanout = h.app.get(FanoutWorker);
     const handOff = fanout.handOff.bind(fanout);

@@ -1,6 +1,7 @@
 import { JobSweeper } from '../../src/jobs/job-sweeper.service';
 import { startHerald, type RunningHerald } from '../support/herald';
 import { client, type HeraldClient } from '../support/e2e';
+import { useHerald } from '../support/use-herald';
 
 /**
  * Many workers on one job (JobWriter): reports and acquisitions that arrive together share a
@@ -8,14 +9,7 @@ import { client, type HeraldClient } from '../support/e2e';
  * and a refused report fails alone.
  */
 describe('group commit of one job’s commands', () => {
-  let h: RunningHerald;
-  let c: HeraldClient;
-
-  beforeAll(async () => {
-    h = await startHerald();
-    c = client(h.baseUrl);
-  });
-  afterAll(() => h.close());
+  const { h, c } = useHerald();
 
   it('commits concurrent completions together, with contiguous versions, exact counts, and refusals that fail alone', async () => {
     const N = 120;

@@ -1,15 +1,8 @@
-import { startHerald, type RunningHerald } from '../support/herald';
-import { client, ISO_TIME, type AcquiredTask, type HeraldClient } from '../support/e2e';
+import { ISO_TIME, type AcquiredTask } from '../support/e2e';
+import { useHerald } from '../support/use-herald';
 
 describe('The worker contract: acquire, complete, fail, retry and batch tolerance', () => {
-  let h: RunningHerald;
-  let c: HeraldClient;
-
-  beforeAll(async () => {
-    h = await startHerald();
-    c = client(h.baseUrl);
-  });
-  afterAll(() => h.close());
+  const { h, c } = useHerald();
 
   it('hands out an acquired task with its input, attempt and lease, and an empty list when nothing is pending', async () => {
     const jobId = await c.submit({ name: 'contract', nodes: [{ nodeName: 'n', algorithmName: 'contract-alg', input: ['#[7]', { k: 'v' }] }] });
@@ -192,14 +185,7 @@ describe('The worker contract: acquire, complete, fail, retry and batch toleranc
 });
 
 describe('Acquiring without algorithmNames', () => {
-  let h: RunningHerald;
-  let c: HeraldClient;
-
-  beforeAll(async () => {
-    h = await startHerald();
-    c = client(h.baseUrl);
-  });
-  afterAll(() => h.close());
+  const { h, c } = useHerald();
 
   it('takes pending tasks of any algorithm, the most urgent priority first', async () => {
     const low = await c.submit({ name: 'low', priority: 5, nodes: [{ nodeName: 'a', algorithmName: 'alg-x', input: ['#[1,2]'] }] });

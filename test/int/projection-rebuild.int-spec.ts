@@ -278,7 +278,14 @@ describe('projections:rebuild', () => {
       await writer.query('SELECT 1 FROM jobs WHERE job_id = $1 FOR UPDATE', [job.job_id]);
       let done = false;
       const rebuild = rebuildJobProjections(pool).then((r) => ((done = true), r));
-      await sleep(300);
+      // The rebuild's LOCK TABLE is seen waiting for the writer's lock (not a guess by time).
+      await eventually(async () => {
+        const [{ n }] = await pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE NOT l.granted AND l.relation = 'jobs'::regclass AND a.datname = current_database() AND a.query LIKE 'LOCK TABLE jobs%'`,
+        );
+        return n > 0;
+      });
       expect(done).toBe(false);
       // Plain reads are not blocked by the rebuild's lock (EXCLUSIVE allows ACCESS SHARE).
       const [{ n }] = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM jobs');
