@@ -9,9 +9,12 @@ import { fromHttpError } from './common/error.filter';
 import { apiKeyMiddleware } from './auth/api-key.middleware';
 import { requestIdMiddleware } from './common/request-id.middleware';
 import { ApiKeys } from './auth/api-keys';
+import { isPublicRequest } from './auth/public-routes';
+import { finishDocument } from './common/openapi';
 import type { HeraldConfig } from './config/config';
 import { HERALD_VERSION } from './version';
 import type { Resolver } from './webhooks/infrastructure/egress-guard';
+import { HERALD_WEBHOOKS } from './webhooks/http/webhooks.openapi';
 
 const QUEUE_BODY_LIMIT = '1mb';
 
@@ -54,16 +57,12 @@ export async function createApp(config: HeraldConfig, options: CreateAppOptions 
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.disable('x-powered-by');
   if (config.docs) {
-    const doc = SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Herald')
-        .setDescription('Event-sourced job tracking and webhook delivery')
-        .setVersion(HERALD_VERSION)
-        .addBearerAuth()
-        .build(),
+    // Request bodies, queries and answers come from the zod schemas that validate them (common/openapi.ts).
+    const doc = finishDocument(
+      SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Herald').setDescription('Event-sourced job tracking and webhook delivery').setVersion(HERALD_VERSION).build()),
+      { isPublic: (method, path) => isPublicRequest(method, path, false), webhooks: HERALD_WEBHOOKS },
     );
-    SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json' });
+    SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
   }
   if (config.apiKeys.length === 0) {
     new Logger('Auth').warn('HERALD_API_KEYS is not set: every route is open to anyone who can reach this port');

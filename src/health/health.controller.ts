@@ -1,7 +1,11 @@
 import { Controller, Get, HttpException } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
 import { Public } from '../auth/public.decorator';
+import { ApiAnswer, ApiError, responseSchema } from '../common/openapi';
 import { Db } from '../database/db';
+
+const HealthAnswer = responseSchema('HealthAnswer', z.object({ status: z.literal('ok'), database: z.literal('up') }));
 
 @ApiTags('health')
 @Public()
@@ -11,7 +15,10 @@ export class HealthController {
 
   /** 200 when the database answers, 503 otherwise. */
   @Get()
-  async health(): Promise<{ status: string; database: string }> {
+  @ApiOperation({ summary: 'Liveness and database reachability (no key needed)' })
+  @ApiAnswer(200, 'Herald and its database answer', HealthAnswer)
+  @ApiError(503, { code: 'DATABASE_UNAVAILABLE', message: 'the database does not answer' })
+  async health(): Promise<{ status: 'ok'; database: 'up' }> {
     try {
       await this.db.query('SELECT 1');
       return { status: 'ok', database: 'up' };

@@ -6,10 +6,8 @@ import { jobNotFinished, jobNotFound } from './domain/job.errors';
 import { isFinished, type JobStatus, type JobSummary } from './domain/job.state';
 import { finalNodes, renderResults, renderStatus, type ResultsView, type StatusView } from './domain/job-status.view';
 import { JOB_STREAM } from './domain/job.events';
-import { isStorableText, UNSTORABLE_TEXT } from './domain/storable';
+import { isStorableText } from './domain/storable';
 import { JobsRepository } from './infrastructure/jobs.repository';
-
-const STATUSES: JobStatus[] = ['pending', 'active', 'completed', 'failed', 'stopped'];
 
 export interface JobEventView {
   type: string;
@@ -58,17 +56,9 @@ export class JobQueries {
     return this.repo.singleTask(this.db, jobId);
   }
 
-  async list(query: { status?: string; pipeline?: string; limit?: string; cursor?: string }): Promise<{ jobs: StatusView[]; nextCursor: string | null }> {
-    if (query.status !== undefined && !STATUSES.includes(query.status as JobStatus)) {
-      throw new ValidationError(`status must be one of ${STATUSES.join(', ')}`, [{ path: 'status', message: 'unknown status' }]);
-    }
-    if (query.pipeline !== undefined && (typeof query.pipeline !== 'string' || !isStorableText(query.pipeline))) {
-      throw new ValidationError('pipeline must be a single pipeline name', [{ path: 'pipeline', message: `must be one value that ${UNSTORABLE_TEXT}` }]);
-    }
-    const limit = query.limit === undefined ? 100 : Number(query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-      throw new ValidationError('limit must be an integer from 1 to 1000', [{ path: 'limit', message: 'out of range' }]);
-    }
+  /** The query is validated by JobListQuery (http/jobs.schemas.ts); the cursor's content is checked here. */
+  async list(query: { status?: JobStatus; pipeline?: string; limit: number; cursor?: string }): Promise<{ jobs: StatusView[]; nextCursor: string | null }> {
+    const limit = query.limit;
     let before: { createdAt: string; jobId: string } | undefined;
     if (query.cursor) {
       try {
@@ -80,7 +70,7 @@ export class JobQueries {
         throw new ValidationError('cursor is not valid', [{ path: 'cursor', message: 'not a cursor from a previous page' }]);
       }
     }
-    const jobs = await this.repo.listJobs(this.db, { status: query.status as JobStatus | undefined, pipeline: query.pipeline, before, limit });
+    const jobs = await this.repo.listJobs(this.db, { status: query.status, pipeline: query.pipeline, before, limit });
     const last = jobs[jobs.length - 1];
     return {
       jobs: jobs.map(renderStatus),

@@ -4,7 +4,9 @@ import { NotFoundError, ValidationError } from '../common/domain-error';
 import { Db } from '../database/db';
 import { batchScopeId, type Subscription } from '../webhooks/domain/subscription.types';
 import { ChannelTester } from '../webhooks/channel-tester.service';
-import { assertGroupId, mask, parseChannel, parseProjectWebhook, parseRouting, UUID } from './domain/project-webhooks';
+import { parseBody } from '../common/zod-validation';
+import { assertGroupId, mask, UUID, type ChannelInput } from './domain/project-webhooks';
+import { ChannelPatch, ChannelRequest, ProjectWebhookRequest, RoutingRequest } from './http/projects.schemas';
 import { ProjectsRepository } from './infrastructure/projects.repository';
 import { TargetCheck } from '../webhooks/target-check.service';
 
@@ -49,7 +51,7 @@ export class ProjectsService {
 
   async putWebhook(projectId: string, batchId: string | undefined, body: unknown) {
     const s = this.scope(projectId, batchId);
-    const { url, header } = parseProjectWebhook(body);
+    const { url, header = null } = parseBody(ProjectWebhookRequest, body, { what: 'webhook' });
     await this.targets.assertAllowed([{ path: 'url', url }]);
     await this.repo.upsertScoped(this.db, this.ids.newId(), s.scope, s.scopeId, url, header, this.clock.now());
     return this.getWebhook(projectId, batchId);
@@ -64,10 +66,10 @@ export class ProjectsService {
 
   async createChannel(projectId: string, body: unknown) {
     assertGroupId(projectId, 'projectId');
-    const input = parseChannel(body, false);
+    const input = parseBody(ChannelRequest, body, { what: 'channel' });
     await this.targets.assertAllowed([{ path: 'url', url: input.url }]);
     const id = this.ids.newId();
-    await this.repo.insertChannel(this.db, { id, projectId, name: input.name!, url: input.url!, headers: input.headers ?? {}, secret: input.secret ?? null }, this.clock.now());
+    await this.repo.insertChannel(this.db, { id, projectId, name: input.name, url: input.url, headers: input.headers ?? {}, secret: input.secret ?? null }, this.clock.now());
     return this.getChannel(projectId, id);
   }
 
@@ -89,7 +91,7 @@ export class ProjectsService {
 
   async patchChannel(projectId: string, id: string, body: unknown) {
     const found = await this.channel(projectId, id);
-    const input = parseChannel(body, true);
+    const input: ChannelInput = parseBody(ChannelPatch, body, { what: 'channel' });
     await this.targets.assertAllowed([{ path: 'url', url: input.url }]);
     await this.repo.updateChannel(this.db, found.id, input, this.clock.now());
     return this.getChannel(projectId, found.id);
@@ -108,7 +110,7 @@ export class ProjectsService {
 
   async createRouting(projectId: string, body: unknown) {
     assertGroupId(projectId, 'projectId');
-    const { event, channelId } = parseRouting(body);
+    const { event, channelId } = parseBody(RoutingRequest, body, { what: 'routing' });
     // channelId is part of the body: one that is not a channel of this project makes the body invalid (400).
     if (!(await this.repo.channel(this.db, projectId, channelId))) {
       throw new ValidationError(`invalid routing: channelId ${channelId} is not a channel of project ${projectId}`, [{ path: 'channelId', message: 'must be the id of a channel of this project' }]);

@@ -10,7 +10,6 @@ import {
   alreadyCompleted,
   assertQueueName,
   defaultSettings,
-  parseSettings,
   queueRequestSpec,
   renderRequestStatus,
   requestNotFound,
@@ -18,6 +17,8 @@ import {
   type QueueSettings,
 } from './domain/queue-request';
 import { QueuesRepository } from './infrastructure/queues.repository';
+import { QueueSettingsRequest } from './http/queues.schemas';
+import { parseBody } from '../common/zod-validation';
 import { TargetCheck } from '../webhooks/target-check.service';
 
 /** Named queues on the job model: a request is a job of one task. */
@@ -101,8 +102,11 @@ export class QueuesService {
     return (await this.repo.settings(this.store.db, queueName)) ?? defaultSettings(queueName);
   }
 
+  /** The queue name is checked first, then the body (QueueSettingsRequest); absent fields keep their value. */
   async saveSettings(queueName: string, body: unknown): Promise<QueueSettings> {
-    const next = parseSettings(queueName, body, await this.settings(queueName));
+    const current = await this.settings(queueName);
+    const change = parseBody(QueueSettingsRequest, body, { what: 'queue settings' });
+    const next: QueueSettings = { ...current, queueName, ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) };
     await this.repo.saveSettings(this.store.db, next);
     return next;
   }

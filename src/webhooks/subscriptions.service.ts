@@ -7,6 +7,7 @@ import { JobQueries } from '../jobs/job-queries.service';
 import { subscribersOf } from './domain/subscribers';
 import { batchScopeId } from './domain/subscription.types';
 import { endpointOf } from './domain/endpoint-health';
+import { maskValue } from './domain/mask';
 import type { EndpointRow } from './domain/delivery-records';
 import { AttemptsRepository } from './infrastructure/attempts.repository';
 import { SubscriptionViewsRepository } from './infrastructure/subscription-views.repository';
@@ -30,10 +31,6 @@ function healthView(row: EndpointRow | undefined): EndpointHealthView {
 const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Shows only the last 4 characters of a header value. */
-export function maskValue(v: string): string {
-  return v.length <= 4 ? '*'.repeat(v.length) : '*'.repeat(v.length - 4) + v.slice(-4);
-}
 
 /** Webhook management across every scope: what Herald would deliver to, and secret rotation. */
 @Injectable()

@@ -65,3 +65,13 @@ export interface PipelineSpec {
 export const DEFAULT_RETRY: RetryPolicy = { limit: 3, delaySeconds: 0, backoff: false };
 export const DEFAULT_OPTIONS: JobOptions = { progressVerbosityLevel: 'info', batchTolerance: 80, ttl: 3600 };
 export const DEFAULT_PRIORITY = 3;
+
+/** Bounds of a pipeline request, shared by its validator and its OpenAPI shape. */
+export const PIPELINE_LIMITS = {
+  nodes: 1000,
+  priority: { min: 1, max: 5 },
+  batchTolerance: { min: 1, max: 100 },
+  ttlSeconds: { min: 1, max: 30 * 86_400 },
+  retryLimit: { min: 0, max: 100 },
+  retryDelaySeconds: { min: 0, max: 86_400 },
+} as const;

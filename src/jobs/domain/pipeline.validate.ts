@@ -8,6 +8,7 @@ import {
   DEFAULT_OPTIONS,
   DEFAULT_PRIORITY,
   DEFAULT_RETRY,
+  PIPELINE_LIMITS as L,
   type NodeSpec,
   type PipelineSpec,
   type WebhookTargets,
@@ -15,8 +16,9 @@ import {
 
 type Problem = { path: string; message: string };
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const NODE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+/** Pipeline, algorithm, project and batch names. */
+export const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+export const NODE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -101,8 +103,8 @@ export function validatePipelineRequest(body: unknown): PipelineSpec {
   const stageReads = new Map<string, string[]>();
   if (!Array.isArray(body.nodes) || body.nodes.length === 0) {
     problems.push({ path: 'nodes', message: 'must be a non-empty array' });
-  } else if (body.nodes.length > 1000) {
-    problems.push({ path: 'nodes', message: 'must have at most 1000 nodes' });
+  } else if (body.nodes.length > L.nodes) {
+    problems.push({ path: 'nodes', message: `must have at most ${L.nodes} nodes` });
   } else {
     body.nodes.forEach((n: unknown, i: number) => {
       const at = `nodes[${i}]`;
@@ -150,8 +152,8 @@ export function validatePipelineRequest(body: unknown): PipelineSpec {
         if (!isObject(n.retry)) problems.push({ path: `${at}.retry`, message: 'must be an object' });
         else {
           checkUnknownKeys(n.retry, ['limit', 'delaySeconds', 'backoff'], `${at}.retry`, problems);
-          retry.limit = numberIn(n.retry.limit, `${at}.retry.limit`, 0, 100, true, problems) ?? retry.limit;
-          retry.delaySeconds = numberIn(n.retry.delaySeconds, `${at}.retry.delaySeconds`, 0, 86_400, false, problems) ?? retry.delaySeconds;
+          retry.limit = numberIn(n.retry.limit, `${at}.retry.limit`, L.retryLimit.min, L.retryLimit.max, true, problems) ?? retry.limit;
+          retry.delaySeconds = numberIn(n.retry.delaySeconds, `${at}.retry.delaySeconds`, L.retryDelaySeconds.min, L.retryDelaySeconds.max, false, problems) ?? retry.delaySeconds;
           if (n.retry.backoff !== undefined && typeof n.retry.backoff !== 'boolean') problems.push({ path: `${at}.retry.backoff`, message: 'must be a boolean' });
           else if (n.retry.backoff !== undefined) retry.backoff = n.retry.backoff as boolean;
         }
@@ -182,11 +184,11 @@ export function validatePipelineRequest(body: unknown): PipelineSpec {
       const level = body.options.progressVerbosityLevel;
       if (level !== undefined && !isLevel(level)) problems.push({ path: 'options.progressVerbosityLevel', message: `must be one of ${LEVELS.join(', ')}` });
       else if (level !== undefined) options.progressVerbosityLevel = level;
-      options.batchTolerance = numberIn(body.options.batchTolerance, 'options.batchTolerance', 1, 100, false, problems) ?? options.batchTolerance;
-      options.ttl = numberIn(body.options.ttl, 'options.ttl', 1, 30 * 86_400, false, problems) ?? options.ttl;
+      options.batchTolerance = numberIn(body.options.batchTolerance, 'options.batchTolerance', L.batchTolerance.min, L.batchTolerance.max, false, problems) ?? options.batchTolerance;
+      options.ttl = numberIn(body.options.ttl, 'options.ttl', L.ttlSeconds.min, L.ttlSeconds.max, false, problems) ?? options.ttl;
     }
   }
-  const priority = numberIn(body.priority, 'priority', 1, 5, true, problems) ?? DEFAULT_PRIORITY;
+  const priority = numberIn(body.priority, 'priority', L.priority.min, L.priority.max, true, problems) ?? DEFAULT_PRIORITY;
   for (const key of ['projectId', 'batchId'] as const) {
     if (body[key] !== undefined && !isGroupId(body[key])) problems.push({ path: key, message: GROUP_ID_RULE });
   }

@@ -1,14 +1,18 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAnswer, ApiError, ApiJsonBody, ApiQueryFrom, errorExample, targetRefused } from '../../common/openapi';
 import { RequestMeta } from '../../common/request-meta';
+import { parseBody, parseWith } from '../../common/zod-validation';
 import { StopJobCommand } from '../commands/stop-job.command';
 import { SubmitPipelineCommand } from '../commands/submit-pipeline.command';
+import { jobNotFinished, jobNotFound, jobNotRunning } from '../domain/job.errors';
 import { validatePipelineRequest } from '../domain/pipeline.validate';
 import type { CommandMeta } from '../job-store.service';
 import { JobQueries } from '../job-queries.service';
-import { parseStop } from './worker-requests';
-import { PIPELINE_SCHEMA, STOP_SCHEMA } from './openapi.schemas';
+import { JobList, JobListQuery, PipelineRequest, ResultsView, StatusView, StopAnswer, StopRequest, SubmitAnswer } from './jobs.schemas';
+
+const JOB = 'batch:2f0b7a51-5a2b-4c3e-9f39-6f3a3f2b8f10';
 
 @ApiTags('exec')
 @Controller('api/v1/exec')
@@ -20,19 +24,27 @@ export class ExecController {
 
   @Post('raw')
   @ApiOperation({ summary: 'Submit a pipeline; answers { jobId } ("<name>:<uuid>")' })
-  @ApiBody({ schema: PIPELINE_SCHEMA })
+  @ApiJsonBody(PipelineRequest)
+  @ApiAnswer(201, 'The job was accepted', SubmitAnswer)
+  @ApiError(400, errorExample(() => validatePipelineRequest({ name: 'batch', nodes: [{ nodeName: 'a', algorithmName: 'alg', input: ['@b'] }] })), targetRefused('webhooks.progress'))
   submit(@Body() body: unknown, @RequestMeta() meta: CommandMeta): Promise<{ jobId: string }> {
+    // The pipeline rules (references, expressions, stages) are the domain validator's.
     return this.commands.execute(new SubmitPipelineCommand(validatePipelineRequest(body), meta));
   }
 
   @Get('status/:jobId')
   @ApiOperation({ summary: 'Progress of a job (same body as the progress webhook)' })
+  @ApiAnswer(200, 'The job as of its latest event', StatusView)
+  @ApiError(404, errorExample(jobNotFound(JOB)))
   status(@Param('jobId') jobId: string) {
     return this.queries.status(jobId);
   }
 
   @Get('results/:jobId')
   @ApiOperation({ summary: 'Results of a finished job (same body as the result webhook); 400 while running' })
+  @ApiAnswer(200, "The final nodes' results", ResultsView)
+  @ApiError(400, errorExample(jobNotFinished(JOB, 'active')))
+  @ApiError(404, errorExample(jobNotFound(JOB)))
   results(@Param('jobId') jobId: string) {
     return this.queries.results(jobId);
   }
@@ -40,15 +52,22 @@ export class ExecController {
   @Post('stop')
   @HttpCode(200)
   @ApiOperation({ summary: 'Stop a running job' })
-  @ApiBody({ schema: STOP_SCHEMA })
+  @ApiJsonBody(StopRequest)
+  @ApiAnswer(200, 'The job was stopped', StopAnswer)
+  @ApiError(400, errorExample(() => parseBody(StopRequest, { jobId: '' })))
+  @ApiError(404, errorExample(jobNotFound(JOB)))
+  @ApiError(409, errorExample(jobNotRunning(JOB, 'completed')))
   stop(@Body() body: unknown, @RequestMeta() meta: CommandMeta): Promise<{ stoppedJobIds: string[] }> {
-    const { jobId, reason } = parseStop(body);
+    const { jobId, reason } = parseBody(StopRequest, body);
     return this.commands.execute(new StopJobCommand(jobId, reason, meta));
   }
 
   @Get('jobs')
   @ApiOperation({ summary: 'List jobs, newest first (filters: status, pipeline; paging: limit, cursor)' })
-  list(@Query() query: { status?: string; pipeline?: string; limit?: string; cursor?: string }) {
-    return this.queries.list(query);
+  @ApiQueryFrom(JobListQuery)
+  @ApiAnswer(200, 'One page of jobs', JobList)
+  @ApiError(400, errorExample(() => parseWith(JobListQuery, { limit: '0' })))
+  list(@Query() query: unknown) {
+    return this.queries.list(parseWith(JobListQuery, query ?? {}));
   }
 }

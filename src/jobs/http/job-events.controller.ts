@@ -1,7 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ValidationError } from '../../common/domain-error';
+import { ApiAnswer, ApiError, ApiQueryFrom, errorExample } from '../../common/openapi';
+import { parseWith } from '../../common/zod-validation';
+import { jobNotFound } from '../domain/job.errors';
 import { JobQueries } from '../job-queries.service';
+import { JobEvents, JobEventsQuery } from './jobs.schemas';
 
 @ApiTags('audit')
 @Controller('api/v1/jobs')
@@ -10,12 +13,12 @@ export class JobEventsController {
 
   @Get(':jobId/events')
   @ApiOperation({ summary: "The job's event stream, for audit (paged by fromVersion / limit)" })
-  events(@Param('jobId') jobId: string, @Query('fromVersion') fromVersion?: string, @Query('limit') limit?: string) {
-    const from = fromVersion === undefined ? 1 : Number(fromVersion);
-    const max = limit === undefined ? 1000 : Number(limit);
-    // Versions are PostgreSQL integers: a larger fromVersion could not be compared.
-    if (!Number.isInteger(from) || from < 1 || from > 2_147_483_647) throw new ValidationError('fromVersion must be a positive integer', [{ path: 'fromVersion', message: 'invalid' }]);
-    if (!Number.isInteger(max) || max < 1 || max > 10_000) throw new ValidationError('limit must be an integer from 1 to 10000', [{ path: 'limit', message: 'invalid' }]);
-    return this.queries.events(jobId, from, max);
+  @ApiQueryFrom(JobEventsQuery)
+  @ApiAnswer(200, 'Events in version order; nextVersion is null on the last page', JobEvents)
+  @ApiError(400, errorExample(() => parseWith(JobEventsQuery, { fromVersion: '0' })))
+  @ApiError(404, errorExample(jobNotFound('batch:2f0b7a51-5a2b-4c3e-9f39-6f3a3f2b8f10')))
+  events(@Param('jobId') jobId: string, @Query() query: unknown) {
+    const { fromVersion, limit } = parseWith(JobEventsQuery, query ?? {});
+    return this.queries.events(jobId, fromVersion, limit);
   }
 }

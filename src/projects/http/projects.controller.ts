@@ -1,17 +1,31 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { NotFoundError, ValidationError } from '../../common/domain-error';
+import { ApiAnswer, ApiError, ApiJsonBody, errorExample, targetRefused as refusedTarget } from '../../common/openapi';
+import { parseBody } from '../../common/zod-validation';
+import { assertGroupId } from '../domain/project-webhooks';
 import { ProjectsService } from '../projects.service';
+import {
+  ChannelList,
+  ChannelPatch,
+  ChannelRequest,
+  ChannelTestAttempt,
+  ChannelView,
+  ProjectWebhookRequest,
+  ProjectWebhookView,
+  RoutingList,
+  RoutingRequest,
+  RoutingView,
+} from './projects.schemas';
 
-const WEBHOOK_SCHEMA = { type: 'object', required: ['url'], properties: { url: { type: 'string', format: 'uri' }, header: { type: 'string', description: 'sent as the Authorization header' } } };
-const CHANNEL_SCHEMA = {
-  type: 'object',
-  properties: {
-    name: { type: 'string' },
-    url: { type: 'string', format: 'uri' },
-    headers: { type: 'object', additionalProperties: { type: 'string' } },
-    secret: { type: 'string', description: 'whsec_<base64>' },
-  },
-};
+const CHANNEL = '7d3c1f0e-3c55-4c1b-9a4e-2f5c0a9d1e11';
+const badProject = errorExample(() => assertGroupId('bad project', 'projectId'));
+const badBatch = errorExample(() => assertGroupId('-bad-batch', 'batchId'));
+const badWebhook = errorExample(() => parseBody(ProjectWebhookRequest, { url: 'ftp://example.com/hook' }, { what: 'webhook' }));
+const badChannel = errorExample(() => parseBody(ChannelRequest, { name: 'alerts', url: 'https://chat.example/hook', secret: 'not-a-secret' }, { what: 'channel' }));
+const webhookNotFound = (what: string) => errorExample(new NotFoundError('WEBHOOK_NOT_FOUND', `${what} has no webhook`));
+const channelNotFound = errorExample(new NotFoundError('CHANNEL_NOT_FOUND', `channel ${CHANNEL} does not exist in this project`));
+const targetRefused = refusedTarget('url');
 
 @ApiTags('projects')
 @Controller('api/v1/projects/:projectId')
@@ -20,66 +34,102 @@ export class ProjectsController {
 
   @Get('webhook')
   @ApiOperation({ summary: "The project's webhook with its last call and last error" })
+  @ApiAnswer(200, "The project's webhook", ProjectWebhookView)
+  @ApiError(400, badProject)
+  @ApiError(404, webhookNotFound('project proj-1'))
   getProjectWebhook(@Param('projectId') projectId: string) {
     return this.projects.getWebhook(projectId);
   }
 
   @Put('webhook')
   @ApiOperation({ summary: 'Set the webhook of every batch of the project (batches with their own webhook excepted)' })
-  @ApiBody({ schema: WEBHOOK_SCHEMA })
+  @ApiJsonBody(ProjectWebhookRequest)
+  @ApiAnswer(200, 'The webhook now set', ProjectWebhookView)
+  @ApiError(400, badWebhook, badProject, targetRefused)
   putProjectWebhook(@Param('projectId') projectId: string, @Body() body: unknown) {
     return this.projects.putWebhook(projectId, undefined, body);
   }
 
   @Delete('webhook')
   @HttpCode(204)
+  @ApiOperation({ summary: "Remove the project's webhook" })
+  @ApiAnswer(204, 'Removed')
+  @ApiError(400, badProject)
+  @ApiError(404, webhookNotFound('project proj-1'))
   deleteProjectWebhook(@Param('projectId') projectId: string) {
     return this.projects.deleteWebhook(projectId);
   }
 
   @Get('batches/:batchId/webhook')
+  @ApiOperation({ summary: "One batch's own webhook with its last call and last error" })
+  @ApiAnswer(200, "The batch's webhook", ProjectWebhookView)
+  @ApiError(400, badProject, badBatch)
+  @ApiError(404, webhookNotFound('batch b1 of project proj-1'))
   getBatchWebhook(@Param('projectId') projectId: string, @Param('batchId') batchId: string) {
     return this.projects.getWebhook(projectId, batchId);
   }
 
   @Put('batches/:batchId/webhook')
   @ApiOperation({ summary: "Set one batch's webhook (overrides the project's)" })
-  @ApiBody({ schema: WEBHOOK_SCHEMA })
+  @ApiJsonBody(ProjectWebhookRequest)
+  @ApiAnswer(200, 'The webhook now set', ProjectWebhookView)
+  @ApiError(400, badWebhook, badProject, badBatch, targetRefused)
   putBatchWebhook(@Param('projectId') projectId: string, @Param('batchId') batchId: string, @Body() body: unknown) {
     return this.projects.putWebhook(projectId, batchId, body);
   }
 
   @Delete('batches/:batchId/webhook')
   @HttpCode(204)
+  @ApiOperation({ summary: "Remove one batch's webhook (the project's applies again)" })
+  @ApiAnswer(204, 'Removed')
+  @ApiError(400, badProject, badBatch)
+  @ApiError(404, webhookNotFound('batch b1 of project proj-1'))
   deleteBatchWebhook(@Param('projectId') projectId: string, @Param('batchId') batchId: string) {
     return this.projects.deleteWebhook(projectId, batchId);
   }
 
   @Post('channels')
   @ApiOperation({ summary: 'Create a notification channel' })
-  @ApiBody({ schema: { ...CHANNEL_SCHEMA, required: ['name', 'url'] } })
+  @ApiJsonBody(ChannelRequest)
+  @ApiAnswer(201, 'The channel', ChannelView)
+  @ApiError(400, badChannel, badProject, targetRefused)
   createChannel(@Param('projectId') projectId: string, @Body() body: unknown) {
     return this.projects.createChannel(projectId, body);
   }
 
   @Get('channels')
+  @ApiOperation({ summary: "The project's notification channels" })
+  @ApiAnswer(200, 'The channels', ChannelList)
+  @ApiError(400, badProject)
   listChannels(@Param('projectId') projectId: string) {
     return this.projects.listChannels(projectId);
   }
 
   @Get('channels/:id')
+  @ApiOperation({ summary: 'One notification channel' })
+  @ApiAnswer(200, 'The channel', ChannelView)
+  @ApiError(400, badProject)
+  @ApiError(404, channelNotFound)
   getChannel(@Param('projectId') projectId: string, @Param('id') id: string) {
     return this.projects.getChannel(projectId, id);
   }
 
   @Patch('channels/:id')
-  @ApiBody({ schema: CHANNEL_SCHEMA })
+  @ApiOperation({ summary: 'Change some fields of a channel' })
+  @ApiJsonBody(ChannelPatch)
+  @ApiAnswer(200, 'The channel', ChannelView)
+  @ApiError(400, errorExample(() => parseBody(ChannelPatch, { url: 'mailto:x@example.com' }, { what: 'channel' })), badProject, targetRefused)
+  @ApiError(404, channelNotFound)
   patchChannel(@Param('projectId') projectId: string, @Param('id') id: string, @Body() body: unknown) {
     return this.projects.patchChannel(projectId, id, body);
   }
 
   @Delete('channels/:id')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a channel and its routings' })
+  @ApiAnswer(204, 'Deleted')
+  @ApiError(400, badProject)
+  @ApiError(404, channelNotFound)
   deleteChannel(@Param('projectId') projectId: string, @Param('id') id: string) {
     return this.projects.deleteChannel(projectId, id);
   }
@@ -87,24 +137,41 @@ export class ProjectsController {
   @Post('channels/:id/test')
   @HttpCode(200)
   @ApiOperation({ summary: 'Send a test notification now and return the attempt' })
+  @ApiAnswer(200, 'The attempt, delivered or failed', ChannelTestAttempt)
+  @ApiError(400, badProject)
+  @ApiError(404, channelNotFound)
   testChannel(@Param('projectId') projectId: string, @Param('id') id: string) {
     return this.projects.testChannel(projectId, id);
   }
 
   @Post('routings')
   @ApiOperation({ summary: 'Route an event type to a channel' })
-  @ApiBody({ schema: { type: 'object', required: ['event', 'channelId'], properties: { event: { type: 'string' }, channelId: { type: 'string', format: 'uuid' } } } })
+  @ApiJsonBody(RoutingRequest)
+  @ApiAnswer(201, 'The routing (the same one when it exists already)', RoutingView)
+  @ApiError(
+    400,
+    errorExample(() => parseBody(RoutingRequest, { event: 'job.exploded', channelId: CHANNEL }, { what: 'routing' })),
+    errorExample(new ValidationError(`invalid routing: channelId ${CHANNEL} is not a channel of project proj-1`, [{ path: 'channelId', message: 'must be the id of a channel of this project' }])),
+    badProject,
+  )
   createRouting(@Param('projectId') projectId: string, @Body() body: unknown) {
     return this.projects.createRouting(projectId, body);
   }
 
   @Get('routings')
+  @ApiOperation({ summary: "The project's routings" })
+  @ApiAnswer(200, 'The routings', RoutingList)
+  @ApiError(400, badProject)
   listRoutings(@Param('projectId') projectId: string) {
     return this.projects.listRoutings(projectId);
   }
 
   @Delete('routings/:id')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a routing' })
+  @ApiAnswer(204, 'Deleted')
+  @ApiError(400, badProject)
+  @ApiError(404, errorExample(new NotFoundError('ROUTING_NOT_FOUND', `routing ${CHANNEL} does not exist in this project`)))
   deleteRouting(@Param('projectId') projectId: string, @Param('id') id: string) {
     return this.projects.deleteRouting(projectId, id);
   }

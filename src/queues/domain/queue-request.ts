@@ -130,31 +130,3 @@ export const requestNotFound = (queueName: string, id: string) =>
 
 export const alreadyCompleted = (id: string, status: string) =>
   new ConflictError('ALREADY_COMPLETED', `request ${id} is already ${status}`, { jobId: Number(id), status });
-
-export function parseSettings(queueName: string, body: unknown, current: QueueSettings): QueueSettings {
-  const b = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : undefined) as Record<string, unknown> | undefined;
-  if (!b) throw new ValidationError('the request body must be a JSON object', [{ path: '', message: 'must be an object' }]);
-  const problems: Array<{ path: string; message: string }> = [];
-  for (const key of Object.keys(b)) {
-    if (!['retryLimit', 'leaseSeconds', 'retryDelaySeconds', 'retryBackoff'].includes(key)) problems.push({ path: key, message: 'is not a known field' });
-  }
-  const next = { ...current, queueName };
-  if (b.retryLimit !== undefined) {
-    if (typeof b.retryLimit !== 'number' || !Number.isInteger(b.retryLimit) || b.retryLimit < 0 || b.retryLimit > 100) problems.push({ path: 'retryLimit', message: 'must be an integer from 0 to 100' });
-    else next.retryLimit = b.retryLimit;
-  }
-  if (b.leaseSeconds !== undefined) {
-    if (typeof b.leaseSeconds !== 'number' || !(b.leaseSeconds >= 0.1 && b.leaseSeconds <= 86_400)) problems.push({ path: 'leaseSeconds', message: 'must be a number from 0.1 to 86400' });
-    else next.leaseSeconds = b.leaseSeconds;
-  }
-  if (b.retryDelaySeconds !== undefined) {
-    if (typeof b.retryDelaySeconds !== 'number' || !(b.retryDelaySeconds >= 0 && b.retryDelaySeconds <= 86_400)) problems.push({ path: 'retryDelaySeconds', message: 'must be a number from 0 to 86400' });
-    else next.retryDelaySeconds = b.retryDelaySeconds;
-  }
-  if (b.retryBackoff !== undefined) {
-    if (typeof b.retryBackoff !== 'boolean') problems.push({ path: 'retryBackoff', message: 'must be a boolean' });
-    else next.retryBackoff = b.retryBackoff;
-  }
-  if (problems.length) throw new ValidationError(`invalid queue settings: ${problems[0].path} ${problems[0].message}`, problems);
-  return next;
-}

@@ -1,10 +1,16 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { DomainError } from '../../common/domain-error';
+import { ApiAnswer, ApiError, ApiJsonBody, ApiQueryFrom, errorExample, targetRefused } from '../../common/openapi';
 import { RequestMeta } from '../../common/request-meta';
 import type { CommandMeta } from '../../jobs/job-store.service';
-import { groupOf, webhookOf } from '../domain/queue-request';
+import { alreadyCompleted, assertQueueName, groupOf, requestNotFound, webhookOf } from '../domain/queue-request';
 import { QueuesService } from '../queues.service';
+import { CancelledRequest, QueuedRequest, QueueRequestBody, QueueSubmitQuery, RequestResult, RequestStatusView } from './queues.schemas';
+
+const badName = errorExample(() => assertQueueName('-bad name'));
+const notFound = errorExample(requestNotFound('render', '42'));
 
 /** Seed 001's queue API: POST a request to a named queue, follow it, fetch its result, cancel it. */
 @ApiTags('queues')
@@ -15,8 +21,16 @@ export class QueueController {
   @Post()
   @HttpCode(202)
   @ApiOperation({ summary: 'Submit a request (any JSON body, up to 1 MiB); webhook via ?webhook= or X-Webhook-Url' })
-  @ApiBody({ schema: {} })
+  @ApiQueryFrom(QueueSubmitQuery)
+  @ApiHeader({ name: 'X-Webhook-Url', required: false, description: 'http(s) URL for lifecycle webhooks' })
+  @ApiHeader({ name: 'X-Webhook-Secret', required: false, description: 'whsec_<base64, at least 16 bytes>: sign the lifecycle webhooks' })
+  @ApiHeader({ name: 'X-Project-Id', required: false, description: 'group the request under a project' })
+  @ApiHeader({ name: 'X-Batch-Id', required: false, description: 'and a batch of that project (needs X-Project-Id)' })
+  @ApiJsonBody(QueueRequestBody)
+  @ApiAnswer(202, 'Queued; follow it at statusUrl', QueuedRequest)
+  @ApiError(400, badName, errorExample(() => webhookOf({ webhook: 'ftp://example.com/hook' }, () => undefined)), errorExample(() => groupOf((h) => (h === 'x-batch-id' ? 'b1' : undefined))), targetRefused('webhook'))
   async submit(@Param('queueName') queueName: string, @Body() body: unknown, @Query() query: Record<string, unknown>, @Req() req: Request, @RequestMeta() meta: CommandMeta) {
+    // The webhook may come from the query or a header, so queue-request.ts checks both together.
     const webhook = webhookOf(query, (h) => req.header(h));
     const group = groupOf((h) => req.header(h));
     const jobId = await this.queues.submit(queueName, body, webhook, group, meta);
@@ -26,12 +40,19 @@ export class QueueController {
 
   @Get('requests/:jobId/status')
   @ApiOperation({ summary: 'Status of a request (times in epoch ms)' })
+  @ApiAnswer(200, 'Where the request is', RequestStatusView)
+  @ApiError(404, notFound)
   status(@Param('queueName') queueName: string, @Param('jobId') jobId: string) {
     return this.queues.status(queueName, jobId);
   }
 
   @Get('requests/:jobId/result')
   @ApiOperation({ summary: "The worker's result (200); 202 with the status while unfinished; 422/409 when failed/cancelled" })
+  @ApiAnswer(200, "The worker's result", RequestResult)
+  @ApiAnswer(202, 'Not finished yet: the status', RequestStatusView)
+  @ApiError(404, notFound)
+  @ApiError(409, errorExample(new DomainError('REQUEST_CANCELLED', 'request 42 was cancelled', 409, { jobId: 42, reason: 'cancelled' })))
+  @ApiError(422, errorExample(new DomainError('REQUEST_FAILED', 'request 42 failed', 422, { jobId: 42, error: { message: 'out of memory' } })))
   async result(@Param('queueName') queueName: string, @Param('jobId') jobId: string, @Res() res: Response) {
     const out = await this.queues.result(queueName, jobId);
     res.status(out.status).type('application/json').send(JSON.stringify(out.body));
@@ -40,6 +61,9 @@ export class QueueController {
   @Put('requests/:jobId/cancel')
   @HttpCode(202)
   @ApiOperation({ summary: 'Cancel a queued or acquired request; 409 ALREADY_COMPLETED when finished' })
+  @ApiAnswer(202, 'Cancelled', CancelledRequest)
+  @ApiError(404, notFound)
+  @ApiError(409, errorExample(alreadyCompleted('42', 'completed')))
   cancel(@Param('queueName') queueName: string, @Param('jobId') jobId: string, @RequestMeta() meta: CommandMeta) {
     return this.queues.cancel(queueName, jobId, meta);
   }

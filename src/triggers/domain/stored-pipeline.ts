@@ -81,12 +81,3 @@ export function runSpec(stored: StoredPipeline, run: { flowInput?: unknown; opti
   };
   return validatePipelineRequest(merged);
 }
-
-export function parseStoredRun(body: unknown): { name: string; flowInput?: unknown; options?: unknown } {
-  if (!isObject(body)) throw new ValidationError('the request body must be a JSON object', [{ path: '', message: 'must be an object' }]);
-  const problems: Problem[] = [];
-  for (const key of Object.keys(body)) if (!['name', 'flowInput', 'options'].includes(key)) problems.push({ path: key, message: 'is not a known field' });
-  if (typeof body.name !== 'string' || body.name.length === 0) problems.push({ path: 'name', message: 'is required: the name of a stored pipeline' });
-  if (problems.length) fail(problems);
-  return { name: body.name as string, flowInput: body.flowInput, options: body.options };
-}

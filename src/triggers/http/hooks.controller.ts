@@ -1,10 +1,13 @@
 import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { DomainError, NotFoundError, ValidationError } from '../../common/domain-error';
+import { ApiAnswer, ApiError, ApiJsonBody, errorExample, UNAUTHORIZED } from '../../common/openapi';
 import { Public } from '../../auth/public.decorator';
 import { RequestMeta } from '../../common/request-meta';
 import type { CommandMeta } from '../../jobs/job-store.service';
 import { TriggersService } from '../triggers.service';
+import { HookAnswer, HookRequestBody } from './triggers.schemas';
 
 @ApiTags('stored pipelines')
 @Controller('api/v1/hooks')
@@ -16,6 +19,14 @@ export class HooksController {
   @Post(':name')
   @HttpCode(202)
   @ApiOperation({ summary: "Start a stored pipeline from a webhook (body = flowInput); Standard Webhooks signature when it has a secret" })
+  @ApiHeader({ name: 'webhook-id', required: false, description: 'Standard Webhooks: required with a secret; a webhook-id seen within 24 h starts nothing' })
+  @ApiHeader({ name: 'webhook-timestamp', required: false, description: 'epoch seconds, within 5 minutes' })
+  @ApiHeader({ name: 'webhook-signature', required: false, description: 'a "v1,<base64 HMAC-SHA256>" entry over <id>.<timestamp>.<body>' })
+  @ApiJsonBody(HookRequestBody)
+  @ApiAnswer(202, 'The run started', HookAnswer)
+  @ApiError(400, errorExample(new ValidationError('the webhook body at $.data must be a JSON object (it becomes flowInput)', [{ path: '$.data', message: 'must be an object' }])))
+  @ApiError(401, errorExample(new DomainError('UNAUTHORIZED', 'webhook signature rejected: no valid webhook-signature', 401)), UNAUTHORIZED)
+  @ApiError(404, errorExample(new NotFoundError('PIPELINE_NOT_FOUND', 'no stored pipeline deploy with a webhook trigger')))
   async hook(@Param('name') name: string, @Body() body: unknown, @Req() req: Request, @RequestMeta() meta: CommandMeta) {
     // The signed bytes, as received (kept by this route's body parser, see app.factory.ts).
     const raw = (req as Request & { rawBody?: Buffer }).rawBody;

@@ -1,6 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { NotFoundError } from '../../common/domain-error';
+import { ApiAnswer, ApiError, ApiJsonBody, ApiQueryFrom, errorExample } from '../../common/openapi';
+import { parseBody, parseWith } from '../../common/zod-validation';
 import { DeliveriesService } from '../deliveries.service';
+import { DeliveryDetail, DeliveryList, DeliveryListQuery, DeliveryView, RecoverAnswer, RecoverRequest, WebhookRecord, WebhookRecords } from './webhooks.schemas';
+
+const JOB = 'batch:2f0b7a51-5a2b-4c3e-9f39-6f3a3f2b8f10';
+const deliveryNotFound = errorExample(new NotFoundError('DELIVERY_NOT_FOUND', 'delivery 7d3c1f0e-3c55-4c1b-9a4e-2f5c0a9d1e11 does not exist'));
+const jobNotFound = errorExample(new NotFoundError('JOB_NOT_FOUND', `job ${JOB} does not exist`));
 
 @ApiTags('deliveries')
 @Controller('api/v1')
@@ -9,12 +17,18 @@ export class DeliveriesController {
 
   @Get('deliveries')
   @ApiOperation({ summary: 'Webhook messages (filters: jobId, status)' })
-  list(@Query() query: { jobId?: string; status?: string; limit?: string }) {
-    return this.deliveries.list(query);
+  @ApiQueryFrom(DeliveryListQuery)
+  @ApiAnswer(200, 'The webhook messages matching the filters', DeliveryList)
+  @ApiError(400, errorExample(() => parseWith(DeliveryListQuery, { limit: '0' })))
+  list(@Query() query: unknown) {
+    const q = parseWith(DeliveryListQuery, query ?? {});
+    return this.deliveries.list({ ...q, limit: String(q.limit) });
   }
 
   @Get('deliveries/:id')
   @ApiOperation({ summary: 'One webhook message with every attempt' })
+  @ApiAnswer(200, 'The message and its attempts', DeliveryDetail)
+  @ApiError(404, deliveryNotFound)
   get(@Param('id') id: string) {
     return this.deliveries.get(id);
   }
@@ -22,32 +36,42 @@ export class DeliveriesController {
   @Post('deliveries/recover')
   @HttpCode(202)
   @ApiOperation({ summary: 'Re-enqueue every message that failed for good since a time' })
-  @ApiBody({ schema: { type: 'object', required: ['since'], properties: { since: { type: 'string', format: 'date-time' }, jobId: { type: 'string' } } } })
+  @ApiJsonBody(RecoverRequest)
+  @ApiAnswer(202, 'The messages queued again', RecoverAnswer)
+  @ApiError(400, errorExample(() => parseBody(RecoverRequest, { since: 'yesterday' })))
   recover(@Body() body: unknown) {
-    return this.deliveries.recover(body);
+    return this.deliveries.recover(parseBody(RecoverRequest, body));
   }
 
   @Post('deliveries/:id/resend')
   @HttpCode(202)
   @ApiOperation({ summary: 'Attempt one message again now' })
+  @ApiAnswer(202, 'The message, queued for an attempt now', DeliveryView)
+  @ApiError(404, deliveryNotFound)
   resend(@Param('id') id: string) {
     return this.deliveries.resend(id);
   }
 
   @Get('webhooks/status/:jobId')
   @ApiOperation({ summary: 'Latest progress webhook delivery of a job' })
+  @ApiAnswer(200, 'The latest progress delivery', WebhookRecord)
+  @ApiError(404, jobNotFound, errorExample(new NotFoundError('WEBHOOK_NOT_FOUND', `job ${JOB} has no progress webhook delivery`)))
   status(@Param('jobId') jobId: string) {
     return this.deliveries.record(jobId, 'progress');
   }
 
   @Get('webhooks/results/:jobId')
   @ApiOperation({ summary: 'Result webhook delivery of a job' })
+  @ApiAnswer(200, 'The result delivery', WebhookRecord)
+  @ApiError(404, jobNotFound, errorExample(new NotFoundError('WEBHOOK_NOT_FOUND', `job ${JOB} has no result webhook delivery`)))
   results(@Param('jobId') jobId: string) {
     return this.deliveries.record(jobId, 'result');
   }
 
   @Get('webhooks/list/:jobId')
   @ApiOperation({ summary: 'Progress and result webhook deliveries of a job' })
+  @ApiAnswer(200, 'The latest progress and result deliveries (either may be missing)', WebhookRecords)
+  @ApiError(404, jobNotFound)
   list2(@Param('jobId') jobId: string) {
     return this.deliveries.records(jobId);
   }

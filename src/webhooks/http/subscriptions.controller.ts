@@ -1,6 +1,10 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { NotFoundError } from '../../common/domain-error';
+import { ApiAnswer, ApiError, ApiQueryFrom, errorExample } from '../../common/openapi';
+import { parseWith } from '../../common/zod-validation';
 import { SubscriptionsService } from '../subscriptions.service';
+import { RotatedSecret, SubscriptionList, SubscriptionListQuery } from './webhooks.schemas';
 
 @ApiTags('subscriptions')
 @Controller('api/v1/subscriptions')
@@ -11,13 +15,20 @@ export class SubscriptionsController {
   @ApiOperation({
     summary: 'Every subscription Herald would deliver to (filters: projectId, jobId, status=active|disabled), with last call / last error, counts (skipped: events it missed while disabled) and its endpoint\'s health',
   })
-  list(@Query() query: { projectId?: string; jobId?: string; status?: string; limit?: string }) {
-    return this.subscriptions.list(query);
+  @ApiQueryFrom(SubscriptionListQuery)
+  @ApiAnswer(200, 'The subscriptions, each with its endpoint health', SubscriptionList)
+  @ApiError(400, errorExample(() => parseWith(SubscriptionListQuery, { status: 'paused' })))
+  @ApiError(404, errorExample(new NotFoundError('JOB_NOT_FOUND', 'job batch:2f0b7a51-5a2b-4c3e-9f39-6f3a3f2b8f10 does not exist')))
+  list(@Query() query: unknown) {
+    const q = parseWith(SubscriptionListQuery, query ?? {});
+    return this.subscriptions.list({ ...q, limit: String(q.limit) });
   }
 
   @Post(':id/rotate-secret')
   @HttpCode(200)
   @ApiOperation({ summary: 'New signing secret; the old one also signs for 24 h (two v1 signatures)' })
+  @ApiAnswer(200, 'The new secret (shown once)', RotatedSecret)
+  @ApiError(404, errorExample(new NotFoundError('SUBSCRIPTION_NOT_FOUND', 'subscription 7d3c1f0e-3c55-4c1b-9a4e-2f5c0a9d1e11 does not exist')))
   rotate(@Param('id') id: string) {
     return this.subscriptions.rotateSecret(id);
   }

@@ -1,0 +1,356 @@
+import { z } from 'zod';
+import { ValidationError } from '../../common/domain-error';
+import { requestSchema, responseSchema } from '../../common/openapi';
+import { asOneField, summarised } from '../../common/zod-validation';
+import { LEVELS } from '../../event-store/event.types';
+import { WEBHOOK_DEFAULTS } from '../../stages/domain/webhook-stage.types';
+import type { AcquiredTask as AcquiredTaskType } from '../commands/acquire-tasks.command';
+import type { CompletedItem } from '../commands/complete-tasks.command';
+import type { ResultsView as ResultsViewType, StatusView as StatusViewType } from '../domain/job-status.view';
+import type { JobStatus } from '../domain/job.state';
+import { DEFAULT_OPTIONS, DEFAULT_PRIORITY, DEFAULT_RETRY, PIPELINE_LIMITS as L } from '../domain/pipeline.types';
+import { NAME, NODE_NAME } from '../domain/pipeline.validate';
+import { isStorableText, UNSTORABLE_TEXT } from '../domain/storable';
+import type { JobEventView } from '../job-queries.service';
+
+/**
+ * The exec, worker and audit routes' requests and answers. Worker bodies, stop and the list
+ * queries are validated by these schemas; a pipeline is validated by its domain validator
+ * (pipeline.validate.ts, webhook-stage.validate.ts), and PipelineRequest only describes it.
+ */
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const WORKER_NAME = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,254}$/;
+const JOB_STATUSES = ['pending', 'active', 'completed', 'failed', 'stopped'] as const satisfies readonly JobStatus[];
+const TASK_STATES = ['pending', 'active', 'succeed', 'failed', 'skipped', 'stopped'] as const;
+
+/** Most results in one POST /tasks/complete. */
+export const MAX_BATCH_RESULTS = 1000;
+
+// ------------------------------------------------------------------ pipelines (described; pipeline.validate.ts decides)
+
+const Retry = z.strictObject({
+  limit: z.int().min(L.retryLimit.min).max(L.retryLimit.max).default(DEFAULT_RETRY.limit).meta({ description: 'retries after the first attempt' }),
+  delaySeconds: z.number().min(L.retryDelaySeconds.min).max(L.retryDelaySeconds.max).default(DEFAULT_RETRY.delaySeconds),
+  backoff: z.boolean().default(DEFAULT_RETRY.backoff).meta({ description: 'doubles the delay per attempt' }),
+});
+
+const Input = z.array(z.unknown()).meta({
+  description: 'literals, "#[1,2,3]" / "#[1...5]" batches, "@flowInput.a", "#@flowInput.list", "@node", "@node.path", "#@node"',
+  examples: [['#[1,2,3]'], ['@green']],
+});
+
+const Headers = z.record(z.string(), z.string());
+const StatusList = z.string().meta({ description: 'comma-separated, case-insensitive' });
+const HttpCodes = z.array(z.int().min(100).max(599));
+
+/** A webhook stage's call (docs/API.md, "Webhook stages"); `${ … }` expressions are allowed in url, headers, payloads. */
+export const WebhookStage = requestSchema(
+  'WebhookStage',
+  z.strictObject({
+    url: z.string().meta({ examples: ['https://ci.example/deploy?env=${ flowInput.env }'] }),
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default(WEBHOOK_DEFAULTS.method as 'POST'),
+    customHeaders: Headers.optional(),
+    payload: z.unknown().optional(),
+    waitForCompletion: z.boolean().default(WEBHOOK_DEFAULTS.waitForCompletion),
+    statusUrlResolution: z.enum(['getMethod', 'locationHeader', 'webhookResponse']).default(WEBHOOK_DEFAULTS.statusUrlResolution),
+    statusUrlJsonPath: z.string().optional().meta({ description: 'JSONPath; required with statusUrlResolution webhookResponse' }),
+    statusJsonPath: z.string().optional().meta({ description: 'JSONPath; required when waitForCompletion', examples: ['$.status'] }),
+    progressJsonPath: z.string().optional(),
+    successStatuses: StatusList.default(WEBHOOK_DEFAULTS.successStatuses.join(',')),
+    canceledStatuses: StatusList.optional(),
+    terminalStatuses: StatusList.optional(),
+    failFastStatusCodes: HttpCodes.default(WEBHOOK_DEFAULTS.failFastStatusCodes),
+    retryStatusCodes: HttpCodes.default(WEBHOOK_DEFAULTS.retryStatusCodes).meta({ description: 'retried too (every 5xx is)' }),
+    retries: z.record(z.string().regex(/^[1-5]\d\d$/), z.strictObject({ maxAttempts: z.int().min(1).max(1000) })).optional(),
+    waitBeforeMonitorSeconds: z.number().min(0).max(86_400).default(WEBHOOK_DEFAULTS.waitBeforeMonitorSeconds),
+    monitorOnly: z.boolean().default(WEBHOOK_DEFAULTS.monitorOnly),
+    cancelEndpoint: z.string().optional(),
+    cancelMethod: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default(WEBHOOK_DEFAULTS.cancelMethod as 'POST'),
+    cancelPayload: z.unknown().optional(),
+    timeoutSeconds: z.number().min(0.1).max(30 * 86_400).default(WEBHOOK_DEFAULTS.timeoutSeconds).meta({ description: 'the whole stage' }),
+    callTimeoutSeconds: z.number().min(0.1).max(300).default(WEBHOOK_DEFAULTS.callTimeoutSeconds).meta({ description: 'one request' }),
+    createRetryBudgetSeconds: z.number().min(0).max(86_400).default(WEBHOOK_DEFAULTS.createRetryBudgetSeconds),
+    pollIntervalSeconds: z.number().min(0.01).max(3600).optional().meta({ description: 'default: 1 s for the first minute of polling, then 15 s' }),
+  }),
+);
+
+const WorkerNode = z
+  .strictObject({
+    nodeName: z.string().regex(NODE_NAME).meta({ examples: ['green'] }),
+    algorithmName: z.string().regex(NAME).meta({ examples: ['green-alg'] }),
+    input: Input.optional(),
+    retry: Retry.optional(),
+  })
+  .meta({ title: 'worker node', description: 'Run by the workers that acquire its algorithm' });
+
+const StageNode = z
+  .strictObject({
+    nodeName: z.string().regex(NODE_NAME).meta({ examples: ['hook'] }),
+    kind: z.literal('webhook'),
+    input: Input.optional(),
+    webhook: WebhookStage,
+  })
+  .meta({ title: 'webhook stage', description: 'Run by Herald itself once the nodes it reads have finished' });
+
+const ExecWebhooks = z.strictObject({
+  progress: z.url().optional().meta({ description: 'http(s); receives the status view on every event at or above progressVerbosityLevel' }),
+  result: z.url().optional().meta({ description: 'http(s); receives the results view once' }),
+  secret: z.string().optional().meta({ description: 'whsec_<base64, at least 16 bytes>: sign deliveries (Standard Webhooks)' }),
+  headers: Headers.optional(),
+});
+
+export const PipelineRequest = requestSchema(
+  'PipelineRequest',
+  z
+    .strictObject({
+      name: z.string().regex(NAME).meta({ examples: ['batch'] }),
+      nodes: z.array(z.union([WorkerNode, StageNode])).min(1).max(L.nodes),
+      flowInput: z.record(z.string(), z.unknown()).optional(),
+      webhooks: ExecWebhooks.optional(),
+      options: z
+        .strictObject({
+          progressVerbosityLevel: z.enum(LEVELS).default(DEFAULT_OPTIONS.progressVerbosityLevel),
+          batchTolerance: z.number().min(L.batchTolerance.min).max(L.batchTolerance.max).default(DEFAULT_OPTIONS.batchTolerance).meta({ description: '% of failed items of a batch node at which the job fails' }),
+          ttl: z.number().min(L.ttlSeconds.min).max(L.ttlSeconds.max).default(DEFAULT_OPTIONS.ttl).meta({ description: 'seconds until an unfinished job is stopped' }),
+        })
+        .optional(),
+      priority: z.int().min(L.priority.min).max(L.priority.max).default(DEFAULT_PRIORITY).meta({ description: '1 is the most urgent' }),
+      projectId: z.string().regex(NAME).optional(),
+      batchId: z.string().regex(NAME).optional().meta({ description: 'needs projectId' }),
+    })
+    .meta({
+      description: 'A pipeline of nodes. Validated by Herald\'s pipeline rules (docs/API.md): unknown fields, bad expressions, unknown or cyclic references are 400 with each path in details.',
+      examples: [{ name: 'batch', nodes: [{ nodeName: 'green', algorithmName: 'green-alg', input: ['#[1...10]'] }, { nodeName: 'yellow', algorithmName: 'yellow-alg', input: ['@green'] }] }],
+    }),
+);
+
+// ------------------------------------------------------------------ exec requests
+
+export const StopRequest = requestSchema(
+  'StopRequest',
+  z.object({
+    jobId: z.string({ error: 'is required' }).min(1, { error: 'is required' }),
+    reason: z.string({ error: 'must be a string of at most 1000 characters' }).max(1000).optional(),
+  }),
+);
+
+export const JobListQuery = z.object({
+  status: summarised(z.enum(JOB_STATUSES, { error: 'unknown status' }), `status must be one of ${JOB_STATUSES.join(', ')}`).optional(),
+  pipeline: summarised(z.string({ error: `must be one value that ${UNSTORABLE_TEXT}` }).refine(isStorableText, { error: `must be one value that ${UNSTORABLE_TEXT}` }), 'pipeline must be a single pipeline name').optional(),
+  limit: summarised(z.coerce.number({ error: 'out of range' }).int().min(1).max(1000), 'limit must be an integer from 1 to 1000').default(100),
+  cursor: summarised(z.string({ error: 'not a cursor from a previous page' }), 'cursor is not valid').optional().meta({ description: 'nextCursor of the previous page' }),
+});
+
+export const JobEventsQuery = z.object({
+  // Versions are PostgreSQL integers: a larger fromVersion could not be compared.
+  fromVersion: summarised(z.coerce.number({ error: 'invalid' }).int().min(1).max(2_147_483_647), 'fromVersion must be a positive integer').default(1),
+  limit: summarised(z.coerce.number({ error: 'invalid' }).int().min(1).max(10_000), 'limit must be an integer from 1 to 10000').default(1000),
+});
+
+// ------------------------------------------------------------------ worker requests
+
+const workerName = z.string({ error: 'is required: 1-255 characters of letters, digits and ._:@/-' }).regex(WORKER_NAME).meta({ examples: ['worker-1'] });
+const leaseSeconds = z.number({ error: 'must be a number from 0.1 to 86400' }).min(0.1).max(86_400);
+const attempt = z.int({ error: 'must be the positive integer given at acquire' }).min(1).meta({ description: 'the attempt given at acquire (fences a re-acquired task)' });
+const names = () => asOneField(z.array(z.string().min(1).max(128)).min(1).max(100), 'must be a non-empty array of up to 100 names').optional();
+
+export const AcquireRequest = requestSchema(
+  'AcquireRequest',
+  z.object({
+    workerName,
+    leaseSeconds: leaseSeconds.optional().meta({ description: 'default: the queue setting, else 30' }),
+    algorithmNames: names().meta({ description: 'pipeline tasks of these algorithms' }),
+    queues: names().meta({ description: 'requests on these named queues (neither filter: any task)' }),
+    max: z.int({ error: 'must be an integer from 1 to 1000' }).min(1).max(1000).default(1),
+  }),
+);
+
+export const HeartbeatRequest = requestSchema(
+  'HeartbeatRequest',
+  z.object({ workerName, leaseSeconds: leaseSeconds.optional().meta({ description: "default: the task's lease" }), attempt: attempt.optional() }),
+);
+
+export const CompleteRequest = requestSchema('CompleteRequest', z.object({ workerName, attempt: attempt.optional(), result: z.unknown().optional().meta({ description: 'any JSON value (default null)' }) }));
+
+const BatchResult = z.object(
+  {
+    taskId: z.string({ error: 'must be a UUID' }).regex(UUID).meta({ format: 'uuid' }),
+    result: z.unknown().optional(),
+    attempt: attempt.optional(),
+  },
+  { error: 'must be an object { taskId, result?, attempt? }' },
+);
+
+export const CompleteManyRequest = requestSchema(
+  'CompleteManyRequest',
+  z.object({
+    workerName,
+    tasks: z
+      .array(BatchResult, { error: `must be an array of 1 to ${MAX_BATCH_RESULTS} results ({ taskId, result?, attempt? })` })
+      .min(1)
+      .max(MAX_BATCH_RESULTS)
+      .superRefine(
+        (tasks, ctx) => {
+          const seen = new Set<string>();
+          tasks.forEach((t: unknown, i) => {
+            const taskId = (t as { taskId?: unknown } | null)?.taskId;
+            if (typeof taskId !== 'string' || !UUID.test(taskId)) return;
+            if (seen.has(taskId.toLowerCase())) ctx.addIssue({ code: 'custom', path: [i, 'taskId'], message: 'appears twice' });
+            seen.add(taskId.toLowerCase());
+          });
+        },
+        // Also when other results are malformed: every problem is listed at once.
+        { when: (payload) => Array.isArray(payload.value) && payload.value.length <= MAX_BATCH_RESULTS },
+      )
+      .meta({ description: 'no task twice' }),
+  }),
+);
+
+export const FailRequest = requestSchema(
+  'FailRequest',
+  z.object({
+    workerName,
+    attempt: attempt.optional(),
+    error: z.unknown().refine((e) => e !== undefined && e !== null, { error: 'is required (a message string or an object)' }).meta({ description: 'a message string or an object' }),
+    retryable: z.boolean({ error: 'must be a boolean' }).default(true).meta({ description: 'false: fail the task now, whatever its retry limit' }),
+  }),
+);
+
+export const CompleteQuery = z.object({
+  next: z
+    .enum(['true', 'false', ''], { error: 'must be true or false' })
+    .optional()
+    .meta({ description: 'true: also take the next pending task of the same algorithm or queue (answered as `next`)' }),
+});
+
+export function parseTaskId(id: string): string {
+  if (!UUID.test(id)) throw new ValidationError(`task id "${id}" is not a UUID`, [{ path: 'taskId', message: 'must be a UUID' }]);
+  return id.toLowerCase();
+}
+
+// ------------------------------------------------------------------ answers
+
+export const SubmitAnswer = responseSchema('SubmitAnswer', z.object({ jobId: z.string().meta({ description: '"<name>:<uuid v4>"', examples: ['batch:2f0b7a51-5a2b-4c3e-9f39-6f3a3f2b8f10'] }) }));
+
+const CountedStates = z.object({
+  succeed: z.int().optional(),
+  failed: z.int().optional(),
+  skipped: z.int().optional(),
+  stopped: z.int().optional(),
+  active: z.int().optional(),
+  pending: z.int().optional(),
+  creating: z.int().optional(),
+});
+
+export const StatusView = responseSchema(
+  'StatusView',
+  z
+    .object({
+      jobId: z.string(),
+      timestamp: z.string().meta({ format: 'date-time', description: 'of the event that produced this state' }),
+      pipeline: z.string(),
+      level: z.enum(LEVELS),
+      status: z.enum(JOB_STATUSES),
+      projectId: z.string().optional(),
+      batchId: z.string().optional(),
+      data: z.object({
+        progress: z.string().meta({ description: 'two decimals', examples: ['36.36'] }),
+        details: z.string().meta({ examples: ['36.36% completed, 2 succeed, 2 failed, 2 active, 4 pending, 1 creating'] }),
+        states: CountedStates.meta({ description: 'non-zero counts only' }),
+        activeNodes: z.array(
+          z.object({
+            nodeName: z.string(),
+            algorithmName: z.string(),
+            batch: z.object({ active: z.int().meta({ description: 'unfinished items (active + pending)' }), total: z.int() }),
+            progress: z.string().optional().meta({ description: "a waiting webhook stage's remote progress" }),
+          }),
+        ),
+      }),
+    })
+    .meta({ description: 'GET /api/v1/exec/status/{jobId}, and the body of the progress webhook' }),
+) satisfies z.ZodType<StatusViewType>;
+
+const resultHead = { nodeName: z.string(), batchID: z.string().optional().meta({ description: '"<nodeName>#<1-based index>"; absent without batch input' }), algorithmName: z.string(), context: z.unknown().optional().meta({ description: 'webhook stages' }) };
+
+export const ResultsView = responseSchema(
+  'ResultsView',
+  z
+    .object({
+      jobId: z.string(),
+      timestamp: z.string().meta({ format: 'date-time' }),
+      pipeline: z.string(),
+      status: z.enum(JOB_STATUSES),
+      error: z.string().optional().meta({ description: 'a failed job' }),
+      reason: z.string().optional().meta({ description: 'a stopped job' }),
+      data: z.object({
+        result: z.array(z.union([z.object({ ...resultHead, result: z.unknown() }), z.object({ ...resultHead, error: z.unknown().meta({ description: 'items that never ran: "task stopped"' }) })])),
+      }),
+    })
+    .meta({ description: 'GET /api/v1/exec/results/{jobId}, and the body of the result webhook: the final nodes\' entries' }),
+) satisfies z.ZodType<ResultsViewType>;
+
+export const JobList = responseSchema('JobList', z.object({ jobs: z.array(StatusView), nextCursor: z.string().nullable() }));
+
+export const StopAnswer = responseSchema('StopAnswer', z.object({ stoppedJobIds: z.array(z.string()) }));
+
+export const JobEvents = responseSchema(
+  'JobEvents',
+  z.object({
+    jobId: z.string(),
+    events: z.array(
+      z.object({
+        type: z.string().meta({ examples: ['task.succeeded'] }),
+        version: z.int(),
+        globalPosition: z.int(),
+        level: z.string(),
+        data: z.unknown(),
+        metadata: z.unknown().meta({ description: 'actor, correlationId, causationId, level' }),
+        createdAt: z.string().meta({ format: 'date-time' }),
+      }) satisfies z.ZodType<JobEventView>,
+    ),
+    nextVersion: z.int().nullable(),
+  }),
+);
+
+export const AcquiredTask = responseSchema(
+  'AcquiredTask',
+  z.object({
+    taskId: z.string().meta({ format: 'uuid' }),
+    jobId: z.string(),
+    nodeName: z.string(),
+    algorithmName: z.string(),
+    batchID: z.string().nullable(),
+    input: z.unknown().meta({ description: 'the resolved inputs (a queue request: its body)' }),
+    attempt: z.int(),
+    leaseExpiry: z.string().meta({ format: 'date-time' }),
+  }),
+) satisfies z.ZodType<AcquiredTaskType>;
+
+export const AcquireAnswer = responseSchema('AcquireAnswer', z.object({ tasks: z.array(AcquiredTask).meta({ description: 'empty when nothing is pending' }) }));
+
+export const HeartbeatAnswer = responseSchema('HeartbeatAnswer', z.object({ leaseExpiry: z.string().meta({ format: 'date-time' }) }));
+
+export const ReportAnswer = responseSchema(
+  'ReportAnswer',
+  z.object({
+    taskId: z.string().meta({ format: 'uuid' }),
+    jobId: z.string(),
+    state: z.enum(TASK_STATES).meta({ description: 'complete: succeed; fail: pending (to be retried) or failed' }),
+    next: AcquiredTask.nullable().optional().meta({ description: 'complete?next=true only: the next task taken, or null' }),
+  }),
+);
+
+export const CompleteManyAnswer = responseSchema(
+  'CompleteManyAnswer',
+  z.object({
+    tasks: z
+      .array(
+        z.union([
+          z.object({ taskId: z.string(), jobId: z.string(), state: z.literal('succeed') }),
+          z.object({ taskId: z.string(), error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) }),
+        ]) satisfies z.ZodType<CompletedItem>,
+      )
+      .meta({ description: "in the request's order; each accepted or refused alone" }),
+  }),
+);
