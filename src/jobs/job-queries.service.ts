@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ValidationError } from '../common/domain-error';
-import { Db } from '../database/db';
+import { Db, type Sql } from '../database/db';
 import { EventStoreRepository } from '../event-store/event-store.repository';
 import { jobNotFinished, jobNotFound } from './domain/job.errors';
 import { isFinished, type JobStatus, type JobSummary } from './domain/job.state';
@@ -49,6 +49,14 @@ export class JobQueries {
   async renderResults(job: JobSummary): Promise<ResultsView> {
     const nodes = finalNodes(job);
     return renderResults(job, await this.repo.resultTasks(this.db, job.jobId, nodes));
+  }
+
+  /**
+   * The same, read with `sql` (the append's transaction, which sees its own writes) from the
+   * summary in hand: one statement, no read of the job row.
+   */
+  async resultsIn(sql: Sql, job: JobSummary): Promise<ResultsView> {
+    return renderResults(job, await this.repo.resultTasks(sql, job.jobId, finalNodes(job)));
   }
 
   /** The task of a one-task job (a queue request), for lifecycle payloads and the queue API. */

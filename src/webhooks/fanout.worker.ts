@@ -5,9 +5,11 @@ import { HERALD_CONFIG, type HeraldConfig } from '../config/config';
 import { Db, type Sql, type Tx } from '../database/db';
 import { EventStoreRepository } from '../event-store/event-store.repository';
 import type { RecordedEvent } from '../event-store/event.types';
+import type { ResultsView } from '../jobs/domain/job-status.view';
+import type { JobSummary } from '../jobs/domain/job.state';
 import { JobQueries } from '../jobs/job-queries.service';
 import type { DeliverJob, FanoutJob } from './domain/fanout.types';
-import { render, renderNow, type FanoutEvent, type RenderSources, type RequestTask } from './domain/payload-renderers';
+import { JOB_END_EVENTS, render, renderNow, type FanoutEvent, type RenderSources, type RequestTask } from './domain/payload-renderers';
 import { endpointOf } from './domain/endpoint-health';
 import { deliveriesOf, skippedOf } from './domain/subscribers';
 import { batchScopeId, FORMAT_ORDERING, type Subscription } from './domain/subscription.types';
@@ -28,6 +30,8 @@ export interface LocalFanout {
   data: FanoutJob;
   recorded: Promise<RecordedEvent[]>;
   subscriptions: Promise<Subscription[]>;
+  /** The job's results, read in the append's transaction when its events end the job and a result webhook may hear them. */
+  results?: Promise<ResultsView>;
   /** Called once the job is processed, or left to the queue (frees its job's lane). */
   done?: () => void;
 }
@@ -136,7 +140,7 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
    * was decided before it for the job is done. Answers false when this instance does not fan
    * out (no workers, paused): the job then waits in the queue for any instance's loop.
    */
-  fanOutAfterCommit(tx: Tx, job: { id: string; data: FanoutJob; recorded: Promise<RecordedEvent[]>; known?: Subscription[] }): boolean {
+  fanOutAfterCommit(tx: Tx, job: { id: string; data: FanoutJob; recorded: Promise<RecordedEvent[]>; known?: Subscription[]; summary?: JobSummary }): boolean {
     if (!this.running || this.paused || !this.config.webhooks.fastPaths) return false;
     const jobId = job.data.jobId;
     const before = this.lanes.get(jobId);
@@ -149,12 +153,16 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const subscriptions = job.known ? Promise.resolve(job.known) : this.subscriptionsFor(tx, [{ data: job.data }]);
     tx.defer(subscriptions);
+    // A result webhook's body is the results endpoint's: read now, with the append (one
+    // statement in its flight), not after the commit (two round trips more before its POST).
+    const results = job.summary && endsJob(job.data) && job.known?.some((s) => s.format === 'exec.result' && s.status === 'active') ? this.queries.resultsIn(tx, job.summary) : undefined;
+    if (results) tx.defer(results);
     let done!: () => void;
     this.occupy(jobId, before?.done, new Promise<void>((resolve) => (done = resolve)));
     tx.afterRollback(done);
     tx.afterCommit(() => {
       void (before?.done ?? Promise.resolve()).then(() => {
-        if (this.handOff({ ...job, subscriptions, done })) return;
+        if (this.handOff({ id: job.id, data: job.data, recorded: job.recorded, subscriptions, results, done })) return;
         done();
         this.queue.wake(FANOUT_QUEUE);
       });
@@ -259,7 +267,8 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const [recorded, subs] = await Promise.all([Promise.all(batch.map((j) => j.recorded)), Promise.all(batch.map((j) => j.subscriptions))]);
     const jobs: ClaimedFanout[] = batch.map((j, i) => ({ id: j.id, data: j.data, positions: new Map(recorded[i].map((e) => [e.version, e.globalPosition])) }));
     try {
-      await this.write(jobs, uniqueById(subs.flat()), 'waiting');
+      const results = new Map(batch.flatMap((j) => (j.results ? [[j.data.jobId, j.results] as const] : [])));
+      await this.write(jobs, uniqueById(subs.flat()), 'waiting', results);
     } catch (err) {
       if ((err as { code?: string }).code !== CLAIM_FAILED) throw err;
       const { claimed, fresh } = await this.db.session(async (sql) => {
@@ -310,9 +319,9 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
    * DeliveryWorker after the commit: from the commit to the HTTP request there is no statement
    * left. The rest are queued.
    */
-  private async write(jobs: ClaimedFanout[], subs: Subscription[], jobState: 'waiting' | 'claimed'): Promise<void> {
+  private async write(jobs: ClaimedFanout[], subs: Subscription[], jobState: 'waiting' | 'claimed', results = new Map<string, Promise<ResultsView>>()): Promise<void> {
     const now = this.clock.now();
-    const messages = await this.render(jobs, subs);
+    const messages = await this.render(jobs, subs, results);
     const room = this.delivery.reserve(messages.length);
     const queued = messages.slice(room.size);
     const deliveries = deliverJobs(messages, subs);
@@ -342,8 +351,8 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private async render(jobs: ClaimedFanout[], subs: Subscription[]): Promise<NewMessage[]> {
-    const results = new Map<string, Promise<unknown>>();
+  private async render(jobs: ClaimedFanout[], subs: Subscription[], prefetched: Map<string, Promise<ResultsView>>): Promise<NewMessage[]> {
+    const results = new Map<string, Promise<unknown>>(prefetched);
     const tasks = new Map<string, Promise<RequestTask | undefined>>();
     const times = new Map<string, Promise<{ createdAt: string; finishedAt?: string }>>();
     const sources: RenderSources = {
@@ -393,4 +402,9 @@ function deliverJobs(messages: Array<{ id: string; jobToken: string; subscriptio
   if (messages.length === 0) return [];
   const origins = new Map(subs.map((s) => [s.id, endpointOf(s.url)]));
   return messages.map((m) => ({ m: m.id, t: m.jobToken, e: origins.get(m.subscriptionId) }));
+}
+
+/** The fan-out job's events end the job (its result webhook is due). */
+function endsJob(job: FanoutJob): boolean {
+  return job.events.some((e) => JOB_END_EVENTS.has(e.type));
 }

@@ -78,7 +78,7 @@ export class WebhookOutbox implements JobEventsListener, OnModuleInit {
     };
     const id = this.ids.newId();
     this.queue.sendInTx(tx, FANOUT_QUEUE, job, id);
-    if (!this.fanout.fanOutAfterCommit(tx, { id, data: job, recorded, known })) {
+    if (!this.fanout.fanOutAfterCommit(tx, { id, data: job, recorded, known, summary: last.summary })) {
       tx.afterCommit(() => this.queue.wake(FANOUT_QUEUE));
     }
   }
