@@ -2,6 +2,7 @@ import { parseRetryAfter } from '../../webhooks/domain/retry-schedule';
 import { jsonPathValues } from './json-path';
 import { mapStatus } from './status-mapping';
 import type { WebhookStageSpec } from './webhook-stage.types';
+import { responseValue } from '../../webhooks/domain/attempt-settlement';
 
 /** One HTTP answer as the stage sees it (or the network error instead of one). */
 export interface CallOutcome {
@@ -62,14 +63,6 @@ export interface Step {
   monitor?: { percentComplete?: number; progressMessage?: string; resolvedValue?: unknown };
 }
 
-export function parseBody(body: string | undefined): unknown {
-  if (body === undefined || body === '') return null;
-  try {
-    return JSON.parse(body);
-  } catch {
-    return body;
-  }
-}
 
 function header(result: CallOutcome, name: string): string | undefined {
   const v = result.headers?.[name];
@@ -97,7 +90,7 @@ function resolveUrl(location: string, base: string): string | undefined {
 }
 
 function withResponse(run: StageRun, result: CallOutcome, request: { url: string; method: string }): StageRun {
-  const body = parseBody(result.body);
+  const body = responseValue(result.body);
   return {
     ...run,
     context: {
@@ -197,7 +190,7 @@ export function afterPoll(run: StageRun, spec: WebhookStageSpec, result: CallOut
     return { run: base, outcome: { kind: 'poll', at: next } };
   }
   if (code < 200 || code >= 300) return { run: base, outcome: { kind: 'failed', error: `status URL ${run.statusUrl} answered HTTP ${code}` } };
-  const body = parseBody(result.body);
+  const body = responseValue(result.body);
   const mapped = mapStatus(jsonPathValues(spec.statusJsonPath!, body), spec);
   const found = jsonPathValues(spec.statusJsonPath!, body)[0];
   const progress = spec.progressJsonPath !== undefined ? jsonPathValues(spec.progressJsonPath, body)[0] : undefined;

@@ -27,8 +27,8 @@ export function errorText(result: AttemptResult): string {
   return result.statusCode !== undefined ? `HTTP ${result.statusCode}` : `${result.errorCode}: ${result.errorMessage ?? ''}`.trim();
 }
 
-/** The receiver's body as lastError keeps it: parsed JSON, else the text; null when empty. */
-export function parseBody(body: string | undefined): unknown {
+/** A response body as Herald keeps it (lastError, stage results): parsed JSON, else the text; null when empty. */
+export function responseValue(body: string | undefined): unknown {
   if (body === undefined || body === '') return null;
   try {
     return JSON.parse(body);
@@ -96,7 +96,7 @@ export function settleAttempt(a: {
     call: {
       id: msg.subscription.id,
       lastCall: { statusCode: result.statusCode ?? null, message: result.statusMessage ?? result.errorCode ?? '', date },
-      ...(delivered ? {} : { lastError: { statusCode: result.statusCode ?? null, message: result.statusMessage || error, body: parseBody(result.body), date } }),
+      ...(delivered ? {} : { lastError: { statusCode: result.statusCode ?? null, message: result.statusMessage || error, body: responseValue(result.body), date } }),
       ...(outcome.kind === 'disable' ? { disableReason: outcome.reason } : {}),
     },
     nextAt,

@@ -1,20 +1,9 @@
-import type { Level } from '../../event-store/event.types';
-import type { MessageStatus, Ordering, PayloadFormat, SubscriptionScope } from './subscription.types';
+import type { MessageStatus, Ordering, PayloadFormat, Subscription } from './subscription.types';
 
 /** The rows delivery writes, as values (the repositories turn them into SQL). */
 
-export interface NewSubscription {
-  id: string;
-  name?: string | null;
-  scope: SubscriptionScope;
-  scopeId: string;
-  url: string;
-  headers: Record<string, string>;
-  secret: string | null;
-  format: PayloadFormat;
-  eventTypes: string[] | null;
-  minLevel: Level;
-}
+/** A subscription to create (its status is active, its secret not yet rotated). */
+export type NewSubscription = Pick<Subscription, 'id' | 'scope' | 'scopeId' | 'url' | 'headers' | 'secret' | 'format' | 'eventTypes' | 'minLevel'> & { name?: string | null };
 
 export interface NewMessage {
   id: string;
