@@ -8,6 +8,7 @@ import { WebhookStages1763800000006 } from './1763800000006-webhook-stages';
 import { PipelineTriggers1763800000007 } from './1763800000007-pipeline-triggers';
 import { EndpointHealth1763800000020 } from './1763800000020-endpoint-health';
 import { AppendCheckPlans1763800000021 } from './1763800000021-append-check-plans';
+import { Tenants1763800000030 } from './1763800000030-tenants';
 
 /** Every migration, in order. Listed explicitly (no globbing) so bundlers and ESM tests see them. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   PipelineTriggers1763800000007,
   EndpointHealth1763800000020,
   AppendCheckPlans1763800000021,
+  Tenants1763800000030,
 ];

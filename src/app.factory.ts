@@ -8,7 +8,7 @@ import { HeraldLogger } from './common/herald-logger';
 import { fromHttpError } from './common/error.filter';
 import { apiKeyMiddleware } from './auth/api-key.middleware';
 import { requestIdMiddleware } from './common/request-id.middleware';
-import { ApiKeys } from './auth/api-keys';
+import { Callers } from './auth/callers.service';
 import { isPublicRequest } from './auth/public-routes';
 import { finishDocument } from './common/openapi';
 import type { HeraldConfig } from './config/config';
@@ -17,6 +17,8 @@ import type { Resolver } from './webhooks/infrastructure/egress-guard';
 import { HERALD_WEBHOOKS } from './webhooks/http/webhooks.openapi';
 
 const QUEUE_BODY_LIMIT = '1mb';
+/** A project's webhook trigger, below /api/v1/projects. */
+const PROJECT_HOOK = /^\/[^/]+\/hooks\/[^/]+$/;
 
 /** Body-parser errors of routes parsed before Nest, rendered like every other error. */
 function bodyErrors(err: unknown, _req: Request, res: Response, next: NextFunction): void {
@@ -45,15 +47,13 @@ export async function createApp(config: HeraldConfig, options: CreateAppOptions 
     logger: options.logger ?? new HeraldLogger(config.logLevel),
   });
   app.use(requestIdMiddleware());
-  app.use(apiKeyMiddleware(app.get(ApiKeys), config.docs));
+  app.use(apiKeyMiddleware(app.get(Callers), config.docs));
   // Queue requests: any JSON value (not only objects), up to 1 MiB; larger is 413 and nothing is stored.
   app.use('/queue', json({ limit: QUEUE_BODY_LIMIT, strict: false, type: () => true }), bodyErrors);
   // Webhook triggers: the exact bytes are kept, for their Standard Webhooks signature.
-  app.use(
-    '/api/v1/hooks',
-    json({ limit: config.bodyLimit, type: () => true, verify: (req, _res, buf) => ((req as unknown as { rawBody: Buffer }).rawBody = buf) }),
-    bodyErrors,
-  );
+  const signed = json({ limit: config.bodyLimit, type: () => true, verify: (req, _res, buf) => ((req as unknown as { rawBody: Buffer }).rawBody = buf) });
+  app.use('/api/v1/hooks', signed, bodyErrors);
+  app.use('/api/v1/projects', (req: Request, res: Response, next: NextFunction) => (PROJECT_HOOK.test(req.path) ? signed(req, res, next) : next()), bodyErrors);
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.disable('x-powered-by');
   if (config.docs) {
@@ -64,8 +64,8 @@ export async function createApp(config: HeraldConfig, options: CreateAppOptions 
     );
     SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
   }
-  if (config.apiKeys.length === 0) {
-    new Logger('Auth').warn('HERALD_API_KEYS is not set: every route is open to anyone who can reach this port');
+  if (config.apiKeys.length === 0 && !config.adminKey) {
+    new Logger('Auth').warn('no admin key (HERALD_ADMIN_KEY, HERALD_API_KEYS) is set: every route is open to anyone who can reach this port (project keys are still honoured)');
   }
   return app;
 }

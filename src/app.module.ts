@@ -1,7 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { ApiKeyGuard } from './auth/api-key.guard';
-import { ApiKeys } from './auth/api-keys';
+import { APP_FILTER } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module';
 import { CqrsModule } from '@nestjs/cqrs';
 import { Clock, IdGenerator, SystemClock, UuidGenerator } from './common/clock';
 import { GlobalErrorFilter } from './common/error.filter';
@@ -25,18 +24,16 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [CqrsModule.forRoot(), DatabaseModule.forRoot(config), EventStoreModule, JobsModule, WebhooksModule, QueuesModule, ProjectsModule, StagesModule, TriggersModule],
+      imports: [CqrsModule.forRoot(), DatabaseModule.forRoot(config), AuthModule.forRoot(config), EventStoreModule, JobsModule, WebhooksModule, QueuesModule, ProjectsModule, StagesModule, TriggersModule],
       controllers: [HealthController],
       providers: [
         { provide: Clock, useClass: SystemClock },
         { provide: IdGenerator, useClass: UuidGenerator },
         { provide: APP_FILTER, useClass: GlobalErrorFilter },
-        { provide: ApiKeys, useValue: new ApiKeys(config.apiKeys) },
-        { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: EgressGuard, useValue: new EgressGuard(config.egress, options.resolver) },
         TargetCheck,
       ],
-      exports: [Clock, IdGenerator, ApiKeys, EgressGuard, TargetCheck],
+      exports: [Clock, IdGenerator, EgressGuard, TargetCheck],
     };
   }
 }

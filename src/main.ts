@@ -19,8 +19,8 @@ async function main(): Promise<void> {
   await app.listen(config.port, config.host);
   const log = new Logger('Herald');
   log.log(`listening on ${listeningOn(app.getHttpServer().address())}${config.docs ? ' (OpenAPI at /docs)' : ''}`);
-  if (config.apiKeys.length === 0 && !process.env.HERALD_HOST) {
-    log.log('the API is open (no HERALD_API_KEYS), so Herald listens on this machine only; set HERALD_HOST=0.0.0.0 to accept other machines');
+  if (config.apiKeys.length === 0 && !config.adminKey && !process.env.HERALD_HOST) {
+    log.log('the API is open (no HERALD_ADMIN_KEY or HERALD_API_KEYS), so Herald listens on this machine only; set HERALD_HOST=0.0.0.0 to accept other machines');
   }
 }
 

@@ -1,30 +1,29 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
+import { timingSafeEqual } from 'node:crypto';
+import { keyDigest } from './domain/api-key-format';
 
 export const UNAUTHORIZED_BODY = {
   error: { code: 'UNAUTHORIZED', message: 'a valid "Authorization: Bearer <key>" header is required' },
 } as const;
 
-/** The configured bearer keys (HERALD_API_KEYS), compared in constant time by their digests. */
-export class ApiKeys {
+/**
+ * The admin keys of this instance (HERALD_ADMIN_KEY and every key of HERALD_API_KEYS), compared
+ * in constant time by their SHA-256 digests. None configured: the API is open (local use).
+ */
+export class AdminKeys {
   private readonly digests: Buffer[];
 
   constructor(keys: string[]) {
-    this.digests = keys.map(digest);
+    this.digests = [...new Set(keys)].map(keyDigest);
   }
 
-  /** No keys configured: the API is open. */
+  /** No admin key configured: the API is open. */
   get open(): boolean {
     return this.digests.length === 0;
   }
 
-  /** True when the Authorization header carries one of the keys (or when the API is open). */
-  accepts(authorization: string | undefined): boolean {
-    if (this.open) return true;
-    const match = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
-    if (!match) return false;
-    const given = digest(match[1].trim());
+  /** True when the token is one of the admin keys. */
+  matches(token: string): boolean {
+    const given = keyDigest(token);
     let ok = false;
     for (const k of this.digests) ok = timingSafeEqual(k, given) || ok;
     return ok;

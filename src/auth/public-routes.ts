@@ -1,9 +1,10 @@
-const HOOK_PATH = /^\/api\/v1\/hooks\/[^/]+$/;
+const HOOK_PATH = /^\/api\/v1\/(projects\/[^/]+\/)?hooks\/[^/]+$/;
 
 /**
- * The only requests Herald lets through without a key when HERALD_API_KEYS is set: the health
- * probe, when enabled the OpenAPI pages, and webhook triggers (POST /api/v1/hooks/{name}), which
- * carry their own authentication. Everything else needs a key (deny by default).
+ * The only requests Herald lets through without a key: the health probe, when enabled the
+ * OpenAPI pages, and webhook triggers (POST /api/v1/hooks/{name} and
+ * /api/v1/projects/{projectId}/hooks/{name}), which carry their own authentication. Everything
+ * else needs a key (deny by default).
  *
  * Routing is case-sensitive and strict (see app.factory.ts), so these exact spellings are the
  * only ones that reach those handlers; any other spelling of any path is either 404 or needs

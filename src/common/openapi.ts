@@ -117,6 +117,7 @@ export function errorExample(error: DomainError | (() => unknown)): ErrorExample
 const STATUS_TEXT: Record<number, string> = {
   400: 'Invalid request',
   401: 'No valid API key',
+  403: 'Not allowed for this key',
   404: 'Not found',
   409: 'Conflict with the current state',
   413: 'Request body too large',
@@ -160,7 +161,7 @@ export function ApiAnswer(status: number, description: string, schema?: z.ZodTyp
 }
 
 /** An error answer of a route, with examples of the codes it can carry. */
-export function ApiError(status: 400 | 401 | 404 | 409 | 413 | 422 | 503, ...examples: ErrorExample[]): MethodDecorator {
+export function ApiError(status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 503, ...examples: ErrorExample[]): MethodDecorator {
   const description = `${STATUS_TEXT[status]}: ${[...new Set(examples.map((e) => e.code))].join(', ')}`;
   return ApiResponse({ status, description, schema: schemaRef('ErrorEnvelope'), examples: examplesOf(examples) } as Parameters<typeof ApiResponse>[0]);
 }
@@ -192,7 +193,9 @@ export function finishDocument(doc: OpenAPIObject, options: FinishOptions): Open
       [SECURITY_SCHEME]: {
         type: 'http',
         scheme: 'bearer',
-        description: 'One of the keys in HERALD_API_KEYS, sent as "Authorization: Bearer <key>". Not needed while HERALD_API_KEYS is unset.',
+        description:
+          'An admin key (HERALD_ADMIN_KEY, HERALD_API_KEYS) or a project key (hk_…, POST /api/v1/projects/{projectId}/keys), sent as "Authorization: Bearer <key>". ' +
+          'A project key reaches its own project only, and each route names the scope it needs (x-herald-access; 403 FORBIDDEN_SCOPE without it). Not needed while no admin key is configured.',
       },
     },
   };

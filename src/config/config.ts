@@ -11,8 +11,8 @@ export interface HeraldConfig {
   databaseUrl?: string;
   port: number;
   /**
-   * Address the HTTP server binds: HERALD_HOST, else 127.0.0.1 while the API is open (no
-   * HERALD_API_KEYS) and 0.0.0.0 (every interface) once keys are set.
+   * Address the HTTP server binds: HERALD_HOST, else 127.0.0.1 while the API is open (no admin
+   * key: neither HERALD_ADMIN_KEY nor HERALD_API_KEYS) and 0.0.0.0 (every interface) once one is set.
    */
   host: string;
   /** Most detailed level logged (HERALD_LOG_LEVEL; Nest's route and module lines are at debug). */
@@ -20,8 +20,15 @@ export interface HeraldConfig {
   /** Folder for the embedded PostgreSQL's data (kept across restarts). */
   dataDir: string;
   embeddedPgPort: number;
-  /** Bearer keys for every route but /health and the docs; empty means the API is open. */
+  /**
+   * Admin keys (HERALD_API_KEYS, kept from before project keys; HERALD_ADMIN_KEY is one more):
+   * every route, every project. With neither, the API is open (project keys are still honoured).
+   */
   apiKeys: string[];
+  /** HERALD_ADMIN_KEY: creates project keys, reads everything. */
+  adminKey?: string;
+  /** How long an instance trusts its lookup of a project key (found or not): the revocation delay on other instances. */
+  keyCacheMs: number;
   /** Serve the OpenAPI UI at /docs and the document at /docs-json (HERALD_DOCS=false: off). */
   docs: boolean;
   /** How often each instance looks for expired leases and ttl-expired jobs. */
@@ -122,9 +129,9 @@ function logLevel(raw: string | undefined): LogLevel {
   return value as LogLevel;
 }
 
-function host(raw: string | undefined, apiKeys: string[]): string {
+function host(raw: string | undefined, adminKeys: number): string {
   const value = raw?.trim();
-  if (!value) return apiKeys.length > 0 ? '0.0.0.0' : '127.0.0.1';
+  if (!value) return adminKeys > 0 ? '0.0.0.0' : '127.0.0.1';
   const hostname = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
   if (isIP(value) === 0 && !hostname.test(value)) {
     throw new ConfigError(`HERALD_HOST must be an IP address (127.0.0.1, 0.0.0.0, ::) or a host name, got "${raw}"`);
@@ -141,14 +148,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
     .split(',')
     .map((k) => k.trim())
     .filter((k) => k.length > 0);
+  const adminKey = env.HERALD_ADMIN_KEY?.trim() || undefined;
+  if (adminKey !== undefined && adminKey.length < 16) throw new ConfigError('HERALD_ADMIN_KEY must be at least 16 characters long');
+  if (adminKey?.startsWith('hk_') || apiKeys.some((k) => k.startsWith('hk_'))) {
+    throw new ConfigError('admin keys (HERALD_ADMIN_KEY, HERALD_API_KEYS) must not start with hk_, the prefix of project keys');
+  }
   return {
     databaseUrl,
     port: int(env, 'PORT', 3000, 0, 65535),
-    host: host(env.HERALD_HOST, apiKeys),
+    host: host(env.HERALD_HOST, apiKeys.length + (adminKey ? 1 : 0)),
     logLevel: logLevel(env.HERALD_LOG_LEVEL),
     dataDir: env.HERALD_DATA_DIR?.trim() || '.herald',
     embeddedPgPort: int(env, 'HERALD_EMBEDDED_PG_PORT', 54329, 1, 65535),
     apiKeys,
+    ...(adminKey ? { adminKey } : {}),
+    keyCacheMs: int(env, 'HERALD_KEY_CACHE_MS', 2000, 0, 60_000),
     docs: bool(env, 'HERALD_DOCS', true),
     sweepIntervalMs: int(env, 'HERALD_SWEEP_INTERVAL_MS', 1000, 10, 3_600_000),
     bodyLimit: env.HERALD_BODY_LIMIT?.trim() || '16mb',

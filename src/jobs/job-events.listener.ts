@@ -1,6 +1,7 @@
 import type { Tx } from '../database/db';
 import type { NewEvent, RecordedEvent } from '../event-store/event.types';
 import type { JobSummary } from './domain/job.state';
+import type { PipelineSpec } from './domain/pipeline.types';
 
 /** An event being appended: everything but its global position, which the append's statement assigns. */
 export interface AppendingEvent extends NewEvent {
@@ -13,6 +14,11 @@ export interface AppendingEvent extends NewEvent {
 export interface AppendedJobEvent {
   event: AppendingEvent;
   summary: JobSummary;
+  /**
+   * On job.submitted of a request with secrets: the request whole (the event's data carries it
+   * with its secrets masked, see domain/spec-secrets.ts), for listeners that set up its webhooks.
+   */
+  request?: PipelineSpec;
 }
 
 /**

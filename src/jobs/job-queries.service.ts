@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { HERALD, projectOf, type Caller } from '../auth/domain/caller';
 import { ValidationError } from '../common/domain-error';
 import { Db, type Sql } from '../database/db';
 import { EventStoreRepository } from '../event-store/event-store.repository';
@@ -7,7 +8,12 @@ import { isFinished, type JobStatus, type JobSummary } from './domain/job.state'
 import { finalNodes, renderResults, renderStatus, type ResultsView, type StatusView } from './domain/job-status.view';
 import { JOB_STREAM } from './domain/job.events';
 import { isStorableText } from './domain/storable';
+import { splitSecrets } from './domain/spec-secrets';
 import { JobsRepository } from './infrastructure/jobs.repository';
+
+function withMaskedSpec(data: Record<string, unknown>): Record<string, unknown> {
+  return typeof data.spec === 'object' && data.spec !== null ? { ...data, spec: splitSecrets(data.spec).masked } : data;
+}
 
 export interface JobEventView {
   type: string;
@@ -28,19 +34,28 @@ export class JobQueries {
     private readonly eventStore: EventStoreRepository,
   ) {}
 
+  /** Any job, for Herald's own use (fan-out, the result webhook); a missing one is a 404. */
   async summary(jobId: string): Promise<JobSummary> {
+    return this.summaryFor(HERALD, jobId);
+  }
+
+  /**
+   * A job as a caller may see it: an admin any job, a project key its project's jobs (the
+   * project is in the statement). Another project's job is the same 404 as a missing one.
+   */
+  async summaryFor(caller: Caller, jobId: string): Promise<JobSummary> {
     // An id PostgreSQL cannot even compare (it holds NUL) names no job.
-    const job = isStorableText(jobId) ? await this.repo.getJob(this.db, jobId) : undefined;
+    const job = isStorableText(jobId) ? await this.repo.getJob(this.db, jobId, projectOf(caller)) : undefined;
     if (!job) throw jobNotFound(jobId);
     return job;
   }
 
-  async status(jobId: string): Promise<StatusView> {
-    return renderStatus(await this.summary(jobId));
+  async status(caller: Caller, jobId: string): Promise<StatusView> {
+    return renderStatus(await this.summaryFor(caller, jobId));
   }
 
-  async results(jobId: string): Promise<ResultsView> {
-    const job = await this.summary(jobId);
+  async results(caller: Caller, jobId: string): Promise<ResultsView> {
+    const job = await this.summaryFor(caller, jobId);
     if (!isFinished(job.status)) throw jobNotFinished(jobId, job.status);
     return this.renderResults(job);
   }
@@ -65,7 +80,7 @@ export class JobQueries {
   }
 
   /** The query is validated by JobListQuery (http/jobs.schemas.ts); the cursor's content is checked here. */
-  async list(query: { status?: JobStatus; pipeline?: string; limit: number; cursor?: string }): Promise<{ jobs: StatusView[]; nextCursor: string | null }> {
+  async list(caller: Caller, query: { status?: JobStatus; pipeline?: string; limit: number; cursor?: string }): Promise<{ jobs: StatusView[]; nextCursor: string | null }> {
     const limit = query.limit;
     let before: { createdAt: string; jobId: string } | undefined;
     if (query.cursor) {
@@ -78,7 +93,7 @@ export class JobQueries {
         throw new ValidationError('cursor is not valid', [{ path: 'cursor', message: 'not a cursor from a previous page' }]);
       }
     }
-    const jobs = await this.repo.listJobs(this.db, { status: query.status, pipeline: query.pipeline, before, limit });
+    const jobs = await this.repo.listJobs(this.db, { status: query.status, pipeline: query.pipeline, before, limit, projectId: projectOf(caller) });
     const last = jobs[jobs.length - 1];
     return {
       jobs: jobs.map(renderStatus),
@@ -86,8 +101,8 @@ export class JobQueries {
     };
   }
 
-  async events(jobId: string, fromVersion = 1, limit = 1000): Promise<{ jobId: string; events: JobEventView[]; nextVersion: number | null }> {
-    await this.summary(jobId);
+  async events(caller: Caller, jobId: string, fromVersion = 1, limit = 1000): Promise<{ jobId: string; events: JobEventView[]; nextVersion: number | null }> {
+    await this.summaryFor(caller, jobId);
     const events = await this.eventStore.readStream(this.db, jobId, fromVersion, limit);
     return {
       jobId,
@@ -98,7 +113,8 @@ export class JobQueries {
           version: e.version,
           globalPosition: e.globalPosition,
           level: e.metadata.level,
-          data: e.data,
+          // Events recorded before requests' secrets were kept apart still hold them: never shown.
+          data: e.type === 'job.submitted' ? withMaskedSpec(e.data as Record<string, unknown>) : e.data,
           metadata: e.metadata,
           createdAt: e.createdAt.toISOString(),
         })),

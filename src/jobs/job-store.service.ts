@@ -6,10 +6,13 @@ import type { EventMetadata } from '../event-store/event.types';
 import { advance, advanceNeeds, type DecideContext } from './domain/job.decide';
 import { JOB_STREAM, toNewEvent, type JobEvent } from './domain/job.events';
 import type { JobSummary, Task } from './domain/job.state';
+import type { PipelineSpec } from './domain/pipeline.types';
+import { splitSecrets } from './domain/spec-secrets';
 import { jobNotFound, taskNotFound } from './domain/job.errors';
 import { JobEventsListeners, type JobRef } from './job-events.listener';
 import { JobProjector } from './infrastructure/job.projector';
 import { JobsRepository } from './infrastructure/jobs.repository';
+import { JobSecretsRepository } from './infrastructure/job-secrets.repository';
 
 export type CommandMeta = Omit<EventMetadata, 'level'>;
 
@@ -34,16 +37,20 @@ export class JobStore {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly listeners: JobEventsListeners,
+    private readonly secrets: JobSecretsRepository,
   ) {}
 
   context(): DecideContext {
     return { now: this.clock.now(), newId: () => this.ids.newId() };
   }
 
-  /** Runs fn with job jobId locked; a missing job is a 404. */
-  async withJob<T>(jobId: string, fn: (tx: Tx, job: JobSummary) => Promise<T>): Promise<T> {
+  /**
+   * Runs fn with job jobId locked; a missing job is a 404, and so is, with `projectId` (a
+   * project key's command), a job of another project (the project is in the locking statement).
+   */
+  async withJob<T>(jobId: string, fn: (tx: Tx, job: JobSummary) => Promise<T>, projectId: string | null = null): Promise<T> {
     return this.db.tx(async (tx) => {
-      const job = await this.lock(tx, jobId);
+      const job = await this.lock(tx, jobId, false, projectId);
       if (!job) throw jobNotFound(jobId);
       return fn(tx, job);
     });
@@ -54,8 +61,8 @@ export class JobStore {
    * reads for it (JobEventsListener.prefetch) right behind, all in one round trip. Statements
    * issued before awaiting it go out in the same flight.
    */
-  lock(tx: Tx, jobId: string, skipLocked = false): Promise<JobSummary | undefined> {
-    return Promise.all([this.repo.lockJob(tx, jobId, skipLocked), ...this.prefetch(tx, { jobId })]).then(([job]) => job);
+  lock(tx: Tx, jobId: string, skipLocked = false, projectId: string | null = null): Promise<JobSummary | undefined> {
+    return Promise.all([this.repo.lockJob(tx, jobId, skipLocked, projectId), ...this.prefetch(tx, { jobId })]).then(([job]) => job);
   }
 
   private prefetch(tx: Tx, job: JobRef): Promise<unknown>[] {
@@ -108,6 +115,16 @@ export class JobStore {
     if (!streamId) throw new Error('first event of a job must be job.submitted');
     const at = ctx.now.toISOString();
     const expected = before?.version ?? 0;
+    // A request's secrets never go into its history: job.submitted carries it masked (spec-secrets.ts).
+    let request: PipelineSpec | undefined;
+    events = events.map((e) => {
+      if (e.type !== 'job.submitted') return e;
+      const { masked, secrets } = splitSecrets(e.data.spec);
+      if (!secrets) return e;
+      request = e.data.spec;
+      tx.defer(this.secrets.insert(tx, streamId, secrets, ctx.now));
+      return { ...e, data: { ...e.data, spec: masked } };
+    });
     const newEvents = events.map((e) => toNewEvent(e, meta));
     let streams = this.appended.get(tx);
     if (!streams) this.appended.set(tx, (streams = new Set()));
@@ -119,6 +136,7 @@ export class JobStore {
     const appended = newEvents.map((event, i) => ({
       event: { ...event, streamId, version: expected + i + 1, createdAt: ctx.now },
       summary: snapshots[i],
+      ...(request && event.type === 'job.submitted' ? { request } : {}),
     }));
     for (const listener of this.listeners.all()) listener.onJobEvents(tx, appended, recorded);
     return snapshots[snapshots.length - 1];

@@ -44,6 +44,11 @@ export interface Written {
   tasks: Task[];
 }
 
+interface Remembered {
+  jobId: string;
+  projectId: string | null | undefined;
+}
+
 interface Queued {
   op: WriteOp;
   resolve: (w: Written) => void;
@@ -73,47 +78,64 @@ const MAX_REMEMBERED_TASKS = 200_000;
 @Injectable()
 export class JobWriter {
   private readonly lanes = new Map<string, Queued[]>();
-  private readonly jobOfTask = new Map<string, string>();
+  private readonly jobOfTask = new Map<string, Remembered>();
 
   constructor(private readonly store: JobStore) {}
 
-  /** Remembers which job these tasks belong to (acquisitions name them). */
-  remember(jobId: string, taskIds: string[]): void {
+  /**
+   * Remembers which job these tasks belong to (acquisitions name them), and the job's project
+   * when known (null: none; undefined: not known here, looked up when a project key asks).
+   */
+  remember(jobId: string, taskIds: string[], projectId?: string | null): void {
     for (const id of taskIds) {
       if (this.jobOfTask.size >= MAX_REMEMBERED_TASKS) this.jobOfTask.delete(this.jobOfTask.keys().next().value!);
-      this.jobOfTask.set(id, jobId);
+      this.jobOfTask.set(id, { jobId, projectId });
     }
   }
 
-  /** The job a task belongs to; undefined for an unknown task. */
-  async jobOf(taskId: string): Promise<string | undefined> {
-    const known = this.jobOfTask.get(taskId);
-    if (known) return known;
-    const jobId = await this.store.repo.jobIdOfTask(this.store.db, taskId);
-    if (jobId) this.remember(jobId, [taskId]);
+  /** What is remembered of a task for a caller of `projectId` (null: every project): its job, none (not its project's), or unknown. */
+  private known(taskId: string, projectId: string | null): string | false | undefined {
+    const r = this.jobOfTask.get(taskId);
+    if (!r) return undefined;
+    if (projectId === null) return r.jobId;
+    if (r.projectId === undefined) return undefined;
+    return r.projectId === projectId ? r.jobId : false;
+  }
+
+  /**
+   * The job a task belongs to; undefined for an unknown task. With `projectId` (a project key's
+   * worker), only a task of that project's jobs: another project's task is unknown.
+   */
+  async jobOf(taskId: string, projectId: string | null = null): Promise<string | undefined> {
+    const known = this.known(taskId, projectId);
+    if (known !== undefined) return known || undefined;
+    const jobId = await this.store.repo.jobIdOfTask(this.store.db, taskId, projectId);
+    if (jobId && projectId !== null) this.remember(jobId, [taskId], projectId);
+    else if (jobId) this.remember(jobId, [taskId]);
     return jobId;
   }
 
-  /** The jobs of many tasks: remembered ones, the rest in one lookup (unknown tasks are absent). */
-  async jobsOf(taskIds: string[]): Promise<Map<string, string>> {
+  /** The jobs of many tasks: remembered ones, the rest in one lookup (unknown tasks, and with `projectId` other projects' tasks, are absent). */
+  async jobsOf(taskIds: string[], projectId: string | null = null): Promise<Map<string, string>> {
     const found = new Map<string, string>();
     const missing: string[] = [];
     for (const id of taskIds) {
-      const known = this.jobOfTask.get(id);
+      const known = this.known(id, projectId);
       if (known) found.set(id, known);
-      else missing.push(id);
+      else if (known === undefined) missing.push(id);
     }
     if (missing.length === 0) return found;
-    for (const [taskId, jobId] of await this.store.repo.jobIdsOfTasks(this.store.db, missing)) {
-      this.remember(jobId, [taskId]);
+    for (const [taskId, jobId] of await this.store.repo.jobIdsOfTasks(this.store.db, missing, projectId)) {
+      if (projectId !== null) this.remember(jobId, [taskId], projectId);
+      else this.remember(jobId, [taskId]);
       found.set(taskId, jobId);
     }
     return found;
   }
 
-  /** Runs a report on its task's job; an unknown task is a 404. */
-  async report(op: ReportOp): Promise<Written> {
-    const jobId = await this.jobOf(op.taskId);
+  /** Runs a report on its task's job; an unknown task (or, with `projectId`, another project's) is a 404. */
+  async report(op: ReportOp, projectId: string | null = null): Promise<Written> {
+    const jobId = await this.jobOf(op.taskId, projectId);
     if (!jobId) throw taskNotFound(op.taskId);
     return this.write(jobId, op);
   }

@@ -9,6 +9,7 @@ import { JobEventsController } from './http/job-events.controller';
 import { TasksController } from './http/tasks.controller';
 import { JobProjector } from './infrastructure/job.projector';
 import { JobsRepository } from './infrastructure/jobs.repository';
+import { JobSecretsRepository } from './infrastructure/job-secrets.repository';
 import { JobQueries } from './job-queries.service';
 import { JobStore } from './job-store.service';
 import { JobEventsListeners } from './job-events.listener';
@@ -19,6 +20,7 @@ import { JobWriter } from './job-writer.service';
   controllers: [ExecController, TasksController, JobEventsController],
   providers: [
     JobsRepository,
+    JobSecretsRepository,
     { provide: JobProjector, useFactory: (repo: JobsRepository) => new JobProjector(repo), inject: [JobsRepository] },
     JobEventsListeners,
     JobStore,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, IdGenerator } from '../common/clock';
 import { NotFoundError, ValidationError } from '../common/domain-error';
+import { assertProjectVisible, type Caller } from '../auth/domain/caller';
 import { Db } from '../database/db';
 import { batchScopeId, type Subscription } from '../webhooks/domain/subscription.types';
 import { ChannelTester } from '../webhooks/channel-tester.service';
@@ -25,15 +26,21 @@ export class ProjectsService {
     private readonly targets: TargetCheck,
   ) {}
 
-  private scope(projectId: string, batchId?: string): { scope: 'project' | 'batch'; scopeId: string; label: string } {
+  /** The project of a path, as the caller may reach it (another project's is 404 whatever it holds), then its id checked. */
+  private project(caller: Caller, projectId: string): void {
+    assertProjectVisible(caller, projectId);
     assertGroupId(projectId, 'projectId');
+  }
+
+  private scope(caller: Caller, projectId: string, batchId?: string): { scope: 'project' | 'batch'; scopeId: string; label: string } {
+    this.project(caller, projectId);
     if (batchId === undefined) return { scope: 'project', scopeId: projectId, label: `project ${projectId}` };
     assertGroupId(batchId, 'batchId');
     return { scope: 'batch', scopeId: batchScopeId(projectId, batchId), label: `batch ${batchId} of project ${projectId}` };
   }
 
-  async getWebhook(projectId: string, batchId?: string) {
-    const s = this.scope(projectId, batchId);
+  async getWebhook(caller: Caller, projectId: string, batchId?: string) {
+    const s = this.scope(caller, projectId, batchId);
     const hook = await this.repo.scoped(this.db, s.scope, s.scopeId);
     if (!hook) throw webhookNotFound(s.label);
     return {
@@ -49,67 +56,67 @@ export class ProjectsService {
     };
   }
 
-  async putWebhook(projectId: string, batchId: string | undefined, body: unknown) {
-    const s = this.scope(projectId, batchId);
+  async putWebhook(caller: Caller, projectId: string, batchId: string | undefined, body: unknown) {
+    const s = this.scope(caller, projectId, batchId);
     const { url, header = null } = parseBody(ProjectWebhookRequest, body, { what: 'webhook' });
     await this.targets.assertAllowed([{ path: 'url', url }]);
     await this.repo.upsertScoped(this.db, this.ids.newId(), s.scope, s.scopeId, url, header, this.clock.now());
-    return this.getWebhook(projectId, batchId);
+    return this.getWebhook(caller, projectId, batchId);
   }
 
-  async deleteWebhook(projectId: string, batchId?: string): Promise<void> {
-    const s = this.scope(projectId, batchId);
+  async deleteWebhook(caller: Caller, projectId: string, batchId?: string): Promise<void> {
+    const s = this.scope(caller, projectId, batchId);
     if (!(await this.repo.deleteScoped(this.db, s.scope, s.scopeId, this.clock.now()))) throw webhookNotFound(s.label);
   }
 
   // ------------------------------------------------------------ channels
 
-  async createChannel(projectId: string, body: unknown) {
-    assertGroupId(projectId, 'projectId');
+  async createChannel(caller: Caller, projectId: string, body: unknown) {
+    this.project(caller, projectId);
     const input = parseBody(ChannelRequest, body, { what: 'channel' });
     await this.targets.assertAllowed([{ path: 'url', url: input.url }]);
     const id = this.ids.newId();
     await this.repo.insertChannel(this.db, { id, projectId, name: input.name, url: input.url, headers: input.headers ?? {}, secret: input.secret ?? null }, this.clock.now());
-    return this.getChannel(projectId, id);
+    return this.getChannel(caller, projectId, id);
   }
 
-  async listChannels(projectId: string) {
-    assertGroupId(projectId, 'projectId');
+  async listChannels(caller: Caller, projectId: string) {
+    this.project(caller, projectId);
     return { channels: (await this.repo.channels(this.db, projectId)).map(channelView) };
   }
 
-  private async channel(projectId: string, id: string): Promise<Subscription> {
-    assertGroupId(projectId, 'projectId');
+  private async channel(caller: Caller, projectId: string, id: string): Promise<Subscription> {
+    this.project(caller, projectId);
     const found = UUID.test(id) ? await this.repo.channel(this.db, projectId, id.toLowerCase()) : undefined;
     if (!found) throw channelNotFound(id);
     return found;
   }
 
-  async getChannel(projectId: string, id: string) {
-    return channelView(await this.channel(projectId, id));
+  async getChannel(caller: Caller, projectId: string, id: string) {
+    return channelView(await this.channel(caller, projectId, id));
   }
 
-  async patchChannel(projectId: string, id: string, body: unknown) {
-    const found = await this.channel(projectId, id);
+  async patchChannel(caller: Caller, projectId: string, id: string, body: unknown) {
+    const found = await this.channel(caller, projectId, id);
     const input: ChannelInput = parseBody(ChannelPatch, body, { what: 'channel' });
     await this.targets.assertAllowed([{ path: 'url', url: input.url }]);
     await this.repo.updateChannel(this.db, found.id, input, this.clock.now());
-    return this.getChannel(projectId, found.id);
+    return this.getChannel(caller, projectId, found.id);
   }
 
-  async deleteChannel(projectId: string, id: string): Promise<void> {
-    const found = await this.channel(projectId, id);
+  async deleteChannel(caller: Caller, projectId: string, id: string): Promise<void> {
+    const found = await this.channel(caller, projectId, id);
     await this.db.tx((tx) => this.repo.deleteChannel(tx, found.id, this.clock.now()));
   }
 
-  async testChannel(projectId: string, id: string) {
-    return this.tester.test(await this.channel(projectId, id));
+  async testChannel(caller: Caller, projectId: string, id: string) {
+    return this.tester.test(await this.channel(caller, projectId, id));
   }
 
   // ------------------------------------------------------------ routings
 
-  async createRouting(projectId: string, body: unknown) {
-    assertGroupId(projectId, 'projectId');
+  async createRouting(caller: Caller, projectId: string, body: unknown) {
+    this.project(caller, projectId);
     const { event, channelId } = parseBody(RoutingRequest, body, { what: 'routing' });
     // channelId is part of the body: one that is not a channel of this project makes the body invalid (400).
     if (!(await this.repo.channel(this.db, projectId, channelId))) {
@@ -118,13 +125,13 @@ export class ProjectsService {
     return this.db.tx((tx) => this.repo.insertRouting(tx, { id: this.ids.newId(), projectId, event, channelId }, this.clock.now()));
   }
 
-  async listRoutings(projectId: string) {
-    assertGroupId(projectId, 'projectId');
+  async listRoutings(caller: Caller, projectId: string) {
+    this.project(caller, projectId);
     return { routings: await this.repo.routings(this.db, projectId) };
   }
 
-  async deleteRouting(projectId: string, id: string): Promise<void> {
-    assertGroupId(projectId, 'projectId');
+  async deleteRouting(caller: Caller, projectId: string, id: string): Promise<void> {
+    this.project(caller, projectId);
     const deleted = UUID.test(id) && (await this.db.tx((tx) => this.repo.deleteRouting(tx, projectId, id.toLowerCase())));
     if (!deleted) throw new NotFoundError('ROUTING_NOT_FOUND', `routing ${id} does not exist in this project`);
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { DomainError } from '../common/domain-error';
+import { projectForWrite, type Caller } from '../auth/domain/caller';
 import { StopJobCommand } from '../jobs/commands/stop-job.command';
 import { decideSubmit } from '../jobs/domain/job.decide';
 import type { JobSummary } from '../jobs/domain/job.state';
@@ -32,14 +33,18 @@ export class QueuesService {
     private readonly targets: TargetCheck,
   ) {}
 
+  /** A project key's request is its project's: an X-Project-Id must name it (else 400). */
   async submit(
+    caller: Caller,
     queueName: string,
     body: unknown,
     webhook: { url?: string; secret?: string },
-    group: { projectId?: string; batchId?: string },
+    requested: { projectId?: string; batchId?: string },
     meta: CommandMeta,
   ): Promise<string> {
     assertQueueName(queueName);
+    const projectId = projectForWrite(caller, requested.projectId, 'x-project-id');
+    const group = { ...requested, ...(projectId !== undefined ? { projectId } : {}) };
     await this.targets.assertAllowed([{ path: 'webhook', url: webhook.url }]);
     return this.store.db.tx(async (tx) => {
       const settings = (await this.repo.settings(tx, queueName)) ?? defaultSettings(queueName);
@@ -50,10 +55,11 @@ export class QueuesService {
     });
   }
 
-  private async request(queueName: string, id: string): Promise<JobSummary> {
+  /** A request of the queue as the caller may see it (another project's is the same 404 as a missing one). */
+  private async request(caller: Caller, queueName: string, id: string): Promise<JobSummary> {
     if (!/^\d{1,18}$/.test(id)) throw requestNotFound(queueName, id);
     try {
-      const job = await this.jobs.summary(id);
+      const job = await this.jobs.summaryFor(caller, id);
       if (job.kind !== 'queue' || job.pipeline !== queueName) throw requestNotFound(queueName, id);
       return job;
     } catch (err) {
@@ -62,16 +68,16 @@ export class QueuesService {
     }
   }
 
-  async status(queueName: string, id: string) {
-    const job = await this.request(queueName, id);
+  async status(caller: Caller, queueName: string, id: string) {
+    const job = await this.request(caller, queueName, id);
     const task = await this.jobs.requestTask(id);
-    const position = task && requestStatus(job, task) === 'queued' ? await this.store.repo.queuePosition(this.store.db, queueName, task, id) : undefined;
+    const position = task && requestStatus(job, task) === 'queued' ? await this.store.repo.queuePosition(this.store.db, queueName, task, id, job.projectId ?? null) : undefined;
     return renderRequestStatus(job, task, position);
   }
 
   /** 200 with the worker's result; 202 with the status while unfinished; 4xx when failed or cancelled. */
-  async result(queueName: string, id: string): Promise<{ status: number; body: unknown }> {
-    const job = await this.request(queueName, id);
+  async result(caller: Caller, queueName: string, id: string): Promise<{ status: number; body: unknown }> {
+    const job = await this.request(caller, queueName, id);
     const task = await this.jobs.requestTask(id);
     const status = requestStatus(job, task);
     if (status === 'completed') return { status: 200, body: task?.result ?? null };
@@ -82,14 +88,14 @@ export class QueuesService {
       throw new DomainError('REQUEST_CANCELLED', `request ${id} was cancelled${job.reason && job.reason !== 'cancelled' ? ` (${job.reason})` : ''}`, 409, { jobId: Number(id), reason: job.reason });
     }
     // The same body as GET .../status, with the request's real queue position.
-    const position = task && status === 'queued' ? await this.store.repo.queuePosition(this.store.db, queueName, task, id) : undefined;
+    const position = task && status === 'queued' ? await this.store.repo.queuePosition(this.store.db, queueName, task, id, job.projectId ?? null) : undefined;
     return { status: 202, body: renderRequestStatus(job, task, position) };
   }
 
-  async cancel(queueName: string, id: string, meta: CommandMeta) {
-    const job = await this.request(queueName, id);
+  async cancel(caller: Caller, queueName: string, id: string, meta: CommandMeta) {
+    const job = await this.request(caller, queueName, id);
     try {
-      await this.commands.execute(new StopJobCommand(id, 'cancelled', meta));
+      await this.commands.execute(new StopJobCommand(id, 'cancelled', meta, caller));
     } catch (err) {
       if (err instanceof DomainError && err.code === 'JOB_NOT_RUNNING') throw alreadyCompleted(id, requestStatus(job, await this.jobs.requestTask(id)));
       throw err;

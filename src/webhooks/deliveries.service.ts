@@ -1,6 +1,7 @@
 import { STATUS_CODES as STATUS_TEXT } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import { NotFoundError, ValidationError } from '../common/domain-error';
+import { projectOf, type Caller } from '../auth/domain/caller';
 import { Clock } from '../common/clock';
 import { Db } from '../database/db';
 import { JobQueries } from '../jobs/job-queries.service';
@@ -36,45 +37,46 @@ export class DeliveriesService {
     private readonly clock: Clock,
   ) {}
 
-  async list(query: { jobId?: string; status?: string; limit?: string }): Promise<{ deliveries: MessageView[] }> {
+  /** A project key sees its project's messages only: the project is in every statement here. */
+  async list(caller: Caller, query: { jobId?: string; status?: string; limit?: string }): Promise<{ deliveries: MessageView[] }> {
     if (query.status !== undefined && !MESSAGE_STATUSES.includes(query.status as MessageStatus)) {
       throw new ValidationError(`status must be one of ${MESSAGE_STATUSES.join(', ')}`, [{ path: 'status', message: 'unknown status' }]);
     }
     const limit = query.limit === undefined ? 100 : Number(query.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ValidationError('limit must be an integer from 1 to 1000', [{ path: 'limit', message: 'out of range' }]);
-    return { deliveries: await this.repo.listMessages(this.db, { jobId: query.jobId, status: query.status as MessageStatus | undefined, limit }) };
+    return { deliveries: await this.repo.listMessages(this.db, { jobId: query.jobId, status: query.status as MessageStatus | undefined, limit, projectId: projectOf(caller) }) };
   }
 
-  async get(id: string): Promise<MessageView & { attemptLog: AttemptView[] }> {
-    const msg = await this.find(id);
-    return { ...msg, attemptLog: await this.repo.attemptsOf(this.db, id) };
+  async get(caller: Caller, id: string): Promise<MessageView & { attemptLog: AttemptView[] }> {
+    const msg = await this.find(caller, id);
+    return { ...msg, attemptLog: await this.repo.attemptsOf(this.db, msg.id) };
   }
 
-  private async find(id: string): Promise<MessageView> {
+  private async find(caller: Caller, id: string): Promise<MessageView> {
     if (!UUID.test(id)) throw new NotFoundError('DELIVERY_NOT_FOUND', `delivery ${id} does not exist`);
-    const msg = await this.repo.getMessage(this.db, id);
+    const msg = await this.repo.getMessage(this.db, id, projectOf(caller));
     if (!msg) throw new NotFoundError('DELIVERY_NOT_FOUND', `delivery ${id} does not exist`);
     return msg;
   }
 
   /** Attempts one message again now, whatever its state (a manual resend is never superseded). */
-  async resend(id: string): Promise<MessageView> {
-    await this.find(id);
-    await this.enqueue({ ids: [id] });
-    return this.find(id);
+  async resend(caller: Caller, id: string): Promise<MessageView> {
+    const msg = await this.find(caller, id);
+    await this.enqueue({ ids: [msg.id], projectId: projectOf(caller) });
+    return this.find(caller, id);
   }
 
-  /** Re-enqueues every message that failed for good since `since` (optionally of one job). */
-  async recover(body: unknown): Promise<{ recovered: number; deliveryIds: string[] }> {
+  /** Re-enqueues every message that failed for good since `since` (optionally of one job; a project key's: of its project). */
+  async recover(caller: Caller, body: unknown): Promise<{ recovered: number; deliveryIds: string[] }> {
     const b = (typeof body === 'object' && body !== null ? body : {}) as { since?: unknown; jobId?: unknown };
     const since = typeof b.since === 'string' ? new Date(b.since) : undefined;
     if (!since || Number.isNaN(since.getTime())) throw new ValidationError('since must be an ISO date-time', [{ path: 'since', message: 'required ISO date-time' }]);
     if (b.jobId !== undefined && typeof b.jobId !== 'string') throw new ValidationError('jobId must be a string', [{ path: 'jobId', message: 'must be a string' }]);
-    const ids = await this.enqueue({ failedSince: since, jobId: b.jobId as string | undefined });
+    const ids = await this.enqueue({ failedSince: since, jobId: b.jobId as string | undefined, projectId: projectOf(caller) });
     return { recovered: ids.length, deliveryIds: ids };
   }
 
-  private async enqueue(filter: { ids?: string[]; failedSince?: Date; jobId?: string }): Promise<string[]> {
+  private async enqueue(filter: { ids?: string[]; failedSince?: Date; jobId?: string; projectId: string | null }): Promise<string[]> {
     const reset = await this.db.tx(async (tx) => {
       const rows = await this.messages.resetForResend(tx, filter, this.clock.now());
       if (rows.length) {
@@ -89,15 +91,15 @@ export class DeliveriesService {
     return reset.map((r) => r.id);
   }
 
-  async record(jobId: string, type: 'progress' | 'result'): Promise<WebhookRecord> {
-    await this.jobs.summary(jobId);
+  async record(caller: Caller, jobId: string, type: 'progress' | 'result'): Promise<WebhookRecord> {
+    await this.jobs.summaryFor(caller, jobId);
     const msg = await this.repo.latestOfKind(this.db, jobId, type === 'progress' ? 'exec.progress' : 'exec.result');
     if (!msg) throw new NotFoundError('WEBHOOK_NOT_FOUND', `job ${jobId} has no ${type} webhook delivery`);
     return toRecord(msg, type);
   }
 
-  async records(jobId: string): Promise<WebhookRecord[]> {
-    await this.jobs.summary(jobId);
+  async records(caller: Caller, jobId: string): Promise<WebhookRecord[]> {
+    await this.jobs.summaryFor(caller, jobId);
     const out: WebhookRecord[] = [];
     for (const type of ['progress', 'result'] as const) {
       const msg = await this.repo.latestOfKind(this.db, jobId, type === 'progress' ? 'exec.progress' : 'exec.result');

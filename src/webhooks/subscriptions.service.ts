@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { NotFoundError, ValidationError } from '../common/domain-error';
+import { projectOf, type Caller } from '../auth/domain/caller';
 import { Db } from '../database/db';
 import { JobQueries } from '../jobs/job-queries.service';
 import { subscribersOf } from './domain/subscribers';
@@ -44,11 +45,12 @@ export class SubscriptionsService {
     private readonly clock: Clock,
   ) {}
 
-  async list(query: { projectId?: string; jobId?: string; status?: string; limit?: string }): Promise<{ subscriptions: Array<SubscriptionView & { health: EndpointHealthView }> }> {
+  /** A project key sees its project's subscriptions only (another project's job is JOB_NOT_FOUND, another projectId lists none). */
+  async list(caller: Caller, query: { projectId?: string; jobId?: string; status?: string; limit?: string }): Promise<{ subscriptions: Array<SubscriptionView & { health: EndpointHealthView }> }> {
     if (query.status !== undefined && query.status !== 'active' && query.status !== 'disabled') {
       throw new ValidationError('status must be active or disabled', [{ path: 'status', message: 'must be active or disabled' }]);
     }
-    const views = (await this.views(query)).subscriptions.filter((s) => query.status === undefined || s.status === query.status);
+    const views = (await this.views(caller, query)).subscriptions.filter((s) => query.status === undefined || s.status === query.status);
     return { subscriptions: await this.withHealth(views) };
   }
 
@@ -58,11 +60,12 @@ export class SubscriptionsService {
     return subs.map((s) => ({ ...s, health: healthView(rows.get(endpointOf(s.url))) }));
   }
 
-  private async views(query: { projectId?: string; jobId?: string; limit?: string }): Promise<{ subscriptions: SubscriptionView[] }> {
+  private async views(caller: Caller, query: { projectId?: string; jobId?: string; limit?: string }): Promise<{ subscriptions: SubscriptionView[] }> {
     const limit = query.limit === undefined ? 500 : Number(query.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 5000) throw new ValidationError('limit must be an integer from 1 to 5000', [{ path: 'limit', message: 'out of range' }]);
+    const own = projectOf(caller);
     if (query.jobId !== undefined) {
-      const job = await this.jobs.summary(query.jobId);
+      const job = await this.jobs.summaryFor(caller, query.jobId);
       const subs = await this.subscriptions.subscriptionsFor(
         this.db,
         {
@@ -81,13 +84,14 @@ export class SubscriptionsService {
         .map((s) => s.id);
       return { subscriptions: await this.repo.byIds(this.db, ids, maskValue) };
     }
+    if (own !== null) return { subscriptions: query.projectId === undefined || query.projectId === own ? await this.repo.ofProject(this.db, own, limit, maskValue) : [] };
     if (query.projectId !== undefined) return { subscriptions: await this.repo.ofProject(this.db, query.projectId, limit, maskValue) };
     return { subscriptions: await this.repo.all(this.db, limit, maskValue) };
   }
 
-  async rotateSecret(id: string): Promise<{ id: string; secret: string; previousSecretExpiresAt: string | null }> {
+  async rotateSecret(caller: Caller, id: string): Promise<{ id: string; secret: string; previousSecretExpiresAt: string | null }> {
     const secret = `whsec_${randomBytes(24).toString('base64')}`;
-    const rotated = UUID.test(id) ? await this.repo.rotateSecret(this.db, id, secret, new Date(this.clock.now().getTime() + ROTATION_OVERLAP_MS)) : undefined;
+    const rotated = UUID.test(id) ? await this.repo.rotateSecret(this.db, id, secret, new Date(this.clock.now().getTime() + ROTATION_OVERLAP_MS), projectOf(caller)) : undefined;
     if (!rotated) throw new NotFoundError('SUBSCRIPTION_NOT_FOUND', `subscription ${id} does not exist`);
     return { id, secret, previousSecretExpiresAt: rotated.previousSecretExpiresAt };
   }

@@ -1,9 +1,10 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { IdGenerator } from '../common/clock';
 import type { Tx } from '../database/db';
-import type { RecordedEvent } from '../event-store/event.types';
 import { renderStatus } from '../jobs/domain/job-status.view';
 import type { JobEventMap } from '../jobs/domain/job.events';
+import type { PipelineSpec } from '../jobs/domain/pipeline.types';
+import type { Level, RecordedEvent } from '../event-store/event.types';
 import { JobEventsListeners, type AppendedJobEvent, type JobEventsListener, type JobRef } from '../jobs/job-events.listener';
 import type { Subscription } from './domain/subscription.types';
 import type { FanoutJob } from './domain/fanout.types';
@@ -48,10 +49,11 @@ export class WebhookOutbox implements JobEventsListener, OnModuleInit {
   onJobEvents(tx: Tx, appended: AppendedJobEvent[], recorded: Promise<RecordedEvent[]>): void {
     const last = appended[appended.length - 1];
     if (!last.summary.watched) return;
-    for (const { event, summary } of appended) {
+    for (const { event, summary, request } of appended) {
       if (event.type === 'job.submitted') {
         const data = event.data as JobEventMap['job.submitted'];
-        const created = this.subscribeFromRequest(tx, data, summary.jobId, event.createdAt);
+        // The request with its secrets (the event carries them masked).
+        const created = this.subscribeFromRequest(tx, request ?? data.spec, data.options.progressVerbosityLevel, summary.jobId, event.createdAt);
         // A job without a project has no subscriptions but its own.
         if (summary.projectId === undefined) this.known.set(tx, created);
       }
@@ -84,12 +86,12 @@ export class WebhookOutbox implements JobEventsListener, OnModuleInit {
   }
 
   /** webhooks.progress / webhooks.result of the exec request (seed 000). */
-  private subscribeFromRequest(tx: Tx, data: JobEventMap['job.submitted'], jobId: string, at: Date): Subscription[] {
-    const hooks = data.spec.webhooks;
+  private subscribeFromRequest(tx: Tx, spec: PipelineSpec, progressLevel: Level, jobId: string, at: Date): Subscription[] {
+    const hooks = spec.webhooks;
     if (!hooks) return [];
     const common = { scope: 'job' as const, scopeId: jobId, headers: hooks.headers ?? {}, secret: hooks.secret ?? null, eventTypes: null };
     const subs: NewSubscription[] = [];
-    if (hooks.progress) subs.push({ ...common, id: this.ids.newId(), url: hooks.progress, format: 'exec.progress', minLevel: data.options.progressVerbosityLevel });
+    if (hooks.progress) subs.push({ ...common, id: this.ids.newId(), url: hooks.progress, format: 'exec.progress', minLevel: progressLevel });
     if (hooks.result) subs.push({ ...common, id: this.ids.newId(), url: hooks.result, format: 'exec.result', minLevel: 'trace' });
     if (hooks.lifecycle) subs.push({ ...common, id: this.ids.newId(), url: hooks.lifecycle, format: 'queue.lifecycle', minLevel: 'trace' });
     tx.defer(this.repo.insertSubscriptions(tx, subs, at));

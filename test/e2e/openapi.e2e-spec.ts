@@ -112,11 +112,32 @@ describe('The OpenAPI document at /docs-json', () => {
     expect(open.map(([method, path, op]) => [method, path, op.security])).toEqual([
       ['get', '/health', []],
       ['post', '/api/v1/hooks/{name}', []],
+      ['post', '/api/v1/projects/{projectId}/hooks/{name}', []],
     ]);
     // What the document says is what Herald does.
     expect((await api(h.baseUrl, 'GET', '/api/v1/exec/jobs')).status).toBe(401);
     expect((await api(h.baseUrl, 'GET', '/api/v1/exec/jobs', undefined, KEY)).status).toBe(200);
     expect((await api(h.baseUrl, 'GET', '/health')).status).toBe(200);
+  });
+
+  it('names what each route needs of a key (a scope, or an admin key) and lists its 403 FORBIDDEN_SCOPE', () => {
+    const scopes = ['jobs:write', 'jobs:read', 'workers', 'webhooks:manage', 'deliveries:read', 'deliveries:write', 'admin'];
+    const wrong: string[] = [];
+    for (const [method, path, op] of operations(doc)) {
+      if (op.security?.length === 0) continue;
+      if (!scopes.includes(op['x-herald-access'])) wrong.push(`${method} ${path}: no x-herald-access`);
+      const examples = Object.values((op.responses['403']?.content?.['application/json']?.examples ?? {}) as Record<string, Json>);
+      if (examples.map((e) => e.value.error.code).join() !== 'FORBIDDEN_SCOPE') wrong.push(`${method} ${path}: no 403 FORBIDDEN_SCOPE`);
+    }
+    expect(wrong).toEqual([]);
+    const access = (method: string, path: string) => doc.paths[path][method]['x-herald-access'];
+    expect([access('post', '/api/v1/exec/raw'), access('get', '/api/v1/exec/status/{jobId}'), access('post', '/api/v1/tasks/acquire'), access('post', '/api/v1/projects/{projectId}/keys'), access('put', '/api/v1/queues/{queueName}')]).toEqual([
+      'jobs:write',
+      'jobs:read',
+      'workers',
+      'admin',
+      'admin',
+    ]);
   });
 
   it('describes the webhooks Herald sends', () => {

@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import { eventually, startHerald, type RunningHerald } from '../support/herald';
+import { api, eventually, startHerald, type RunningHerald } from '../support/herald';
 import { client, jobIdPattern, type HeraldClient } from '../support/e2e';
 import { Receiver } from '../support/receiver';
 
@@ -146,5 +146,45 @@ describe('Webhook triggers with API keys set', () => {
     // Only POST on that exact path is let through without a key.
     expect((await anon().call('GET', '/api/v1/hooks/open-hook')).status).toBe(401);
     expect((await anon().call('POST', '/api/v1/hooks/open-hook/x', body)).status).toBe(401);
+  });
+});
+
+describe('Stored pipelines per project', () => {
+  let h: RunningHerald;
+  const ADMIN = 'stored-per-project-admin-key';
+  const keyOf = async (projectId: string, scopes?: string[]) =>
+    (await api(h.baseUrl, 'POST', `/api/v1/projects/${projectId}/keys`, { name: 'k', ...(scopes ? { scopes } : {}) }, { authorization: `Bearer ${ADMIN}` })).body.key as string;
+  const stored = (n: number) => ({ name: 'nightly', flowInput: { n }, nodes: [{ nodeName: 'n', algorithmName: 'per-project-alg', input: ['@flowInput.n'] }], triggers: { webhook: {} } });
+
+  beforeAll(async () => {
+    h = await startHerald({ adminKey: ADMIN });
+  });
+  afterAll(() => h.close());
+
+  it("are named per project: the same name in two projects and Herald's own, each reached by its own keys", async () => {
+    const [a, b] = [client(h.baseUrl, { authorization: `Bearer ${await keyOf('proj-a')}` }), client(h.baseUrl, { authorization: `Bearer ${await keyOf('proj-b')}` })];
+    const admin = client(h.baseUrl, { authorization: `Bearer ${ADMIN}` });
+    expect((await a.call('POST', '/api/v1/store/pipelines', stored(1))).body).toMatchObject({ name: 'nightly', projectId: 'proj-a' });
+    expect((await b.call('POST', '/api/v1/store/pipelines', stored(2))).status).toBe(201);
+    expect((await admin.call('POST', '/api/v1/store/pipelines', stored(3))).body.projectId).toBeUndefined();
+    expect((await b.call('POST', '/api/v1/store/pipelines', stored(4))).body.error.code).toBe('PIPELINE_EXISTS');
+    expect((await admin.call('POST', '/api/v1/store/pipelines', stored(4))).body.error.code).toBe('PIPELINE_EXISTS');
+    expect((await a.call('GET', '/api/v1/store/pipelines/nightly')).body.definition.flowInput).toEqual({ n: 1 });
+    expect((await b.call('GET', '/api/v1/store/pipelines/nightly')).body.definition.flowInput).toEqual({ n: 2 });
+    expect((await admin.call('GET', '/api/v1/store/pipelines/nightly')).body.definition.flowInput).toEqual({ n: 3 });
+    expect((await admin.call('GET', '/api/v1/store/pipelines/nightly?projectId=proj-b')).body.definition.flowInput).toEqual({ n: 2 });
+    expect((await admin.call('GET', '/api/v1/store/pipelines')).body.pipelines.map((p: { projectId?: string }) => p.projectId ?? null)).toEqual([null, 'proj-a', 'proj-b']);
+    expect((await a.call('GET', '/api/v1/store/pipelines/nightly?projectId=proj-b')).status).toBe(400);
+    // A run is its project's job; a project's trigger runs by its path, with a key of that project.
+    const run = (await a.call('POST', '/api/v1/exec/stored', { name: 'nightly' })).body.jobId;
+    expect((await admin.call('GET', `/api/v1/exec/status/${run}`)).body.projectId).toBe('proj-a');
+    const hook = (c: ReturnType<typeof client>, path: string) => c.call('POST', path, { n: 9 });
+    expect((await hook(a, '/api/v1/projects/proj-a/hooks/nightly')).status).toBe(202);
+    expect((await hook(b, '/api/v1/projects/proj-a/hooks/nightly')).status).toBe(401);
+    expect((await hook(a, '/api/v1/hooks/nightly')).status).toBe(401);
+    expect((await hook(admin, '/api/v1/hooks/nightly')).status).toBe(202);
+    const readOnly = client(h.baseUrl, { authorization: `Bearer ${await keyOf('proj-a', ['jobs:read'])}` });
+    expect((await hook(readOnly, '/api/v1/projects/proj-a/hooks/nightly')).status).toBe(401);
+    expect((await a.call('GET', '/api/v1/exec/jobs?pipeline=nightly')).body.jobs).toHaveLength(2);
   });
 });

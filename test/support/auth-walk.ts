@@ -101,3 +101,27 @@ export function pathVariants(op: Operation): string[] {
   out.delete(op.path);
   return [...out];
 }
+
+/** An operation of an OpenAPI document as written: its path template and the names of its parameters, in order. */
+export interface OperationTemplate {
+  method: string;
+  template: string;
+  params: string[];
+}
+
+/** Every operation of an OpenAPI document, its path left as a template. */
+export function operationTemplates(doc: { paths: Record<string, Record<string, unknown>> }): OperationTemplate[] {
+  const out: OperationTemplate[] = [];
+  for (const [template, methods] of Object.entries(doc.paths)) {
+    for (const method of Object.keys(methods)) {
+      if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
+      out.push({ method: method.toUpperCase(), template, params: [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]) });
+    }
+  }
+  return out;
+}
+
+/** The path of a template with each parameter's value (percent-encoded). */
+export function fillPath(template: string, valueOf: (param: string) => string): string {
+  return template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(valueOf(name)));
+}

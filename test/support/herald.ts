@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, LoggerService } from '@nestjs/common';
 import { createApp } from '../../src/app.factory';
 import { loadConfig, type HeraldConfig } from '../../src/config/config';
 import { Db } from '../../src/database/db';
@@ -25,14 +25,14 @@ const FAST_PATHS_OFF = process.env.HERALD_TEST_FAST_PATHS === 'off';
 
 /** Starts Herald on 127.0.0.1 with its own database (or the given one). */
 export async function startHerald(
-  overrides: Partial<HeraldConfig> & { resolver?: Resolver; fastPaths?: 'required' } = {},
+  overrides: Partial<HeraldConfig> & { resolver?: Resolver; fastPaths?: 'required'; logger?: LoggerService } = {},
   existing?: { url: string; drop: () => Promise<void> },
 ): Promise<RunningHerald> {
   const database = existing ?? (await createTestDatabase());
-  const { resolver, fastPaths, ...rest } = overrides;
+  const { resolver, fastPaths, logger, ...rest } = overrides;
   const config: HeraldConfig = { ...loadConfig({}), sweepIntervalMs: 100, poolSize: 10, ...rest, databaseUrl: database.url };
   if (FAST_PATHS_OFF && fastPaths !== 'required') config.webhooks = { ...config.webhooks, fastPaths: false };
-  const app = await createApp(config, { logger: ['error'], resolver });
+  const app = await createApp(config, { logger: logger ?? ['error'], resolver });
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as { port: number }).port;
   let stopped = false;

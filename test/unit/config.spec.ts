@@ -12,6 +12,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ HERALD_DELIVERY_WORKERS: 'nope' })).toThrow(new ConfigError('HERALD_DELIVERY_WORKERS must be true or false, got "nope"'));
   });
 
+  it('reads the admin keys (HERALD_ADMIN_KEY, HERALD_API_KEYS) and the project key cache time', () => {
+    const config = loadConfig({ HERALD_ADMIN_KEY: ' admin-key-0123456789 ', HERALD_API_KEYS: 'k1, k2,', HERALD_KEY_CACHE_MS: '500' });
+    expect([config.adminKey, config.apiKeys, config.keyCacheMs, config.host]).toEqual(['admin-key-0123456789', ['k1', 'k2'], 500, '0.0.0.0']);
+    expect([loadConfig({}).adminKey, loadConfig({}).keyCacheMs, loadConfig({ HERALD_ADMIN_KEY: 'admin-key-0123456789' }).host]).toEqual([undefined, 2000, '0.0.0.0']);
+    expect(() => loadConfig({ HERALD_ADMIN_KEY: 'short' })).toThrow(new ConfigError('HERALD_ADMIN_KEY must be at least 16 characters long'));
+    expect(() => loadConfig({ HERALD_API_KEYS: 'hk_looks-like-a-project-key' })).toThrow(ConfigError);
+    expect(() => loadConfig({ HERALD_KEY_CACHE_MS: '60001' })).toThrow(ConfigError);
+  });
+
   it('reads the circuit settings', () => {
     expect(loadConfig({ HERALD_ENDPOINT_OPEN_AFTER: '3', HERALD_ENDPOINT_OPEN_SECONDS: '5', HERALD_ENDPOINT_OPEN_MAX_SECONDS: '50' }).webhooks.circuit).toEqual({ openAfter: 3, openSeconds: 5, openMaxSeconds: 50 });
     expect(() => loadConfig({ HERALD_ENDPOINT_OPEN_AFTER: '0' })).toThrow(ConfigError);

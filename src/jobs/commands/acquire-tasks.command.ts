@@ -4,6 +4,7 @@ import { batchId } from '../domain/job.state';
 import { JobStore } from '../job-store.service';
 import { JobWriter } from '../job-writer.service';
 import type { TaskFilter } from '../infrastructure/jobs.repository';
+import { HERALD, projectOf, type Caller } from '../../auth/domain/caller';
 
 export class AcquireTasksCommand {
   constructor(
@@ -13,6 +14,8 @@ export class AcquireTasksCommand {
     readonly max: number,
     /** The request's id (X-Request-Id), recorded as the events' correlationId. */
     readonly correlationId?: string,
+    /** Whose worker: a project key's takes only its project's tasks. */
+    readonly caller: Caller = HERALD,
   ) {}
 }
 
@@ -45,16 +48,23 @@ export class AcquireTasksHandler implements ICommandHandler<AcquireTasksCommand,
   async execute(cmd: AcquireTasksCommand): Promise<{ tasks: AcquiredTask[] }> {
     const acquired: AcquiredTask[] = [];
     const tried: string[] = [];
+    const project = projectOf(cmd.caller);
+    // The project is part of the filter: the search for a pending task is that project's (its own index).
+    const filter: TaskFilter = { algorithmNames: cmd.filter.algorithmNames, queues: cmd.filter.queues, ...(project !== null ? { projectId: project } : {}) };
     while (acquired.length < cmd.max && tried.length < MAX_JOBS_TRIED) {
-      const jobId = await this.store.repo.nextPendingJobId(this.store.db, cmd.filter, this.store.context().now, tried);
+      const jobId = await this.store.repo.nextPendingJobId(this.store.db, filter, this.store.context().now, tried);
       if (!jobId) break;
       tried.push(jobId);
+      let jobProject: string | null = null;
       const { events, tasks } = await this.writer.write(jobId, {
         kind: 'acquire',
-        filter: cmd.filter,
+        filter,
         max: cmd.max - acquired.length,
         meta: { actor: `worker:${cmd.workerName}`, ...(cmd.correlationId ? { correlationId: cmd.correlationId } : {}) },
-        decide: (job, offered, ctx) => decideAcquire(job, offered, { workerName: cmd.workerName, leaseSeconds: cmd.leaseSeconds, now: ctx.now }),
+        decide: (job, offered, ctx) => {
+          jobProject = job.projectId ?? null;
+          return decideAcquire(job, offered, { workerName: cmd.workerName, leaseSeconds: cmd.leaseSeconds, now: ctx.now });
+        },
       });
       const byId = new Map(tasks.map((t) => [t.taskId, t]));
       const got = events.flatMap((e) => {
@@ -73,7 +83,7 @@ export class AcquireTasksHandler implements ICommandHandler<AcquireTasksCommand,
           },
         ];
       });
-      this.writer.remember(jobId, got.map((t) => t.taskId));
+      this.writer.remember(jobId, got.map((t) => t.taskId), jobProject);
       acquired.push(...got);
     }
     return { tasks: acquired };

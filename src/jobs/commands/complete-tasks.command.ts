@@ -4,6 +4,7 @@ import { DomainError } from '../../common/domain-error';
 import { decideComplete } from '../domain/job.decide';
 import { taskNotFound } from '../domain/job.errors';
 import { JobWriter } from '../job-writer.service';
+import { HERALD, projectOf, type Caller } from '../../auth/domain/caller';
 
 /** Many results at once from one worker (POST /tasks/complete). */
 export class CompleteTasksCommand {
@@ -12,6 +13,8 @@ export class CompleteTasksCommand {
     readonly tasks: Array<{ taskId: string; result: unknown; attempt?: number }>,
     /** The request's id (X-Request-Id), recorded as the events' correlationId. */
     readonly correlationId?: string,
+    /** Whose worker: a project key's may report only its project's tasks (others are TASK_NOT_FOUND). */
+    readonly caller: Caller = HERALD,
   ) {}
 }
 
@@ -31,9 +34,9 @@ export class CompleteTasksHandler implements ICommandHandler<CompleteTasksComman
 
   constructor(private readonly writer: JobWriter) {}
 
-  async execute({ workerName, tasks, correlationId }: CompleteTasksCommand): Promise<{ tasks: CompletedItem[] }> {
+  async execute({ workerName, tasks, correlationId, caller }: CompleteTasksCommand): Promise<{ tasks: CompletedItem[] }> {
     // Which job each task belongs to: one lookup for all that this instance does not know.
-    const jobs = await this.writer.jobsOf(tasks.map((t) => t.taskId));
+    const jobs = await this.writer.jobsOf(tasks.map((t) => t.taskId), projectOf(caller));
     const items = await Promise.all(
       tasks.map(async ({ taskId, result, attempt }): Promise<CompletedItem> => {
         let jobId = '';

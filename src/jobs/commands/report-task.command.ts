@@ -3,6 +3,7 @@ import { decideComplete, decideFail, decideHeartbeat } from '../domain/job.decid
 import type { JobEvent } from '../domain/job.events';
 import type { JobSummary, Task } from '../domain/job.state';
 import { JobWriter } from '../job-writer.service';
+import { HERALD, projectOf, type Caller } from '../../auth/domain/caller';
 
 /** A worker's report on a task it holds: heartbeat, complete or fail. */
 export type TaskReport = { attempt?: number } & (
@@ -18,6 +19,8 @@ export class ReportTaskCommand {
     readonly report: TaskReport,
     /** The request's id (X-Request-Id), recorded as the events' correlationId. */
     readonly correlationId?: string,
+    /** Whose worker: a project key's may report only its project's tasks (others are TASK_NOT_FOUND). */
+    readonly caller: Caller = HERALD,
   ) {}
 }
 
@@ -38,7 +41,7 @@ export class ReportTaskHandler implements ICommandHandler<ReportTaskCommand, Rep
   constructor(private readonly writer: JobWriter) {}
 
   /** Through the job's group commit (JobWriter): reports of many workers on one job share its lock. */
-  async execute({ taskId, workerName, report, correlationId }: ReportTaskCommand): Promise<ReportOutcome & ReportedTaskKind> {
+  async execute({ taskId, workerName, report, correlationId, caller }: ReportTaskCommand): Promise<ReportOutcome & ReportedTaskKind> {
     let jobId = '';
     let filter: ReportedTaskKind['filter'] = {};
     const { events } = await this.writer.report({
@@ -50,7 +53,7 @@ export class ReportTaskHandler implements ICommandHandler<ReportTaskCommand, Rep
         filter = job.kind === 'queue' ? { queues: [task.algorithmName] } : { algorithmNames: [task.algorithmName] };
         return decideReport(job, task, workerName, report, ctx.now);
       },
-    });
+    }, projectOf(caller));
     const after = events[0];
     return {
       filter,

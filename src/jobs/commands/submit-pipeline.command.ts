@@ -4,11 +4,15 @@ import type { PipelineSpec } from '../domain/pipeline.types';
 import { JobStore, type CommandMeta } from '../job-store.service';
 import { pipelineTargets } from '../domain/pipeline-targets';
 import { TargetCheck } from '../../webhooks/target-check.service';
+import { projectForWrite, type Caller } from '../../auth/domain/caller';
+import { withProject } from '../domain/pipeline.types';
 
 export class SubmitPipelineCommand {
   constructor(
     readonly spec: PipelineSpec,
     readonly meta: CommandMeta,
+    /** A project key's job is its project's (a projectId in the request must be it). */
+    readonly caller: Caller,
   ) {}
 }
 
@@ -19,7 +23,8 @@ export class SubmitPipelineHandler implements ICommandHandler<SubmitPipelineComm
     private readonly targets: TargetCheck,
   ) {}
 
-  async execute({ spec, meta }: SubmitPipelineCommand): Promise<{ jobId: string }> {
+  async execute({ spec: requested, meta, caller }: SubmitPipelineCommand): Promise<{ jobId: string }> {
+    const spec = withProject(requested, projectForWrite(caller, requested.projectId, 'projectId'));
     await this.targets.assertAllowed(pipelineTargets(spec));
     const ctx = this.store.context();
     // jobId is "<name>:<uuid v4>", as in the seed.

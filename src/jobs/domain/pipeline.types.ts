@@ -75,3 +75,10 @@ export const PIPELINE_LIMITS = {
   retryLimit: { min: 0, max: 100 },
   retryDelaySeconds: { min: 0, max: 86_400 },
 } as const;
+
+/** The spec with its project set (a project key's jobs are its project's). */
+export function withProject(spec: PipelineSpec, projectId: string | undefined): PipelineSpec {
+  if (projectId === spec.projectId) return spec;
+  const { projectId: _old, ...rest } = spec;
+  return projectId === undefined ? rest : { ...rest, projectId };
+}

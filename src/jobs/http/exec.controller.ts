@@ -3,6 +3,9 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAnswer, ApiError, ApiJsonBody, ApiQueryFrom, errorExample, targetRefused } from '../../common/openapi';
 import { RequestMeta } from '../../common/request-meta';
+import { projectForWrite, type Caller } from '../../auth/domain/caller';
+import { CurrentCaller } from '../../auth/current-caller.decorator';
+import { RequireScope } from '../../auth/route-access.decorator';
 import { parseBody, parseWith } from '../../common/zod-validation';
 import { StopJobCommand } from '../commands/stop-job.command';
 import { SubmitPipelineCommand } from '../commands/submit-pipeline.command';
@@ -13,6 +16,7 @@ import { JobQueries } from '../job-queries.service';
 import { JobList, JobListQuery, PipelineRequest, ResultsView, StatusView, StopAnswer, StopRequest, SubmitAnswer } from './jobs.schemas';
 
 const JOB = 'batch:2f0b7a51-5a2b-4c3e-9f39-6f3a3f2b8f10';
+const KEY = '7d3c1f0e-3c55-4c1b-9a4e-2f5c0a9d1e11';
 
 @ApiTags('exec')
 @Controller('api/v1/exec')
@@ -26,18 +30,25 @@ export class ExecController {
   @ApiOperation({ summary: 'Submit a pipeline; answers { jobId } ("<name>:<uuid>")' })
   @ApiJsonBody(PipelineRequest)
   @ApiAnswer(201, 'The job was accepted', SubmitAnswer)
-  @ApiError(400, errorExample(() => validatePipelineRequest({ name: 'batch', nodes: [{ nodeName: 'a', algorithmName: 'alg', input: ['@b'] }] })), targetRefused('webhooks.progress'))
-  submit(@Body() body: unknown, @RequestMeta() meta: CommandMeta): Promise<{ jobId: string }> {
+  @RequireScope('jobs:write')
+  @ApiError(
+    400,
+    errorExample(() => validatePipelineRequest({ name: 'batch', nodes: [{ nodeName: 'a', algorithmName: 'alg', input: ['@b'] }] })),
+    targetRefused('webhooks.progress'),
+    errorExample(() => projectForWrite({ kind: 'project', projectId: 'proj-1', keyId: KEY, scopes: [] }, 'proj-2', 'projectId')),
+  )
+  submit(@CurrentCaller() caller: Caller, @Body() body: unknown, @RequestMeta() meta: CommandMeta): Promise<{ jobId: string }> {
     // The pipeline rules (references, expressions, stages) are the domain validator's.
-    return this.commands.execute(new SubmitPipelineCommand(validatePipelineRequest(body), meta));
+    return this.commands.execute(new SubmitPipelineCommand(validatePipelineRequest(body), meta, caller));
   }
 
   @Get('status/:jobId')
   @ApiOperation({ summary: 'Progress of a job (same body as the progress webhook)' })
   @ApiAnswer(200, 'The job as of its latest event', StatusView)
+  @RequireScope('jobs:read')
   @ApiError(404, errorExample(jobNotFound(JOB)))
-  status(@Param('jobId') jobId: string) {
-    return this.queries.status(jobId);
+  status(@CurrentCaller() caller: Caller, @Param('jobId') jobId: string) {
+    return this.queries.status(caller, jobId);
   }
 
   @Get('results/:jobId')
@@ -45,8 +56,9 @@ export class ExecController {
   @ApiAnswer(200, "The final nodes' results", ResultsView)
   @ApiError(400, errorExample(jobNotFinished(JOB, 'active')))
   @ApiError(404, errorExample(jobNotFound(JOB)))
-  results(@Param('jobId') jobId: string) {
-    return this.queries.results(jobId);
+  @RequireScope('jobs:read')
+  results(@CurrentCaller() caller: Caller, @Param('jobId') jobId: string) {
+    return this.queries.results(caller, jobId);
   }
 
   @Post('stop')
@@ -57,17 +69,19 @@ export class ExecController {
   @ApiError(400, errorExample(() => parseBody(StopRequest, { jobId: '' })))
   @ApiError(404, errorExample(jobNotFound(JOB)))
   @ApiError(409, errorExample(jobNotRunning(JOB, 'completed')))
-  stop(@Body() body: unknown, @RequestMeta() meta: CommandMeta): Promise<{ stoppedJobIds: string[] }> {
+  @RequireScope('jobs:write')
+  stop(@CurrentCaller() caller: Caller, @Body() body: unknown, @RequestMeta() meta: CommandMeta): Promise<{ stoppedJobIds: string[] }> {
     const { jobId, reason } = parseBody(StopRequest, body);
-    return this.commands.execute(new StopJobCommand(jobId, reason, meta));
+    return this.commands.execute(new StopJobCommand(jobId, reason, meta, caller));
   }
 
   @Get('jobs')
-  @ApiOperation({ summary: 'List jobs, newest first (filters: status, pipeline; paging: limit, cursor)' })
+  @ApiOperation({ summary: 'List jobs, newest first (filters: status, pipeline; paging: limit, cursor); a project key lists its project\'s' })
   @ApiQueryFrom(JobListQuery)
   @ApiAnswer(200, 'One page of jobs', JobList)
   @ApiError(400, errorExample(() => parseWith(JobListQuery, { limit: '0' })))
-  list(@Query() query: unknown) {
-    return this.queries.list(parseWith(JobListQuery, query ?? {}));
+  @RequireScope('jobs:read')
+  list(@CurrentCaller() caller: Caller, @Query() query: unknown) {
+    return this.queries.list(caller, parseWith(JobListQuery, query ?? {}));
   }
 }

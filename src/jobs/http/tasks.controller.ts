@@ -3,6 +3,9 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAnswer, ApiError, ApiJsonBody, ApiQueryFrom, errorExample } from '../../common/openapi';
 import { WorkerRequestId } from '../../common/request-meta';
+import type { Caller } from '../../auth/domain/caller';
+import { CurrentCaller } from '../../auth/current-caller.decorator';
+import { RequireScope } from '../../auth/route-access.decorator';
 import { parseBody, parseWith } from '../../common/zod-validation';
 import { AcquireTasksCommand } from '../commands/acquire-tasks.command';
 import { CompleteTasksCommand } from '../commands/complete-tasks.command';
@@ -28,8 +31,9 @@ const notFound = errorExample(taskNotFound(TASK));
 /** The refusals of a report from a worker that no longer holds a live lease. */
 const refused = [errorExample(taskNotActive(TASK, 'succeed', 'active')), errorExample(leaseNotHeld(TASK)), errorExample(leaseExpired(TASK, '2026-01-01T00:00:30.000Z'))];
 
-/** The worker contract: any process that speaks HTTP can run tasks. */
+/** The worker contract: any process that speaks HTTP can run tasks. A project key's worker takes and reports its project's tasks only. */
 @ApiTags('workers')
+@RequireScope('workers')
 @Controller('api/v1/tasks')
 export class TasksController {
   constructor(private readonly commands: CommandBus) {}
@@ -40,9 +44,9 @@ export class TasksController {
   @ApiJsonBody(AcquireRequest)
   @ApiAnswer(200, 'The tasks now leased to this worker', AcquireAnswer)
   @ApiError(400, errorExample(() => parseBody(AcquireRequest, { workerName: 'worker-1', max: 0 })))
-  acquire(@Body() body: unknown, @WorkerRequestId() requestId: string) {
+  acquire(@CurrentCaller() caller: Caller, @Body() body: unknown, @WorkerRequestId() requestId: string) {
     const b = parseBody(AcquireRequest, body);
-    return this.commands.execute(new AcquireTasksCommand(b.workerName, { algorithmNames: b.algorithmNames, queues: b.queues }, b.leaseSeconds, b.max, requestId));
+    return this.commands.execute(new AcquireTasksCommand(b.workerName, { algorithmNames: b.algorithmNames, queues: b.queues }, b.leaseSeconds, b.max, requestId, caller));
   }
 
   @Post('complete')
@@ -51,10 +55,10 @@ export class TasksController {
   @ApiJsonBody(CompleteManyRequest)
   @ApiAnswer(200, 'One entry per result: recorded, or refused with its error', CompleteManyAnswer)
   @ApiError(400, errorExample(() => parseBody(CompleteManyRequest, { workerName: 'worker-1', tasks: [{ taskId: TASK }, { taskId: TASK }] })))
-  completeMany(@Body() body: unknown, @WorkerRequestId() requestId: string) {
+  completeMany(@CurrentCaller() caller: Caller, @Body() body: unknown, @WorkerRequestId() requestId: string) {
     const b = parseBody(CompleteManyRequest, body);
     const tasks = b.tasks.map((t) => ({ taskId: t.taskId.toLowerCase(), result: t.result ?? null, attempt: t.attempt }));
-    return this.commands.execute(new CompleteTasksCommand(b.workerName, tasks, requestId));
+    return this.commands.execute(new CompleteTasksCommand(b.workerName, tasks, requestId, caller));
   }
 
   @Post(':taskId/heartbeat')
@@ -65,9 +69,9 @@ export class TasksController {
   @ApiError(400, errorExample(() => parseBody(HeartbeatRequest, { workerName: 'worker-1', leaseSeconds: 0 })), badTaskId)
   @ApiError(404, notFound)
   @ApiError(409, ...refused)
-  async heartbeat(@Param('taskId') taskId: string, @Body() body: unknown, @WorkerRequestId() requestId: string) {
+  async heartbeat(@CurrentCaller() caller: Caller, @Param('taskId') taskId: string, @Body() body: unknown, @WorkerRequestId() requestId: string) {
     const b = parseBody(HeartbeatRequest, body);
-    const out = await this.commands.execute(new ReportTaskCommand(parseTaskId(taskId), b.workerName, { kind: 'heartbeat', leaseSeconds: b.leaseSeconds, attempt: b.attempt }, requestId));
+    const out = await this.commands.execute(new ReportTaskCommand(parseTaskId(taskId), b.workerName, { kind: 'heartbeat', leaseSeconds: b.leaseSeconds, attempt: b.attempt }, requestId, caller));
     return { leaseExpiry: out.leaseExpiry };
   }
 
@@ -80,14 +84,14 @@ export class TasksController {
   @ApiError(400, errorExample(() => parseBody(CompleteRequest, { result: 1 })), errorExample(() => parseWith(CompleteQuery, { next: 'maybe' })), badTaskId)
   @ApiError(404, notFound)
   @ApiError(409, ...refused)
-  async complete(@Param('taskId') taskId: string, @Body() body: unknown, @WorkerRequestId() requestId: string, @Query() query: unknown) {
+  async complete(@CurrentCaller() caller: Caller, @Param('taskId') taskId: string, @Body() body: unknown, @WorkerRequestId() requestId: string, @Query() query: unknown) {
     const b = parseBody(CompleteRequest, body);
     const takeNext = parseWith(CompleteQuery, query ?? {}).next;
     const { filter, ...out } = await this.commands.execute(
-      new ReportTaskCommand(parseTaskId(taskId), b.workerName, { kind: 'complete', result: b.result ?? null, attempt: b.attempt }, requestId),
+      new ReportTaskCommand(parseTaskId(taskId), b.workerName, { kind: 'complete', result: b.result ?? null, attempt: b.attempt }, requestId, caller),
     );
     if (takeNext === undefined || takeNext === 'false') return out;
-    const { tasks } = await this.commands.execute(new AcquireTasksCommand(b.workerName, filter, undefined, 1, requestId));
+    const { tasks } = await this.commands.execute(new AcquireTasksCommand(b.workerName, filter, undefined, 1, requestId, caller));
     return { ...out, next: tasks[0] ?? null };
   }
 
@@ -99,10 +103,10 @@ export class TasksController {
   @ApiError(400, errorExample(() => parseBody(FailRequest, { workerName: 'worker-1', retryable: 'no' })), badTaskId)
   @ApiError(404, notFound)
   @ApiError(409, ...refused)
-  async fail(@Param('taskId') taskId: string, @Body() body: unknown, @WorkerRequestId() requestId: string) {
+  async fail(@CurrentCaller() caller: Caller, @Param('taskId') taskId: string, @Body() body: unknown, @WorkerRequestId() requestId: string) {
     const b = parseBody(FailRequest, body);
     const { filter: _filter, ...out } = await this.commands.execute(
-      new ReportTaskCommand(parseTaskId(taskId), b.workerName, { kind: 'fail', error: b.error, retryable: b.retryable, attempt: b.attempt }, requestId),
+      new ReportTaskCommand(parseTaskId(taskId), b.workerName, { kind: 'fail', error: b.error, retryable: b.retryable, attempt: b.attempt }, requestId, caller),
     );
     return out;
   }

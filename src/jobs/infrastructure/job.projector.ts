@@ -42,7 +42,7 @@ export class JobProjector {
         return this.repo.insertJob(sql, state, event.data.spec);
       case 'node.expanded':
         // Webhook stages' tasks are of kind "stage": Herald runs them, no worker acquires them.
-        return this.repo.insertTasks(sql, state.jobId, event.data.kind === 'webhook' ? 'stage' : state.kind, event.data.nodeName, event.data.algorithmName, state.priority, event.data.tasks, at);
+        return this.repo.insertTasks(sql, state, event.data.kind === 'webhook' ? 'stage' : state.kind, event.data.nodeName, event.data.algorithmName, state.priority, event.data.tasks, at);
       case 'task.acquired':
         return this.repo.patchTask(sql, event.data.taskId, {
           state: 'active',

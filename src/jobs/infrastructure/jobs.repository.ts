@@ -4,6 +4,7 @@ import type { CreatedTask } from '../domain/job.events';
 import type { JobStatus, JobSummary, Task, TaskState } from '../domain/job.state';
 import type { PipelineSpec } from '../domain/pipeline.types';
 import type { ResultTask } from '../domain/job-status.view';
+import { withSecrets, type SpecSecrets } from '../domain/spec-secrets';
 
 interface TaskRow {
   task_id: string;
@@ -42,10 +43,12 @@ function toTask(r: TaskRow): Task {
 
 const INSERT_CHUNK = 5000;
 
-/** Which tasks a worker takes: pipeline tasks by algorithm, queue requests by queue name. */
+/** Which tasks a worker takes: pipeline tasks by algorithm, queue requests by queue name; a project key's worker only its project's. */
 export interface TaskFilter {
   algorithmNames?: string[];
   queues?: string[];
+  /** Only tasks of this project's jobs (a project key); absent: every project's (an admin key). */
+  projectId?: string;
 }
 
 function filterPairs(f: TaskFilter): { kinds: string[]; names: string[] } | undefined {
@@ -54,20 +57,78 @@ function filterPairs(f: TaskFilter): { kinds: string[]; names: string[] } | unde
   return { kinds: pairs.map((p) => p[0]), names: pairs.map((p) => p[1]) };
 }
 
+// ---------------------------------------------------------------- statements (jobs, tasks)
+
+export const GET_JOB = 'SELECT summary FROM jobs WHERE job_id = $1';
+/** A job as a project key may see it: one of its project's (jobs without a project are an admin's). */
+export const GET_PROJECT_JOB = 'SELECT summary FROM jobs WHERE job_id = $1 AND project_id = $2';
+
+const listJobs = (project: string) => `
+SELECT summary FROM jobs
+ WHERE ($1::text IS NULL OR status = $1)
+   AND ($2::text IS NULL OR pipeline = $2)
+   AND ($3::timestamptz IS NULL OR (created_at, job_id) < ($3::timestamptz, $4::text))
+   ${project}
+ ORDER BY created_at DESC, job_id DESC
+ LIMIT $5`;
+export const LIST_JOBS = listJobs('AND $6::text IS NULL');
+/** Walks the project's jobs by (project_id, created_at, job_id): other projects' jobs cost nothing. */
+export const LIST_PROJECT_JOBS = listJobs('AND project_id = $6');
+
+export const LOCK_JOB = 'SELECT summary FROM jobs WHERE job_id = $1 FOR UPDATE';
+export const LOCK_JOB_SKIP_LOCKED = 'SELECT summary FROM jobs WHERE job_id = $1 FOR UPDATE SKIP LOCKED';
+export const LOCK_PROJECT_JOB = 'SELECT summary FROM jobs WHERE job_id = $1 AND project_id = $2 FOR UPDATE';
+
+/** The spec with the secrets its events carry masked (job_secrets, written by JobSecretsRepository). */
+export const GET_SPEC = `SELECT j.spec, s.secrets FROM jobs j LEFT JOIN job_secrets s ON s.job_id = j.job_id WHERE j.job_id = $1`;
+
+/** `project`: '' or the project condition on `tasks` ($5), which picks the project's own pending index. */
+const nextPendingOfKinds = (project: string) => `
+SELECT t.job_id FROM unnest($1::text[], $2::text[]) AS f(kind, name)
+CROSS JOIN LATERAL (
+  SELECT job_id, priority, available_at, batch_index FROM tasks
+   WHERE state = 'pending' AND kind = f.kind AND algorithm_name = f.name ${project}
+     AND available_at <= $3 AND NOT (job_id = ANY($4::text[]))
+   ORDER BY priority, available_at, job_id, batch_index LIMIT 1) t
+ORDER BY t.priority, t.available_at, t.job_id, t.batch_index LIMIT 1`;
+const nextPendingAny = (project: string) => `
+SELECT job_id FROM tasks
+ WHERE state = 'pending' AND available_at <= $3 AND NOT (job_id = ANY($4::text[])) ${project}
+   AND $1::text[] IS NULL AND $2::text[] IS NULL AND kind <> 'stage'
+ ORDER BY priority, available_at, job_id, batch_index LIMIT 1`;
+export const NEXT_PENDING_OF_KINDS = nextPendingOfKinds('');
+export const NEXT_PENDING_PROJECT_OF_KINDS = nextPendingOfKinds('AND project_id = $5');
+export const NEXT_PENDING_ANY = nextPendingAny('');
+export const NEXT_PENDING_PROJECT_ANY = nextPendingAny('AND project_id = $5');
+
+const queuePosition = (project: string) => `
+SELECT count(*)::int AS n FROM tasks
+ WHERE state = 'pending' AND kind = 'queue' AND algorithm_name = $1 ${project}
+   AND (priority, available_at, job_id) < ($2, $3::timestamptz, $4)`;
+export const QUEUE_POSITION = queuePosition('');
+/** A project's request waits behind its project's requests only (its workers take no others'). */
+export const PROJECT_QUEUE_POSITION = queuePosition('AND project_id = $5');
+
+export const JOB_OF_TASK = 'SELECT job_id FROM tasks WHERE task_id = $1';
+export const JOB_OF_PROJECT_TASK = 'SELECT job_id FROM tasks WHERE task_id = $1 AND project_id = $2';
+export const JOBS_OF_TASKS = 'SELECT task_id, job_id FROM tasks WHERE task_id = ANY($1::uuid[])';
+export const JOBS_OF_PROJECT_TASKS = 'SELECT task_id, job_id FROM tasks WHERE task_id = ANY($1::uuid[]) AND project_id = $2';
+
 /** All SQL over the jobs and tasks read models. */
 export class JobsRepository {
   // ------------------------------------------------------------ jobs
 
-  async getJob(sql: Sql, jobId: string): Promise<JobSummary | undefined> {
-    const rows = await sql.query<{ summary: JobSummary }>('SELECT summary FROM jobs WHERE job_id = $1', [jobId]);
+  /** A job by id; with `projectId`, only if it is that project's. */
+  async getJob(sql: Sql, jobId: string, projectId: string | null = null): Promise<JobSummary | undefined> {
+    const rows = await sql.query<{ summary: JobSummary }>(projectId === null ? GET_JOB : GET_PROJECT_JOB, projectId === null ? [jobId] : [jobId, projectId]);
     return rows[0]?.summary;
   }
 
-  /** Locks the job row: every change to one job is serialised on it. */
-  async lockJob(sql: Sql, jobId: string, skipLocked = false): Promise<JobSummary | undefined> {
+  /** Locks the job row: every change to one job is serialised on it. With `projectId`, only a job of that project (else nothing is locked). */
+  async lockJob(sql: Sql, jobId: string, skipLocked = false, projectId: string | null = null): Promise<JobSummary | undefined> {
     const rows = await sql.query<{ summary: JobSummary }>(
-      `SELECT summary FROM jobs WHERE job_id = $1 FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`,
-      [jobId],
+      projectId !== null ? LOCK_PROJECT_JOB : skipLocked ? LOCK_JOB_SKIP_LOCKED : LOCK_JOB,
+      projectId !== null ? [jobId, projectId] : [jobId],
     );
     return rows[0]?.summary;
   }
@@ -81,16 +142,17 @@ export class JobsRepository {
     return rows[0]?.summary;
   }
 
+  /** The job's request with its secrets (kept apart from the events, see spec-secrets.ts). */
   async getSpec(sql: Sql, jobId: string): Promise<PipelineSpec> {
-    const rows = await sql.query<{ spec: PipelineSpec }>('SELECT spec FROM jobs WHERE job_id = $1', [jobId]);
-    return rows[0].spec;
+    const rows = await sql.query<{ spec: PipelineSpec; secrets: SpecSecrets | null }>(GET_SPEC, [jobId]);
+    return withSecrets(rows[0].spec, rows[0].secrets ?? undefined);
   }
 
   async insertJob(sql: Sql, summary: JobSummary, spec: PipelineSpec): Promise<void> {
     await sql.query(
       `INSERT INTO jobs (job_id, kind, pipeline, status, priority, version, level, summary, spec,
-                         created_at, updated_at, started_at, finished_at, ttl_expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+                         created_at, updated_at, started_at, finished_at, ttl_expires_at, project_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
       [
         summary.jobId,
         summary.kind,
@@ -106,6 +168,7 @@ export class JobsRepository {
         summary.startedAt ?? null,
         summary.finishedAt ?? null,
         summary.ttlExpiresAt,
+        summary.projectId ?? null,
       ],
     );
   }
@@ -128,19 +191,19 @@ export class JobsRepository {
     );
   }
 
+  /** Newest first; with `projectId`, that project's jobs only. */
   async listJobs(
     sql: Sql,
-    filter: { status?: JobStatus; pipeline?: string; before?: { createdAt: string; jobId: string }; limit: number },
+    filter: { status?: JobStatus; pipeline?: string; before?: { createdAt: string; jobId: string }; limit: number; projectId: string | null },
   ): Promise<JobSummary[]> {
-    const rows = await sql.query<{ summary: JobSummary }>(
-      `SELECT summary FROM jobs
-        WHERE ($1::text IS NULL OR status = $1)
-          AND ($2::text IS NULL OR pipeline = $2)
-          AND ($3::timestamptz IS NULL OR (created_at, job_id) < ($3::timestamptz, $4::text))
-        ORDER BY created_at DESC, job_id DESC
-        LIMIT $5`,
-      [filter.status ?? null, filter.pipeline ?? null, filter.before?.createdAt ?? null, filter.before?.jobId ?? null, filter.limit],
-    );
+    const rows = await sql.query<{ summary: JobSummary }>(filter.projectId === null ? LIST_JOBS : LIST_PROJECT_JOBS, [
+      filter.status ?? null,
+      filter.pipeline ?? null,
+      filter.before?.createdAt ?? null,
+      filter.before?.jobId ?? null,
+      filter.limit,
+      filter.projectId,
+    ]);
     return rows.map((r) => r.summary);
   }
 
@@ -157,20 +220,20 @@ export class JobsRepository {
   // ------------------------------------------------------------ tasks
 
   /** Issues every chunk at once (pipelined on a transaction), so callers need not await. */
-  insertTasks(sql: Sql, jobId: string, kind: string, nodeName: string, algorithmName: string, priority: number, tasks: CreatedTask[], at: string): Promise<void> {
+  insertTasks(sql: Sql, job: { jobId: string; projectId?: string }, kind: string, nodeName: string, algorithmName: string, priority: number, tasks: CreatedTask[], at: string): Promise<void> {
     const chunks: Promise<unknown>[] = [];
     for (let i = 0; i < tasks.length; i += INSERT_CHUNK) {
       const chunk = tasks.slice(i, i + INSERT_CHUNK);
       chunks.push(
         sql.query(
           `INSERT INTO tasks (task_id, job_id, kind, node_name, algorithm_name, batch_index, batch_id, input, state,
-                              priority, attempt, available_at, created_at, updated_at)
+                              priority, attempt, available_at, created_at, updated_at, project_id)
            SELECT x.task_id, $1, $9, $2, $3, x.batch_index,
                   CASE WHEN x.batch_index IS NULL THEN NULL ELSE $2 || '#' || x.batch_index END,
-                  x.input, 'pending', $4, 0, $5, $5, $5
+                  x.input, 'pending', $4, 0, $5, $5, $5, $10
              FROM unnest($6::uuid[], $7::int[], $8::jsonb[]) AS x(task_id, batch_index, input)`,
           [
-            jobId,
+            job.jobId,
             nodeName,
             algorithmName,
             priority,
@@ -179,6 +242,7 @@ export class JobsRepository {
             chunk.map((t) => t.batchIndex),
             chunk.map((t) => JSON.stringify(t.input)),
             kind,
+            job.projectId ?? null,
           ],
         ),
       );
@@ -207,14 +271,15 @@ export class JobsRepository {
     return rows[0] && toTask(rows[0]);
   }
 
-  async jobIdOfTask(sql: Sql, taskId: string): Promise<string | undefined> {
-    const rows = await sql.query<{ job_id: string }>('SELECT job_id FROM tasks WHERE task_id = $1', [taskId]);
+  /** The job of a task; with `projectId`, only a task of that project's jobs. */
+  async jobIdOfTask(sql: Sql, taskId: string, projectId: string | null = null): Promise<string | undefined> {
+    const rows = await sql.query<{ job_id: string }>(projectId === null ? JOB_OF_TASK : JOB_OF_PROJECT_TASK, projectId === null ? [taskId] : [taskId, projectId]);
     return rows[0]?.job_id;
   }
 
-  /** Task id -> job id, for those of these tasks that exist. */
-  async jobIdsOfTasks(sql: Sql, taskIds: string[]): Promise<Map<string, string>> {
-    const rows = await sql.query<{ task_id: string; job_id: string }>('SELECT task_id, job_id FROM tasks WHERE task_id = ANY($1::uuid[])', [taskIds]);
+  /** Task id -> job id, for those of these tasks that exist (with `projectId`: that are that project's). */
+  async jobIdsOfTasks(sql: Sql, taskIds: string[], projectId: string | null = null): Promise<Map<string, string>> {
+    const rows = await sql.query<{ task_id: string; job_id: string }>(projectId === null ? JOBS_OF_TASKS : JOBS_OF_PROJECT_TASKS, projectId === null ? [taskIds] : [taskIds, projectId]);
     return new Map(rows.map((r) => [r.task_id, r.job_id]));
   }
 
@@ -226,24 +291,12 @@ export class JobsRepository {
     return rows.map(toTask);
   }
 
-  /** The job whose pending task comes first for this filter (most urgent, then oldest). */
+  /** The job whose pending task comes first for this filter (most urgent, then oldest); with a project, among that project's. */
   async nextPendingJobId(sql: Sql, filter: TaskFilter, now: Date, excluded: string[]): Promise<string | undefined> {
     const pairs = filterPairs(filter);
-    const rows = await sql.query<{ job_id: string }>(
-      pairs
-        ? `SELECT t.job_id FROM unnest($1::text[], $2::text[]) AS f(kind, name)
-           CROSS JOIN LATERAL (
-             SELECT job_id, priority, available_at, batch_index FROM tasks
-              WHERE state = 'pending' AND kind = f.kind AND algorithm_name = f.name
-                AND available_at <= $3 AND NOT (job_id = ANY($4::text[]))
-              ORDER BY priority, available_at, job_id, batch_index LIMIT 1) t
-           ORDER BY t.priority, t.available_at, t.job_id, t.batch_index LIMIT 1`
-        : `SELECT job_id FROM tasks
-            WHERE state = 'pending' AND available_at <= $3 AND NOT (job_id = ANY($4::text[]))
-              AND $1::text[] IS NULL AND $2::text[] IS NULL AND kind <> 'stage'
-            ORDER BY priority, available_at, job_id, batch_index LIMIT 1`,
-      [pairs?.kinds ?? null, pairs?.names ?? null, now, excluded],
-    );
+    const scoped = filter.projectId !== undefined;
+    const text = pairs ? (scoped ? NEXT_PENDING_PROJECT_OF_KINDS : NEXT_PENDING_OF_KINDS) : scoped ? NEXT_PENDING_PROJECT_ANY : NEXT_PENDING_ANY;
+    const rows = await sql.query<{ job_id: string }>(text, [pairs?.kinds ?? null, pairs?.names ?? null, now, excluded, ...(scoped ? [filter.projectId] : [])]);
     return rows[0]?.job_id;
   }
 
@@ -298,14 +351,10 @@ export class JobsRepository {
     };
   }
 
-  /** Pending queue requests ahead of this task in acquisition order (its queue position). */
-  async queuePosition(sql: Sql, queueName: string, task: { priority: number; availableAt: string }, jobId: string): Promise<number> {
-    const rows = await sql.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM tasks
-        WHERE state = 'pending' AND kind = 'queue' AND algorithm_name = $1
-          AND (priority, available_at, job_id) < ($2, $3::timestamptz, $4)`,
-      [queueName, task.priority, task.availableAt, jobId],
-    );
+  /** Pending queue requests ahead of this task in acquisition order (its queue position); a project's request counts its project's only. */
+  async queuePosition(sql: Sql, queueName: string, task: { priority: number; availableAt: string }, jobId: string, projectId: string | null): Promise<number> {
+    const params = [queueName, task.priority, task.availableAt, jobId];
+    const rows = await sql.query<{ n: number }>(projectId === null ? QUEUE_POSITION : PROJECT_QUEUE_POSITION, projectId === null ? params : [...params, projectId]);
     return rows[0].n;
   }
 

@@ -5,6 +5,9 @@ import { ApiAnswer, ApiError, ApiJsonBody, errorExample, targetRefused as refuse
 import { parseBody } from '../../common/zod-validation';
 import { assertGroupId } from '../domain/project-webhooks';
 import { ProjectsService } from '../projects.service';
+import { projectNotFound, type Caller } from '../../auth/domain/caller';
+import { CurrentCaller } from '../../auth/current-caller.decorator';
+import { RequireScope } from '../../auth/route-access.decorator';
 import {
   ChannelList,
   ChannelPatch,
@@ -27,7 +30,11 @@ const webhookNotFound = (what: string) => errorExample(new NotFoundError('WEBHOO
 const channelNotFound = errorExample(new NotFoundError('CHANNEL_NOT_FOUND', `channel ${CHANNEL} does not exist in this project`));
 const targetRefused = refusedTarget('url');
 
+const otherProject = errorExample(projectNotFound('proj-2'));
+
+/** A project key reaches its own project only: any other projectId is 404 PROJECT_NOT_FOUND, whatever that project holds. */
 @ApiTags('projects')
+@RequireScope('webhooks:manage')
 @Controller('api/v1/projects/:projectId')
 export class ProjectsController {
   constructor(private readonly projects: ProjectsService) {}
@@ -36,9 +43,9 @@ export class ProjectsController {
   @ApiOperation({ summary: "The project's webhook with its last call and last error" })
   @ApiAnswer(200, "The project's webhook", ProjectWebhookView)
   @ApiError(400, badProject)
-  @ApiError(404, webhookNotFound('project proj-1'))
-  getProjectWebhook(@Param('projectId') projectId: string) {
-    return this.projects.getWebhook(projectId);
+  @ApiError(404, webhookNotFound('project proj-1'), otherProject)
+  getProjectWebhook(@CurrentCaller() caller: Caller, @Param('projectId') projectId: string) {
+    return this.projects.getWebhook(caller, projectId);
   }
 
   @Put('webhook')
@@ -46,8 +53,9 @@ export class ProjectsController {
   @ApiJsonBody(ProjectWebhookRequest)
   @ApiAnswer(200, 'The webhook now set', ProjectWebhookView)
   @ApiError(400, badWebhook, badProject, targetRefused)
-  putProjectWebhook(@Param('projectId') projectId: string, @Body() body: unknown) {
-    return this.projects.putWebhook(projectId, undefined, body);
+  @ApiError(404, otherProject)
+  putProjectWebhook(@CurrentCaller() caller: Caller, @Param('projectId') projectId: string, @Body() body: unknown) {
+    return this.projects.putWebhook(caller, projectId, undefined, body);
   }
 
   @Delete('webhook')
@@ -55,18 +63,18 @@ export class ProjectsController {
   @ApiOperation({ summary: "Remove the project's webhook" })
   @ApiAnswer(204, 'Removed')
   @ApiError(400, badProject)
-  @ApiError(404, webhookNotFound('project proj-1'))
-  deleteProjectWebhook(@Param('projectId') projectId: string) {
-    return this.projects.deleteWebhook(projectId);
+  @ApiError(404, webhookNotFound('project proj-1'), otherProject)
+  deleteProjectWebhook(@CurrentCaller() caller: Caller, @Param('projectId') projectId: string) {
+    return this.projects.deleteWebhook(caller, projectId);
   }
 
   @Get('batches/:batchId/webhook')
   @ApiOperation({ summary: "One batch's own webhook with its last call and last error" })
   @ApiAnswer(200, "The batch's webhook", ProjectWebhookView)
   @ApiError(400, badProject, badBatch)
-  @ApiError(404, webhookNotFound('batch b1 of project proj-1'))
-  getBatchWebhook(@Param('projectId') projectId: string, @Param('batchId') batchId: string) {
-    return this.projects.getWebhook(projectId, batchId);
+  @ApiError(404, webhookNotFound('batch b1 of project proj-1'), otherProject)
+  getBatchWebhook(@CurrentCaller() caller: Caller, @Param('projectId') projectId: string, @Param('batchId') batchId: string) {
+    return this.projects.getWebhook(caller, projectId, batchId);
   }
 
   @Put('batches/:batchId/webhook')
@@ -74,8 +82,9 @@ export class ProjectsController {
   @ApiJsonBody(ProjectWebhookRequest)
   @ApiAnswer(200, 'The webhook now set', ProjectWebhookView)
   @ApiError(400, badWebhook, badProject, badBatch, targetRefused)
-  putBatchWebhook(@Param('projectId') projectId: string, @Param('batchId') batchId: string, @Body() body: unknown) {
-    return this.projects.putWebhook(projectId, batchId, body);
+  @ApiError(404, otherProject)
+  putBatchWebhook(@CurrentCaller() caller: Caller, @Param('projectId') projectId: string, @Param('batchId') batchId: string, @Body() body: unknown) {
+    return this.projects.putWebhook(caller, projectId, batchId, body);
   }
 
   @Delete('batches/:batchId/webhook')
@@ -83,9 +92,9 @@ export class ProjectsController {
   @ApiOperation({ summary: "Remove one batch's webhook (the project's applies again)" })
   @ApiAnswer(204, 'Removed')
   @ApiError(400, badProject, badBatch)
-  @ApiError(404, webhookNotFound('batch b1 of project proj-1'))
-  deleteBatchWebhook(@Param('projectId') projectId: string, @Param('batchId') batchId: string) {
-    return this.projects.deleteWebhook(projectId, batchId);
+  @ApiError(404, webhookNotFound('batch b1 of project proj-1'), otherProject)
+  deleteBatchWebhook(@CurrentCaller() caller: Caller, @Param('projectId') projectId: string, @Param('batchId') batchId: string) {
+    return this.projects.deleteWebhook(caller, projectId, batchId);
   }
 
   @Post('channels')
@@ -93,25 +102,27 @@ export class ProjectsController {
   @ApiJsonBody(ChannelRequest)
   @ApiAnswer(201, 'The channel', ChannelView)
   @ApiError(400, badChannel, badProject, targetRefused)
-  createChannel(@Param('projectId') projectId: string, @Body() body: unknown) {
-    return this.projects.createChannel(projectId, body);
+  @ApiError(404, otherProject)
+  createChannel(@CurrentCaller() caller: Caller, @Param('projectId') projectId: string, @Body() body: unknown) {
+    return this.projects.createChannel(caller, projectId, body);
   }
 
   @Get('channels')
   @ApiOperation({ summary: "The project's notification channels" })
   @ApiAnswer(200, 'The channels', ChannelList)
   @ApiError(400, badProject)
-  listChannels(@Param('projectId') projectId: string) {
-    return this.projects.listChannels(projectId);
+  @ApiError(404, otherProject)
+  listChannels(@CurrentCaller() caller: Caller, @Param('projectId') projectId: string) {
+    return this.projects.listChannels(caller, projectId);
   }
 
   @Get('channels/:id')
   @ApiOperation({ summary: 'One notification channel' })
   @ApiAnswer(200, 'The channel', ChannelView)
   @ApiError(400, badProject)
-  @ApiError(404, channelNotFound)
-  getChannel(@Param('projectId') projectId: string, @Param('id') id: string) {
-    return this.projects.getChannel(projectId, id);
+  @ApiError(404, channelNotFound, otherProject)
+  getChannel(@CurrentCaller() caller: Caller, @Param('projectId') projectId: string, @Param('id') id: string) {
+    return this.projects.getChannel(caller, projectId, id);
   }
 
   @Patch('channels/:id')
@@ -119,9 +130,9 @@ export class ProjectsController {
   @ApiJsonBody(ChannelPatch)
   @ApiAnswer(200, 'The channel', ChannelView)
   @ApiError(400, errorExample(() => parseBody(ChannelPatch, { url: 'mailto:x@example.com' }, { what: 'channel' })), badProject, targetRefused)
-  @ApiError(404, channelNotFound)
-  patchChannel(@Param('projectId') projectId: string, @Param('id') id: string, @Body() body: unknown) {
-    return this.projects.patchChannel(projectId, id, body);
+  @ApiError(404, channelNotFound, otherProject)
+  patchChannel(@CurrentCaller() caller: Caller, @Param('projectId') projectId: string, @Param('id') id: string, @Body() body: unknown) {
+    return this.projects.patchChannel(caller, projectId, id, body);
   }
 
   @Delete('channels/:id')
@@ -129,9 +140,9 @@ export class ProjectsController {
   @ApiOperation({ summary: 'Delete a channel and its routings' })
   @ApiAnswer(204, 'Deleted')
   @ApiError(400, badProject)
-  @ApiError(404, channelNotFound)
-  deleteChannel(@Param('projectId') projectId: string, @Param('id') id: string) {
-    return this.projects.deleteChannel(projectId, id);
+  @ApiError(404, channelNotFound, otherProject)
+  deleteChannel(@CurrentCaller() caller: Caller, @Param('projectId') projectId: string, @Param('id') id: string) {
+    return this.projects.deleteChannel(caller, projectId, id);
   }
 
   @Post('channels/:id/test')
@@ -139,9 +150,9 @@ export class ProjectsController {
   @ApiOperation({ summary: 'Send a test notification now and return the attempt' })
   @ApiAnswer(200, 'The attempt, delivered or failed', ChannelTestAttempt)
   @ApiError(400, badProject)
-  @ApiError(404, channelNotFound)
-  testChannel(@Param('projectId') projectId: string, @Param('id') id: string) {
-    return this.projects.testChannel(projectId, id);
+  @ApiError(404, channelNotFound, otherProject)
+  testChannel(@CurrentCaller() caller: Caller, @Param('projectId') projectId: string, @Param('id') id: string) {
+    return this.projects.testChannel(caller, projectId, id);
   }
 
   @Post('routings')
@@ -154,16 +165,18 @@ export class ProjectsController {
     errorExample(new ValidationError(`invalid routing: channelId ${CHANNEL} is not a channel of project proj-1`, [{ path: 'channelId', message: 'must be the id of a channel of this project' }])),
     badProject,
   )
-  createRouting(@Param('projectId') projectId: string, @Body() body: unknown) {
-    return this.projects.createRouting(projectId, body);
+  @ApiError(404, otherProject)
+  createRouting(@CurrentCaller() caller: Caller, @Param('projectId') projectId: string, @Body() body: unknown) {
+    return this.projects.createRouting(caller, projectId, body);
   }
 
   @Get('routings')
   @ApiOperation({ summary: "The project's routings" })
   @ApiAnswer(200, 'The routings', RoutingList)
   @ApiError(400, badProject)
-  listRoutings(@Param('projectId') projectId: string) {
-    return this.projects.listRoutings(projectId);
+  @ApiError(404, otherProject)
+  listRoutings(@CurrentCaller() caller: Caller, @Param('projectId') projectId: string) {
+    return this.projects.listRoutings(caller, projectId);
   }
 
   @Delete('routings/:id')
@@ -171,8 +184,8 @@ export class ProjectsController {
   @ApiOperation({ summary: 'Delete a routing' })
   @ApiAnswer(204, 'Deleted')
   @ApiError(400, badProject)
-  @ApiError(404, errorExample(new NotFoundError('ROUTING_NOT_FOUND', `routing ${CHANNEL} does not exist in this project`)))
-  deleteRouting(@Param('projectId') projectId: string, @Param('id') id: string) {
-    return this.projects.deleteRouting(projectId, id);
+  @ApiError(404, errorExample(new NotFoundError('ROUTING_NOT_FOUND', `routing ${CHANNEL} does not exist in this project`)), otherProject)
+  deleteRouting(@CurrentCaller() caller: Caller, @Param('projectId') projectId: string, @Param('id') id: string) {
+    return this.projects.deleteRouting(caller, projectId, id);
   }
 }

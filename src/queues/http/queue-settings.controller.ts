@@ -4,6 +4,7 @@ import { ApiAnswer, ApiError, ApiJsonBody, errorExample } from '../../common/ope
 import { parseBody } from '../../common/zod-validation';
 import { assertQueueName } from '../domain/queue-request';
 import { QueuesService } from '../queues.service';
+import { AdminOnly, RequireScope } from '../../auth/route-access.decorator';
 import { QueueSettings, QueueSettingsRequest } from './queues.schemas';
 
 const badName = errorExample(() => assertQueueName('-bad name'));
@@ -17,12 +18,14 @@ export class QueueSettingsController {
   @ApiOperation({ summary: 'Retry and lease settings of a queue' })
   @ApiAnswer(200, "The queue's settings (the defaults until set)", QueueSettings)
   @ApiError(400, badName)
+  @RequireScope('jobs:read')
   get(@Param('queueName') queueName: string) {
     return this.queues.settings(queueName);
   }
 
   @Put()
-  @ApiOperation({ summary: 'Set retry limit, retry delay/backoff and default lease of a queue (applies to new requests)' })
+  @ApiOperation({ summary: "Set retry limit, retry delay/backoff and default lease of a queue (applies to new requests, every project's: admin keys only)" })
+  @AdminOnly()
   @ApiJsonBody(QueueSettingsRequest)
   @ApiAnswer(200, 'The settings now in force', QueueSettings)
   @ApiError(400, errorExample(() => parseBody(QueueSettingsRequest, { retryLimit: 101 }, { what: 'queue settings' })), badName)

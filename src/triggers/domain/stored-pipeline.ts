@@ -2,6 +2,7 @@ import { ValidationError } from '../../common/domain-error';
 import { validatePipelineRequest } from '../../jobs/domain/pipeline.validate';
 import type { PipelineSpec } from '../../jobs/domain/pipeline.types';
 import { jsonPathProblem } from '../../stages/domain/json-path';
+import { MASKED_SECRET, splitSecrets } from '../../jobs/domain/spec-secrets';
 
 export interface WebhookTrigger {
   /** whsec_…: requests must carry a valid Standard Webhooks signature. */
@@ -12,6 +13,8 @@ export interface WebhookTrigger {
 
 export interface StoredPipeline {
   name: string;
+  /** The project whose key stored it; absent: stored with an admin key (Herald's own, POST /api/v1/hooks/{name}). */
+  projectId?: string;
   /** The exec/raw body, as submitted (without triggers). */
   definition: Record<string, unknown>;
   triggers?: { webhook?: WebhookTrigger };
@@ -80,4 +83,13 @@ export function runSpec(stored: StoredPipeline, run: { flowInput?: unknown; opti
     ...(run.options !== undefined ? { options: { ...(isObject(d.options) ? d.options : {}), ...(run.options as object) } } : {}),
   };
   return validatePipelineRequest(merged);
+}
+
+/** A stored pipeline as the API shows it: its secrets (webhook and trigger secrets, header values) masked, always. */
+export function storedPipelineView(p: StoredPipeline): StoredPipeline {
+  const out: StoredPipeline = { ...p, definition: splitSecrets(p.definition).masked };
+  const webhook = p.triggers?.webhook;
+  if (!webhook) return out;
+  const { secret, ...rest } = webhook;
+  return { ...out, triggers: { ...p.triggers, webhook: { ...rest, ...(secret ? { secret: MASKED_SECRET } : {}) } } };
 }

@@ -32,16 +32,26 @@ export const StoredRunRequest = requestSchema(
     name: z.string({ error: 'is required: the name of a stored pipeline' }).min(1, { error: 'is required: the name of a stored pipeline' }),
     flowInput: z.unknown().optional().meta({ description: 'an object, merged (one level) over the stored flowInput' }),
     options: z.unknown().optional().meta({ description: 'an object, merged (one level) over the stored options' }),
+    projectId: z.string({ error: 'must be a project id' }).optional().meta({ description: "an admin key: run that project's pipeline of this name" }),
   }),
 );
 
 export const HookRequestBody = requestSchema('HookRequestBody', z.unknown().meta({ description: "Any JSON: the run's flowInput is this body, or the object at the trigger's flowInputPath" }));
 
+export const StoredPipelineListQuery = z.object({
+  projectId: z.string({ error: 'must be one value' }).optional().meta({ description: "an admin key: one project's pipelines only" }),
+});
+
+export const StoredPipelineQuery = z.object({
+  projectId: z.string({ error: 'must be one value' }).optional().meta({ description: "an admin key: the project whose pipeline it is (default: one stored with an admin key); a project key: its own, or left out" }),
+});
+
 export const StoredPipeline = responseSchema(
   'StoredPipeline',
   z.object({
     name: z.string(),
-    definition: z.record(z.string(), z.unknown()).meta({ description: 'the exec/raw body, as submitted' }),
+    projectId: z.string().optional().meta({ description: "the project whose key stored it (absent: stored with an admin key)" }),
+    definition: z.record(z.string(), z.unknown()).meta({ description: 'the exec/raw body, as submitted, its secrets masked (webhooks.secret as "whsec_…", header values but their last 4 characters)' }),
     triggers: z.object({ webhook: z.object({ secret: z.string().optional().meta({ description: 'shown as "whsec_…"' }), flowInputPath: z.string().optional() }).optional() }).optional(),
     createdAt: z.string().optional().meta({ format: 'date-time' }),
     updatedAt: z.string().optional().meta({ format: 'date-time' }),

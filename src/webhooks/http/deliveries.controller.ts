@@ -4,6 +4,9 @@ import { NotFoundError } from '../../common/domain-error';
 import { ApiAnswer, ApiError, ApiJsonBody, ApiQueryFrom, errorExample } from '../../common/openapi';
 import { parseBody, parseWith } from '../../common/zod-validation';
 import { DeliveriesService } from '../deliveries.service';
+import type { Caller } from '../../auth/domain/caller';
+import { CurrentCaller } from '../../auth/current-caller.decorator';
+import { RequireScope } from '../../auth/route-access.decorator';
 import { DeliveryDetail, DeliveryList, DeliveryListQuery, DeliveryView, RecoverAnswer, RecoverRequest, WebhookRecord, WebhookRecords } from './webhooks.schemas';
 
 const JOB = 'batch:2f0b7a51-5a2b-4c3e-9f39-6f3a3f2b8f10';
@@ -20,17 +23,19 @@ export class DeliveriesController {
   @ApiQueryFrom(DeliveryListQuery)
   @ApiAnswer(200, 'The webhook messages matching the filters', DeliveryList)
   @ApiError(400, errorExample(() => parseWith(DeliveryListQuery, { limit: '0' })))
-  list(@Query() query: unknown) {
+  @RequireScope('deliveries:read')
+  list(@CurrentCaller() caller: Caller, @Query() query: unknown) {
     const q = parseWith(DeliveryListQuery, query ?? {});
-    return this.deliveries.list({ ...q, limit: String(q.limit) });
+    return this.deliveries.list(caller, { ...q, limit: String(q.limit) });
   }
 
   @Get('deliveries/:id')
   @ApiOperation({ summary: 'One webhook message with every attempt' })
   @ApiAnswer(200, 'The message and its attempts', DeliveryDetail)
   @ApiError(404, deliveryNotFound)
-  get(@Param('id') id: string) {
-    return this.deliveries.get(id);
+  @RequireScope('deliveries:read')
+  get(@CurrentCaller() caller: Caller, @Param('id') id: string) {
+    return this.deliveries.get(caller, id);
   }
 
   @Post('deliveries/recover')
@@ -39,8 +44,9 @@ export class DeliveriesController {
   @ApiJsonBody(RecoverRequest)
   @ApiAnswer(202, 'The messages queued again', RecoverAnswer)
   @ApiError(400, errorExample(() => parseBody(RecoverRequest, { since: 'yesterday' })))
-  recover(@Body() body: unknown) {
-    return this.deliveries.recover(parseBody(RecoverRequest, body));
+  @RequireScope('deliveries:write')
+  recover(@CurrentCaller() caller: Caller, @Body() body: unknown) {
+    return this.deliveries.recover(caller, parseBody(RecoverRequest, body));
   }
 
   @Post('deliveries/:id/resend')
@@ -48,31 +54,35 @@ export class DeliveriesController {
   @ApiOperation({ summary: 'Attempt one message again now' })
   @ApiAnswer(202, 'The message, queued for an attempt now', DeliveryView)
   @ApiError(404, deliveryNotFound)
-  resend(@Param('id') id: string) {
-    return this.deliveries.resend(id);
+  @RequireScope('deliveries:write')
+  resend(@CurrentCaller() caller: Caller, @Param('id') id: string) {
+    return this.deliveries.resend(caller, id);
   }
 
   @Get('webhooks/status/:jobId')
   @ApiOperation({ summary: 'Latest progress webhook delivery of a job' })
   @ApiAnswer(200, 'The latest progress delivery', WebhookRecord)
   @ApiError(404, jobNotFound, errorExample(new NotFoundError('WEBHOOK_NOT_FOUND', `job ${JOB} has no progress webhook delivery`)))
-  status(@Param('jobId') jobId: string) {
-    return this.deliveries.record(jobId, 'progress');
+  @RequireScope('deliveries:read')
+  status(@CurrentCaller() caller: Caller, @Param('jobId') jobId: string) {
+    return this.deliveries.record(caller, jobId, 'progress');
   }
 
   @Get('webhooks/results/:jobId')
   @ApiOperation({ summary: 'Result webhook delivery of a job' })
   @ApiAnswer(200, 'The result delivery', WebhookRecord)
   @ApiError(404, jobNotFound, errorExample(new NotFoundError('WEBHOOK_NOT_FOUND', `job ${JOB} has no result webhook delivery`)))
-  results(@Param('jobId') jobId: string) {
-    return this.deliveries.record(jobId, 'result');
+  @RequireScope('deliveries:read')
+  results(@CurrentCaller() caller: Caller, @Param('jobId') jobId: string) {
+    return this.deliveries.record(caller, jobId, 'result');
   }
 
   @Get('webhooks/list/:jobId')
   @ApiOperation({ summary: 'Progress and result webhook deliveries of a job' })
   @ApiAnswer(200, 'The latest progress and result deliveries (either may be missing)', WebhookRecords)
   @ApiError(404, jobNotFound)
-  list2(@Param('jobId') jobId: string) {
-    return this.deliveries.records(jobId);
+  @RequireScope('deliveries:read')
+  list2(@CurrentCaller() caller: Caller, @Param('jobId') jobId: string) {
+    return this.deliveries.records(caller, jobId);
   }
 }

@@ -4,9 +4,13 @@ import { NotFoundError } from '../../common/domain-error';
 import { ApiAnswer, ApiError, ApiQueryFrom, errorExample } from '../../common/openapi';
 import { parseWith } from '../../common/zod-validation';
 import { SubscriptionsService } from '../subscriptions.service';
+import type { Caller } from '../../auth/domain/caller';
+import { CurrentCaller } from '../../auth/current-caller.decorator';
+import { RequireScope } from '../../auth/route-access.decorator';
 import { RotatedSecret, SubscriptionList, SubscriptionListQuery } from './webhooks.schemas';
 
 @ApiTags('subscriptions')
+@RequireScope('webhooks:manage')
 @Controller('api/v1/subscriptions')
 export class SubscriptionsController {
   constructor(private readonly subscriptions: SubscriptionsService) {}
@@ -19,9 +23,9 @@ export class SubscriptionsController {
   @ApiAnswer(200, 'The subscriptions, each with its endpoint health', SubscriptionList)
   @ApiError(400, errorExample(() => parseWith(SubscriptionListQuery, { status: 'paused' })))
   @ApiError(404, errorExample(new NotFoundError('JOB_NOT_FOUND', 'job batch:2f0b7a51-5a2b-4c3e-9f39-6f3a3f2b8f10 does not exist')))
-  list(@Query() query: unknown) {
+  list(@CurrentCaller() caller: Caller, @Query() query: unknown) {
     const q = parseWith(SubscriptionListQuery, query ?? {});
-    return this.subscriptions.list({ ...q, limit: String(q.limit) });
+    return this.subscriptions.list(caller, { ...q, limit: String(q.limit) });
   }
 
   @Post(':id/rotate-secret')
@@ -29,7 +33,7 @@ export class SubscriptionsController {
   @ApiOperation({ summary: 'New signing secret; the old one also signs for 24 h (two v1 signatures)' })
   @ApiAnswer(200, 'The new secret (shown once)', RotatedSecret)
   @ApiError(404, errorExample(new NotFoundError('SUBSCRIPTION_NOT_FOUND', 'subscription 7d3c1f0e-3c55-4c1b-9a4e-2f5c0a9d1e11 does not exist')))
-  rotate(@Param('id') id: string) {
-    return this.subscriptions.rotateSecret(id);
+  rotate(@CurrentCaller() caller: Caller, @Param('id') id: string) {
+    return this.subscriptions.rotateSecret(caller, id);
   }
 }

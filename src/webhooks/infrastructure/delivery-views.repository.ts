@@ -8,12 +8,16 @@ const MESSAGE_COLUMNS = `m.id, m.subscription_id, m.job_id, m.event_position, m.
   m.next_attempt_at, m.last_status_code, m.last_error, m.superseded_by, m.created_at, m.updated_at, m.delivered_at,
   m.body, s.url`;
 
-export const LIST_MESSAGES = `
+const listMessages = (project: string) => `
 SELECT ${MESSAGE_COLUMNS} FROM webhook_messages m JOIN webhook_subscriptions s ON s.id = m.subscription_id
- WHERE ($1::text IS NULL OR m.job_id = $1) AND ($2::text IS NULL OR m.status = $2)
+ WHERE ($1::text IS NULL OR m.job_id = $1) AND ($2::text IS NULL OR m.status = $2) ${project}
  ORDER BY m.created_at DESC, m.event_position DESC LIMIT $3`;
+export const LIST_MESSAGES = listMessages('');
+/** A project's messages only (webhook_messages.project_id: its jobs' and channels' messages), by its own index. */
+export const LIST_PROJECT_MESSAGES = listMessages('AND m.project_id = $4');
 
 export const GET_MESSAGE = `SELECT ${MESSAGE_COLUMNS} FROM webhook_messages m JOIN webhook_subscriptions s ON s.id = m.subscription_id WHERE m.id = $1`;
+export const GET_PROJECT_MESSAGE = `${GET_MESSAGE} AND m.project_id = $2`;
 
 export const LATEST_OF_KIND = `
 SELECT ${MESSAGE_COLUMNS} FROM webhook_messages m JOIN webhook_subscriptions s ON s.id = m.subscription_id
@@ -68,13 +72,16 @@ function toMessageView(r: MessageRow): MessageView {
 
 /** What the deliveries API reads: messages with their target, and each message's attempt log. */
 export class DeliveryViewsRepository {
-  async listMessages(sql: Sql, filter: { jobId?: string; status?: MessageStatus; limit: number }): Promise<MessageView[]> {
-    const rows = await sql.query<MessageRow>(LIST_MESSAGES, [filter.jobId ?? null, filter.status ?? null, filter.limit]);
+  /** Newest first; with `projectId`, that project's messages only. */
+  async listMessages(sql: Sql, filter: { jobId?: string; status?: MessageStatus; limit: number; projectId: string | null }): Promise<MessageView[]> {
+    const params = [filter.jobId ?? null, filter.status ?? null, filter.limit];
+    const rows = await sql.query<MessageRow>(filter.projectId === null ? LIST_MESSAGES : LIST_PROJECT_MESSAGES, filter.projectId === null ? params : [...params, filter.projectId]);
     return rows.map(toMessageView);
   }
 
-  async getMessage(sql: Sql, id: string): Promise<MessageView | undefined> {
-    const rows = await sql.query<MessageRow>(GET_MESSAGE, [id]);
+  /** A message by id; with `projectId`, only one of that project's. */
+  async getMessage(sql: Sql, id: string, projectId: string | null): Promise<MessageView | undefined> {
+    const rows = await sql.query<MessageRow>(projectId === null ? GET_MESSAGE : GET_PROJECT_MESSAGE, projectId === null ? [id] : [id, projectId]);
     return rows[0] && toMessageView(rows[0]);
   }
 

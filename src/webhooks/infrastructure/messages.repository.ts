@@ -44,6 +44,7 @@ UPDATE webhook_messages SET status = 'pending', next_attempt_at = $4, updated_at
  WHERE ($1::uuid[] IS NULL OR id = ANY($1::uuid[]))
    AND ($2::timestamptz IS NULL OR (status = 'failed' AND updated_at >= $2))
    AND ($3::text IS NULL OR job_id = $3)
+   AND ($5::text IS NULL OR project_id = $5)
  RETURNING id, job_token`;
 
 function messageParams(eventRef: number[], messages: Array<Omit<NewMessage, 'eventPosition'>>, at: Date): unknown[] {
@@ -95,9 +96,9 @@ export class MessagesRepository {
     ]);
   }
 
-  /** Marks messages pending again for a manual resend / recovery; returns the ids it reset. */
-  async resetForResend(sql: Sql, filter: { ids?: string[]; failedSince?: Date; jobId?: string }, at: Date): Promise<Array<{ id: string; jobToken: string }>> {
-    const rows = await sql.query<{ id: string; job_token: string }>(RESET_FOR_RESEND, [filter.ids ?? null, filter.failedSince ?? null, filter.jobId ?? null, at]);
+  /** Marks messages pending again for a manual resend / recovery (with `projectId`, only that project's); returns the ids it reset. */
+  async resetForResend(sql: Sql, filter: { ids?: string[]; failedSince?: Date; jobId?: string; projectId: string | null }, at: Date): Promise<Array<{ id: string; jobToken: string }>> {
+    const rows = await sql.query<{ id: string; job_token: string }>(RESET_FOR_RESEND, [filter.ids ?? null, filter.failedSince ?? null, filter.jobId ?? null, at, filter.projectId]);
     return rows.map((r) => ({ id: r.id, jobToken: r.job_token }));
   }
 }

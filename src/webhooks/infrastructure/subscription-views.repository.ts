@@ -16,17 +16,22 @@ SELECT ${VIEW_COLUMNS} FROM webhook_subscriptions s
  WHERE s.status <> 'deleted' AND (
        (s.scope IN ('project', 'channel') AND s.scope_id = $1)
     OR (s.scope = 'batch' AND left(s.scope_id, length($1) + 1) = $1 || '/')
-    OR (s.scope = 'job' AND s.scope_id IN (SELECT job_id FROM jobs WHERE summary->>'projectId' = $1)))
+    OR (s.scope = 'job' AND s.scope_id IN (SELECT job_id FROM jobs WHERE project_id = $1)))
  ORDER BY s.created_at, s.id LIMIT $2`;
 
 export const ALL_SUBSCRIPTIONS = `SELECT ${VIEW_COLUMNS} FROM webhook_subscriptions s WHERE s.status <> 'deleted' ORDER BY s.created_at DESC, s.id LIMIT $1`;
 
+/** The project a subscription delivers for: its job's, its batch's, or its own scope id (project, channel). */
+const PROJECT_OF_SUBSCRIPTION = `CASE s.scope WHEN 'job' THEN (SELECT j.project_id FROM jobs j WHERE j.job_id = s.scope_id)
+  WHEN 'batch' THEN split_part(s.scope_id, '/', 1) ELSE s.scope_id END`;
+
+/** With $4 (a project key's project), only a subscription of that project. */
 export const ROTATE_SECRET = `
-UPDATE webhook_subscriptions SET
+UPDATE webhook_subscriptions s SET
    previous_secret = secret,
    previous_secret_expires_at = CASE WHEN secret IS NULL THEN NULL ELSE $3::timestamptz END,
    secret = $2, updated_at = now()
- WHERE id = $1 AND status <> 'deleted'
+ WHERE s.id = $1 AND s.status <> 'deleted' AND ($4::text IS NULL OR ${PROJECT_OF_SUBSCRIPTION} = $4)
  RETURNING previous_secret_expires_at`;
 
 function toView(r: Record<string, any>, maskValue: (v: string) => string): SubscriptionView {
@@ -71,9 +76,9 @@ export class SubscriptionViewsRepository {
     return rows.map((r) => toView(r, maskValue));
   }
 
-  /** New secret; the old one keeps signing (a second v1 signature) until `overlapUntil`. */
-  async rotateSecret(sql: Sql, id: string, secret: string, overlapUntil: Date): Promise<{ previousSecretExpiresAt: string | null } | undefined> {
-    const rows = await sql.query<{ previous_secret_expires_at: Date | null }>(ROTATE_SECRET, [id, secret, overlapUntil]);
+  /** New secret; the old one keeps signing (a second v1 signature) until `overlapUntil`. With `projectId`, only a subscription of that project. */
+  async rotateSecret(sql: Sql, id: string, secret: string, overlapUntil: Date, projectId: string | null): Promise<{ previousSecretExpiresAt: string | null } | undefined> {
+    const rows = await sql.query<{ previous_secret_expires_at: Date | null }>(ROTATE_SECRET, [id, secret, overlapUntil, projectId]);
     return rows[0] && { previousSecretExpiresAt: rows[0].previous_secret_expires_at?.toISOString() ?? null };
   }
 }
