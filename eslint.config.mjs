@@ -44,7 +44,7 @@ const DOMAIN_BANNED = [
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.herald/**', 'coverage/**', '**/*.cjs', '**/*.mjs'] },
   {
-    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'migrations/**/*.ts'],
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'migrations/**/*.ts', 'examples/**/*.ts'],
     languageOptions: {
       parser: tseslint.parser,
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

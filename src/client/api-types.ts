@@ -1,0 +1,5365 @@
+// Generated from Herald's OpenAPI document (/docs-json) by `npm run client:generate`. Do not edit.
+
+export interface paths {
+    "/api/v1/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Webhook messages (filters: jobId, status) */
+        get: operations["DeliveriesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deliveries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One webhook message with every attempt */
+        get: operations["DeliveriesController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deliveries/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attempt one message again now */
+        post: operations["DeliveriesController_resend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deliveries/recover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-enqueue every message that failed for good since a time */
+        post: operations["DeliveriesController_recover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exec/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List jobs, newest first (filters: status, pipeline; paging: limit, cursor); a project key lists its project's */
+        get: operations["ExecController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exec/raw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit a pipeline; answers { jobId } ("<name>:<uuid>") */
+        post: operations["ExecController_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exec/results/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Results of a finished job (same body as the result webhook); 400 while running */
+        get: operations["ExecController_results"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exec/status/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress of a job (same body as the progress webhook) */
+        get: operations["ExecController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exec/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop a running job */
+        post: operations["ExecController_stop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exec/stored": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a stored pipeline: { name, flowInput?, options? } merged over the stored ones */
+        post: operations["StoredPipelinesController_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hooks/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a stored pipeline (stored with an admin key) from a webhook (body = flowInput); Standard Webhooks signature when it has a secret */
+        post: operations["HooksController_hook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{jobId}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The job's event stream, for audit (paged by fromVersion / limit) */
+        get: operations["JobEventsController_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectId}/batches/{batchId}/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One batch's own webhook with its last call and last error */
+        get: operations["ProjectsController_getBatchWebhook"];
+        /** Set one batch's webhook (overrides the project's) */
+        put: operations["ProjectsController_putBatchWebhook"];
+        post?: never;
+        /** Remove one batch's webhook (the project's applies again) */
+        delete: operations["ProjectsController_deleteBatchWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectId}/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project's notification channels */
+        get: operations["ProjectsController_listChannels"];
+        put?: never;
+        /** Create a notification channel */
+        post: operations["ProjectsController_createChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectId}/channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One notification channel */
+        get: operations["ProjectsController_getChannel"];
+        put?: never;
+        post?: never;
+        /** Delete a channel and its routings */
+        delete: operations["ProjectsController_deleteChannel"];
+        options?: never;
+        head?: never;
+        /** Change some fields of a channel */
+        patch: operations["ProjectsController_patchChannel"];
+        trace?: never;
+    };
+    "/api/v1/projects/{projectId}/channels/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test notification now and return the attempt */
+        post: operations["ProjectsController_testChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectId}/hooks/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a project's stored pipeline from a webhook (body = flowInput); Standard Webhooks signature when it has a secret, else a key of the project */
+        post: operations["HooksController_projectHook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectId}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project's keys: names, prefixes, scopes, created and last used times (never the keys) */
+        get: operations["KeysController_list"];
+        put?: never;
+        /** Create an API key of the project; the key is answered this once (only its digest is kept) */
+        post: operations["KeysController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectId}/keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a key: refused at once by this instance, within HERALD_KEY_CACHE_MS (2 s) by every other */
+        delete: operations["KeysController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectId}/routings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project's routings */
+        get: operations["ProjectsController_listRoutings"];
+        put?: never;
+        /** Route an event type to a channel */
+        post: operations["ProjectsController_createRouting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectId}/routings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a routing */
+        delete: operations["ProjectsController_deleteRouting"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectId}/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project's webhook with its last call and last error */
+        get: operations["ProjectsController_getProjectWebhook"];
+        /** Set the webhook of every batch of the project (batches with their own webhook excepted) */
+        put: operations["ProjectsController_putProjectWebhook"];
+        post?: never;
+        /** Remove the project's webhook */
+        delete: operations["ProjectsController_deleteProjectWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queues/{queueName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retry and lease settings of a queue */
+        get: operations["QueueSettingsController_get"];
+        /** Set retry limit, retry delay/backoff and default lease of a queue (applies to new requests, every project's: admin keys only) */
+        put: operations["QueueSettingsController_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/store/pipelines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List stored pipelines: a project key its project's, an admin key every project's (filter: projectId) */
+        get: operations["StoredPipelinesController_list"];
+        put?: never;
+        /** Store a pipeline by name (an exec/raw body, optionally with triggers.webhook) */
+        post: operations["StoredPipelinesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/store/pipelines/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One stored pipeline */
+        get: operations["StoredPipelinesController_get"];
+        /** Replace a stored pipeline */
+        put: operations["StoredPipelinesController_replace"];
+        post?: never;
+        /** Delete a stored pipeline */
+        delete: operations["StoredPipelinesController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every subscription Herald would deliver to (filters: projectId, jobId, status=active|disabled), with last call / last error, counts (skipped: events it missed while disabled) and its endpoint's health */
+        get: operations["SubscriptionsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** New signing secret; the old one also signs for 24 h (two v1 signatures) */
+        post: operations["SubscriptionsController_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{taskId}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report the result of a task you hold; with next=true, also take the next pending task of the same algorithm or queue (`next`, null when none) */
+        post: operations["TasksController_complete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{taskId}/fail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report a failure; retryable (default) failures go back to pending until retry.limit */
+        post: operations["TasksController_fail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{taskId}/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Extend the lease; 409 when the lease expired or the task was stopped */
+        post: operations["TasksController_heartbeat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/acquire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take up to `max` pending tasks under a lease; an empty list when nothing is pending */
+        post: operations["TasksController_acquire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report many results at once (up to 1000); each is accepted or refused alone, in order in the answer */
+        post: operations["TasksController_completeMany"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/list/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress and result webhook deliveries of a job */
+        get: operations["DeliveriesController_list2"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/results/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Result webhook delivery of a job */
+        get: operations["DeliveriesController_results"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/status/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Latest progress webhook delivery of a job */
+        get: operations["DeliveriesController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness and database reachability (no key needed) */
+        get: operations["HealthController_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queue/{queueName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit a request (any JSON body, up to 1 MiB); webhook via ?webhook= or X-Webhook-Url */
+        post: operations["QueueController_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queue/{queueName}/requests/{jobId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Cancel a queued or acquired request; 409 ALREADY_COMPLETED when finished */
+        put: operations["QueueController_cancel"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queue/{queueName}/requests/{jobId}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The worker's result (200); 202 with the status while unfinished; 422/409 when failed/cancelled */
+        get: operations["QueueController_result"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queue/{queueName}/requests/{jobId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status of a request (times in epoch ms) */
+        get: operations["QueueController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export interface webhooks {
+    "exec.progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Progress of a job
+         * @description To webhooks.progress of an exec request, on each event at or above its progressVerbosityLevel; an older progress message may give way to a newer one.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Standard Webhooks message id (msg_<uuid>), when the subscription has a secret */
+                    "webhook-id"?: string;
+                    /** @description space-separated "v1,<base64 HMAC-SHA256 of <id>.<timestamp>.<body>>"; two during a secret rotation */
+                    "webhook-signature"?: string;
+                    /** @description epoch seconds of the attempt, when signed */
+                    "webhook-timestamp"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["StatusView"];
+                };
+            };
+            responses: {
+                /** @description Delivered */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: the subscription is disabled and gets nothing more */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Any other answer, a timeout or a network error: the attempt is retried on the retry schedule */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "exec.result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Results of a finished job
+         * @description To webhooks.result of an exec request, once, when the job completes, fails or stops.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Standard Webhooks message id (msg_<uuid>), when the subscription has a secret */
+                    "webhook-id"?: string;
+                    /** @description space-separated "v1,<base64 HMAC-SHA256 of <id>.<timestamp>.<body>>"; two during a secret rotation */
+                    "webhook-signature"?: string;
+                    /** @description epoch seconds of the attempt, when signed */
+                    "webhook-timestamp"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ResultsView"];
+                };
+            };
+            responses: {
+                /** @description Delivered */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: the subscription is disabled and gets nothing more */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Any other answer, a timeout or a network error: the attempt is retried on the retry schedule */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    notification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A notification
+         * @description To a notification channel, for the event types routed to it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Standard Webhooks message id (msg_<uuid>), when the subscription has a secret */
+                    "webhook-id"?: string;
+                    /** @description space-separated "v1,<base64 HMAC-SHA256 of <id>.<timestamp>.<body>>"; two during a secret rotation */
+                    "webhook-signature"?: string;
+                    /** @description epoch seconds of the attempt, when signed */
+                    "webhook-timestamp"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NotificationPayload"];
+                };
+            };
+            responses: {
+                /** @description Delivered */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: the subscription is disabled and gets nothing more */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Any other answer, a timeout or a network error: the attempt is retried on the retry schedule */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "project.task": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A task of a project or batch completed
+         * @description To the webhook of the project (or of the batch) of the job.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Standard Webhooks message id (msg_<uuid>), when the subscription has a secret */
+                    "webhook-id"?: string;
+                    /** @description space-separated "v1,<base64 HMAC-SHA256 of <id>.<timestamp>.<body>>"; two during a secret rotation */
+                    "webhook-signature"?: string;
+                    /** @description epoch seconds of the attempt, when signed */
+                    "webhook-timestamp"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ProjectTaskPayload"];
+                };
+            };
+            responses: {
+                /** @description Delivered */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: the subscription is disabled and gets nothing more */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Any other answer, a timeout or a network error: the attempt is retried on the retry schedule */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "queue.lifecycle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lifecycle of a queue request
+         * @description To the ?webhook= / X-Webhook-Url of a queue request: acquired, retried, completed, failed, cancelled, in order.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Standard Webhooks message id (msg_<uuid>), when the subscription has a secret */
+                    "webhook-id"?: string;
+                    /** @description space-separated "v1,<base64 HMAC-SHA256 of <id>.<timestamp>.<body>>"; two during a secret rotation */
+                    "webhook-signature"?: string;
+                    /** @description epoch seconds of the attempt, when signed */
+                    "webhook-timestamp"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["LifecyclePayload"];
+                };
+            };
+            responses: {
+                /** @description Delivered */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: the subscription is disabled and gets nothing more */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Any other answer, a timeout or a network error: the attempt is retried on the retry schedule */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export interface components {
+    schemas: {
+        AcquireAnswer: {
+            /** @description empty when nothing is pending */
+            tasks: components["schemas"]["AcquiredTask"][];
+        };
+        AcquiredTask: {
+            algorithmName: string;
+            attempt: number;
+            batchID: string | null;
+            /** @description the resolved inputs (a queue request: its body) */
+            input: unknown;
+            jobId: string;
+            /** Format: date-time */
+            leaseExpiry: string;
+            nodeName: string;
+            /** Format: uuid */
+            taskId: string;
+        };
+        AcquireRequest: {
+            /** @description pipeline tasks of these algorithms */
+            algorithmNames?: string[];
+            /** @description default: the queue setting, else 30 */
+            leaseSeconds?: number;
+            /** @default 1 */
+            max?: number;
+            /** @description requests on these named queues (neither filter: any task) */
+            queues?: string[];
+            /** @example worker-1 */
+            workerName: string;
+        };
+        AttemptView: {
+            attempt: number;
+            /** Format: date-time */
+            attemptedAt: string;
+            durationMs: number;
+            /** @description healthy, degraded (made under a reduced limit) or probe (the one request testing an open endpoint) */
+            endpointState: string;
+            errorCode: string | null;
+            nextAttemptAt: string | null;
+            outcome: string;
+            responseBody: string | null;
+            statusCode: number | null;
+            statusMessage: string | null;
+            url: string;
+        };
+        CancelledRequest: {
+            jobId: number;
+            queueName: string;
+            /** @constant */
+            status: "cancelled";
+        };
+        ChannelList: {
+            channels: components["schemas"]["ChannelView"][];
+        };
+        /** @description The fields to change */
+        ChannelPatch: {
+            /** @description sent with every notification */
+            headers?: {
+                [key: string]: string;
+            };
+            name?: string;
+            /** @description whsec_<base64, at least 16 bytes>: Standard Webhooks signing secret (never shown back) */
+            secret?: string;
+            /**
+             * Format: uri
+             * @description http or https
+             */
+            url?: string;
+        };
+        ChannelRequest: {
+            /** @description sent with every notification */
+            headers?: {
+                [key: string]: string;
+            };
+            name: string;
+            /** @description whsec_<base64, at least 16 bytes>: Standard Webhooks signing secret (never shown back) */
+            secret?: string;
+            /**
+             * Format: uri
+             * @description http or https
+             */
+            url: string;
+        };
+        ChannelTestAttempt: {
+            attempt: number;
+            /** Format: date-time */
+            attemptedAt: string;
+            deliveryId: string;
+            durationMs: number;
+            errorCode: string | null;
+            /** @enum {string} */
+            outcome: "delivered" | "failed";
+            responseBody: string | null;
+            statusCode: number | null;
+            statusMessage: string | null;
+            url: string;
+        };
+        ChannelView: {
+            /** @description the event types routed to it */
+            events: string[];
+            hasSecret: boolean;
+            /** @description values masked but for their last 4 characters */
+            headers: {
+                [key: string]: string;
+            };
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+            projectId: string;
+            /** @enum {string} */
+            status: "active" | "disabled";
+            url: string;
+        };
+        CompleteManyAnswer: {
+            /** @description in the request's order; each accepted or refused alone */
+            tasks: ({
+                jobId: string;
+                /** @constant */
+                state: "succeed";
+                taskId: string;
+            } | {
+                error: {
+                    code: string;
+                    details?: unknown;
+                    message: string;
+                };
+                taskId: string;
+            })[];
+        };
+        CompleteManyRequest: {
+            /** @description no task twice */
+            tasks: {
+                /** @description the attempt given at acquire (fences a re-acquired task) */
+                attempt?: number;
+                result?: unknown;
+                /** Format: uuid */
+                taskId: string;
+            }[];
+            /** @example worker-1 */
+            workerName: string;
+        };
+        CompleteRequest: {
+            /** @description the attempt given at acquire (fences a re-acquired task) */
+            attempt?: number;
+            /** @description any JSON value (default null) */
+            result?: unknown;
+            /** @example worker-1 */
+            workerName: string;
+        };
+        CreatedKey: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description the key: shown this once, only its SHA-256 digest is kept
+             * @example hk_3f9aK2bQ…
+             */
+            key: string;
+            /** @description recorded at most once a minute */
+            lastUsedAt: string | null;
+            name: string;
+            /**
+             * @description the first characters of the key, to tell keys apart
+             * @example hk_3f9aK2bQ
+             */
+            prefix: string;
+            projectId: string;
+            scopes: ("jobs:write" | "jobs:read" | "workers" | "webhooks:manage" | "deliveries:read" | "deliveries:write")[];
+        };
+        DeliveryDetail: {
+            attemptLog: components["schemas"]["AttemptView"][];
+            attempts: number;
+            /** Format: date-time */
+            createdAt: string;
+            deliveredAt: string | null;
+            eventPosition: number;
+            eventType: string;
+            /** Format: uuid */
+            id: string;
+            jobId: string;
+            /** @enum {string} */
+            kind: "exec.progress" | "exec.result" | "queue.lifecycle" | "project.task" | "notification";
+            lastError: string | null;
+            lastStatusCode: number | null;
+            nextAttemptAt: string | null;
+            /** @description the body sent */
+            payload: unknown;
+            /** @enum {string} */
+            status: "pending" | "retrying" | "delivered" | "failed" | "superseded" | "cancelled";
+            subscriptionId: string;
+            supersededBy: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            url: string;
+        };
+        DeliveryList: {
+            deliveries: components["schemas"]["DeliveryView"][];
+        };
+        DeliveryView: {
+            attempts: number;
+            /** Format: date-time */
+            createdAt: string;
+            deliveredAt: string | null;
+            eventPosition: number;
+            eventType: string;
+            /** Format: uuid */
+            id: string;
+            jobId: string;
+            /** @enum {string} */
+            kind: "exec.progress" | "exec.result" | "queue.lifecycle" | "project.task" | "notification";
+            lastError: string | null;
+            lastStatusCode: number | null;
+            nextAttemptAt: string | null;
+            /** @description the body sent */
+            payload: unknown;
+            /** @enum {string} */
+            status: "pending" | "retrying" | "delivered" | "failed" | "superseded" | "cancelled";
+            subscriptionId: string;
+            supersededBy: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            url: string;
+        };
+        /** @description Every error Herald answers */
+        ErrorEnvelope: {
+            error: {
+                /**
+                 * @description stable, machine-readable
+                 * @example VALIDATION_FAILED
+                 */
+                code: string;
+                /** @description VALIDATION_FAILED: one { path, message } per bad field; other codes: facts about the refusal */
+                details?: {
+                    message: string;
+                    /** @description the field, e.g. `tasks[0].taskId`; empty for the body itself */
+                    path: string;
+                }[] | {
+                    [key: string]: unknown;
+                };
+                /** @description for people; may change */
+                message: string;
+            };
+        };
+        FailRequest: {
+            /** @description the attempt given at acquire (fences a re-acquired task) */
+            attempt?: number;
+            /** @description a message string or an object */
+            error: unknown;
+            /**
+             * @description false: fail the task now, whatever its retry limit
+             * @default true
+             */
+            retryable?: boolean;
+            /** @example worker-1 */
+            workerName: string;
+        };
+        HealthAnswer: {
+            /** @constant */
+            database: "up";
+            /** @constant */
+            status: "ok";
+        };
+        HeartbeatAnswer: {
+            /** Format: date-time */
+            leaseExpiry: string;
+        };
+        HeartbeatRequest: {
+            /** @description the attempt given at acquire (fences a re-acquired task) */
+            attempt?: number;
+            /** @description default: the task's lease */
+            leaseSeconds?: number;
+            /** @example worker-1 */
+            workerName: string;
+        };
+        /** @description The run started (or, for a webhook-id seen within 24 h, the first run) */
+        HookAnswer: {
+            jobId: string;
+            /** Format: uri */
+            statusUrl: string;
+        };
+        /** @description Any JSON: the run's flowInput is this body, or the object at the trigger's flowInputPath */
+        HookRequestBody: unknown;
+        JobEvents: {
+            events: {
+                /** Format: date-time */
+                createdAt: string;
+                data: unknown;
+                globalPosition: number;
+                level: string;
+                /** @description actor, correlationId, causationId, level */
+                metadata: unknown;
+                /** @example task.succeeded */
+                type: string;
+                version: number;
+            }[];
+            jobId: string;
+            nextVersion: number | null;
+        };
+        JobList: {
+            jobs: components["schemas"]["StatusView"][];
+            nextCursor: string | null;
+        };
+        KeyList: {
+            keys: components["schemas"]["KeyView"][];
+        };
+        KeyRequest: {
+            name: string;
+            /** @description what the key may do; default: every scope */
+            scopes?: ("jobs:write" | "jobs:read" | "workers" | "webhooks:manage" | "deliveries:read" | "deliveries:write")[];
+        };
+        /** @description A project key as listed: never the key itself */
+        KeyView: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @description recorded at most once a minute */
+            lastUsedAt: string | null;
+            name: string;
+            /**
+             * @description the first characters of the key, to tell keys apart
+             * @example hk_3f9aK2bQ
+             */
+            prefix: string;
+            projectId: string;
+            scopes: ("jobs:write" | "jobs:read" | "workers" | "webhooks:manage" | "deliveries:read" | "deliveries:write")[];
+        };
+        /** @description A queue request's lifecycle (seed 001). completed also carries the result's top-level fields (the lifecycle fields win). */
+        LifecyclePayload: {
+            /** @description epoch milliseconds */
+            acquiredAt: number | null;
+            /** @description failed */
+            error?: unknown;
+            /** @enum {string} */
+            eventType: "acquired" | "retried" | "completed" | "failed" | "cancelled";
+            /** @description the request id */
+            jobId: number | string;
+            /** @description epoch milliseconds */
+            leaseExpiry: number | null;
+            queueName: string;
+            /** @description completed with a result that is not an object */
+            result?: unknown;
+            /** @description epoch milliseconds */
+            updatedAt: number | null;
+            webhookUrl: string;
+            workerName: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A notification routed to a channel (seed 002) */
+        NotificationPayload: {
+            /** @description Markdown with a link to the job */
+            body: string;
+            /** @description flat herald.-prefixed keys: herald.event-type, herald.job-id, herald.status, herald.count-<state>, … */
+            data: {
+                [key: string]: unknown;
+            };
+            project: string | null;
+            /** @example Job finished: batch/batch:2f0b7a51-5a2b-4c3e-9f39-6f3a3f2b8f10 (failed) */
+            title: string;
+            /**
+             * @description the event with an underscore: job_completed, task_failed, delivery_exhausted, test
+             * @example job_failed
+             */
+            type: string;
+            /** @description the job's status path (a delivery's path for delivery_exhausted) */
+            url: string;
+        };
+        /**
+         * @description A pipeline of nodes. Validated by Herald's pipeline rules (docs/API.md): unknown fields, bad expressions, unknown or cyclic references are 400 with each path in details.
+         * @example {
+         *       "name": "batch",
+         *       "nodes": [
+         *         {
+         *           "nodeName": "green",
+         *           "algorithmName": "green-alg",
+         *           "input": [
+         *             "#[1...10]"
+         *           ]
+         *         },
+         *         {
+         *           "nodeName": "yellow",
+         *           "algorithmName": "yellow-alg",
+         *           "input": [
+         *             "@green"
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
+        PipelineRequest: {
+            /** @description needs projectId */
+            batchId?: string;
+            flowInput?: {
+                [key: string]: unknown;
+            };
+            /** @example batch */
+            name: string;
+            nodes: ({
+                /** @example green-alg */
+                algorithmName: string;
+                /**
+                 * @description literals, "#[1,2,3]" / "#[1...5]" batches, "@flowInput.a", "#@flowInput.list", "@node", "@node.path", "#@node"
+                 * @example [
+                 *       "#[1,2,3]"
+                 *     ]
+                 * @example [
+                 *       "@green"
+                 *     ]
+                 */
+                input?: unknown[];
+                /** @example green */
+                nodeName: string;
+                retry?: {
+                    /**
+                     * @description doubles the delay per attempt
+                     * @default false
+                     */
+                    backoff?: boolean;
+                    /** @default 0 */
+                    delaySeconds?: number;
+                    /**
+                     * @description retries after the first attempt
+                     * @default 3
+                     */
+                    limit?: number;
+                };
+            } | {
+                /**
+                 * @description literals, "#[1,2,3]" / "#[1...5]" batches, "@flowInput.a", "#@flowInput.list", "@node", "@node.path", "#@node"
+                 * @example [
+                 *       "#[1,2,3]"
+                 *     ]
+                 * @example [
+                 *       "@green"
+                 *     ]
+                 */
+                input?: unknown[];
+                /** @constant */
+                kind: "webhook";
+                /** @example hook */
+                nodeName: string;
+                webhook: components["schemas"]["WebhookStage"];
+            })[];
+            options?: {
+                /**
+                 * @description % of failed items of a batch node at which the job fails
+                 * @default 80
+                 */
+                batchTolerance?: number;
+                /**
+                 * @default info
+                 * @enum {string}
+                 */
+                progressVerbosityLevel?: "trace" | "debug" | "info" | "warn" | "error" | "critical";
+                /**
+                 * @description seconds until an unfinished job is stopped
+                 * @default 3600
+                 */
+                ttl?: number;
+            };
+            /**
+             * @description 1 is the most urgent
+             * @default 3
+             */
+            priority?: number;
+            projectId?: string;
+            webhooks?: {
+                headers?: {
+                    [key: string]: string;
+                };
+                /**
+                 * Format: uri
+                 * @description http(s); receives the status view on every event at or above progressVerbosityLevel
+                 */
+                progress?: string;
+                /**
+                 * Format: uri
+                 * @description http(s); receives the results view once
+                 */
+                result?: string;
+                /** @description whsec_<base64, at least 16 bytes>: sign deliveries (Standard Webhooks) */
+                secret?: string;
+            };
+        };
+        /** @description A task of a job in the project or batch completed (seed 003) */
+        ProjectTaskPayload: {
+            batchId: string | null;
+            projectId: string | null;
+            taskId: string | null;
+            /** @description the task's node name */
+            type: string | null;
+            /** @description the jobId */
+            workflowId: string;
+        };
+        ProjectWebhookRequest: {
+            /** @description sent as the Authorization header */
+            header?: string | null;
+            /**
+             * Format: uri
+             * @description http or https
+             */
+            url: string;
+        };
+        ProjectWebhookView: {
+            disabledAt: string | null;
+            disabledReason: string | null;
+            /** @description masked but for its last 4 characters */
+            header: string | null;
+            /** @description { statusCode, message, date } of the last call, or null */
+            lastCall: unknown;
+            /** @description { statusCode, message, body, date } of the last failed call, or null */
+            lastError: unknown;
+            /** @description events it missed while disabled */
+            skippedEvents: number;
+            /** @enum {string} */
+            status: "active" | "disabled";
+            /** Format: date-time */
+            updatedAt: string;
+            url: string;
+        };
+        QueuedRequest: {
+            /** Format: uri */
+            cancelUrl: string;
+            jobId: number;
+            queueName: string;
+            /** Format: uri */
+            resultUrl: string;
+            /** @constant */
+            status: "queued";
+            /** Format: uri */
+            statusUrl: string;
+        };
+        /**
+         * @description Any JSON value (up to 1 MiB): the input of the task
+         * @example {
+         *       "prompt": "a lighthouse at dusk"
+         *     }
+         */
+        QueueRequestBody: unknown;
+        QueueSettings: {
+            leaseSeconds: number;
+            queueName: string;
+            retryBackoff: boolean;
+            retryDelaySeconds: number;
+            retryLimit: number;
+        };
+        /** @description The fields to change; they apply to requests submitted afterwards */
+        QueueSettingsRequest: {
+            /** @description the lease of a task when the worker asks for none (default 30) */
+            leaseSeconds?: number;
+            /** @description doubles the delay per attempt (default false) */
+            retryBackoff?: boolean;
+            /** @description default 0 */
+            retryDelaySeconds?: number;
+            /** @description retries after the first attempt (default 3) */
+            retryLimit?: number;
+        };
+        RecoverAnswer: {
+            deliveryIds: string[];
+            recovered: number;
+        };
+        RecoverRequest: {
+            /** @description only this job's messages */
+            jobId?: string;
+            /** Format: date-time */
+            since: string;
+        };
+        ReportAnswer: {
+            jobId: string;
+            /** @description complete?next=true only: the next task taken, or null */
+            next?: components["schemas"]["AcquiredTask"] | null;
+            /**
+             * @description complete: succeed; fail: pending (to be retried) or failed
+             * @enum {string}
+             */
+            state: "pending" | "active" | "succeed" | "failed" | "skipped" | "stopped";
+            /** Format: uuid */
+            taskId: string;
+        };
+        /** @description The worker's result, as it sent it */
+        RequestResult: unknown;
+        RequestStatusView: {
+            /** @description epoch milliseconds */
+            acquiredAt: number | null;
+            attempts: number;
+            batchId?: string;
+            jobId: number;
+            /** @description epoch milliseconds */
+            leaseExpiry: number | null;
+            /** @description queued only: requests ahead of this one */
+            position?: number;
+            projectId?: string;
+            queueName: string;
+            /** @enum {string} */
+            status: "queued" | "acquired" | "completed" | "failed" | "cancelled";
+            /** @description epoch milliseconds */
+            updatedAt: number | null;
+            workerName: string | null;
+        };
+        /** @description GET /api/v1/exec/results/{jobId}, and the body of the result webhook: the final nodes' entries */
+        ResultsView: {
+            data: {
+                result: ({
+                    algorithmName: string;
+                    /** @description "<nodeName>#<1-based index>"; absent without batch input */
+                    batchID?: string;
+                    /** @description webhook stages */
+                    context?: unknown;
+                    nodeName: string;
+                    result: unknown;
+                } | {
+                    algorithmName: string;
+                    /** @description "<nodeName>#<1-based index>"; absent without batch input */
+                    batchID?: string;
+                    /** @description webhook stages */
+                    context?: unknown;
+                    /** @description items that never ran: "task stopped" */
+                    error: unknown;
+                    nodeName: string;
+                })[];
+            };
+            /** @description a failed job */
+            error?: string;
+            jobId: string;
+            pipeline: string;
+            /** @description a stopped job */
+            reason?: string;
+            /** @enum {string} */
+            status: "pending" | "active" | "completed" | "failed" | "stopped";
+            /** Format: date-time */
+            timestamp: string;
+        };
+        RotatedSecret: {
+            id: string;
+            /** @description the old secret also signs until then */
+            previousSecretExpiresAt: string | null;
+            /** @description whsec_…, shown once */
+            secret: string;
+        };
+        RoutingList: {
+            routings: components["schemas"]["RoutingView"][];
+        };
+        RoutingRequest: {
+            /** Format: uuid */
+            channelId: string;
+            /** @enum {string} */
+            event: "job.submitted" | "job.completed" | "job.failed" | "job.stopped" | "task.failed" | "task.retried" | "delivery.exhausted";
+        };
+        RoutingView: {
+            /** Format: uuid */
+            channelId: string;
+            /** Format: date-time */
+            createdAt: string;
+            event: string;
+            /** Format: uuid */
+            id: string;
+            projectId: string;
+        };
+        /** @description GET /api/v1/exec/status/{jobId}, and the body of the progress webhook */
+        StatusView: {
+            batchId?: string;
+            data: {
+                activeNodes: {
+                    algorithmName: string;
+                    batch: {
+                        /** @description unfinished items (active + pending) */
+                        active: number;
+                        total: number;
+                    };
+                    nodeName: string;
+                    /** @description a waiting webhook stage's remote progress */
+                    progress?: string;
+                }[];
+                /** @example 36.36% completed, 2 succeed, 2 failed, 2 active, 4 pending, 1 creating */
+                details: string;
+                /**
+                 * @description two decimals
+                 * @example 36.36
+                 */
+                progress: string;
+                /** @description non-zero counts only */
+                states: {
+                    active?: number;
+                    creating?: number;
+                    failed?: number;
+                    pending?: number;
+                    skipped?: number;
+                    stopped?: number;
+                    succeed?: number;
+                };
+            };
+            jobId: string;
+            /** @enum {string} */
+            level: "trace" | "debug" | "info" | "warn" | "error" | "critical";
+            pipeline: string;
+            projectId?: string;
+            /** @enum {string} */
+            status: "pending" | "active" | "completed" | "failed" | "stopped";
+            /**
+             * Format: date-time
+             * @description of the event that produced this state
+             */
+            timestamp: string;
+        };
+        StopAnswer: {
+            stoppedJobIds: string[];
+        };
+        StopRequest: {
+            jobId: string;
+            reason?: string;
+        };
+        StoredPipeline: {
+            /** Format: date-time */
+            createdAt?: string;
+            /** @description the exec/raw body, as submitted, its secrets masked (webhooks.secret as "whsec_…", header values but their last 4 characters) */
+            definition: {
+                [key: string]: unknown;
+            };
+            name: string;
+            /** @description the project whose key stored it (absent: stored with an admin key) */
+            projectId?: string;
+            triggers?: {
+                webhook?: {
+                    flowInputPath?: string;
+                    /** @description shown as "whsec_…" */
+                    secret?: string;
+                };
+            };
+            /** Format: date-time */
+            updatedAt?: string;
+        };
+        StoredPipelineList: {
+            pipelines: components["schemas"]["StoredPipeline"][];
+        };
+        /** @description As StoredPipelineRequest; a name, when given, must be the one in the path */
+        StoredPipelineReplace: {
+            /** @description needs projectId */
+            batchId?: string;
+            flowInput?: {
+                [key: string]: unknown;
+            };
+            /** @example batch */
+            name?: string;
+            nodes: ({
+                /** @example green-alg */
+                algorithmName: string;
+                /**
+                 * @description literals, "#[1,2,3]" / "#[1...5]" batches, "@flowInput.a", "#@flowInput.list", "@node", "@node.path", "#@node"
+                 * @example [
+                 *       "#[1,2,3]"
+                 *     ]
+                 * @example [
+                 *       "@green"
+                 *     ]
+                 */
+                input?: unknown[];
+                /** @example green */
+                nodeName: string;
+                retry?: {
+                    /**
+                     * @description doubles the delay per attempt
+                     * @default false
+                     */
+                    backoff?: boolean;
+                    /** @default 0 */
+                    delaySeconds?: number;
+                    /**
+                     * @description retries after the first attempt
+                     * @default 3
+                     */
+                    limit?: number;
+                };
+            } | {
+                /**
+                 * @description literals, "#[1,2,3]" / "#[1...5]" batches, "@flowInput.a", "#@flowInput.list", "@node", "@node.path", "#@node"
+                 * @example [
+                 *       "#[1,2,3]"
+                 *     ]
+                 * @example [
+                 *       "@green"
+                 *     ]
+                 */
+                input?: unknown[];
+                /** @constant */
+                kind: "webhook";
+                /** @example hook */
+                nodeName: string;
+                webhook: components["schemas"]["WebhookStage"];
+            })[];
+            options?: {
+                /**
+                 * @description % of failed items of a batch node at which the job fails
+                 * @default 80
+                 */
+                batchTolerance?: number;
+                /**
+                 * @default info
+                 * @enum {string}
+                 */
+                progressVerbosityLevel?: "trace" | "debug" | "info" | "warn" | "error" | "critical";
+                /**
+                 * @description seconds until an unfinished job is stopped
+                 * @default 3600
+                 */
+                ttl?: number;
+            };
+            /**
+             * @description 1 is the most urgent
+             * @default 3
+             */
+            priority?: number;
+            projectId?: string;
+            /** @description How else it may be started: POST /api/v1/hooks/{name} */
+            triggers?: {
+                webhook?: {
+                    /**
+                     * @description JSONPath into the request body for flowInput (default: the whole body)
+                     * @example $.data
+                     */
+                    flowInputPath?: string;
+                    /** @description whsec_<base64, at least 16 bytes>: requests must carry a valid Standard Webhooks signature */
+                    secret?: string;
+                };
+            };
+            webhooks?: {
+                headers?: {
+                    [key: string]: string;
+                };
+                /**
+                 * Format: uri
+                 * @description http(s); receives the status view on every event at or above progressVerbosityLevel
+                 */
+                progress?: string;
+                /**
+                 * Format: uri
+                 * @description http(s); receives the results view once
+                 */
+                result?: string;
+                /** @description whsec_<base64, at least 16 bytes>: sign deliveries (Standard Webhooks) */
+                secret?: string;
+            };
+        };
+        /** @description An exec/raw body (validated the same way) plus optional triggers */
+        StoredPipelineRequest: {
+            /** @description needs projectId */
+            batchId?: string;
+            flowInput?: {
+                [key: string]: unknown;
+            };
+            /** @example batch */
+            name: string;
+            nodes: ({
+                /** @example green-alg */
+                algorithmName: string;
+                /**
+                 * @description literals, "#[1,2,3]" / "#[1...5]" batches, "@flowInput.a", "#@flowInput.list", "@node", "@node.path", "#@node"
+                 * @example [
+                 *       "#[1,2,3]"
+                 *     ]
+                 * @example [
+                 *       "@green"
+                 *     ]
+                 */
+                input?: unknown[];
+                /** @example green */
+                nodeName: string;
+                retry?: {
+                    /**
+                     * @description doubles the delay per attempt
+                     * @default false
+                     */
+                    backoff?: boolean;
+                    /** @default 0 */
+                    delaySeconds?: number;
+                    /**
+                     * @description retries after the first attempt
+                     * @default 3
+                     */
+                    limit?: number;
+                };
+            } | {
+                /**
+                 * @description literals, "#[1,2,3]" / "#[1...5]" batches, "@flowInput.a", "#@flowInput.list", "@node", "@node.path", "#@node"
+                 * @example [
+                 *       "#[1,2,3]"
+                 *     ]
+                 * @example [
+                 *       "@green"
+                 *     ]
+                 */
+                input?: unknown[];
+                /** @constant */
+                kind: "webhook";
+                /** @example hook */
+                nodeName: string;
+                webhook: components["schemas"]["WebhookStage"];
+            })[];
+            options?: {
+                /**
+                 * @description % of failed items of a batch node at which the job fails
+                 * @default 80
+                 */
+                batchTolerance?: number;
+                /**
+                 * @default info
+                 * @enum {string}
+                 */
+                progressVerbosityLevel?: "trace" | "debug" | "info" | "warn" | "error" | "critical";
+                /**
+                 * @description seconds until an unfinished job is stopped
+                 * @default 3600
+                 */
+                ttl?: number;
+            };
+            /**
+             * @description 1 is the most urgent
+             * @default 3
+             */
+            priority?: number;
+            projectId?: string;
+            /** @description How else it may be started: POST /api/v1/hooks/{name} */
+            triggers?: {
+                webhook?: {
+                    /**
+                     * @description JSONPath into the request body for flowInput (default: the whole body)
+                     * @example $.data
+                     */
+                    flowInputPath?: string;
+                    /** @description whsec_<base64, at least 16 bytes>: requests must carry a valid Standard Webhooks signature */
+                    secret?: string;
+                };
+            };
+            webhooks?: {
+                headers?: {
+                    [key: string]: string;
+                };
+                /**
+                 * Format: uri
+                 * @description http(s); receives the status view on every event at or above progressVerbosityLevel
+                 */
+                progress?: string;
+                /**
+                 * Format: uri
+                 * @description http(s); receives the results view once
+                 */
+                result?: string;
+                /** @description whsec_<base64, at least 16 bytes>: sign deliveries (Standard Webhooks) */
+                secret?: string;
+            };
+        };
+        StoredRunRequest: {
+            /** @description an object, merged (one level) over the stored flowInput */
+            flowInput?: unknown;
+            name: string;
+            /** @description an object, merged (one level) over the stored options */
+            options?: unknown;
+            /** @description an admin key: run that project's pipeline of this name */
+            projectId?: string;
+        };
+        SubmitAnswer: {
+            /**
+             * @description "<name>:<uuid v4>"
+             * @example batch:2f0b7a51-5a2b-4c3e-9f39-6f3a3f2b8f10
+             */
+            jobId: string;
+        };
+        SubscriptionList: {
+            subscriptions: components["schemas"]["SubscriptionView"][];
+        };
+        SubscriptionView: {
+            counts: {
+                delivered: number;
+                failed: number;
+                pending: number;
+                /** @description events it missed while disabled */
+                skipped: number;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            disabledAt: string | null;
+            disabledReason: string | null;
+            eventTypes: string[] | null;
+            /**
+             * @description the payload it receives (see webhooks)
+             * @enum {string}
+             */
+            format: "exec.progress" | "exec.result" | "queue.lifecycle" | "project.task" | "notification";
+            hasSecret: boolean;
+            /** @description values masked but for their last 4 characters */
+            headers: {
+                [key: string]: string;
+            };
+            health: {
+                concurrency: number | null;
+                consecutiveFailures: number;
+                lastError: string | null;
+                retryAt: string | null;
+                /**
+                 * @description degraded: fewer attempts at once; open: paused until retryAt
+                 * @enum {string}
+                 */
+                state: "healthy" | "degraded" | "open";
+            };
+            /** Format: uuid */
+            id: string;
+            lastCall: unknown;
+            lastError: unknown;
+            minLevel: string;
+            name: string | null;
+            previousSecretExpiresAt: string | null;
+            /** @enum {string} */
+            scope: "job" | "project" | "batch" | "channel";
+            /** @description jobId, projectId, "<projectId>/<batchId>", or the projectId of a channel */
+            scopeId: string;
+            /** @enum {string} */
+            status: "active" | "disabled";
+            /** Format: date-time */
+            updatedAt: string;
+            url: string;
+        };
+        /** @description The pipeline engine's record of a progress or result webhook delivery */
+        WebhookRecord: {
+            httpResponse: {
+                statusCode: number | null;
+                statusMessage: string | null;
+            };
+            jobId: string;
+            pipelineStatus: string | null;
+            /** @enum {string} */
+            responseStatus: "succeed" | "failed";
+            /** @enum {string} */
+            status: "pending" | "retrying" | "delivered" | "failed" | "superseded" | "cancelled";
+            /** Format: date-time */
+            timestamp: string;
+            /** @enum {string} */
+            type: "progress" | "result";
+            url: string;
+        };
+        WebhookRecords: components["schemas"]["WebhookRecord"][];
+        WebhookStage: {
+            /**
+             * @description one request
+             * @default 20
+             */
+            callTimeoutSeconds?: number;
+            /** @description comma-separated, case-insensitive */
+            canceledStatuses?: string;
+            cancelEndpoint?: string;
+            /**
+             * @default POST
+             * @enum {string}
+             */
+            cancelMethod?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD";
+            cancelPayload?: unknown;
+            /** @default 300 */
+            createRetryBudgetSeconds?: number;
+            customHeaders?: {
+                [key: string]: string;
+            };
+            /**
+             * @default [
+             *       504
+             *     ]
+             */
+            failFastStatusCodes?: number[];
+            /**
+             * @default POST
+             * @enum {string}
+             */
+            method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD";
+            /** @default false */
+            monitorOnly?: boolean;
+            payload?: unknown;
+            /** @description default: 1 s for the first minute of polling, then 15 s */
+            pollIntervalSeconds?: number;
+            progressJsonPath?: string;
+            retries?: {
+                [key: string]: {
+                    maxAttempts: number;
+                };
+            };
+            /**
+             * @description retried too (every 5xx is)
+             * @default [
+             *       429
+             *     ]
+             */
+            retryStatusCodes?: number[];
+            /**
+             * @description JSONPath; required when waitForCompletion
+             * @example $.status
+             */
+            statusJsonPath?: string;
+            /** @description JSONPath; required with statusUrlResolution webhookResponse */
+            statusUrlJsonPath?: string;
+            /**
+             * @default getMethod
+             * @enum {string}
+             */
+            statusUrlResolution?: "getMethod" | "locationHeader" | "webhookResponse";
+            /**
+             * @description comma-separated, case-insensitive
+             * @default SUCCESS
+             */
+            successStatuses?: string;
+            /** @description comma-separated, case-insensitive */
+            terminalStatuses?: string;
+            /**
+             * @description the whole stage
+             * @default 3600
+             */
+            timeoutSeconds?: number;
+            /** @example https://ci.example/deploy?env=${ flowInput.env } */
+            url: string;
+            /** @default 0 */
+            waitBeforeMonitorSeconds?: number;
+            /** @default false */
+            waitForCompletion?: boolean;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    DeliveriesController_list: {
+        parameters: {
+            query?: {
+                jobId?: string;
+                limit?: number;
+                status?: "pending" | "retrying" | "delivered" | "failed" | "superseded" | "cancelled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhook messages matching the filters */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryList"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    DeliveriesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The message and its attempts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryDetail"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: DELIVERY_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    DeliveriesController_resend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The message, queued for an attempt now */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryView"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: DELIVERY_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    DeliveriesController_recover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecoverRequest"];
+            };
+        };
+        responses: {
+            /** @description The messages queued again */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoverAnswer"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ExecController_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+                pipeline?: string;
+                status?: "pending" | "active" | "completed" | "failed" | "stopped";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of jobs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobList"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ExecController_submit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PipelineRequest"];
+            };
+        };
+        responses: {
+            /** @description The job was accepted */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmitAnswer"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, TARGET_NOT_ALLOWED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ExecController_results: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The final nodes' results */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultsView"];
+                };
+            };
+            /** @description Invalid request: JOB_NOT_FINISHED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: JOB_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ExecController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job as of its latest event */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusView"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: JOB_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ExecController_stop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StopRequest"];
+            };
+        };
+        responses: {
+            /** @description The job was stopped */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StopAnswer"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: JOB_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state: JOB_NOT_RUNNING */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    StoredPipelinesController_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StoredRunRequest"];
+            };
+        };
+        responses: {
+            /** @description The job was accepted */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmitAnswer"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: PIPELINE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    HooksController_hook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Standard Webhooks: required with a secret; a webhook-id seen within 24 h starts nothing */
+                "webhook-id"?: string;
+                /** @description a "v1,<base64 HMAC-SHA256>" entry over <id>.<timestamp>.<body> */
+                "webhook-signature"?: string;
+                /** @description epoch seconds, within 5 minutes */
+                "webhook-timestamp"?: string;
+            };
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HookRequestBody"];
+            };
+        };
+        responses: {
+            /** @description The run started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HookAnswer"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: PIPELINE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    JobEventsController_events: {
+        parameters: {
+            query?: {
+                fromVersion?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Events in version order; nextVersion is null on the last page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobEvents"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: JOB_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ProjectsController_getBatchWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batchId: string;
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The batch's webhook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectWebhookView"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: WEBHOOK_NOT_FOUND, PROJECT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ProjectsController_putBatchWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batchId: string;
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description The webhook now set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectWebhookView"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, TARGET_NOT_ALLOWED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: PROJECT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ProjectsController_deleteBatchWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batchId: string;
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: WEBHOOK_NOT_FOUND, PROJECT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ProjectsController_listChannels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The channels */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelList"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: PROJECT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ProjectsController_createChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelRequest"];
+            };
+        };
+        responses: {
+            /** @description The channel */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelView"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, TARGET_NOT_ALLOWED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: PROJECT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ProjectsController_getChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The channel */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelView"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: CHANNEL_NOT_FOUND, PROJECT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ProjectsController_deleteChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: CHANNEL_NOT_FOUND, PROJECT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ProjectsController_patchChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelPatch"];
+            };
+        };
+        responses: {
+            /** @description The channel */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelView"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, TARGET_NOT_ALLOWED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: CHANNEL_NOT_FOUND, PROJECT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ProjectsController_testChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attempt, delivered or failed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelTestAttempt"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: CHANNEL_NOT_FOUND, PROJECT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    HooksController_projectHook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Standard Webhooks: required with a secret; a webhook-id seen within 24 h starts nothing */
+                "webhook-id"?: string;
+                /** @description a "v1,<base64 HMAC-SHA256>" entry over <id>.<timestamp>.<body> */
+                "webhook-signature"?: string;
+                /** @description epoch seconds, within 5 minutes */
+                "webhook-timestamp"?: string;
+            };
+            path: {
+                name: string;
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HookRequestBody"];
+            };
+        };
+        responses: {
+            /** @description The run started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HookAnswer"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: PIPELINE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    KeysController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The keys */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyList"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: PROJECT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    KeysController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The key, shown once */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedKey"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: PROJECT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    KeysController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                keyId: string;
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: KEY_NOT_FOUND, PROJECT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ProjectsController_listRoutings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The routings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingList"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: PROJECT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ProjectsController_createRouting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoutingRequest"];
+            };
+        };
+        responses: {
+            /** @description The routing (the same one when it exists already) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingView"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: PROJECT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ProjectsController_deleteRouting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: ROUTING_NOT_FOUND, PROJECT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ProjectsController_getProjectWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project's webhook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectWebhookView"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: WEBHOOK_NOT_FOUND, PROJECT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ProjectsController_putProjectWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description The webhook now set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectWebhookView"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, TARGET_NOT_ALLOWED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: PROJECT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ProjectsController_deleteProjectWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: WEBHOOK_NOT_FOUND, PROJECT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    QueueSettingsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                queueName: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The queue's settings (the defaults until set) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueSettings"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    QueueSettingsController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                queueName: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QueueSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description The settings now in force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueSettings"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    StoredPipelinesController_list: {
+        parameters: {
+            query?: {
+                /** @description an admin key: one project's pipelines only */
+                projectId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stored pipelines */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredPipelineList"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    StoredPipelinesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StoredPipelineRequest"];
+            };
+        };
+        responses: {
+            /** @description The stored pipeline (secrets shown as whsec_…) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredPipeline"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state: PIPELINE_EXISTS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    StoredPipelinesController_get: {
+        parameters: {
+            query?: {
+                /** @description an admin key: the project whose pipeline it is (default: one stored with an admin key); a project key: its own, or left out */
+                projectId?: string;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stored pipeline */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredPipeline"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: PIPELINE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    StoredPipelinesController_replace: {
+        parameters: {
+            query?: {
+                /** @description an admin key: the project whose pipeline it is (default: one stored with an admin key); a project key: its own, or left out */
+                projectId?: string;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StoredPipelineReplace"];
+            };
+        };
+        responses: {
+            /** @description The stored pipeline now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredPipeline"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: PIPELINE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    StoredPipelinesController_remove: {
+        parameters: {
+            query?: {
+                /** @description an admin key: the project whose pipeline it is (default: one stored with an admin key); a project key: its own, or left out */
+                projectId?: string;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: PIPELINE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    SubscriptionsController_list: {
+        parameters: {
+            query?: {
+                /** @description who would hear this job now (and the disabled ones that would) */
+                jobId?: string;
+                limit?: number;
+                projectId?: string;
+                status?: "active" | "disabled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscriptions, each with its endpoint health */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionList"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: JOB_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    SubscriptionsController_rotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new secret (shown once) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotatedSecret"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: SUBSCRIPTION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    TasksController_complete: {
+        parameters: {
+            query?: {
+                /** @description true: also take the next pending task of the same algorithm or queue (answered as `next`) */
+                next?: "true" | "false" | "";
+            };
+            header?: never;
+            path: {
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompleteRequest"];
+            };
+        };
+        responses: {
+            /** @description The task succeeded (and, with next=true, the next task taken) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportAnswer"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: TASK_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state: TASK_NOT_ACTIVE, LEASE_NOT_HELD, LEASE_EXPIRED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    TasksController_fail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FailRequest"];
+            };
+        };
+        responses: {
+            /** @description The task is pending again (to be retried) or failed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportAnswer"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: TASK_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state: TASK_NOT_ACTIVE, LEASE_NOT_HELD, LEASE_EXPIRED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    TasksController_heartbeat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HeartbeatRequest"];
+            };
+        };
+        responses: {
+            /** @description The new lease expiry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeartbeatAnswer"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: TASK_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state: TASK_NOT_ACTIVE, LEASE_NOT_HELD, LEASE_EXPIRED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    TasksController_acquire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcquireRequest"];
+            };
+        };
+        responses: {
+            /** @description The tasks now leased to this worker */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcquireAnswer"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    TasksController_completeMany: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompleteManyRequest"];
+            };
+        };
+        responses: {
+            /** @description One entry per result: recorded, or refused with its error */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompleteManyAnswer"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    DeliveriesController_list2: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The latest progress and result deliveries (either may be missing) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookRecords"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: JOB_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    DeliveriesController_results: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The result delivery */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookRecord"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: JOB_NOT_FOUND, WEBHOOK_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    DeliveriesController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The latest progress delivery */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookRecord"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: JOB_NOT_FOUND, WEBHOOK_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    HealthController_health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Herald and its database answer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthAnswer"];
+                };
+            };
+            /** @description Unavailable: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    QueueController_submit: {
+        parameters: {
+            query?: {
+                /** @description the same, as fal.ai names it (also: header x-pipelet-webhook) */
+                fal_webhook?: string;
+                /** @description http(s) URL for lifecycle webhooks (also: header X-Webhook-Url) */
+                webhook?: string;
+            };
+            header?: {
+                /** @description and a batch of that project (needs X-Project-Id) */
+                "X-Batch-Id"?: string;
+                /** @description group the request under a project (a project key's requests are its project's) */
+                "X-Project-Id"?: string;
+                /** @description whsec_<base64, at least 16 bytes>: sign the lifecycle webhooks */
+                "X-Webhook-Secret"?: string;
+                /** @description http(s) URL for lifecycle webhooks */
+                "X-Webhook-Url"?: string;
+            };
+            path: {
+                queueName: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QueueRequestBody"];
+            };
+        };
+        responses: {
+            /** @description Queued; follow it at statusUrl */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueuedRequest"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, TARGET_NOT_ALLOWED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    QueueController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+                queueName: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelledRequest"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: REQUEST_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state: ALREADY_COMPLETED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    QueueController_result: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+                queueName: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The worker's result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestResult"];
+                };
+            };
+            /** @description Not finished yet: the status */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestStatusView"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: REQUEST_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state: REQUEST_CANCELLED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unprocessable: REQUEST_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    QueueController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+                queueName: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where the request is */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestStatusView"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: REQUEST_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+}
