@@ -1,30 +1,16 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { createApp } from '../app.factory';
 import { loadConfig } from '../config/config';
 import { startEmbeddedPostgres, type EmbeddedHandle } from '../database/embedded-postgres';
+import { freePort } from '../common/free-port';
+import { withDatabase } from '../database/database-url';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
 
 async function admin(url: string, sql: string): Promise<void> {
   const client = new Client({ connectionString: url });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { createPool, Db } from '../../src/database/db';
+import { withDatabase } from '../../src/database/database-url';
 
 function adminUrl(): string {
   const url = process.env.HERALD_TEST_ADMIN_URL;
@@ -8,11 +9,6 @@ function adminUrl(): string {
   return url;
 }
 
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
 
 /** A fresh, migrated database for one test file (cloned from the run's template). */
 export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {

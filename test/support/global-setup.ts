@@ -1,32 +1,18 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import PgBoss from 'pg-boss';
 import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedHandle } from '../../src/database/embedded-postgres';
 import { runMigrations } from '../../src/database/migrate';
+import { freePort } from '../../src/common/free-port';
+import { withDatabase } from '../../src/database/database-url';
 
 /**
  * One PostgreSQL for the whole run: DATABASE_URL when set, otherwise an embedded server in a
  * temporary folder. A template database is migrated once; each test file clones its own.
  */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
 
 export default async function globalSetup(): Promise<void> {
   let adminUrl = process.env.DATABASE_URL;

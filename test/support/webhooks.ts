@@ -1,10 +1,10 @@
 import type { AttemptView, MessageView } from '../../src/webhooks/webhook.views';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { loadConfig, type HeraldConfig, type WebhookConfig } from '../../src/config/config';
 import { client, type HeraldClient } from './e2e';
 import { api, eventually, type RunningHerald } from './herald';
 import type { Received, Receiver } from './receiver';
+import { freePort } from '../../src/common/free-port';
 
 /** Shared helpers of the webhook delivery tests. */
 
@@ -19,16 +19,7 @@ export function newSecret(): string {
 }
 
 /** A port on 127.0.0.1 nobody listens on (connections are refused). */
-export function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
+export const closedPort = freePort;
 
 export const FINAL_STATUSES = ['delivered', 'failed', 'superseded', 'cancelled'];
 
