@@ -110,8 +110,7 @@ export class JobWriter {
     const known = this.known(taskId, projectId);
     if (known !== undefined) return known || undefined;
     const jobId = await this.store.repo.jobIdOfTask(this.store.db, taskId, projectId);
-    if (jobId && projectId !== null) this.remember(jobId, [taskId], projectId);
-    else if (jobId) this.remember(jobId, [taskId]);
+    if (jobId) this.remember(jobId, [taskId], projectId ?? undefined);
     return jobId;
   }
 
@@ -126,8 +125,7 @@ export class JobWriter {
     }
     if (missing.length === 0) return found;
     for (const [taskId, jobId] of await this.store.repo.jobIdsOfTasks(this.store.db, missing, projectId)) {
-      if (projectId !== null) this.remember(jobId, [taskId], projectId);
-      else this.remember(jobId, [taskId]);
+      this.remember(jobId, [taskId], projectId ?? undefined);
       found.set(taskId, jobId);
     }
     return found;
