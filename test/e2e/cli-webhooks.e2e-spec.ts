@@ -7,13 +7,15 @@ import { useHerald } from '../support/use-herald';
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
 describe('the herald command line: webhooks', () => {
+  let worker: Worker | undefined;
+  // Declared before useHerald's, so it runs first (after hooks run in declaration order): a
+  // worker still polling would keep Herald's HTTP server from closing.
+  afterAll(() => worker?.stop());
   const { h, c } = useHerald();
   const children: Child[] = [];
-  let worker: Worker;
   beforeAll(() => {
     worker = runWorker({ url: h.baseUrl, algorithmNames: ['cli-hook-alg'], idleMinMs: 20, idleMaxMs: 100, onError: () => undefined, handler: () => ({ ok: true }) });
   });
-  afterAll(() => worker.stop());
   afterEach(async () => {
     await Promise.all(children.splice(0).map((child) => child.stop()));
   });
