@@ -609,6 +609,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/fal/queue/{owner}/{app}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit a request to the fal endpoint owner/app (any JSON body); ?fal_webhook= for webhooks */
+        post: operations["FalQueueController_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/fal/queue/{owner}/{app}/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit a request to the fal endpoint owner/app/path (e.g. fal-ai/flux/dev): the Herald queue of that name */
+        post: operations["FalQueueController_submitPath"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/fal/queue/{owner}/{app}/requests/{requestId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The request's result (200); its error once failed (422) or cancelled (409); 400 while unfinished */
+        get: operations["FalQueueController_result"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/fal/queue/{owner}/{app}/requests/{requestId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Cancel a queued or running request: { status: CANCELLATION_REQUESTED } (202); ALREADY_COMPLETED (400) and NOT_FOUND (404) also carry fal's `status` */
+        put: operations["FalQueueController_cancel"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/fal/queue/{owner}/{app}/requests/{requestId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status of a request: 202 while IN_QUEUE or IN_PROGRESS, 200 once COMPLETED */
+        get: operations["FalQueueController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/fal/queue/{owner}/{app}/requests/{requestId}/status/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The status as server-sent events: at once, then after every change, ending after COMPLETED; a comment every 15 s while idle */
+        get: operations["FalQueueController_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -788,6 +890,68 @@ export interface webhooks {
             requestBody: {
                 content: {
                     "application/json": components["schemas"]["ResultsView"];
+                };
+            };
+            responses: {
+                /** @description Delivered */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: the subscription is disabled and gets nothing more */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Any other answer, a timeout or a network error: the attempt is retried on the retry schedule */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "fal.result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A fal request ended
+         * @description To the ?fal_webhook= of a request submitted on the fal routes, once it completes, fails or is cancelled (its lifecycle events go to the same URL first).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Standard Webhooks message id (msg_<uuid>), when the subscription has a secret */
+                    "webhook-id"?: string;
+                    /** @description space-separated "v1,<base64 HMAC-SHA256 of <id>.<timestamp>.<body>>"; two during a secret rotation */
+                    "webhook-signature"?: string;
+                    /** @description epoch seconds of the attempt, when signed */
+                    "webhook-timestamp"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["FalResultPayload"];
                 };
             };
             responses: {
@@ -1190,7 +1354,7 @@ export interface components {
             id: string;
             jobId: string;
             /** @enum {string} */
-            kind: "exec.progress" | "exec.result" | "queue.lifecycle" | "project.task" | "notification";
+            kind: "exec.progress" | "exec.result" | "queue.lifecycle" | "fal.result" | "project.task" | "notification";
             lastError: string | null;
             lastStatusCode: number | null;
             nextAttemptAt: string | null;
@@ -1218,7 +1382,7 @@ export interface components {
             id: string;
             jobId: string;
             /** @enum {string} */
-            kind: "exec.progress" | "exec.result" | "queue.lifecycle" | "project.task" | "notification";
+            kind: "exec.progress" | "exec.result" | "queue.lifecycle" | "fal.result" | "project.task" | "notification";
             lastError: string | null;
             lastStatusCode: number | null;
             nextAttemptAt: string | null;
@@ -1234,6 +1398,8 @@ export interface components {
         };
         /** @description Every error Herald answers */
         ErrorEnvelope: {
+            /** @description on the /fal routes only: the message again, where fal's clients read it */
+            detail?: string;
             error: {
                 /**
                  * @description stable, machine-readable
@@ -1251,6 +1417,11 @@ export interface components {
                 /** @description for people; may change */
                 message: string;
             };
+            /**
+             * @description the fal cancel route only: fal's answer
+             * @enum {string}
+             */
+            status?: "ALREADY_COMPLETED" | "NOT_FOUND";
         };
         FailRequest: {
             /** @description the attempt given at acquire (fences a re-acquired task) */
@@ -1264,6 +1435,75 @@ export interface components {
             retryable?: boolean;
             /** @example worker-1 */
             workerName: string;
+        };
+        FalCancelAnswer: {
+            /** @constant */
+            status: "CANCELLATION_REQUESTED";
+        };
+        FalQueued: {
+            /** Format: uri */
+            cancel_url: string;
+            gateway_request_id: string;
+            /** @description requests ahead of this one */
+            queue_position: number;
+            /** @description the Herald request id (the same as on /queue/{queueName}) */
+            request_id: string;
+            /** Format: uri */
+            response_url: string;
+            /** @constant */
+            status: "IN_QUEUE";
+            /** Format: uri */
+            status_url: string;
+        };
+        /** @description The worker's result, as it sent it */
+        FalResult: unknown;
+        /** @description fal's webhook body, once, when a request submitted on /fal/queue/... with ?fal_webhook= ends (after its lifecycle events). */
+        FalResultPayload: {
+            /** @description ERROR: what went wrong */
+            error: string | null;
+            /** @description the same as request_id */
+            gateway_request_id: string;
+            /** @description OK: the worker's result; ERROR: { detail: <the worker's error> }, or null when cancelled */
+            payload: unknown;
+            request_id: string;
+            /** @enum {string} */
+            status: "OK" | "ERROR";
+        };
+        FalStatusView: {
+            /** Format: uri */
+            cancel_url: string;
+            /** @description COMPLETED without success: what went wrong */
+            error?: string;
+            /** @enum {string} */
+            error_type?: "request_failed" | "request_cancelled";
+            /** @description with ?logs=1 */
+            logs?: {
+                /** @enum {string} */
+                level: "INFO" | "WARN" | "ERROR";
+                message: string;
+                /** @constant */
+                source: "herald";
+                /** Format: date-time */
+                timestamp: string;
+            }[];
+            /** @description COMPLETED only */
+            metrics?: {
+                /** @description seconds from acquisition to the end */
+                inference_time: number | null;
+            };
+            /** @description IN_QUEUE only */
+            queue_position?: number;
+            /** @description the Herald request id (the same as on /queue/{queueName}) */
+            request_id: string;
+            /** Format: uri */
+            response_url: string;
+            /**
+             * @description a failed or cancelled request is COMPLETED too (its result is the error)
+             * @enum {string}
+             */
+            status: "IN_QUEUE" | "IN_PROGRESS" | "COMPLETED";
+            /** Format: uri */
+            status_url: string;
         };
         HealthAnswer: {
             /** @constant */
@@ -1996,7 +2236,7 @@ export interface components {
              * @description the payload it receives (see webhooks)
              * @enum {string}
              */
-            format: "exec.progress" | "exec.result" | "queue.lifecycle" | "project.task" | "notification";
+            format: "exec.progress" | "exec.result" | "queue.lifecycle" | "fal.result" | "project.task" | "notification";
             hasSecret: boolean;
             /** @description values masked but for their last 4 characters */
             headers: {
@@ -5061,6 +5301,401 @@ export interface operations {
                 };
             };
             /** @description Not found: JOB_NOT_FOUND, WEBHOOK_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    FalQueueController_submit: {
+        parameters: {
+            query?: {
+                /** @description http(s) URL: the request's lifecycle webhooks, then fal's webhook body when it ends */
+                fal_webhook?: string;
+            };
+            header?: {
+                /** @description normal (default) or low */
+                "X-Fal-Queue-Priority"?: string;
+            };
+            path: {
+                app: string;
+                owner: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QueueRequestBody"];
+            };
+        };
+        responses: {
+            /** @description Queued */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FalQueued"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, TARGET_NOT_ALLOWED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    FalQueueController_submitPath: {
+        parameters: {
+            query?: {
+                /** @description http(s) URL: the request's lifecycle webhooks, then fal's webhook body when it ends */
+                fal_webhook?: string;
+            };
+            header?: {
+                /** @description normal (default) or low */
+                "X-Fal-Queue-Priority"?: string;
+            };
+            path: {
+                app: string;
+                owner: string;
+                /** @description the endpoint path, one or more segments */
+                path: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QueueRequestBody"];
+            };
+        };
+        responses: {
+            /** @description Queued */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FalQueued"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, TARGET_NOT_ALLOWED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    FalQueueController_result: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app: string;
+                owner: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The worker's result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FalResult"];
+                };
+            };
+            /** @description Invalid request: REQUEST_IN_PROGRESS */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: REQUEST_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state: REQUEST_CANCELLED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unprocessable: REQUEST_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    FalQueueController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app: string;
+                owner: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled: a queued request is never handed out, a running one loses its lease */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FalCancelAnswer"];
+                };
+            };
+            /** @description Invalid request: ALREADY_COMPLETED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: REQUEST_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    FalQueueController_status: {
+        parameters: {
+            query?: {
+                /** @description 1: include the log lines (one per lifecycle event) */
+                logs?: "0" | "1";
+            };
+            header?: never;
+            path: {
+                app: string;
+                owner: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Completed (a failed or cancelled request too: its result is the error) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FalStatusView"];
+                };
+            };
+            /** @description Queued or in progress */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FalStatusView"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: REQUEST_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    FalQueueController_stream: {
+        parameters: {
+            query?: {
+                /** @description 1: include the log lines (one per lifecycle event) */
+                logs?: "0" | "1";
+            };
+            header?: never;
+            path: {
+                app: string;
+                owner: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream of status bodies */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FalStatusView"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: REQUEST_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;

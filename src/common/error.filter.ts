@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { DomainError } from './domain-error';
 
 /** Body-parser and framework errors that are the client's fault, with stable codes. */
@@ -25,15 +25,18 @@ const CODE_BY_STATUS: Record<number, string> = {
   429: 'TOO_MANY_REQUESTS',
 };
 
-/** The one exception filter: every error leaves as { error: { code, message, details } }. */
+/** The one exception filter: every error leaves as { error: { code, message, details } } (plus `detail` on /fal). */
 @Catch()
 export class GlobalErrorFilter implements ExceptionFilter {
   private readonly log = new Logger('Errors');
 
   catch(err: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const res = http.getResponse<Response>();
+    // fal's clients read an error's text from `detail` (FastAPI's field): the fal routes add it.
+    const fal = http.getRequest<Request>().path?.startsWith('/fal/') ?? false;
     const send = (status: number, code: string, message: string, details?: unknown): void => {
-      res.status(status).json({ error: { code, message, ...(details === undefined ? {} : { details }) } });
+      res.status(status).json({ error: { code, message, ...(details === undefined ? {} : { details }) }, ...(fal ? { detail: message } : {}) });
     };
 
     if (err instanceof DomainError) return send(err.status, err.code, err.message, err.details);

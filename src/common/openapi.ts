@@ -76,6 +76,8 @@ export const ErrorEnvelope = responseSchema(
           .optional()
           .meta({ description: 'VALIDATION_FAILED: one { path, message } per bad field; other codes: facts about the refusal' }),
       }),
+      detail: z.string().optional().meta({ description: "on the /fal routes only: the message again, where fal's clients read it" }),
+      status: z.enum(['ALREADY_COMPLETED', 'NOT_FOUND']).optional().meta({ description: "the fal cancel route only: fal's answer" }),
     })
     .meta({ description: 'Every error Herald answers' }),
 );

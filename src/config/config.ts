@@ -43,6 +43,12 @@ export interface HeraldConfig {
   stagePollMs: number;
   /** Which addresses outbound requests may go to (HERALD_EGRESS, HERALD_ALLOWED_TARGETS). */
   egress: EgressPolicy;
+  /**
+   * Status streams (server-sent events): a watched request is re-read every `pollMs` (commits of
+   * this instance wake its watchers at once; this catches other instances' commits), and an idle
+   * stream gets a comment every `keepAliveMs`.
+   */
+  streams: { pollMs: number; keepAliveMs: number };
 }
 
 export interface WebhookConfig {
@@ -170,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
     publicUrl: (env.HERALD_PUBLIC_URL?.trim() || `http://localhost:${int(env, 'PORT', 3000, 0, 65535)}`).replace(/\/+$/, ''),
     stagePollMs: int(env, 'HERALD_STAGE_POLL_MS', 250, 10, 60_000),
     egress: egress(env),
+    streams: { pollMs: int(env, 'HERALD_STREAM_POLL_MS', 500, 10, 60_000), keepAliveMs: int(env, 'HERALD_STREAM_KEEPALIVE_MS', 15_000, 10, 600_000) },
     webhooks: {
       workers: bool(env, 'HERALD_DELIVERY_WORKERS', true),
       fastPaths: bool(env, 'HERALD_WEBHOOK_FAST_PATHS', true),

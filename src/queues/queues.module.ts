@@ -2,12 +2,15 @@ import { Module } from '@nestjs/common';
 import { JobsModule } from '../jobs/jobs.module';
 import { QueueSettingsController } from './http/queue-settings.controller';
 import { QueueController } from './http/queue.controller';
+import { FalQueueController } from './http/fal-queue.controller';
 import { QueuesRepository } from './infrastructure/queues.repository';
 import { QueuesService } from './queues.service';
+import { FalQueueService } from './fal-queue.service';
+import { RequestWatch } from './request-watch.service';
 
 @Module({
   imports: [JobsModule],
-  controllers: [QueueController, QueueSettingsController],
-  providers: [QueuesRepository, QueuesService],
+  controllers: [QueueController, QueueSettingsController, FalQueueController],
+  providers: [QueuesRepository, QueuesService, FalQueueService, RequestWatch],
 })
 export class QueuesModule {}

@@ -16,6 +16,7 @@ import {
   requestNotFound,
   requestStatus,
   type QueueSettings,
+  type RequestDialect,
 } from './domain/queue-request';
 import { QueuesRepository } from './infrastructure/queues.repository';
 import { QueueSettingsRequest } from './http/queues.schemas';
@@ -41,6 +42,7 @@ export class QueuesService {
     webhook: { url?: string; secret?: string },
     requested: { projectId?: string; batchId?: string },
     meta: CommandMeta,
+    dialect: RequestDialect = {},
   ): Promise<string> {
     assertQueueName(queueName);
     const projectId = projectForWrite(caller, requested.projectId, 'x-project-id');
@@ -50,22 +52,35 @@ export class QueuesService {
       const settings = (await this.repo.settings(tx, queueName)) ?? defaultSettings(queueName);
       const jobId = await this.repo.nextRequestId(tx);
       const ctx = this.store.context();
-      await this.store.commit(tx, undefined, decideSubmit(queueRequestSpec(queueName, body, settings, webhook, group), jobId, ctx), ctx, meta);
+      await this.store.commit(tx, undefined, decideSubmit(queueRequestSpec(queueName, body, settings, webhook, group, dialect), jobId, ctx), ctx, meta);
       return jobId;
     });
   }
 
   /** A request of the queue as the caller may see it (another project's is the same 404 as a missing one). */
-  private async request(caller: Caller, queueName: string, id: string): Promise<JobSummary> {
-    if (!/^\d{1,18}$/.test(id)) throw requestNotFound(queueName, id);
+  private request(caller: Caller, queueName: string, id: string): Promise<JobSummary> {
+    return this.find(caller, id, (q) => q === queueName, () => requestNotFound(queueName, id));
+  }
+
+  /**
+   * A queue request as the caller may see it, if its queue passes `ofQueue`; otherwise, like a
+   * missing one or another project's, `notFound()` is thrown.
+   */
+  async find(caller: Caller, id: string, ofQueue: (queueName: string) => boolean, notFound: () => Error): Promise<JobSummary> {
+    if (!/^\d{1,18}$/.test(id)) throw notFound();
     try {
       const job = await this.jobs.summaryFor(caller, id);
-      if (job.kind !== 'queue' || job.pipeline !== queueName) throw requestNotFound(queueName, id);
+      if (job.kind !== 'queue' || !ofQueue(job.pipeline)) throw notFound();
       return job;
     } catch (err) {
-      if (err instanceof DomainError && err.code === 'JOB_NOT_FOUND') throw requestNotFound(queueName, id);
+      if (err instanceof DomainError && err.code === 'JOB_NOT_FOUND') throw notFound();
       throw err;
     }
+  }
+
+  /** Requests ahead of a queued one (same queue, same project scope). */
+  position(job: JobSummary, task: { priority: number; availableAt: string }): Promise<number> {
+    return this.store.repo.queuePosition(this.store.db, job.pipeline, task, job.jobId, job.projectId ?? null);
   }
 
   async status(caller: Caller, queueName: string, id: string) {

@@ -94,6 +94,7 @@ export class WebhookOutbox implements JobEventsListener, OnModuleInit {
     if (hooks.progress) subs.push({ ...common, id: this.ids.newId(), url: hooks.progress, format: 'exec.progress', minLevel: progressLevel });
     if (hooks.result) subs.push({ ...common, id: this.ids.newId(), url: hooks.result, format: 'exec.result', minLevel: 'trace' });
     if (hooks.lifecycle) subs.push({ ...common, id: this.ids.newId(), url: hooks.lifecycle, format: 'queue.lifecycle', minLevel: 'trace' });
+    if (hooks.fal) subs.push({ ...common, id: this.ids.newId(), url: hooks.fal, format: 'fal.result', minLevel: 'trace' });
     tx.defer(this.repo.insertSubscriptions(tx, subs, at));
     return subs.map((s) => ({ ...s, name: s.name ?? null, previousSecret: null, previousSecretExpiresAt: null, status: 'active' as const }));
   }

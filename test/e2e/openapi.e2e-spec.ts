@@ -141,7 +141,7 @@ describe('The OpenAPI document at /docs-json', () => {
   });
 
   it('describes the webhooks Herald sends', () => {
-    expect(Object.keys(doc.webhooks).sort()).toEqual(['exec.progress', 'exec.result', 'notification', 'project.task', 'queue.lifecycle']);
+    expect(Object.keys(doc.webhooks).sort()).toEqual(['exec.progress', 'exec.result', 'fal.result', 'notification', 'project.task', 'queue.lifecycle']);
     for (const [name, item] of Object.entries(doc.webhooks as Record<string, Json>)) {
       const schema = resolve(doc, item.post.requestBody.content['application/json'].schema);
       expect([name, typeof schema?.type]).toEqual([name, 'string']);

@@ -14,7 +14,8 @@ import { AIMED, bearer, createResources, missingResources, resourceFor, walkRequ
  */
 const ADMIN = 'tenant-walk-admin-key-0001';
 const SHARED_ALG = 'shared-alg';
-const SHARED_QUEUE = 'shared-q';
+// A queue both projects use, named like a fal endpoint so the fal routes reach B's request too.
+const SHARED_QUEUE = 'walk/shared-q';
 const B_JOBS = 300;
 
 type Sent = { status: number; text: string; json: any };
@@ -77,7 +78,7 @@ describe('A project key reaches its own project only', () => {
     const reads = [
       `/api/v1/exec/status/${encodeURIComponent(B.jobId)}`,
       `/api/v1/jobs/${encodeURIComponent(B.jobId)}/events`,
-      `/queue/${SHARED_QUEUE}/requests/${B.requestId}/status`,
+      `/queue/${encodeURIComponent(SHARED_QUEUE)}/requests/${B.requestId}/status`,
       `/api/v1/deliveries/${B.deliveryId}`,
       `/api/v1/projects/${B.project}/channels/${B.channelId}`,
       `/api/v1/projects/${B.project}/routings`,
@@ -89,6 +90,9 @@ describe('A project key reaches its own project only', () => {
       expect([path, (await send('GET', path, bearer(B.key))).status]).toEqual([path, 200]);
       expect([path, (await send('GET', path, bearer(ADMIN))).status]).toEqual([path, 200]);
     }
+    // The same request on the fal routes (its app is the queue's first two segments): 202 while queued.
+    const fal = `/fal/queue/${SHARED_QUEUE}/requests/${B.requestId}/status`;
+    for (const k of [B.key, ADMIN]) expect([(await send('GET', fal, bearer(k))).status, (await send('GET', fal, bearer(k))).json.status]).toEqual([202, 'IN_QUEUE']);
     // Without ?projectId an admin key names its own stored pipelines (none of that name).
     expect((await send('GET', `/api/v1/store/pipelines/${B.pipeline}`, bearer(ADMIN))).status).toBe(404);
     // B's task is held by B's worker (a report from it would be accepted), B's subscription is B's job's.
@@ -114,6 +118,8 @@ describe('A project key reaches its own project only', () => {
       switch (`${op.method} ${op.template}`) {
         case 'POST /api/v1/exec/raw':
         case 'POST /queue/{queueName}':
+        case 'POST /fal/queue/{owner}/{app}':
+        case 'POST /fal/queue/{owner}/{app}/{path}':
         case 'POST /api/v1/store/pipelines':
           return 400; // names B's project: a project key's jobs, requests and pipelines are its own
         case 'POST /api/v1/tasks/acquire':
@@ -182,7 +188,7 @@ describe('A project key reaches its own project only', () => {
     expect(status.status).toBe('active');
     const [task] = await h.db.query<{ state: string; worker_name: string; result: unknown }>('SELECT state, worker_name, result FROM tasks WHERE task_id = $1', [B.taskId]);
     expect(task).toEqual({ state: 'active', worker_name: B.worker, result: null });
-    expect((await b.call('GET', `/queue/${SHARED_QUEUE}/requests/${B.requestId}/status`)).body.status).toBe('queued');
+    expect((await b.call('GET', `/queue/${encodeURIComponent(SHARED_QUEUE)}/requests/${B.requestId}/status`)).body.status).toBe('queued');
     expect((await b.call('GET', `/api/v1/projects/${B.project}/channels/${B.channelId}`)).body.name).toBe(`${B.marker} channel`);
     expect((await b.call('GET', `/api/v1/projects/${B.project}/routings`)).body.routings.map((r: { id: string }) => r.id)).toEqual([B.routingId]);
     expect((await b.call('GET', `/api/v1/projects/${B.project}/webhook`)).body.url).toContain(`${B.project}-private/project`);

@@ -77,7 +77,7 @@ export async function createResources(s: ProjectSetup): Promise<Resources & { c:
       for (const t of tasks) expectStatus(await c.complete(t.taskId, worker, `${marker}:${t.taskId}`), 200, 'complete');
     }
   }
-  const queued = expectStatus(await c.call('POST', `/queue/${s.queue}`, { marker }), 202, 'queue request');
+  const queued = expectStatus(await c.call('POST', `/queue/${encodeURIComponent(s.queue)}`, { marker }), 202, 'queue request');
   expectStatus(await c.call('PUT', `/api/v1/projects/${s.project}/webhook`, { url: hook('project'), header: `Bearer ${marker}-project-header` }), 200, 'project webhook');
   expectStatus(await c.call('PUT', `/api/v1/projects/${s.project}/batches/${batch}/webhook`, { url: hook('batch') }), 200, 'batch webhook');
   const channel = expectStatus(await c.call('POST', `/api/v1/projects/${s.project}/channels`, { name: `${marker} channel`, url: hook('channel') }), 201, 'channel');
@@ -151,6 +151,15 @@ export function resourceFor(op: OperationTemplate, param: string, r: Resources):
       return r.queue;
     case 'jobId':
       return op.template.startsWith('/queue/') ? r.requestId : r.jobId;
+    // The fal routes: the app is the queue's first two segments, the endpoint path the rest.
+    case 'owner':
+      return r.queue.split('/')[0];
+    case 'app':
+      return r.queue.split('/')[1];
+    case 'path':
+      return r.queue.split('/').slice(2).join('/') || 'walk';
+    case 'requestId':
+      return r.requestId;
     case 'name':
       return r.pipeline;
     case 'keyId':
@@ -191,6 +200,8 @@ export function walkRequest(op: OperationTemplate, target: Resources, key: strin
     'POST /api/v1/tasks/{taskId}/fail': { workerName: target.worker, error: 'stolen', retryable: false },
     'PUT /api/v1/queues/{queueName}': { retryLimit: 1 },
     'POST /queue/{queueName}': { walk: true },
+    'POST /fal/queue/{owner}/{app}': { walk: true },
+    'POST /fal/queue/{owner}/{app}/{path}': { walk: true },
     'PUT /api/v1/projects/{projectId}/webhook': { url: 'https://example.com/walk' },
     'PUT /api/v1/projects/{projectId}/batches/{batchId}/webhook': { url: 'https://example.com/walk' },
     'POST /api/v1/projects/{projectId}/channels': { name: 'walk', url: 'https://example.com/walk' },
@@ -204,7 +215,7 @@ export function walkRequest(op: OperationTemplate, target: Resources, key: strin
     'POST /api/v1/projects/{projectId}/hooks/{name}': { walk: true },
   };
   const id = `${op.method} ${op.template}`;
-  if (id === 'POST /queue/{queueName}') headers['x-project-id'] = target.project;
+  if (id === 'POST /queue/{queueName}' || id.startsWith('POST /fal/queue/')) headers['x-project-id'] = target.project;
   const body = Object.hasOwn(bodies, id) ? bodies[id] : ['POST', 'PUT', 'PATCH'].includes(op.method) ? {} : undefined;
   return { path, body, headers };
 }

@@ -48,6 +48,8 @@ describe('project key format', () => {
 
   it('is read from "Authorization: Bearer <key>" only', () => {
     expect([bearerToken('Bearer abc'), bearerToken('bearer  abc '), bearerToken('Basic abc'), bearerToken('abc'), bearerToken(undefined), bearerToken('Bearer ')]).toEqual(['abc', 'abc', undefined, undefined, undefined, undefined]);
+    // fal's clients send `Key <key>`.
+    expect([bearerToken('Key abc'), bearerToken('key abc'), bearerToken('Key '), bearerToken('Keys abc')]).toEqual(['abc', 'abc', undefined, undefined]);
   });
 
   it('has its use recorded at most once a minute', () => {

@@ -32,9 +32,10 @@ export function keyDigest(key: string): Buffer {
   return createHash('sha256').update(key).digest();
 }
 
-/** The token of an `Authorization: Bearer <token>` header; undefined for any other header (or none). */
+/** The token of an `Authorization: Bearer <token>` (or `Key <token>`) header; undefined for any other header (or none). */
 export function bearerToken(authorization: string | undefined): string | undefined {
-  const match = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
+  // `Key <key>` is fal's scheme (its clients send it): the same key, the same checks.
+  const match = /^(?:Bearer|Key)\s+(.+)$/i.exec(authorization ?? '');
   const token = match?.[1].trim();
   return token ? token : undefined;
 }

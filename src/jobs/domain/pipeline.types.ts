@@ -43,6 +43,8 @@ export interface WebhookTargets {
   result?: string;
   /** Queue requests: lifecycle webhook (seed 001). */
   lifecycle?: string;
+  /** Queue requests submitted on the fal routes with ?fal_webhook=: fal's webhook body when the request ends. */
+  fal?: string;
   secret?: string;
   headers?: Record<string, string>;
 }

@@ -3,7 +3,8 @@ import type { JobSummary } from '../../jobs/domain/job.state';
 import { GROUP_ID_RULE, isGroupId, isHttpUrl } from '../../jobs/domain/pipeline.validate';
 import { DEFAULT_RETRY, type PipelineSpec } from '../../jobs/domain/pipeline.types';
 
-export const QUEUE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** Segments of letters, digits, ".", "_" or "-" joined by "/" (a fal endpoint id is a queue name). */
+export const QUEUE_NAME = /^(?=.{1,128}$)[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
 /** A queued request not picked up and finished within this many seconds is stopped (ttl expired). */
 export const QUEUE_REQUEST_TTL_SECONDS = 7 * 86_400;
 
@@ -21,7 +22,7 @@ export function defaultSettings(queueName: string): QueueSettings {
 
 export function assertQueueName(name: string): void {
   if (!QUEUE_NAME.test(name)) {
-    throw new ValidationError('invalid queue name: 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit', [
+    throw new ValidationError('invalid queue name: 1-128 characters, segments of letters, digits, ".", "_" or "-" (each starting with a letter or digit) joined by "/"', [
       { path: 'queueName', message: 'invalid' },
     ]);
   }
@@ -52,6 +53,12 @@ export function groupOf(header: (name: string) => string | undefined): { project
   return { ...(projectId !== undefined ? { projectId } : {}), ...(batchId !== undefined ? { batchId } : {}) };
 }
 
+/** How a request came in: on the fal routes (fal's webhook body too), with a priority (1 most urgent, default 3). */
+export interface RequestDialect {
+  fal?: boolean;
+  priority?: number;
+}
+
 /** A queue request is a job of one node with one task whose input is the request body. */
 export function queueRequestSpec(
   queueName: string,
@@ -59,6 +66,7 @@ export function queueRequestSpec(
   settings: QueueSettings,
   webhook: { url?: string; secret?: string },
   group: { projectId?: string; batchId?: string } = {},
+  dialect: RequestDialect = {},
 ): PipelineSpec {
   return {
     kind: 'queue',
@@ -73,9 +81,10 @@ export function queueRequestSpec(
         leaseSeconds: settings.leaseSeconds,
       },
     ],
-    ...(webhook.url ? { webhooks: { lifecycle: webhook.url, ...(webhook.secret ? { secret: webhook.secret } : {}) } } : {}),
+    // On the fal routes the webhook also gets fal's body when the request ends (after the lifecycle events).
+    ...(webhook.url ? { webhooks: { lifecycle: webhook.url, ...(dialect.fal ? { fal: webhook.url } : {}), ...(webhook.secret ? { secret: webhook.secret } : {}) } } : {}),
     options: { progressVerbosityLevel: 'info', batchTolerance: 100, ttl: QUEUE_REQUEST_TTL_SECONDS },
-    priority: 3,
+    priority: dialect.priority ?? 3,
     ...group,
   };
 }

@@ -34,6 +34,8 @@ export function wants(sub: Subscription, event: FanoutEvent): boolean {
       return JOB_END_EVENTS.has(event.type);
     case 'queue.lifecycle':
       return event.type in LIFECYCLE_EVENTS;
+    case 'fal.result':
+      return JOB_END_EVENTS.has(event.type);
   }
 }
 
@@ -77,6 +79,10 @@ export async function render(sub: Subscription, job: JobRef, event: FanoutEvent,
       return JSON.stringify(await lifecycle(sub, job.jobId, job.pipeline, event, sources));
     case 'notification':
       return JSON.stringify(await notification(job, event, sources));
+    case 'fal.result': {
+      const outcome = event.type === 'job.completed' ? 'completed' : event.type === 'job.failed' ? 'failed' : 'cancelled';
+      return JSON.stringify(falWebhookBody(job.jobId, outcome, outcome === 'cancelled' ? undefined : await sources.task(job.jobId)));
+    }
     default:
       throw new Error(`no renderer for ${sub.format}`);
   }
@@ -246,4 +252,26 @@ async function lifecycle(sub: Subscription, jobId: string, queueName: string, ev
   }
   if (eventType === 'failed') return { ...done, error: task?.error ?? event.data?.error ?? null };
   return done;
+}
+
+/** A worker's error as one line of text (it may send a string or an object with a message). */
+export function errorMessage(error: unknown): string {
+  if (typeof error === 'string') return error;
+  if (error && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string') return (error as { message: string }).message;
+  return JSON.stringify(error ?? null);
+}
+
+/**
+ * fal's webhook body, sent once when a request submitted on the fal routes with ?fal_webhook=
+ * ends: `{ request_id, gateway_request_id, status: OK | ERROR, payload, error }` (payload: the
+ * result; for a failure `{ detail: <the worker's error> }`; null for a cancelled request).
+ */
+export function falWebhookBody(requestId: string, outcome: 'completed' | 'failed' | 'cancelled', task: { result: unknown; error: unknown } | undefined) {
+  const common = { request_id: requestId, gateway_request_id: requestId };
+  if (outcome === 'completed') return { ...common, status: 'OK' as const, payload: task?.result ?? null, error: null };
+  if (outcome === 'failed') {
+    const error = task?.error ?? null;
+    return { ...common, status: 'ERROR' as const, payload: { detail: error }, error: errorMessage(error) };
+  }
+  return { ...common, status: 'ERROR' as const, payload: null, error: 'request cancelled' };
 }

@@ -19,13 +19,15 @@ export type SubscriptionScope = 'job' | 'project' | 'batch' | 'channel';
  *  - always: every message is delivered; it waits until earlier latest-wins or ordered messages
  *    of the same job have had their first attempt (a result comes after the last progress).
  */
-export type PayloadFormat = 'exec.progress' | 'exec.result' | 'queue.lifecycle' | 'project.task' | 'notification';
+export type PayloadFormat = 'exec.progress' | 'exec.result' | 'queue.lifecycle' | 'fal.result' | 'project.task' | 'notification';
+export const PAYLOAD_FORMATS = ['exec.progress', 'exec.result', 'queue.lifecycle', 'fal.result', 'project.task', 'notification'] as const satisfies readonly PayloadFormat[];
 export type Ordering = 'latest-wins' | 'ordered' | 'always';
 
 export const FORMAT_ORDERING: Record<PayloadFormat, Ordering> = {
   'exec.progress': 'latest-wins',
   'exec.result': 'always',
   'queue.lifecycle': 'ordered',
+  'fal.result': 'always',
   'project.task': 'always',
   notification: 'always',
 };

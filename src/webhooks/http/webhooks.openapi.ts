@@ -30,6 +30,19 @@ export const LifecyclePayload = responseSchema(
     .meta({ description: "A queue request's lifecycle (seed 001). completed also carries the result's top-level fields (the lifecycle fields win)." }),
 );
 
+export const FalResultPayload = responseSchema(
+  'FalResultPayload',
+  z
+    .object({
+      request_id: z.string(),
+      gateway_request_id: z.string().meta({ description: 'the same as request_id' }),
+      status: z.enum(['OK', 'ERROR']),
+      payload: z.unknown().meta({ description: "OK: the worker's result; ERROR: { detail: <the worker's error> }, or null when cancelled" }),
+      error: z.string().nullable().meta({ description: 'ERROR: what went wrong' }),
+    })
+    .meta({ description: "fal's webhook body, once, when a request submitted on /fal/queue/... with ?fal_webhook= ends (after its lifecycle events)." }),
+);
+
 export const ProjectTaskPayload = responseSchema(
   'ProjectTaskPayload',
   z
@@ -89,6 +102,7 @@ export const HERALD_WEBHOOKS: Record<string, PathItemObject> = {
   'exec.progress': webhook('Progress of a job', 'To webhooks.progress of an exec request, on each event at or above its progressVerbosityLevel; an older progress message may give way to a newer one.', StatusView),
   'exec.result': webhook('Results of a finished job', 'To webhooks.result of an exec request, once, when the job completes, fails or stops.', ResultsView),
   'queue.lifecycle': webhook('Lifecycle of a queue request', 'To the ?webhook= / X-Webhook-Url of a queue request: acquired, retried, completed, failed, cancelled, in order.', LifecyclePayload),
+  'fal.result': webhook('A fal request ended', 'To the ?fal_webhook= of a request submitted on the fal routes, once it completes, fails or is cancelled (its lifecycle events go to the same URL first).', FalResultPayload),
   'project.task': webhook('A task of a project or batch completed', 'To the webhook of the project (or of the batch) of the job.', ProjectTaskPayload),
   notification: webhook('A notification', 'To a notification channel, for the event types routed to it.', NotificationPayload),
 };

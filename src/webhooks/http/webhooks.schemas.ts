@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requestSchema, responseSchema } from '../../common/openapi';
 import { summarised } from '../../common/zod-validation';
-import { MESSAGE_STATUSES } from '../domain/subscription.types';
+import { MESSAGE_STATUSES, PAYLOAD_FORMATS } from '../domain/subscription.types';
 
 /**
  * Requests and answers of the subscription and delivery routes. The controllers validate the
@@ -50,7 +50,7 @@ export const SubscriptionView = responseSchema(
     scopeId: z.string().meta({ description: 'jobId, projectId, "<projectId>/<batchId>", or the projectId of a channel' }),
     name: z.string().nullable(),
     url: z.string(),
-    format: z.enum(['exec.progress', 'exec.result', 'queue.lifecycle', 'project.task', 'notification']).meta({ description: 'the payload it receives (see webhooks)' }),
+    format: z.enum(PAYLOAD_FORMATS).meta({ description: 'the payload it receives (see webhooks)' }),
     eventTypes: z.array(z.string()).nullable(),
     minLevel: z.string(),
     status: z.enum(['active', 'disabled']),
@@ -81,7 +81,7 @@ const messageFields = {
   jobId: z.string(),
   eventPosition: z.int(),
   eventType: z.string(),
-  kind: z.enum(['exec.progress', 'exec.result', 'queue.lifecycle', 'project.task', 'notification']),
+  kind: z.enum(PAYLOAD_FORMATS),
   url: z.string(),
   status: z.enum(MESSAGE_STATUSES as [string, ...string[]]),
   attempts: z.int(),
