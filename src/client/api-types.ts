@@ -565,7 +565,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Progress and result webhook deliveries of a job */
+        /** Progress and result webhook deliveries of a job: { jobId, result, progress } */
         get: operations["DeliveriesController_list2"];
         put?: never;
         post?: never;
@@ -1618,7 +1618,7 @@ export interface components {
             url: string;
         };
         /**
-         * @description A pipeline of nodes. Validated by Herald's pipeline rules (docs/API.md): unknown fields, bad expressions, unknown or cyclic references are 400 with each path in details.
+         * @description A pipeline of nodes (HKube's exec/raw format). Validated by HKube's rules (docs/API.md): bad names, expressions, unknown or cyclic references are 400, `message` in HKube's wording and each path in details; unknown fields are 400 too. Numeric strings are coerced to numbers where HKube coerces.
          * @example {
          *       "name": "batch",
          *       "nodes": [
@@ -1642,24 +1642,55 @@ export interface components {
         PipelineRequest: {
             /** @description needs projectId */
             batchId?: string;
+            /** @description HKube field, accepted and ignored */
+            description?: string;
+            /** @description HKube field, accepted and ignored */
+            experimentName?: string;
             flowInput?: {
                 [key: string]: unknown;
-            };
+            } | null;
+            /**
+             * @description "stream" is refused (STREAMING_NOT_SUPPORTED)
+             * @constant
+             */
+            kind?: "batch";
             /** @example batch */
             name: string;
             nodes: ({
                 /** @example green-alg */
                 algorithmName: string;
                 /**
-                 * @description literals, "#[1,2,3]" / "#[1...5]" batches, "@flowInput.a", "#@flowInput.list", "@node", "@node.path", "#@node"
+                 * @description how batch inputs combine: indexed (zipped, default) or cartesian
+                 * @enum {string}
+                 */
+                batchOperation?: "indexed" | "cartesian";
+                /** @description HKube field, accepted and ignored */
+                includeInResult?: unknown;
+                /**
+                 * @description literals, "#[1,2,3]" / "#[1...5]" / "#[1,2,1...10,hello]" batches, "@flowInput.a", "#@flowInput.list", "@node", "@node.path", "#@node", "*@node", "*#@node"; also nested in objects and arrays
                  * @example [
                  *       "#[1,2,3]"
                  *     ]
                  * @example [
                  *       "@green"
                  *     ]
+                 * @example [
+                 *       {
+                 *         "a": "@flowInput.x",
+                 *         "b": [
+                 *           "#@flowInput.list"
+                 *         ]
+                 *       }
+                 *     ]
                  */
                 input?: unknown[];
+                /**
+                 * @description HKube's default node kind
+                 * @constant
+                 */
+                kind?: "algorithm";
+                /** @description HKube field, accepted and ignored */
+                metrics?: unknown;
                 /** @example green */
                 nodeName: string;
                 retry?: {
@@ -1676,21 +1707,42 @@ export interface components {
                      */
                     limit?: number;
                 };
+                /** @description HKube field, accepted and ignored */
+                ttl?: unknown;
             } | {
                 /**
-                 * @description literals, "#[1,2,3]" / "#[1...5]" batches, "@flowInput.a", "#@flowInput.list", "@node", "@node.path", "#@node"
+                 * @description how batch inputs combine: indexed (zipped, default) or cartesian
+                 * @enum {string}
+                 */
+                batchOperation?: "indexed" | "cartesian";
+                /** @description HKube field, accepted and ignored */
+                includeInResult?: unknown;
+                /**
+                 * @description literals, "#[1,2,3]" / "#[1...5]" / "#[1,2,1...10,hello]" batches, "@flowInput.a", "#@flowInput.list", "@node", "@node.path", "#@node", "*@node", "*#@node"; also nested in objects and arrays
                  * @example [
                  *       "#[1,2,3]"
                  *     ]
                  * @example [
                  *       "@green"
                  *     ]
+                 * @example [
+                 *       {
+                 *         "a": "@flowInput.x",
+                 *         "b": [
+                 *           "#@flowInput.list"
+                 *         ]
+                 *       }
+                 *     ]
                  */
                 input?: unknown[];
                 /** @constant */
                 kind: "webhook";
+                /** @description HKube field, accepted and ignored */
+                metrics?: unknown;
                 /** @example hook */
                 nodeName: string;
+                /** @description HKube field, accepted and ignored */
+                ttl?: unknown;
                 webhook: components["schemas"]["WebhookStage"];
             })[];
             options?: {
@@ -1705,7 +1757,7 @@ export interface components {
                  */
                 progressVerbosityLevel?: "trace" | "debug" | "info" | "warn" | "error" | "critical";
                 /**
-                 * @description seconds until an unfinished job is stopped
+                 * @description seconds until an unfinished job is stopped (0: the longest, 30 days)
                  * @default 3600
                  */
                 ttl?: number;
@@ -1716,6 +1768,8 @@ export interface components {
              */
             priority?: number;
             projectId?: string;
+            /** @description HKube field, accepted and ignored */
+            tags?: string[];
             webhooks?: {
                 headers?: {
                     [key: string]: string;
@@ -1874,6 +1928,8 @@ export interface components {
             /** @description a failed job */
             error?: string;
             jobId: string;
+            /** @description a failed job: the node whose task failure ended it */
+            nodeName?: string;
             pipeline: string;
             /** @description a stopped job */
             reason?: string;
@@ -1881,6 +1937,8 @@ export interface components {
             status: "pending" | "active" | "completed" | "failed" | "stopped";
             /** Format: date-time */
             timestamp: string;
+            /** @description seconds from submission to the end of the job */
+            timeTook?: number;
         };
         RotatedSecret: {
             id: string;
@@ -1926,7 +1984,7 @@ export interface components {
                 /** @example 36.36% completed, 2 succeed, 2 failed, 2 active, 4 pending, 1 creating */
                 details: string;
                 /**
-                 * @description two decimals
+                 * @description two decimals; (succeed + failed + skipped) / all entries, where nodes never reached are not done
                  * @example 36.36
                  */
                 progress: string;
@@ -1941,11 +1999,27 @@ export interface components {
                     succeed?: number;
                 };
             };
+            /**
+             * @description a failed job
+             * @example 8/10 (80%) failed tasks, batch tolerance is 80%, error: out of memory
+             */
+            error?: string;
+            /** @description a completed job: seconds from submission to its end */
+            grossTimeTook?: number;
             jobId: string;
             /** @enum {string} */
             level: "trace" | "debug" | "info" | "warn" | "error" | "critical";
+            /** @description a completed job: seconds from its start by a worker to its end */
+            netTimeTook?: number;
+            /** @description a failed job: the node whose task failure ended it */
+            nodeName?: string;
             pipeline: string;
             projectId?: string;
+            /**
+             * @description a stopped job
+             * @example stopped due to request
+             */
+            reason?: string;
             /** @enum {string} */
             status: "pending" | "active" | "completed" | "failed" | "stopped";
             /**
@@ -1988,24 +2062,55 @@ export interface components {
         StoredPipelineReplace: {
             /** @description needs projectId */
             batchId?: string;
+            /** @description HKube field, accepted and ignored */
+            description?: string;
+            /** @description HKube field, accepted and ignored */
+            experimentName?: string;
             flowInput?: {
                 [key: string]: unknown;
-            };
+            } | null;
+            /**
+             * @description "stream" is refused (STREAMING_NOT_SUPPORTED)
+             * @constant
+             */
+            kind?: "batch";
             /** @example batch */
             name?: string;
             nodes: ({
                 /** @example green-alg */
                 algorithmName: string;
                 /**
-                 * @description literals, "#[1,2,3]" / "#[1...5]" batches, "@flowInput.a", "#@flowInput.list", "@node", "@node.path", "#@node"
+                 * @description how batch inputs combine: indexed (zipped, default) or cartesian
+                 * @enum {string}
+                 */
+                batchOperation?: "indexed" | "cartesian";
+                /** @description HKube field, accepted and ignored */
+                includeInResult?: unknown;
+                /**
+                 * @description literals, "#[1,2,3]" / "#[1...5]" / "#[1,2,1...10,hello]" batches, "@flowInput.a", "#@flowInput.list", "@node", "@node.path", "#@node", "*@node", "*#@node"; also nested in objects and arrays
                  * @example [
                  *       "#[1,2,3]"
                  *     ]
                  * @example [
                  *       "@green"
                  *     ]
+                 * @example [
+                 *       {
+                 *         "a": "@flowInput.x",
+                 *         "b": [
+                 *           "#@flowInput.list"
+                 *         ]
+                 *       }
+                 *     ]
                  */
                 input?: unknown[];
+                /**
+                 * @description HKube's default node kind
+                 * @constant
+                 */
+                kind?: "algorithm";
+                /** @description HKube field, accepted and ignored */
+                metrics?: unknown;
                 /** @example green */
                 nodeName: string;
                 retry?: {
@@ -2022,21 +2127,42 @@ export interface components {
                      */
                     limit?: number;
                 };
+                /** @description HKube field, accepted and ignored */
+                ttl?: unknown;
             } | {
                 /**
-                 * @description literals, "#[1,2,3]" / "#[1...5]" batches, "@flowInput.a", "#@flowInput.list", "@node", "@node.path", "#@node"
+                 * @description how batch inputs combine: indexed (zipped, default) or cartesian
+                 * @enum {string}
+                 */
+                batchOperation?: "indexed" | "cartesian";
+                /** @description HKube field, accepted and ignored */
+                includeInResult?: unknown;
+                /**
+                 * @description literals, "#[1,2,3]" / "#[1...5]" / "#[1,2,1...10,hello]" batches, "@flowInput.a", "#@flowInput.list", "@node", "@node.path", "#@node", "*@node", "*#@node"; also nested in objects and arrays
                  * @example [
                  *       "#[1,2,3]"
                  *     ]
                  * @example [
                  *       "@green"
                  *     ]
+                 * @example [
+                 *       {
+                 *         "a": "@flowInput.x",
+                 *         "b": [
+                 *           "#@flowInput.list"
+                 *         ]
+                 *       }
+                 *     ]
                  */
                 input?: unknown[];
                 /** @constant */
                 kind: "webhook";
+                /** @description HKube field, accepted and ignored */
+                metrics?: unknown;
                 /** @example hook */
                 nodeName: string;
+                /** @description HKube field, accepted and ignored */
+                ttl?: unknown;
                 webhook: components["schemas"]["WebhookStage"];
             })[];
             options?: {
@@ -2051,7 +2177,7 @@ export interface components {
                  */
                 progressVerbosityLevel?: "trace" | "debug" | "info" | "warn" | "error" | "critical";
                 /**
-                 * @description seconds until an unfinished job is stopped
+                 * @description seconds until an unfinished job is stopped (0: the longest, 30 days)
                  * @default 3600
                  */
                 ttl?: number;
@@ -2062,6 +2188,8 @@ export interface components {
              */
             priority?: number;
             projectId?: string;
+            /** @description HKube field, accepted and ignored */
+            tags?: string[];
             /** @description How else it may be started: POST /api/v1/hooks/{name} */
             triggers?: {
                 webhook?: {
@@ -2096,24 +2224,55 @@ export interface components {
         StoredPipelineRequest: {
             /** @description needs projectId */
             batchId?: string;
+            /** @description HKube field, accepted and ignored */
+            description?: string;
+            /** @description HKube field, accepted and ignored */
+            experimentName?: string;
             flowInput?: {
                 [key: string]: unknown;
-            };
+            } | null;
+            /**
+             * @description "stream" is refused (STREAMING_NOT_SUPPORTED)
+             * @constant
+             */
+            kind?: "batch";
             /** @example batch */
             name: string;
             nodes: ({
                 /** @example green-alg */
                 algorithmName: string;
                 /**
-                 * @description literals, "#[1,2,3]" / "#[1...5]" batches, "@flowInput.a", "#@flowInput.list", "@node", "@node.path", "#@node"
+                 * @description how batch inputs combine: indexed (zipped, default) or cartesian
+                 * @enum {string}
+                 */
+                batchOperation?: "indexed" | "cartesian";
+                /** @description HKube field, accepted and ignored */
+                includeInResult?: unknown;
+                /**
+                 * @description literals, "#[1,2,3]" / "#[1...5]" / "#[1,2,1...10,hello]" batches, "@flowInput.a", "#@flowInput.list", "@node", "@node.path", "#@node", "*@node", "*#@node"; also nested in objects and arrays
                  * @example [
                  *       "#[1,2,3]"
                  *     ]
                  * @example [
                  *       "@green"
                  *     ]
+                 * @example [
+                 *       {
+                 *         "a": "@flowInput.x",
+                 *         "b": [
+                 *           "#@flowInput.list"
+                 *         ]
+                 *       }
+                 *     ]
                  */
                 input?: unknown[];
+                /**
+                 * @description HKube's default node kind
+                 * @constant
+                 */
+                kind?: "algorithm";
+                /** @description HKube field, accepted and ignored */
+                metrics?: unknown;
                 /** @example green */
                 nodeName: string;
                 retry?: {
@@ -2130,21 +2289,42 @@ export interface components {
                      */
                     limit?: number;
                 };
+                /** @description HKube field, accepted and ignored */
+                ttl?: unknown;
             } | {
                 /**
-                 * @description literals, "#[1,2,3]" / "#[1...5]" batches, "@flowInput.a", "#@flowInput.list", "@node", "@node.path", "#@node"
+                 * @description how batch inputs combine: indexed (zipped, default) or cartesian
+                 * @enum {string}
+                 */
+                batchOperation?: "indexed" | "cartesian";
+                /** @description HKube field, accepted and ignored */
+                includeInResult?: unknown;
+                /**
+                 * @description literals, "#[1,2,3]" / "#[1...5]" / "#[1,2,1...10,hello]" batches, "@flowInput.a", "#@flowInput.list", "@node", "@node.path", "#@node", "*@node", "*#@node"; also nested in objects and arrays
                  * @example [
                  *       "#[1,2,3]"
                  *     ]
                  * @example [
                  *       "@green"
                  *     ]
+                 * @example [
+                 *       {
+                 *         "a": "@flowInput.x",
+                 *         "b": [
+                 *           "#@flowInput.list"
+                 *         ]
+                 *       }
+                 *     ]
                  */
                 input?: unknown[];
                 /** @constant */
                 kind: "webhook";
+                /** @description HKube field, accepted and ignored */
+                metrics?: unknown;
                 /** @example hook */
                 nodeName: string;
+                /** @description HKube field, accepted and ignored */
+                ttl?: unknown;
                 webhook: components["schemas"]["WebhookStage"];
             })[];
             options?: {
@@ -2159,7 +2339,7 @@ export interface components {
                  */
                 progressVerbosityLevel?: "trace" | "debug" | "info" | "warn" | "error" | "critical";
                 /**
-                 * @description seconds until an unfinished job is stopped
+                 * @description seconds until an unfinished job is stopped (0: the longest, 30 days)
                  * @default 3600
                  */
                 ttl?: number;
@@ -2170,6 +2350,8 @@ export interface components {
              */
             priority?: number;
             projectId?: string;
+            /** @description HKube field, accepted and ignored */
+            tags?: string[];
             /** @description How else it may be started: POST /api/v1/hooks/{name} */
             triggers?: {
                 webhook?: {
@@ -2272,6 +2454,11 @@ export interface components {
         };
         /** @description The pipeline engine's record of a progress or result webhook delivery */
         WebhookRecord: {
+            /**
+             * @description Herald's state of the message (GET /api/v1/deliveries)
+             * @enum {string}
+             */
+            deliveryStatus: "pending" | "retrying" | "delivered" | "failed" | "superseded" | "cancelled";
             httpResponse: {
                 statusCode: number | null;
                 statusMessage: string | null;
@@ -2280,15 +2467,23 @@ export interface components {
             pipelineStatus: string | null;
             /** @enum {string} */
             responseStatus: "succeed" | "failed";
-            /** @enum {string} */
-            status: "pending" | "retrying" | "delivered" | "failed" | "superseded" | "cancelled";
+            /**
+             * @description the engine's: completed once the request is over, whatever its answer
+             * @enum {string}
+             */
+            status: "pending" | "completed";
             /** Format: date-time */
             timestamp: string;
             /** @enum {string} */
             type: "progress" | "result";
             url: string;
         };
-        WebhookRecords: components["schemas"]["WebhookRecord"][];
+        /** @description The latest result and progress deliveries of a job; a kind never sent is absent */
+        WebhookRecords: {
+            jobId: string;
+            progress?: components["schemas"]["WebhookRecord"];
+            result?: components["schemas"]["WebhookRecord"];
+        };
         WebhookStage: {
             /**
              * @description one request
@@ -5175,7 +5370,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The latest progress and result deliveries (either may be missing) */
+            /** @description The latest result and progress deliveries (a kind never sent is absent) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5202,7 +5397,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found: JOB_NOT_FOUND */
+            /** @description Not found: JOB_NOT_FOUND, WEBHOOK_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;

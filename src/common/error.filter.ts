@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from './domain-error';
+import { MethodNotAllowedError } from './route-errors';
 
 /** Body-parser and framework errors that are the client's fault, with stable codes. */
 export function fromHttpError(err: unknown): { status: number; code: string; message: string } | undefined {
@@ -39,6 +40,7 @@ export class GlobalErrorFilter implements ExceptionFilter {
       res.status(status).json({ error: { code, message, ...(details === undefined ? {} : { details }) }, ...(fal ? { detail: message } : {}) });
     };
 
+    if (err instanceof MethodNotAllowedError) res.setHeader('Allow', err.allowed.join(', '));
     if (err instanceof DomainError) return send(err.status, err.code, err.message, err.details);
     const parsed = fromHttpError(err);
     if (parsed) return send(parsed.status, parsed.code, parsed.message);

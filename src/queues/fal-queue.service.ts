@@ -7,7 +7,7 @@ import { StopJobCommand } from '../jobs/commands/stop-job.command';
 import type { JobSummary } from '../jobs/domain/job.state';
 import { JobQueries } from '../jobs/job-queries.service';
 import type { CommandMeta } from '../jobs/job-store.service';
-import { errorMessage } from '../webhooks/domain/payload-renderers';
+import { errorText } from '../jobs/domain/job.errors';
 import { falLinks, falLogs, falNotFound, falQueueName, isOfApp, renderFalStatus } from './domain/fal-request';
 import { requestStatus } from './domain/queue-request';
 import { QueuesService } from './queues.service';
@@ -85,7 +85,7 @@ export class FalQueueService {
         return { status: 200, body: task?.result ?? null };
       case 'failed': {
         const error = task?.error ?? job.error ?? null;
-        throw new DomainError('REQUEST_FAILED', errorMessage(error), 422, { request_id: id, error });
+        throw new DomainError('REQUEST_FAILED', errorText(error), 422, { request_id: id, error });
       }
       case 'cancelled':
         throw new ConflictError('REQUEST_CANCELLED', `request ${id} was cancelled`, { request_id: id });

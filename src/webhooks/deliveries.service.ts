@@ -20,11 +20,24 @@ export interface WebhookRecord {
   type: 'progress' | 'result';
   url: string;
   pipelineStatus: string | null;
+  /** As the engine writes it: completed once the request is over (whatever its answer), pending before. */
+  status: 'pending' | 'completed';
   responseStatus: 'succeed' | 'failed';
   httpResponse: { statusCode: number | null; statusMessage: string | null };
-  status: MessageStatus;
+  /** Herald's own state of the message (GET /api/v1/deliveries). */
+  deliveryStatus: MessageStatus;
   timestamp: string;
 }
+
+/** GET /api/v1/webhooks/list/{jobId}: the latest of each kind; a kind never sent is absent. */
+export interface WebhookRecords {
+  jobId: string;
+  result?: WebhookRecord;
+  progress?: WebhookRecord;
+}
+
+/** Messages still to be sent (or sent again) are pending; every other one is over. */
+const UNSENT: ReadonlySet<MessageStatus> = new Set<MessageStatus>(['pending', 'retrying']);
 
 @Injectable()
 export class DeliveriesService {
@@ -98,14 +111,17 @@ export class DeliveriesService {
     return toRecord(msg, type);
   }
 
-  async records(caller: Caller, jobId: string): Promise<WebhookRecord[]> {
+  /** Like the engine: `{ jobId, result, progress }`, and 404 when the job has neither. */
+  async records(caller: Caller, jobId: string): Promise<WebhookRecords> {
     await this.jobs.summaryFor(caller, jobId);
-    const out: WebhookRecord[] = [];
-    for (const type of ['progress', 'result'] as const) {
-      const msg = await this.repo.latestOfKind(this.db, jobId, type === 'progress' ? 'exec.progress' : 'exec.result');
-      if (msg) out.push(toRecord(msg, type));
-    }
-    return out;
+    const result = await this.repo.latestOfKind(this.db, jobId, 'exec.result');
+    const progress = await this.repo.latestOfKind(this.db, jobId, 'exec.progress');
+    if (!result && !progress) throw new NotFoundError('WEBHOOK_NOT_FOUND', `job ${jobId} has no webhook delivery`);
+    return {
+      jobId,
+      ...(result ? { result: toRecord(result, 'result') } : {}),
+      ...(progress ? { progress: toRecord(progress, 'progress') } : {}),
+    };
   }
 }
 
@@ -116,9 +132,10 @@ function toRecord(msg: MessageView, type: 'progress' | 'result'): WebhookRecord 
     type,
     url: msg.url,
     pipelineStatus: payload?.status ?? null,
+    status: UNSENT.has(msg.status) ? 'pending' : 'completed',
     responseStatus: msg.status === 'delivered' ? 'succeed' : 'failed',
     httpResponse: { statusCode: msg.lastStatusCode, statusMessage: msg.lastStatusCode ? (STATUS_TEXT[msg.lastStatusCode] ?? null) : msg.lastError },
-    status: msg.status,
+    deliveryStatus: msg.status,
     timestamp: msg.updatedAt,
   };
 }

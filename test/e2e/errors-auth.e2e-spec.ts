@@ -2,7 +2,7 @@ import { api, startHerald, type RunningHerald } from '../support/herald';
 import { client, type HeraldClient } from '../support/e2e';
 
 const UNKNOWN_TASK = '7d3c1f0e-3c55-4c1b-9a4e-2f5c0a9d1e11';
-const NAME_RULE = 'is required: 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit';
+const NAME_RULE = 'must be 1-128 letters, digits, ":", ".", "_" or "-"';
 const invalidJson = { error: { code: 'INVALID_JSON', message: 'the request body is not valid JSON' } };
 const validation = (message: string, details: Array<{ path: string; message: string }>) => ({ error: { code: 'VALIDATION_FAILED', message, details } });
 
@@ -42,8 +42,9 @@ describe('Bad input is answered with a 4xx and a stable error body, never a 500'
     const empty = await c.call('POST', '/api/v1/exec/raw', {});
     expect([empty.status, empty.body]).toEqual([
       400,
-      validation(`invalid pipeline: name ${NAME_RULE} (and 1 more)`, [
-        { path: 'name', message: NAME_RULE },
+      // The message is HKube's wording of the first problem HKube reports.
+      validation("data should have required property 'name'", [
+        { path: 'name', message: 'is required' },
         { path: 'nodes', message: 'must be a non-empty array' },
       ]),
     ]);
@@ -51,7 +52,7 @@ describe('Bad input is answered with a 4xx and a stable error body, never a 500'
     const res = await c.call('POST', '/api/v1/exec/raw', {
       name: 'bad name!',
       nodes: [{ nodeName: 'a', algorithmName: 'alg', input: ['@b', '#[1...'] }],
-      options: { ttl: 0, batchTolerance: 101, progressVerbosityLevel: 'loud', extra: 1 },
+      options: { ttl: -1, batchTolerance: 101, progressVerbosityLevel: 'loud', extra: 1 },
       priority: 9,
       webhooks: { progress: 'ftp://x' },
       bogus: true,
@@ -61,35 +62,37 @@ describe('Bad input is answered with a 4xx and a stable error body, never a 500'
       validation('invalid pipeline: bogus is not a known field (and 9 more)', [
         { path: 'bogus', message: 'is not a known field' },
         { path: 'name', message: NAME_RULE },
-        { path: 'nodes[0].input[1]', message: '"#[1..." is not a batch: expected #[<JSON items>] or #[<from>...<to>]' },
+        { path: 'nodes[0].input[1]', message: '"1..." in "#[1..." is not a range: expected <from>...<to> (integers)' },
         { path: 'nodes.a.input', message: 'refers to unknown node "b"' },
+        { path: 'webhooks.progress', message: 'must be an http or https URL' },
         { path: 'options.extra', message: 'is not a known field' },
         { path: 'options.progressVerbosityLevel', message: 'must be one of trace, debug, info, warn, error, critical' },
-        { path: 'options.batchTolerance', message: 'must be a number from 1 to 100' },
-        { path: 'options.ttl', message: 'must be a number from 1 to 2592000' },
+        { path: 'options.batchTolerance', message: 'must be a number from 0 to 100' },
+        { path: 'options.ttl', message: 'must be an integer from 0 to 2592000' },
         { path: 'priority', message: 'must be an integer from 1 to 5' },
-        { path: 'webhooks.progress', message: 'must be an http or https URL' },
       ]),
     );
   });
 
   it('rejects cycles, self references, bad references, missing flowInput values and oversized ranges', async () => {
     const node = (nodeName: string, input: unknown[]) => ({ nodeName, algorithmName: 'alg', input });
-    const cases: Array<[unknown, string, string]> = [
-      [{ name: 'c', nodes: [node('a', ['@b']), node('b', ['#@a'])] }, 'nodes', 'nodes form a cycle: a -> b -> a'],
-      [{ name: 'c', nodes: [node('a', ['@a'])] }, 'nodes.a.input', 'node "a" cannot read its own output'],
-      [{ name: 'c', nodes: [node('a', ['@'])] }, 'nodes[0].input[0]', '"@" is not a valid reference (expected @node, @node.path or @flowInput.path)'],
-      [{ name: 'c', nodes: [node('a', ['@flowInput.x'])] }, 'nodes[0].input[0]', 'flowInput.x is not in flowInput'],
-      [{ name: 'c', flowInput: { x: 1 }, nodes: [node('a', ['#@flowInput.x'])] }, 'nodes[0].input[0]', '#@flowInput.x is not an array'],
-      [{ name: 'c', nodes: [node('a', ['#[1...2000000]'])] }, 'nodes[0].input[0]', 'range "#[1...2000000]" has more than 1000000 items'],
-      [{ name: 'c', nodes: [node('a', ['#[5...1]'])] }, 'nodes[0].input[0]', 'range "#[5...1]" ends before it starts'],
-      [{ name: 'c', nodes: [{ nodeName: 'a', algorithmName: 'alg', input: 'x' }] }, 'nodes[0].input', 'must be an array'],
-      [{ name: 'c', nodes: [{ ...node('a', [1]), retry: { limit: -1 } }] }, 'nodes[0].retry.limit', 'must be an integer from 0 to 100'],
-      [{ name: 'c', nodes: [node('flowInput', [1])] }, 'nodes[0].nodeName', 'is required: 1-128 letters, digits, "_" or "-" (not "flowInput")'],
+    // [body, path, Herald's detail, the message (HKube's wording)]
+    const cyclic = 'cyclic nodes are not allowed on batch pipeline';
+    const cases: Array<[unknown, string, string, string]> = [
+      [{ name: 'c', nodes: [node('a', ['@b']), node('b', ['#@a'])] }, 'nodes', 'nodes form a cycle: a -> b -> a', cyclic],
+      [{ name: 'c', nodes: [node('a', ['@a'])] }, 'nodes.a.input', 'node "a" cannot read its own output', cyclic],
+      [{ name: 'c', nodes: [node('a', ['@'])] }, 'nodes[0].input[0]', '"@" is not a valid reference (expected @node, @node.path or @flowInput.path)', ''],
+      [{ name: 'c', nodes: [node('a', ['@flowInput.x'])] }, 'nodes[0].input[0]', 'unable to find flowInput.x', ''],
+      [{ name: 'c', flowInput: { x: 1 }, nodes: [node('a', ['#@flowInput.x'])] }, 'nodes[0].input[0]', '#@flowInput.x is not an array', ''],
+      [{ name: 'c', nodes: [node('a', ['#[1...2000000]'])] }, 'nodes[0].input[0]', 'batch "#[1...2000000]" has more than 1000000 items', ''],
+      [{ name: 'c', nodes: [node('a', ['#[5...1]'])] }, 'nodes[0].input[0]', 'range "5...1" in "#[5...1]" ends before it starts', ''],
+      [{ name: 'c', nodes: [{ nodeName: 'a', algorithmName: 'alg', input: 'x' }] }, 'nodes[0].input', 'must be an array', 'data.nodes[0].input should be array'],
+      [{ name: 'c', nodes: [{ ...node('a', [1]), retry: { limit: -1 } }] }, 'nodes[0].retry.limit', 'must be an integer from 0 to 100', 'data.nodes[0].retry.limit should be >= 0'],
+      [{ name: 'c', nodes: [node('flowInput', [1])] }, 'nodes[0].nodeName', '"flowInput" is a reserved name', 'pipeline "c" has invalid reserved name "flowInput"'],
     ];
-    for (const [body, path, message] of cases) {
+    for (const [body, path, message, hkube] of cases) {
       const res = await c.call('POST', '/api/v1/exec/raw', body);
-      expect([res.status, res.body]).toEqual([400, validation(`invalid pipeline: ${path} ${message}`, [{ path, message }])]);
+      expect([res.status, res.body]).toEqual([400, validation(hkube || message, [{ path, message }])]);
     }
   });
 

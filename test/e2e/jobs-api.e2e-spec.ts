@@ -69,6 +69,8 @@ describe('Job ids, listing, not-found answers and the audit event stream', () =>
       pipeline: 'list-a',
       level: 'info',
       status: 'completed',
+      netTimeTook: expect.any(Number),
+      grossTimeTook: expect.any(Number),
       data: { progress: '100.00', details: '100.00% completed, 1 succeed', states: { succeed: 1 }, activeNodes: [] },
     });
 
@@ -197,7 +199,8 @@ describe('Job ids, listing, not-found answers and the audit event stream', () =>
     const events = await c.events(jobId);
     expect(events.slice(-2).map(({ type, level, data }) => ({ type, level, data }))).toEqual([
       { type: 'task.failed', level: 'warn', data: { taskId: t.taskId, nodeName: 'only', attempt: 1, reason: 'worker failure', error: { message: 'no way' } } },
-      { type: 'job.failed', level: 'error', data: { error: 'node only failed' } },
+      // A node without batch input fails the job with its task's error, naming the node (HKube's status).
+      { type: 'job.failed', level: 'error', data: { error: 'no way', nodeName: 'only' } },
     ]);
     expect(await c.status(jobId)).toEqual({
       jobId,
@@ -205,6 +208,8 @@ describe('Job ids, listing, not-found answers and the audit event stream', () =>
       pipeline: 'doomed',
       level: 'error',
       status: 'failed',
+      error: 'no way',
+      nodeName: 'only',
       data: { progress: '100.00', details: '100.00% completed, 1 failed', states: { failed: 1 }, activeNodes: [] },
     });
     expect(await c.results(jobId)).toEqual({
@@ -212,7 +217,9 @@ describe('Job ids, listing, not-found answers and the audit event stream', () =>
       timestamp: expect.stringMatching(ISO_TIME),
       pipeline: 'doomed',
       status: 'failed',
-      error: 'node only failed',
+      error: 'no way',
+      nodeName: 'only',
+      timeTook: expect.any(Number),
       data: { result: [{ nodeName: 'only', algorithmName: 'doomed-alg', error: { message: 'no way' } }] },
     });
   });

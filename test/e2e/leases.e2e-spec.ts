@@ -101,7 +101,8 @@ describe('Leases: expiry detected by the service, retries and heartbeats', () =>
     expect([second.taskId, second.attempt]).toEqual([first.taskId, 2]);
 
     const failed = await eventOf(c, jobId, (e) => e.type === 'job.failed');
-    expect(failed.data).toEqual({ error: 'node solo failed' });
+    // The job fails with the task's own error and names the node, as HKube's status does.
+    expect(failed.data).toEqual({ error: `lease held by w2 expired at ${second.leaseExpiry}`, nodeName: 'solo' });
     const events = await c.events(jobId);
     expect(events.map((e) => [e.type, e.level])).toEqual([
       ['job.submitted', 'info'],
@@ -125,7 +126,9 @@ describe('Leases: expiry detected by the service, retries and heartbeats', () =>
       timestamp: expect.stringMatching(ISO_TIME),
       pipeline: 'expire',
       status: 'failed',
-      error: 'node solo failed',
+      error: `lease held by w2 expired at ${second.leaseExpiry}`,
+      nodeName: 'solo',
+      timeTook: expect.any(Number),
       data: { result: [{ nodeName: 'solo', algorithmName: 'expire-alg', error: { message: `lease held by w2 expired at ${second.leaseExpiry}` } }] },
     });
     const late = await c.complete(second.taskId, 'w2', 'too late');

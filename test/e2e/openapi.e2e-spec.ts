@@ -180,7 +180,7 @@ describe('Requests are validated by the schemas the document shows', () => {
 
   const TASK = '00000000-0000-4000-8000-000000000001';
   const cases: Array<[string, string, string, unknown, string]> = [
-    ['post', '/api/v1/exec/raw', '/api/v1/exec/raw', { name: 'p', nodes: [] }, 'nodes'],
+    ['post', '/api/v1/exec/raw', '/api/v1/exec/raw', { name: 'p', nodes: [{ nodeName: 'a', algorithmName: 'b' }], priority: 9 }, 'priority'],
     ['post', '/api/v1/exec/stop', '/api/v1/exec/stop', { jobId: '' }, 'jobId'],
     ['get', '/api/v1/exec/jobs', '/api/v1/exec/jobs?limit=1001', undefined, 'limit'],
     ['get', '/api/v1/jobs/{jobId}/events', '/api/v1/jobs/x/events?fromVersion=0', undefined, 'fromVersion'],

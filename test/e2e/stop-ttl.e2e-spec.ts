@@ -6,7 +6,7 @@ import { useHerald } from '../support/use-herald';
 describe('Stopping a job, by request and by ttl', () => {
   const { h, c } = useHerald();
 
-  it('stops a running pipeline: pending and active tasks stopped, unexpanded nodes skipped, workers told with 409', async () => {
+  it('stops a running pipeline: pending and active tasks stopped, unexpanded nodes left creating (not done), workers told with 409', async () => {
     const jobId = await c.submit({
       name: 'stoppable',
       nodes: [
@@ -26,10 +26,12 @@ describe('Stopping a job, by request and by ttl', () => {
       pipeline: 'stoppable',
       level: 'info',
       status: 'stopped',
+      reason: 'no longer needed',
+      // As in HKube, the never-reached yellow is not done: it stays creating.
       data: {
-        progress: '40.00',
-        details: '40.00% completed, 1 succeed, 1 skipped, 3 stopped',
-        states: { succeed: 1, skipped: 1, stopped: 3 },
+        progress: '20.00',
+        details: '20.00% completed, 1 succeed, 3 stopped, 1 creating',
+        states: { succeed: 1, stopped: 3, creating: 1 },
         activeNodes: [],
       },
     });
@@ -61,6 +63,7 @@ describe('Stopping a job, by request and by ttl', () => {
       pipeline: 'stoppable',
       status: 'stopped',
       reason: 'no longer needed',
+      timeTook: expect.any(Number),
       data: { result: [] },
     });
   });
@@ -75,7 +78,9 @@ describe('Stopping a job, by request and by ttl', () => {
       timestamp: expect.stringMatching(ISO_TIME),
       pipeline: 'halt',
       status: 'stopped',
-      reason: 'stopped by request',
+      // HKube's default reason.
+      reason: 'stopped due to request',
+      timeTook: expect.any(Number),
       data: {
         result: [
           { nodeName: 'g', batchID: 'g#1', algorithmName: 'halt-alg', result: 'one' },
@@ -128,6 +133,7 @@ describe('Stopping a job, by request and by ttl', () => {
       pipeline: 'ttl',
       level: 'info',
       status: 'stopped',
+      reason: 'ttl expired',
       data: { progress: '0.00', details: '0.00% completed, 3 stopped', states: { stopped: 3 }, activeNodes: [] },
     });
     expect(new Date(s.timestamp).getTime()).toBeGreaterThanOrEqual(new Date(submitted.data.ttlExpiresAt).getTime());
@@ -139,6 +145,7 @@ describe('Stopping a job, by request and by ttl', () => {
       pipeline: 'ttl',
       status: 'stopped',
       reason: 'ttl expired',
+      timeTook: expect.any(Number),
       data: {
         result: [1, 2, 3].map((i) => ({ nodeName: 'g', batchID: `g#${i}`, algorithmName: 'ttl-alg', error: 'task stopped' })),
       },
@@ -161,7 +168,7 @@ describe('Stopping a job, by request and by ttl', () => {
       return res.status === 200 ? res.body.reason : undefined;
     });
     expect(reason).toBe('ttl expired');
-    expect((await c.status(jobId)).data.details).toBe('50.00% completed, 1 skipped, 1 stopped');
+    expect((await c.status(jobId)).data.details).toBe('0.00% completed, 1 stopped, 1 creating');
   });
 
   it('leaves a job that finished before its ttl alone', async () => {

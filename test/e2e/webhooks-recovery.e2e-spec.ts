@@ -162,9 +162,11 @@ describe('resend, recover and delivery queries', () => {
         type: 'progress',
         url: `${rx.url}/ok/progress`,
         pipelineStatus: 'completed',
+        // status as HKube writes it (the request is over); Herald's own message state beside it.
+        status: 'completed',
         responseStatus: 'succeed',
         httpResponse: { statusCode: 200, statusMessage: 'OK' },
-        status: 'delivered',
+        deliveryStatus: 'delivered',
         timestamp: lastProgress.updatedAt,
       };
       const resultRecord = {
@@ -172,26 +174,30 @@ describe('resend, recover and delivery queries', () => {
         type: 'result',
         url: `${rx.url}/mixed/result`,
         pipelineStatus: 'completed',
+        status: 'completed',
         responseStatus: 'failed',
         httpResponse: { statusCode: 500, statusMessage: 'Internal Server Error' },
-        status: 'failed',
+        deliveryStatus: 'failed',
         timestamp: result.updatedAt,
       };
       const path = (kind: string, jobId: string) => `/api/v1/webhooks/${kind}/${encodeURIComponent(jobId)}`;
       expect(await api(h.baseUrl, 'GET', path('status', mixed))).toMatchObject({ status: 200, body: progressRecord });
       expect((await api(h.baseUrl, 'GET', path('status', mixed))).body).toEqual(progressRecord);
       expect((await api(h.baseUrl, 'GET', path('results', mixed))).body).toEqual(resultRecord);
-      expect((await api(h.baseUrl, 'GET', path('list', mixed))).body).toEqual([progressRecord, resultRecord]);
+      // HKube's shape: { jobId, result, progress }.
+      expect((await api(h.baseUrl, 'GET', path('list', mixed))).body).toEqual({ jobId: mixed, result: resultRecord, progress: progressRecord });
 
       // No HTTP status at all: the error takes its place.
       const refusedRecord = (await api(h.baseUrl, 'GET', path('results', refused))).body;
-      expect(refusedRecord).toMatchObject({ jobId: refused, pipelineStatus: 'completed', responseStatus: 'failed', status: 'failed' });
+      expect(refusedRecord).toMatchObject({ jobId: refused, pipelineStatus: 'completed', status: 'completed', responseStatus: 'failed', deliveryStatus: 'failed' });
       expect(refusedRecord.httpResponse.statusCode).toBeNull();
       expect(refusedRecord.httpResponse.statusMessage).toContain('ECONNREFUSED');
-      expect((await api(h.baseUrl, 'GET', path('list', refused))).body).toEqual([refusedRecord]);
+      // A kind never sent is absent (this job has a result webhook only).
+      expect((await api(h.baseUrl, 'GET', path('list', refused))).body).toEqual({ jobId: refused, result: refusedRecord });
 
-      // A job without webhooks has no records; an unknown job is a 404.
-      expect((await api(h.baseUrl, 'GET', path('list', silent))).body).toEqual([]);
+      // A job without webhooks has no records (404 WEBHOOK_NOT_FOUND, as HKube); an unknown job is a 404 too.
+      const none = await api(h.baseUrl, 'GET', path('list', silent));
+      expect([none.status, none.body.error.code]).toEqual([404, 'WEBHOOK_NOT_FOUND']);
       expect((await api(h.baseUrl, 'GET', path('status', silent))).status).toBe(404);
       for (const kind of ['status', 'results', 'list']) {
         const res = await api(h.baseUrl, 'GET', path(kind, 'nope:8d0a8a5e-6b1f-4f7e-9d43-1f0c7a3b2c10'));

@@ -110,6 +110,8 @@ describe('The worker contract: acquire, complete, fail, retry and batch toleranc
       pipeline: 'tolerant',
       level: 'info',
       status: 'completed',
+      netTimeTook: expect.any(Number),
+      grossTimeTook: expect.any(Number),
       data: { progress: '100.00', details: '100.00% completed, 8 succeed, 2 failed', states: { succeed: 8, failed: 2 }, activeNodes: [] },
     });
     expect(await c.results(jobId)).toEqual({
@@ -117,6 +119,7 @@ describe('The worker contract: acquire, complete, fail, retry and batch toleranc
       timestamp: expect.stringMatching(ISO_TIME),
       pipeline: 'tolerant',
       status: 'completed',
+      timeTook: expect.any(Number),
       data: {
         result: Array.from({ length: 10 }, (_, i) => {
           const head = { nodeName: 'green', batchID: `green#${i + 1}`, algorithmName: 'tolerant-alg' };
@@ -126,7 +129,7 @@ describe('The worker contract: acquire, complete, fail, retry and batch toleranc
     });
   });
 
-  it('fails the job as soon as the failed share of a batch reaches batchTolerance, stopping the rest and skipping later nodes', async () => {
+  it('fails the job as soon as the failed share of a batch reaches batchTolerance, stopping the rest and the later nodes (not done)', async () => {
     const jobId = await c.submit({
       name: 'intolerant',
       options: { batchTolerance: 30 },
@@ -143,22 +146,34 @@ describe('The worker contract: acquire, complete, fail, retry and batch toleranc
     expect((await c.status(jobId)).data.details).toBe('36.36% completed, 2 succeed, 2 failed, 2 active, 4 pending, 1 creating');
     expect((await c.fail(tasks[4].taskId, 'w', 'e5', false)).body).toEqual({ taskId: tasks[4].taskId, jobId, state: 'failed' });
 
+    // HKube's message and rounded percentage; the never-reached yellow is stopped, not done.
+    const error = '3/10 (30%) failed tasks, batch tolerance is 30%, error: e5';
     expect(await c.status(jobId)).toEqual({
       jobId,
       timestamp: expect.stringMatching(ISO_TIME),
       pipeline: 'intolerant',
       level: 'error',
       status: 'failed',
+      error,
+      nodeName: 'green',
       data: {
-        progress: '54.55',
-        details: '54.55% completed, 2 succeed, 3 failed, 1 skipped, 5 stopped',
-        states: { succeed: 2, failed: 3, skipped: 1, stopped: 5 },
+        progress: '45.45',
+        details: '45.45% completed, 2 succeed, 3 failed, 6 stopped',
+        states: { succeed: 2, failed: 3, stopped: 6 },
         activeNodes: [],
       },
     });
-    const error = 'node green: 3 of 10 batch items failed (batchTolerance 30%)';
-    expect(await c.results(jobId)).toEqual({ jobId, timestamp: expect.stringMatching(ISO_TIME), pipeline: 'intolerant', status: 'failed', error, data: { result: [] } });
-    expect((await c.events(jobId)).at(-1)).toMatchObject({ type: 'job.failed', level: 'error', data: { error } });
+    expect(await c.results(jobId)).toEqual({
+      jobId,
+      timestamp: expect.stringMatching(ISO_TIME),
+      pipeline: 'intolerant',
+      status: 'failed',
+      error,
+      nodeName: 'green',
+      timeTook: expect.any(Number),
+      data: { result: [] },
+    });
+    expect((await c.events(jobId)).at(-1)).toMatchObject({ type: 'job.failed', level: 'error', data: { error, nodeName: 'green' } });
 
     // The worker still holding item 6 is told its task was stopped; nothing is left to acquire.
     const late = await c.complete(tasks[5].taskId, 'w', 60);
@@ -175,7 +190,7 @@ describe('The worker contract: acquire, complete, fail, retry and batch toleranc
     const s = await c.status(jobId);
     expect([s.status, s.data.details]).toEqual(['failed', '80.00% completed, 8 failed, 2 stopped']);
     const r = await c.results(jobId);
-    expect(r.error).toBe('node g: 8 of 10 batch items failed (batchTolerance 80%)');
+    expect([r.error, r.nodeName]).toEqual(['8/10 (80%) failed tasks, batch tolerance is 80%, error: nope', 'g']);
     expect(r.data.result.map((e: { batchID: string; error: unknown }) => [e.batchID, e.error])).toEqual([
       ...Array.from({ length: 8 }, (_, i) => [`g#${i + 1}`, 'nope']),
       ['g#9', 'task stopped'],

@@ -1,6 +1,7 @@
 import { falLinks, falLogs, falPriority, falQueueName, falStatus, isOfApp, renderFalStatus } from '../../src/queues/domain/fal-request';
 import { assertQueueName, type RequestTaskView } from '../../src/queues/domain/queue-request';
-import { errorMessage, falWebhookBody } from '../../src/webhooks/domain/payload-renderers';
+import { falWebhookBody } from '../../src/webhooks/domain/payload-renderers';
+import { errorText } from '../../src/jobs/domain/job.errors';
 import type { JobSummary } from '../../src/jobs/domain/job.state';
 
 const T0 = '2026-03-01T12:00:00.000Z';
@@ -95,6 +96,9 @@ describe("fal's webhook body", () => {
   });
 
   it('gives a worker’s error as one line of text whatever its shape', () => {
-    expect([errorMessage('x'), errorMessage({ message: 'y', code: 1 }), errorMessage({ code: 1 }), errorMessage(undefined)]).toEqual(['x', 'y', '{"code":1}', 'null']);
+    expect([errorText('x'), errorText({ message: 'y', code: 1 }), errorText({ code: 1 }), errorText(undefined)]).toEqual(['x', 'y', '{"code":1}', 'null']);
+    // The same text whatever the key order (jsonb reorders keys: a rebuilt projection must match).
+    expect(errorText([{ zeta: 1, a: { y: 2, b: 3 } }, 5])).toBe(errorText([{ a: { b: 3, y: 2 }, zeta: 1 }, 5]));
+    expect(errorText({ zeta: 1, a: [{ y: 2, b: 3 }] })).toBe('{"a":[{"b":3,"y":2}],"zeta":1}');
   });
 });

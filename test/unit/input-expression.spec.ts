@@ -1,17 +1,24 @@
+import { expandNodeInput, InputResolutionError, plainOutput, type NodeOutput } from '../../src/jobs/domain/input-expand';
 import {
-  expandInputs,
-  InputResolutionError,
+  formatInputPath,
+  InputPathError,
   InputSyntaxError,
   MAX_BATCH,
   parseInputExpression,
+  parseNodeInput,
   pathGet,
+  rebuildInput,
   referencedNodes,
-  type InputExpression,
 } from '../../src/jobs/domain/input-expression';
 
 const noNodes = (name: string): unknown => {
   throw new Error(`unexpected read of node ${name}`);
 };
+
+/** expandNodeInput with every node a plain node whose output is outputOf(name). */
+function expandInputs(raw: unknown[], flowInput: Record<string, unknown> | undefined, outputOf: (node: string) => unknown, contextOf?: (node: string) => unknown) {
+  return expandNodeInput(raw, { flowInput, outputOf: (n) => plainOutput(outputOf(n)), contextOf });
+}
 
 function syntaxErrorOf(raw: unknown): InputSyntaxError {
   try {
@@ -95,27 +102,59 @@ describe('parseInputExpression', () => {
     });
 
     it('rejects a range that ends before it starts', () => {
-      expect(syntaxErrorOf('#[5...1]').message).toBe('range "#[5...1]" ends before it starts');
+      expect(syntaxErrorOf('#[5...1]').message).toBe('range "5...1" in "#[5...1]" ends before it starts');
     });
 
     it('rejects a range that ends just one before it starts (no empty ranges)', () => {
-      expect(syntaxErrorOf('#[2...1]').message).toBe('range "#[2...1]" ends before it starts');
+      expect(syntaxErrorOf('#[2...1]').message).toBe('range "2...1" in "#[2...1]" ends before it starts');
     });
 
     it('rejects a range of more than MAX_BATCH items', () => {
-      expect(syntaxErrorOf(`#[0...${MAX_BATCH}]`).message).toBe(`range "#[0...${MAX_BATCH}]" has more than ${MAX_BATCH} items`);
+      expect(syntaxErrorOf(`#[0...${MAX_BATCH}]`).message).toBe(`batch "#[0...${MAX_BATCH}]" has more than ${MAX_BATCH} items`);
     });
 
     it('rejects a range whose bounds are not safe integers', () => {
-      expect(syntaxErrorOf('#[1...99999999999999999999]').message).toBe('range "#[1...99999999999999999999]" is out of bounds');
+      expect(syntaxErrorOf('#[1...99999999999999999999]').message).toBe('range "1...99999999999999999999" in "#[1...99999999999999999999]" is out of bounds');
     });
 
-    it.each(['#[1..5]', '#[1....5]', '#[a...b]', '#[1.5...3]', '#[1...]'])('rejects the malformed range %s', (raw) => {
-      expect(syntaxErrorOf(raw).message).toBe(`"${raw}" is not a batch: expected #[<JSON items>] or #[<from>...<to>]`);
+    it.each([
+      ['#[1....5]', '1....5'],
+      ['#[a...b]', 'a...b'],
+      ['#[1.5...3]', '1.5...3'],
+      ['#[1...]', '1...'],
+    ])('rejects the malformed range %s', (raw, token) => {
+      expect(syntaxErrorOf(raw).message).toBe(`"${token}" in "${raw}" is not a range: expected <from>...<to> (integers)`);
     });
 
-    it.each(['#[1,2', '#[1,,2]', "#['a']", '#[1] [2]'])('rejects the invalid JSON batch %s', (raw) => {
-      expect(syntaxErrorOf(raw).message).toBe(`"${raw}" is not a batch: expected #[<JSON items>] or #[<from>...<to>]`);
+    it('rejects an empty item of a list', () => {
+      expect(syntaxErrorOf('#[1,,2]').message).toBe('"#[1,,2]" has an empty item');
+    });
+
+    // HKube (@hkube/parsers batch.test.js "should parse batch input as raw with ranges" / "with words").
+    it('parses HKube\'s mixed list of items and ranges "#[1, 2, 3, 4, 5, 1...10, 11,12, 20...30]" into 28 items', () => {
+      const parsed = parseInputExpression('#[1, 2, 3, 4, 5, 1...10, 11,12, 20...30]') as { items: unknown[] };
+      expect(parsed.items).toHaveLength(28);
+      expect(parsed.items.slice(0, 7)).toEqual([1, 2, 3, 4, 5, 1, 2]);
+      expect(parsed.items.slice(-2)).toEqual([29, 30]);
+    });
+
+    it('parses "#[1,2,1...10,7]" into its items and the range, in order', () => {
+      expect(parseInputExpression('#[1,2,1...10,7]')).toEqual({ kind: 'batch-literal', items: [1, 2, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 7] });
+    });
+
+    it('parses bare words "#[hello, world]" into strings, and "#[hello, 1...10, world, 10...20]" into 23 items', () => {
+      expect(parseInputExpression('#[hello, world]')).toEqual({ kind: 'batch-literal', items: ['hello', 'world'] });
+      expect((parseInputExpression('#[hello, 1...10, world, 10...20]') as { items: unknown[] }).items).toHaveLength(23);
+    });
+
+    it.each<[string, unknown[]]>([
+      ['#[1,2', [1, 2]],
+      ["#['a']", ["'a'"]],
+      ['#[1] [2]', [12]],
+      ['#[1..5]', ['1..5']],
+      ['#[true, null, x]', [true, null, 'x']],
+    ])('reads the non-JSON batch %s as HKube does (brackets and white space dropped, comma-separated)', (raw, items) => {
+      expect(parseInputExpression(raw)).toEqual({ kind: 'batch-literal', items });
     });
   });
 
@@ -154,8 +193,26 @@ describe('parseInputExpression', () => {
       expect(parseInputExpression('#@green.items')).toEqual({ kind: 'node', node: 'green', path: ['items'], batch: true });
     });
 
-    it.each(['@', '#@', '@green.', '@.green', '@green..x', '@green x', '@gr$en'])('rejects the malformed reference %s', (raw) => {
+    it.each(['@', '#@', '*@', '@green.', '@.green', '@green..x'])('rejects the malformed reference %s', (raw) => {
       expect(syntaxErrorOf(raw).message).toBe(`"${raw}" is not a valid reference (expected @node, @node.path or @flowInput.path)`);
+    });
+
+    it.each([
+      ['@green x', 'green x'],
+      ['@gr$en', 'gr$en'],
+      ['@a:b', 'a:b'],
+    ])('accepts any node name HKube accepts: %s', (raw, node) => {
+      expect(parseInputExpression(raw)).toEqual({ kind: 'node', node, path: [], batch: false });
+    });
+
+    it('parses waitAny "*@green" and "*#@green.list"', () => {
+      expect(parseInputExpression('*@green')).toEqual({ kind: 'node', node: 'green', path: [], batch: false, waitAny: true });
+      expect(parseInputExpression('*#@green.list')).toEqual({ kind: 'node', node: 'green', path: ['list'], batch: true, waitAny: true });
+    });
+
+    it('rejects dataSource inputs and waitAny over flowInput', () => {
+      expect(syntaxErrorOf('@dataSource.x').message).toBe('"@dataSource.x": dataSource inputs are not supported');
+      expect(syntaxErrorOf('*@flowInput.x').message).toBe('"*@flowInput.x": waitAny (*@) needs a node, not flowInput');
     });
   });
 });
@@ -203,7 +260,7 @@ describe('pathGet', () => {
 });
 
 describe('expandInputs', () => {
-  const parse = (...raw: unknown[]): InputExpression[] => raw.map(parseInputExpression);
+  const parse = (...raw: unknown[]): unknown[] => raw;
 
   it('makes one task with all inputs when no input is a batch', () => {
     expect(expandInputs(parse(1, 'x', { k: true }), undefined, noNodes)).toEqual({ batch: false, inputs: [[1, 'x', { k: true }]] });
@@ -278,13 +335,13 @@ describe('expandInputs', () => {
 
   it('fails to resolve a flowInput path that is missing', () => {
     expect(resolutionErrorOf(() => expandInputs(parse('@flowInput.a.missing'), { a: {} }, noNodes)).message).toBe(
-      'flowInput.a.missing is not in flowInput',
+      'unable to find flowInput.a.missing',
     );
   });
 
   it('fails to resolve a flowInput path that names an inherited object member', () => {
     expect(resolutionErrorOf(() => expandInputs(parse('@flowInput.constructor'), { a: 1 }, noNodes)).message).toBe(
-      'flowInput.constructor is not in flowInput',
+      'unable to find flowInput.constructor',
     );
   });
 
@@ -293,7 +350,7 @@ describe('expandInputs', () => {
   });
 
   it('fails to resolve a flowInput path when there is no flowInput', () => {
-    expect(resolutionErrorOf(() => expandInputs(parse('@flowInput.a'), undefined, noNodes)).message).toBe('flowInput.a is not in flowInput');
+    expect(resolutionErrorOf(() => expandInputs(parse('@flowInput.a'), undefined, noNodes)).message).toBe('unable to find flowInput.a');
   });
 
   it('fails to batch over a flowInput value that is not an array', () => {
@@ -356,5 +413,116 @@ describe('expandInputs', () => {
     const contextOf = (node: string) => (node === 'hook' ? { buildInfo: { threshold: 3 } } : undefined);
     const outputOf = (node: string) => (node === 'hook' ? { threshold: 1 } : { context: 'worker output' });
     expect(expandInputs(parse('@hook.context.buildInfo.threshold', '@hook.threshold', '@green.context'), undefined, outputOf, contextOf).inputs).toEqual([[3, 1, 'worker output']]);
+  });
+});
+
+describe('nested inputs (HKube flattens a node input)', () => {
+  const batchOf = (...results: Array<[boolean, unknown]>): NodeOutput => ({ batch: true, items: results.map(([succeeded, result]) => ({ succeeded, result })) });
+  const sources = (flowInput: Record<string, unknown> | undefined, outputs: Record<string, NodeOutput> = {}) => ({
+    flowInput,
+    outputOf: (n: string) => {
+      if (!outputs[n]) throw new Error(`unexpected read of node ${n}`);
+      return outputs[n];
+    },
+  });
+
+  it('lists the leaves of objects and arrays with their paths, keeping empty containers as literals', () => {
+    const leaves = parseNodeInput([{ a: '@flowInput.x', b: ['#@flowInput.list', 3] }, [], {}, 'plain']);
+    expect(leaves.map((l) => [formatInputPath(l.path), l.expression.kind])).toEqual([
+      ['[0].a', 'flow'],
+      ['[0].b[0]', 'flow'],
+      ['[0].b[1]', 'literal'],
+      ['[1]', 'literal'],
+      ['[2]', 'literal'],
+      ['[3]', 'literal'],
+    ]);
+  });
+
+  it('reports a bad nested expression with its path', () => {
+    let caught: unknown;
+    try {
+      parseNodeInput([{ a: [1, '@green..x'] }]);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(InputPathError);
+    expect((caught as InputPathError).path).toEqual([0, 'a', 1]);
+  });
+
+  it('rebuilds the input around new leaf values, keeping "__proto__" a plain key', () => {
+    const input = JSON.parse('[{"__proto__": "@flowInput.x", "k": [1, {}]}]') as unknown[];
+    const rebuilt = rebuildInput(input, ['X', 9, {}]);
+    expect(JSON.stringify(rebuilt)).toBe('[{"__proto__":"X","k":[9,{}]}]');
+    expect(Object.getPrototypeOf(rebuilt[0])).toBe(Object.prototype);
+  });
+
+  it('resolves { "a": "@flowInput.x", "b": ["#@flowInput.list"] } into one task per list item, each put back in place', () => {
+    const out = expandNodeInput([{ a: '@flowInput.x', b: ['#@flowInput.list'] }], sources({ x: { deep: 1 }, list: [1, 2] }));
+    expect(out).toEqual({ batch: true, inputs: [[{ a: { deep: 1 }, b: [1] }], [{ a: { deep: 1 }, b: [2] }]] });
+  });
+
+  it('resolves a node reference inside a nested array without a batch', () => {
+    expect(expandNodeInput([{ a: { b: [1, 2, ['@green.v']] } }], sources(undefined, { green: plainOutput({ v: 'G' }) }))).toEqual({
+      batch: false,
+      inputs: [[{ a: { b: [1, 2, ['G']] } }]],
+    });
+  });
+
+  it('zips batches in different objects by index (HKube batch.test.js "should parse batch input as indexed")', () => {
+    const out = expandNodeInput([{ data1: '#[0...10]' }, { val1: 'data1' }, { data2: '#[10...20]' }, 'data1'], sources(undefined), 'indexed');
+    expect(out.inputs).toHaveLength(11);
+    expect(out.inputs[0]).toEqual([{ data1: 0 }, { val1: 'data1' }, { data2: 10 }, 'data1']);
+    expect(out.inputs[9]).toEqual([{ data1: 9 }, { val1: 'data1' }, { data2: 19 }, 'data1']);
+  });
+
+  it('makes every combination with batchOperation cartesian (HKube batch.test.js "should parse batch input as cartesian")', () => {
+    const out = expandNodeInput([{ data1: '#[0...10]' }, { val1: 'data1' }, { val2: 'data2' }, { data2: '#[100...110]' }], sources(undefined), 'cartesian');
+    expect(out.inputs).toHaveLength(121);
+    expect(out.inputs[0]).toEqual([{ data1: 0 }, { val1: 'data1' }, { val2: 'data2' }, { data2: 100 }]);
+    expect(out.inputs[100]).toEqual([{ data1: 9 }, { val1: 'data1' }, { val2: 'data2' }, { data2: 101 }]);
+  });
+
+  it('makes no tasks for a cartesian product with an empty batch', () => {
+    expect(expandNodeInput(['#[1,2]', '#[]'], sources(undefined), 'cartesian')).toEqual({ batch: true, inputs: [] });
+  });
+
+  it('refuses a cartesian product of more than MAX_BATCH items', () => {
+    expect(resolutionErrorOf(() => expandNodeInput(['#[1...1000]', '#[1...1001]'], sources(undefined), 'cartesian')).message).toBe(`batch has more than ${MAX_BATCH} items`);
+  });
+
+  it('drops the failed items of a batch node from "#@green" (HKube filters them out)', () => {
+    const green = batchOf([true, 'a'], [false, null], [true, null], [true, 'c']);
+    expect(expandNodeInput(['#@green'], sources(undefined, { green })).inputs).toEqual([['a'], [null], ['c']]);
+  });
+
+  it('reads "@green" over a batch node as every item, a failed one as null', () => {
+    const green = batchOf([true, 'a'], [false, null], [true, 'c']);
+    expect(expandNodeInput(['@green'], sources(undefined, { green })).inputs).toEqual([[['a', null, 'c']]]);
+  });
+
+  it('applies a path to each item of a batch node ("#@green.v" and "@green.v")', () => {
+    const green = batchOf([true, { v: 1 }], [true, { v: 2 }]);
+    expect(expandNodeInput(['#@green.v', '@green.v'], sources(undefined, { green })).inputs).toEqual([
+      [1, [1, 2]],
+      [2, [1, 2]],
+    ]);
+  });
+
+  it('makes one task per item of green for waitAny "*@green", index-aligned (a failed item reads null)', () => {
+    const green = batchOf([true, 'a'], [false, null], [true, 'c']);
+    expect(expandNodeInput(['*@green', 'k'], sources(undefined, { green }))).toEqual({ batch: true, inputs: [['a', 'k'], [null, 'k'], ['c', 'k']] });
+  });
+
+  it('reads waitAny "*@green" over a plain node as "@green"', () => {
+    expect(expandNodeInput(['*@green'], sources(undefined, { green: plainOutput(5) }))).toEqual({ batch: false, inputs: [[5]] });
+  });
+
+  it('batches "*#@green" over each succeeded item\'s array, one after another', () => {
+    const green = batchOf([true, [1, 2]], [false, null], [true, 'not a list'], [true, [3]]);
+    expect(expandNodeInput(['*#@green'], sources(undefined, { green })).inputs).toEqual([[1], [2], [3]]);
+  });
+
+  it('makes zero tasks (an empty batch) from "#@green" over an empty batch node', () => {
+    expect(expandNodeInput(['#@green'], sources(undefined, { green: batchOf() }))).toEqual({ batch: true, inputs: [] });
   });
 });

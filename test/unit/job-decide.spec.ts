@@ -89,8 +89,20 @@ describe('decideSubmit', () => {
   });
 
   it('sets the ttl deadline options.ttl seconds after now', () => {
-    const [submitted] = decideSubmit(pipeline({ nodes: [GREEN], options: { ttl: 90.5 } }), JOB_ID, context());
-    expect(submitted.type === 'job.submitted' && submitted.data.ttlExpiresAt).toBe('2026-01-01T00:01:30.500Z');
+    const [submitted] = decideSubmit(pipeline({ nodes: [GREEN], options: { ttl: 90 } }), JOB_ID, context());
+    expect(submitted.type === 'job.submitted' && submitted.data.ttlExpiresAt).toBe('2026-01-01T00:01:30.000Z');
+  });
+
+  it('sets the ttl deadline of ttl 0 (HKube: no ttl) at Herald\'s longest ttl, 30 days', () => {
+    const [submitted] = decideSubmit(pipeline({ nodes: [GREEN], options: { ttl: 0 } }), JOB_ID, context());
+    expect(submitted.type === 'job.submitted' && submitted.data.ttlExpiresAt).toBe('2026-01-31T00:00:00.000Z');
+  });
+
+  it('rejects a flowInput reference nested in an object, at its path, in HKube\'s words', () => {
+    const spec = pipeline({ nodes: [{ ...GREEN, input: [{ a: ['@flowInput.nope'] }] }], flowInput: {} });
+    expect(() => decideSubmit(spec, JOB_ID, context())).toThrow(
+      expect.objectContaining({ message: 'unable to find flowInput.nope', details: [{ path: 'nodes[0].input[0].a[0]', message: 'unable to find flowInput.nope' }] }),
+    );
   });
 
   it('asks for no ids (the caller chose the jobId)', () => {
@@ -105,20 +117,20 @@ describe('decideSubmit', () => {
     expect([err.code, err.status, err.message, err.details]).toEqual([
       'VALIDATION_FAILED',
       400,
-      'invalid pipeline: nodes[0].input[1] flowInput.a.missing is not in flowInput',
-      [{ path: 'nodes[0].input[1]', message: 'flowInput.a.missing is not in flowInput' }],
+      'unable to find flowInput.a.missing',
+      [{ path: 'nodes[0].input[1]', message: 'unable to find flowInput.a.missing' }],
     ]);
   });
 
   it('rejects a flowInput reference to an inherited object member as missing', () => {
     const spec = pipeline({ nodes: [{ ...GREEN, input: ['@flowInput.constructor'] }], flowInput: { a: 1 } });
     const err = domainErrorOf(() => decideSubmit(spec, JOB_ID, context()));
-    expect([err.code, err.details]).toEqual(['VALIDATION_FAILED', [{ path: 'nodes[0].input[0]', message: 'flowInput.constructor is not in flowInput' }]]);
+    expect([err.code, err.details]).toEqual(['VALIDATION_FAILED', [{ path: 'nodes[0].input[0]', message: 'unable to find flowInput.constructor' }]]);
   });
 
   it('rejects a flowInput reference when no flowInput was sent', () => {
     const err = domainErrorOf(() => decideSubmit(pipeline({ nodes: [{ ...GREEN, input: ['@flowInput.a'] }] }), JOB_ID, context()));
-    expect([err.code, err.details]).toEqual(['VALIDATION_FAILED', [{ path: 'nodes[0].input[0]', message: 'flowInput.a is not in flowInput' }]]);
+    expect([err.code, err.details]).toEqual(['VALIDATION_FAILED', [{ path: 'nodes[0].input[0]', message: 'unable to find flowInput.a' }]]);
   });
 
   it('rejects a batch over a flowInput value that is not an array', () => {
@@ -226,13 +238,12 @@ describe('advanceNeeds and advance', () => {
       expect(advanceNeeds(stateOf(given))).toEqual({ spec: true, nodes: ['green'] });
     });
 
-    it('expands the dependent nodes from the dependency output in batch order, a failed item reading as null', () => {
+    it('expands the dependent nodes from the dependency output in batch order: "@" reads a failed item as null, "#@" drops it (HKube)', () => {
       expect(advance(stateOf(given), { spec: CHAIN, results }, context(NOW, idCounter('n')))).toEqual([
         ev.expanded('yellow', 'yellow-alg', [{ taskId: 'n1', input: [[10, null, { v: 30 }], 'all'] }], false),
         ev.expanded('blue', 'blue-alg', [
           { taskId: 'n2', input: [10, 'each'] },
-          { taskId: 'n3', input: [null, 'each'] },
-          { taskId: 'n4', input: [{ v: 30 }, 'each'] },
+          { taskId: 'n3', input: [{ v: 30 }, 'each'] },
         ]),
       ]);
     });
@@ -335,9 +346,9 @@ describe('advanceNeeds and advance', () => {
       return events;
     }
 
-    it('fails the job when the failed share of a node reaches the default 80%', () => {
+    it('fails the job when the failed share of a node reaches the default 80%, with the engine message and the node', () => {
       expect(advance(stateOf(tenItems(8, 2)), { results: {} }, context())).toEqual([
-        jobEvent('job.failed', { error: 'node green: 8 of 10 batch items failed (batchTolerance 80%)' }),
+        jobEvent('job.failed', { error: '8/10 (80%) failed tasks, batch tolerance is 80%, error: item 8 failed', nodeName: 'green' }),
       ]);
     });
 
@@ -346,7 +357,7 @@ describe('advanceNeeds and advance', () => {
       expect(stateOf(running).counts.active).toBe(0);
       const withActive = [...running, ev.acquired('g9', 'green'), ev.acquired('g10', 'green')];
       expect(advance(stateOf(withActive), { results: {} }, context())).toEqual([
-        jobEvent('job.failed', { error: 'node green: 8 of 10 batch items failed (batchTolerance 80%)' }),
+        jobEvent('job.failed', { error: '8/10 (80%) failed tasks, batch tolerance is 80%, error: item 8 failed', nodeName: 'green' }),
       ]);
     });
 
@@ -356,7 +367,7 @@ describe('advanceNeeds and advance', () => {
 
     it('applies a custom batchTolerance', () => {
       expect(advance(stateOf(tenItems(5, 0, { batchTolerance: 50 })), { results: {} }, context())).toEqual([
-        jobEvent('job.failed', { error: 'node green: 5 of 10 batch items failed (batchTolerance 50%)' }),
+        jobEvent('job.failed', { error: '5/10 (50%) failed tasks, batch tolerance is 50%, error: item 5 failed', nodeName: 'green' }),
       ]);
       expect(advance(stateOf(tenItems(4, 6, { batchTolerance: 50 })), { results: {} }, context())).toEqual([ev.completed()]);
     });
@@ -364,14 +375,14 @@ describe('advanceNeeds and advance', () => {
     it('with batchTolerance 100 fails only when every item failed', () => {
       expect(advance(stateOf(tenItems(9, 1, { batchTolerance: 100 })), { results: {} }, context())).toEqual([ev.completed()]);
       expect(advance(stateOf(tenItems(10, 0, { batchTolerance: 100 })), { results: {} }, context())).toEqual([
-        jobEvent('job.failed', { error: 'node green: 10 of 10 batch items failed (batchTolerance 100%)' }),
+        jobEvent('job.failed', { error: '10/10 (100%) failed tasks, batch tolerance is 100%, error: item 10 failed', nodeName: 'green' }),
       ]);
     });
 
-    it('fails the job when the task of a non-batch node failed', () => {
+    it('fails the job with the task error itself when the task of a non-batch node failed', () => {
       const spec = pipeline({ nodes: [{ nodeName: 'solo', algorithmName: 'alg', input: [1] }], options: { batchTolerance: 100 } });
       const given = [ev.submitted(spec), ev.expanded('solo', 'alg', [{ taskId: 's', input: [1] }], false), ev.started(), ev.acquired('s', 'solo'), ev.failed('s', 'solo')];
-      expect(advance(stateOf(given), { spec, results: {} }, context())).toEqual([jobEvent('job.failed', { error: 'node solo failed' })]);
+      expect(advance(stateOf(given), { spec, results: {} }, context())).toEqual([jobEvent('job.failed', { error: 'boom', nodeName: 'solo' })]);
     });
 
     it('fails the job instead of expanding the dependents of a node past its tolerance', () => {
@@ -387,7 +398,7 @@ describe('advanceNeeds and advance', () => {
         ev.failed('g3', 'green'),
       ];
       expect(advance(stateOf(given), { spec: CHAIN, results: {} }, context())).toEqual([
-        jobEvent('job.failed', { error: 'node green: 3 of 3 batch items failed (batchTolerance 80%)' }),
+        jobEvent('job.failed', { error: '3/3 (100%) failed tasks, batch tolerance is 80%, error: boom', nodeName: 'green' }),
       ]);
     });
   });
@@ -783,8 +794,8 @@ describe('decideStop', () => {
     ['no reason', undefined],
     ['an empty reason', ''],
     ['a blank reason', '   '],
-  ])('stops with "stopped by request" for %s', (_label, reason) => {
-    expect(decideStop(stateOf(running), reason)).toEqual([ev.stopped('stopped by request')]);
+  ])('stops with the engine default "stopped due to request" for %s', (_label, reason) => {
+    expect(decideStop(stateOf(running), reason)).toEqual([ev.stopped('stopped due to request')]);
   });
 
   it('stops a job that nothing has been acquired from yet', () => {
@@ -897,7 +908,7 @@ describe('a whole job, decided step by step', () => {
     above.fail('green', 3, 'e3');
     expect(above.fail('green', 4, 'e4')).toEqual([
       jobEvent('task.failed', { taskId: 't4', nodeName: 'green', attempt: 1, reason: 'worker failure', error: 'e4' }),
-      jobEvent('job.failed', { error: 'node green: 4 of 5 batch items failed (batchTolerance 80%)' }),
+      jobEvent('job.failed', { error: '4/5 (80%) failed tasks, batch tolerance is 80%, error: e4', nodeName: 'green' }),
     ]);
     expect(above.task('green', 5).state).toBe('stopped');
   });
@@ -914,7 +925,8 @@ describe('a whole job, decided step by step', () => {
       ev.succeeded('t1', 'green', 'not a list'),
       jobEvent('job.failed', { error: 'node blue: #@green: the output of green is not an array' }),
     ]);
-    expect(h.state.counts).toEqual({ succeed: 1, failed: 0, skipped: 1, stopped: 0, active: 0, pending: 0, creating: 0 });
+    // blue was never reached: not done (stopped by the failure), as in the engine.
+    expect(h.state.counts).toEqual({ succeed: 1, failed: 0, skipped: 0, stopped: 1, active: 0, pending: 0, creating: 0 });
   });
 
   it('keeps time: every event at the pinned clock', () => {

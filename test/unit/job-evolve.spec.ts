@@ -1,4 +1,4 @@
-import type { JobEvent } from '../../src/jobs/domain/job.events';
+import { jobEvent, type JobEvent } from '../../src/jobs/domain/job.events';
 import { evolve, evolveAll } from '../../src/jobs/domain/job.evolve';
 import { batchId, isFinished, isNodeDone, zeroCounts, type Counts, type JobSummary, type NodeSummary } from '../../src/jobs/domain/job.state';
 import { AT, batchTasks, ev, JOB_ID, pipeline, stateOf } from './job-fixtures';
@@ -104,9 +104,9 @@ describe('evolve', () => {
       expect(tally(node(s, 'yellow'))).toEqual({ expanded: true, skipped: false, batch: false, total: 1, pending: 1, active: 0, succeed: 0, failed: 0, stopped: 0 });
     });
 
-    it('records a batch of zero items as an expanded, done node with no entries', () => {
+    it('records a batch of zero items as an expanded, done node counted as one skipped entry (HKube)', () => {
       const s = stateOf([SUBMITTED, ev.expanded('green', 'green-alg', [])]);
-      expect(s.counts).toEqual(counts({ creating: 2 }));
+      expect(s.counts).toEqual(counts({ skipped: 1, creating: 2 }));
       expect(tally(node(s, 'green'))).toEqual({ expanded: true, skipped: false, batch: true, total: 0, pending: 0, active: 0, succeed: 0, failed: 0, stopped: 0 });
       expect(isNodeDone(node(s, 'green'))).toBe(true);
     });
@@ -148,6 +148,16 @@ describe('evolve', () => {
       expect(node(s, 'green').failed).toBe(1);
     });
 
+    it.each<[string, unknown, string]>([
+      ['a string', 'out of memory', 'out of memory'],
+      ['an object with a message', { message: 'disk full', code: 28 }, 'disk full'],
+      ['any other value', { code: 28 }, '{"code":28}'],
+      ['null', null, 'null'],
+    ])('task.failed keeps the text of the latest failure of its node, from %s', (_label, error, text) => {
+      const s = stateOf([SUBMITTED, GREEN_EXPANDED, ev.started(), ev.acquired('g1', 'green'), ev.acquired('g2', 'green'), ev.failed('g1', 'green', 'first'), ev.failed('g2', 'green', error)]);
+      expect([node(s, 'green').lastError, node(s, 'yellow').lastError]).toEqual([text, undefined]);
+    });
+
     it('keeps the counts of each node apart', () => {
       const s = stateOf([
         ...MIDWAY,
@@ -167,15 +177,16 @@ describe('evolve', () => {
     it('job.completed marks the job completed and stamps finishedAt, leaving the counts', () => {
       const done = [SUBMITTED, ev.expanded('green', 'green-alg', []), ev.expanded('yellow', 'yellow-alg', []), ev.expanded('blue', 'blue-alg', [])];
       const s = evolve(stateOf(done), ev.completed(), '2026-01-01T00:09:00.000Z');
-      expect([s.status, s.finishedAt, s.counts, s.error, s.reason]).toEqual(['completed', '2026-01-01T00:09:00.000Z', zeroCounts(), undefined, undefined]);
+      expect([s.status, s.finishedAt, s.counts, s.error, s.reason]).toEqual(['completed', '2026-01-01T00:09:00.000Z', counts({ skipped: 3 }), undefined, undefined]);
     });
 
-    it('job.failed stops unfinished tasks, skips unexpanded nodes and keeps the error', () => {
-      const s = evolve(stateOf(MIDWAY), ev.jobFailed('node green: 2 of 4 batch items failed (batchTolerance 50%)'), '2026-01-01T00:02:00.000Z');
+    it('job.failed stops unfinished tasks and the nodes never reached (not done, as in the engine), keeping the error and node', () => {
+      const error = '2/4 (50%) failed tasks, batch tolerance is 50%, error: boom';
+      const s = evolve(stateOf(MIDWAY), jobEvent('job.failed', { error, nodeName: 'green' }), '2026-01-01T00:02:00.000Z');
       expect(s.status).toBe('failed');
       expect(s.finishedAt).toBe('2026-01-01T00:02:00.000Z');
-      expect(s.error).toBe('node green: 2 of 4 batch items failed (batchTolerance 50%)');
-      expect(s.counts).toEqual(counts({ succeed: 1, failed: 1, stopped: 2, skipped: 2 }));
+      expect([s.error, s.nodeName]).toEqual([error, 'green']);
+      expect(s.counts).toEqual(counts({ succeed: 1, failed: 1, stopped: 4 }));
       expect(s.nodes.map(tally)).toEqual([
         { expanded: true, skipped: false, batch: true, total: 4, pending: 0, active: 0, succeed: 1, failed: 1, stopped: 2 },
         { expanded: false, skipped: true, batch: false, total: 0, pending: 0, active: 0, succeed: 0, failed: 0, stopped: 0 },
@@ -183,10 +194,15 @@ describe('evolve', () => {
       ]);
     });
 
-    it('job.stopped does the same to tasks and nodes and keeps the reason', () => {
+    it('job.failed of an older event (no nodeName) has no nodeName', () => {
+      const s = evolve(stateOf(MIDWAY), ev.jobFailed('node green: 2 of 4 batch items failed (batchTolerance 50%)'), '2026-01-01T00:02:00.000Z');
+      expect([s.status, s.error, 'nodeName' in s]).toEqual(['failed', 'node green: 2 of 4 batch items failed (batchTolerance 50%)', false]);
+    });
+
+    it('job.stopped stops unfinished tasks, leaves the nodes never reached creating (as the engine does) and keeps the reason', () => {
       const s = evolve(stateOf(MIDWAY), ev.stopped('ttl expired'), '2026-01-01T01:00:00.000Z');
       expect([s.status, s.finishedAt, s.reason, s.error]).toEqual(['stopped', '2026-01-01T01:00:00.000Z', 'ttl expired', undefined]);
-      expect(s.counts).toEqual(counts({ succeed: 1, failed: 1, stopped: 2, skipped: 2 }));
+      expect(s.counts).toEqual(counts({ succeed: 1, failed: 1, stopped: 2, creating: 2 }));
       expect(s.nodes.map((n) => [n.nodeName, n.stopped, n.skipped])).toEqual([
         ['green', 2, false],
         ['yellow', 0, true],
@@ -196,12 +212,12 @@ describe('evolve', () => {
 
     it('job.stopped on a job that never started turns every pending task into stopped', () => {
       const s = stateOf([SUBMITTED, GREEN_EXPANDED, ev.stopped('early')]);
-      expect([s.status, s.startedAt, s.counts]).toEqual(['stopped', undefined, counts({ stopped: 4, skipped: 2 })]);
+      expect([s.status, s.startedAt, s.counts]).toEqual(['stopped', undefined, counts({ stopped: 4, creating: 2 })]);
     });
 
-    it('job.stopped right after submission skips every node', () => {
+    it('job.stopped right after submission leaves every node creating, never to be expanded', () => {
       const s = stateOf([SUBMITTED, ev.stopped('early')]);
-      expect(s.counts).toEqual(counts({ skipped: 3 }));
+      expect(s.counts).toEqual(counts({ creating: 3 }));
       expect(s.nodes.every((n) => n.skipped && !n.expanded)).toBe(true);
     });
   });
@@ -209,10 +225,14 @@ describe('evolve', () => {
   describe('bookkeeping', () => {
     it('counts one version per event and carries the level and time of the last one', () => {
       let s = evolve(undefined, SUBMITTED, '2026-01-01T00:00:00.000Z');
+      // An expansion at submission keeps the fresh job at level info (the engine's pending job).
       s = evolve(s, GREEN_EXPANDED, '2026-01-01T00:00:00.000Z');
-      expect([s.version, s.level]).toEqual([2, 'debug']);
+      expect([s.version, s.level]).toEqual([2, 'info']);
       s = evolve(s, ev.started(), '2026-01-01T00:00:01.000Z');
       expect([s.version, s.level, s.timestamp]).toEqual([3, 'info', '2026-01-01T00:00:01.000Z']);
+      // Once a worker started the job, an expansion is a debug-level progress.
+      const expandedLater = evolve(s, ev.expanded('yellow', 'yellow-alg', [{ taskId: 'y', input: [] }], false), '2026-01-01T00:00:01.500Z');
+      expect([expandedLater.version, expandedLater.level]).toEqual([4, 'debug']);
       s = evolve(s, ev.acquired('g1', 'green'), '2026-01-01T00:00:02.000Z');
       s = evolve(s, ev.retried('g1', 'green'), '2026-01-01T00:00:03.000Z');
       expect([s.version, s.level, s.timestamp]).toEqual([5, 'warn', '2026-01-01T00:00:03.000Z']);

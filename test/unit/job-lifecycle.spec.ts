@@ -41,29 +41,31 @@ describe('a 10-item batch pipeline with dependent nodes', () => {
     expect(details(h)).toBe('75.00% completed, 9 succeed, 1 active, 2 creating');
 
     h.fail('green', 10, 'item 10 is cursed');
-    // 10% failed is below the tolerance: green is done, yellow (1 task) and black (10 tasks) expand.
-    expect(details(h)).toBe('47.62% completed, 9 succeed, 1 failed, 11 pending');
+    // 10% failed is below the tolerance: green is done, yellow (1 task) and black expand; black's
+    // "#@green" drops the failed item as HKube does (9 tasks), yellow's "@green" reads it as null.
+    expect(details(h)).toBe('50.00% completed, 9 succeed, 1 failed, 10 pending');
     expect(h.task('yellow').input).toEqual([[10, 20, 30, 40, 50, 60, 70, 80, 90, null]]);
     expect(h.tasks.filter((t) => t.nodeName === 'black').map((t) => [t.taskId, t.batchIndex, t.input])).toEqual([
       ...Array.from({ length: 9 }, (_, i) => [`t${i + 12}`, i + 1, [(i + 1) * 10, 'x']]),
-      ['t21', 10, [null, 'x']],
     ]);
 
     h.acquire('w3', 11);
     h.complete('yellow', null, 450);
-    for (let i = 1; i <= 10; i++) h.complete('black', i, `b${i}`);
+    for (let i = 1; i <= 9; i++) h.complete('black', i, `b${i}`);
     expect(renderStatus(h.state)).toStrictEqual({
       jobId: h.state.jobId,
       timestamp: h.state.timestamp,
       pipeline: 'batch',
       level: 'info',
       status: 'completed',
-      data: { progress: '100.00', details: '100.00% completed, 20 succeed, 1 failed', states: { succeed: 20, failed: 1 }, activeNodes: [] },
+      netTimeTook: 0,
+      grossTimeTook: 0,
+      data: { progress: '100.00', details: '100.00% completed, 19 succeed, 1 failed', states: { succeed: 19, failed: 1 }, activeNodes: [] },
     });
     expect(h.events.filter((e) => e.type === 'job.completed')).toHaveLength(1);
     expect(renderResults(h.state, h.tasks).data.result).toStrictEqual([
       { nodeName: 'yellow', algorithmName: 'yellow-alg', result: 450 },
-      ...Array.from({ length: 10 }, (_, i) => ({ nodeName: 'black', batchID: `black#${i + 1}`, algorithmName: 'black-alg', result: `b${i + 1}` })),
+      ...Array.from({ length: 9 }, (_, i) => ({ nodeName: 'black', batchID: `black#${i + 1}`, algorithmName: 'black-alg', result: `b${i + 1}` })),
     ]);
   });
 });
@@ -97,7 +99,8 @@ describe('lease expiry and retry', () => {
       outcomes.push(...h.commit(decideExpireLeases(h.state, h.tasks, after(30))).map((e) => e.type));
     }
     expect(outcomes).toEqual(['task.retried', 'task.retried', 'task.failed', 'job.failed']);
-    expect(h.state.error).toBe('node solo failed');
+    // A node without batch input fails the job with its task's error, naming the node.
+    expect([h.state.error, h.state.nodeName]).toEqual(['lease held by w3 expired at 2026-01-01T00:00:30.000Z', 'solo']);
     expect(h.task('solo').attempt).toBe(3);
   });
 });
@@ -111,7 +114,7 @@ describe('stop and ttl', () => {
     options: { ttl: 120 },
   };
 
-  it('stops a running job: unfinished tasks stopped, the waiting node skipped, a second stop refused', () => {
+  it('stops a running job: unfinished tasks stopped, the waiting node not done (still creating), a second stop refused', () => {
     const h = JobHarness.submit(body);
     h.acquire('w1', 2);
     h.complete('green', 1, 1);
@@ -119,7 +122,7 @@ describe('stop and ttl', () => {
     expect([h.state.status, h.state.reason, details(h)]).toEqual([
       'stopped',
       'no longer needed',
-      '40.00% completed, 1 succeed, 1 skipped, 3 stopped',
+      '20.00% completed, 1 succeed, 3 stopped, 1 creating',
     ]);
     expect(h.tasks.map((t) => t.state)).toEqual(['succeed', 'stopped', 'stopped', 'stopped']);
     expect(() => decideStop(h.state, 'again')).toThrow(expect.objectContaining({ code: 'JOB_NOT_RUNNING' }));
@@ -135,8 +138,67 @@ describe('stop and ttl', () => {
   });
 });
 
+describe('what an engine client reads after a failure or a stop', () => {
+  const chain = {
+    nodes: [
+      { nodeName: 'green', algorithmName: 'green-alg', input: ['#[1...4]'] },
+      { nodeName: 'yellow', algorithmName: 'yellow-alg', input: ['@green'] },
+      { nodeName: 'black', algorithmName: 'black-alg', input: ['#@yellow'] },
+    ],
+  };
+
+  it('is pending at level info right after submission, then fails past the tolerance below 100% with the engine message', () => {
+    const h = JobHarness.submit({ ...chain, options: { batchTolerance: 50 } });
+    expect([renderStatus(h.state).status, renderStatus(h.state).level]).toEqual(['pending', 'info']);
+    h.acquire('w1', 4);
+    h.complete('green', 1, 1);
+    h.fail('green', 2, 'first failure');
+    expect(h.state.status).toBe('active');
+    h.fail('green', 3, { message: 'out of memory' });
+    const view = renderStatus(h.state);
+    expect(view).toMatchObject({
+      status: 'failed',
+      level: 'error',
+      error: '2/4 (50%) failed tasks, batch tolerance is 50%, error: out of memory',
+      nodeName: 'green',
+      data: { progress: '50.00', details: '50.00% completed, 1 succeed, 2 failed, 3 stopped', states: { succeed: 1, failed: 2, stopped: 3 } },
+    });
+    expect(renderResults(h.state, h.tasks)).toMatchObject({ status: 'failed', error: view.error, nodeName: 'green' });
+  });
+
+  it('compares the rounded percentage with batchTolerance: 7 of 9 (77.78%) reads 78% and reaches 78', () => {
+    const nine = { nodes: [{ nodeName: 'green', algorithmName: 'green-alg', input: ['#[1...9]'] }] };
+    const h = JobHarness.submit({ ...nine, options: { batchTolerance: 78 } });
+    h.acquire('w1', 9);
+    for (let i = 1; i <= 6; i++) h.fail('green', i, `e${i}`);
+    expect(h.state.status).toBe('active');
+    h.fail('green', 7, 'e7');
+    expect([h.state.status, h.state.error]).toEqual(['failed', '7/9 (78%) failed tasks, batch tolerance is 78%, error: e7']);
+    expect(details(h)).toBe('77.78% completed, 7 failed, 2 stopped');
+
+    const below = JobHarness.submit({ ...nine, options: { batchTolerance: 79 } });
+    below.acquire('w1', 9);
+    for (let i = 1; i <= 7; i++) below.fail('green', i, `e${i}`);
+    expect(below.state.status).toBe('active');
+  });
+
+  it('stops with the default reason "stopped due to request", the nodes never reached not done', () => {
+    const h = JobHarness.submit(chain);
+    h.acquire('w1', 4);
+    for (let i = 1; i <= 4; i++) h.complete('green', i, i);
+    h.commit(decideStop(h.state, undefined));
+    expect(renderStatus(h.state)).toMatchObject({
+      status: 'stopped',
+      level: 'info',
+      reason: 'stopped due to request',
+      data: { progress: '66.67', details: '66.67% completed, 4 succeed, 1 stopped, 1 creating' },
+    });
+    expect(renderResults(h.state, h.tasks)).toMatchObject({ status: 'stopped', reason: 'stopped due to request', timeTook: 0 });
+  });
+});
+
 describe('a pipeline of empty batches', () => {
-  it('completes at submission with 100.00% and no entries', () => {
+  it('completes at submission with 100.00%, each empty batch one skipped entry (HKube), and no results', () => {
     const h = JobHarness.submit({
       nodes: [
         { nodeName: 'green', algorithmName: 'green-alg', input: ['#[]'] },
@@ -144,6 +206,6 @@ describe('a pipeline of empty batches', () => {
       ],
     });
     expect(h.events.map((e) => e.type)).toEqual(['job.submitted', 'node.expanded', 'node.expanded', 'job.completed']);
-    expect([h.state.status, details(h), renderResults(h.state, h.tasks).data.result]).toEqual(['completed', '100.00% completed', []]);
+    expect([h.state.status, details(h), renderResults(h.state, h.tasks).data.result]).toEqual(['completed', '100.00% completed, 2 skipped', []]);
   });
 });

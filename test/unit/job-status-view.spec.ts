@@ -1,5 +1,6 @@
 import { finalNodes, progressOf, renderResults, renderStatus, type ResultTask } from '../../src/jobs/domain/job-status.view';
-import type { JobEvent } from '../../src/jobs/domain/job.events';
+import { jobEvent, type JobEvent } from '../../src/jobs/domain/job.events';
+import { evolve } from '../../src/jobs/domain/job.evolve';
 import { zeroCounts, type Counts, type JobSummary } from '../../src/jobs/domain/job.state';
 import { AT, batchTasks, ev, JOB_ID, JobHarness, pipeline, resultTasksOf, stateOf } from './job-fixtures';
 
@@ -83,8 +84,38 @@ describe('renderStatus', () => {
       pipeline: 'batch',
       level: 'info',
       status: 'completed',
+      // Every event of the harness is at the pinned clock: no time passed.
+      netTimeTook: 0,
+      grossTimeTook: 0,
       data: { progress: '100.00', details: '100.00% completed, 3 succeed', states: { succeed: 3 }, activeNodes: [] },
     });
+  });
+
+  it('shows a freshly submitted job, its entry node already expanded, at level info (the engine\'s pending job)', () => {
+    const h = JobHarness.submit({ nodes: [{ nodeName: 'green', algorithmName: 'green-alg', input: ['#[1,2,3]'] }] });
+    expect(h.events.map((e) => e.type)).toEqual(['job.submitted', 'node.expanded']);
+    const view = renderStatus(h.state);
+    expect([view.status, view.level, view.data.details]).toEqual(['pending', 'info', '0.00% completed, 3 pending']);
+    expect(['error', 'nodeName', 'reason', 'netTimeTook', 'grossTimeTook'].filter((k) => k in view)).toEqual([]);
+  });
+
+  it('gives a completed job its net (from the start by a worker) and gross (from submission) seconds', () => {
+    const spec = pipeline({ nodes: [{ nodeName: 'green', algorithmName: 'green-alg', input: ['#[1]'] }] });
+    const timeline: Array<[JobEvent, string]> = [
+      [ev.submitted(spec), '2026-01-01T00:00:00.000Z'],
+      [ev.expanded('green', 'green-alg', batchTasks('g', [1])), '2026-01-01T00:00:00.000Z'],
+      [ev.started(), '2026-01-01T00:00:02.250Z'],
+      [ev.acquired('g1', 'green'), '2026-01-01T00:00:02.250Z'],
+      [ev.succeeded('g1', 'green', 1), '2026-01-01T00:00:05.000Z'],
+      [ev.completed(), '2026-01-01T00:00:05.125Z'],
+    ];
+    const done = timeline.reduce<JobSummary | undefined>((st, [e, at]) => evolve(st, e, at), undefined)!;
+    const view = renderStatus(done);
+    expect([view.netTimeTook, view.grossTimeTook]).toEqual([2.875, 5.125]);
+    expect(renderResults(done, []).timeTook).toBe(5.125);
+    // Before the end there are no times yet.
+    const running = timeline.slice(0, 5).reduce<JobSummary | undefined>((st, [e, at]) => evolve(st, e, at), undefined)!;
+    expect([renderStatus(running).netTimeTook, renderStatus(running).grossTimeTook]).toEqual([undefined, undefined]);
   });
 
   it('shows a just-submitted job as pending, all its nodes creating', () => {
@@ -139,26 +170,40 @@ describe('renderStatus', () => {
     ]);
   });
 
-  it('shows a failed job with its stopped and skipped entries and no active nodes', () => {
-    const given = [...SEED_MIDWAY, ev.jobFailed('node green failed')];
+  it('shows a failed job with its error and node, the nodes never reached stopped and not done, and no active nodes', () => {
+    const error = '6/10 (60%) failed tasks, batch tolerance is 60%, error: boom';
+    const given = [...SEED_MIDWAY, jobEvent('job.failed', { error, nodeName: 'green' })];
     expect(renderStatus(stateOf(given))).toStrictEqual({
       jobId: JOB_ID,
       timestamp: AT,
       pipeline: 'batch',
       level: 'error',
       status: 'failed',
+      error,
+      nodeName: 'green',
       data: {
-        progress: '50.00',
-        details: '50.00% completed, 4 succeed, 2 skipped, 6 stopped',
-        states: { succeed: 4, skipped: 2, stopped: 6 },
+        progress: '33.33',
+        details: '33.33% completed, 4 succeed, 8 stopped',
+        states: { succeed: 4, stopped: 8 },
         activeNodes: [],
       },
     });
   });
 
-  it('shows a stopped job at level info', () => {
-    const view = renderStatus(stateOf([...SEED_MIDWAY, ev.stopped('ttl expired')]));
-    expect([view.status, view.level, view.data.details]).toEqual(['stopped', 'info', '50.00% completed, 4 succeed, 2 skipped, 6 stopped']);
+  it('shows a failed job of an older event (no nodeName) with its error only', () => {
+    const view = renderStatus(stateOf([...SEED_MIDWAY, ev.jobFailed('node green failed')]));
+    expect([view.error, 'nodeName' in view, 'reason' in view]).toEqual(['node green failed', false, false]);
+  });
+
+  it('shows a stopped job at level info with its reason, the nodes never reached still creating (not done)', () => {
+    const view = renderStatus(stateOf([...SEED_MIDWAY, ev.stopped('stopped due to request')]));
+    expect([view.status, view.level, view.reason, view.data.details]).toEqual([
+      'stopped',
+      'info',
+      'stopped due to request',
+      '33.33% completed, 4 succeed, 6 stopped, 2 creating',
+    ]);
+    expect(['error', 'nodeName', 'netTimeTook', 'grossTimeTook'].filter((k) => k in view)).toEqual([]);
   });
 
   it('shows a retried task as pending again, at level warn', () => {
@@ -203,6 +248,7 @@ describe('renderResults', () => {
       timestamp: AT,
       pipeline: 'batch',
       status: 'completed',
+      timeTook: 0,
       data: {
         result: [
           { nodeName: 'green', batchID: 'green#1', algorithmName: 'green-alg', result: 10 },
@@ -277,7 +323,9 @@ describe('renderResults', () => {
       timestamp: AT,
       pipeline: 'batch',
       status: 'failed',
-      error: 'node green: 1 of 2 batch items failed (batchTolerance 50%)',
+      error: '1/2 (50%) failed tasks, batch tolerance is 50%, error: broken',
+      nodeName: 'green',
+      timeTook: 0,
       data: {
         result: [
           { nodeName: 'green', batchID: 'green#1', algorithmName: 'green-alg', error: 'broken' },
@@ -302,6 +350,7 @@ describe('renderResults', () => {
       pipeline: 'batch',
       status: 'stopped',
       reason: 'ttl expired',
+      timeTook: 0,
       data: { result: [] },
     });
   });

@@ -139,26 +139,33 @@ describe('validatePipelineRequest', () => {
       ]);
     });
 
-    it('rejects a missing name', () => {
-      expect(problemsOf({ nodes: [green] })).toEqual([
-        { path: 'name', message: 'is required: 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit' },
-      ]);
+    it('rejects a missing name (HKube: "data should have required property \'name\'")', () => {
+      expect(problemsOf({ nodes: [green] })).toEqual([{ path: 'name', message: 'is required' }]);
+      expect(rejectionOf({ nodes: [green] }).message).toBe("data should have required property 'name'");
     });
 
-    it.each<[string, unknown]>([
-      ['empty', ''],
-      ['starting with a dot', '.hidden'],
-      ['containing a colon (the jobId separator)', 'a:b'],
-      ['longer than 128 characters', 'x'.repeat(129)],
-      ['not a string', 5],
-    ])('rejects a name that is %s', (_label, name) => {
-      expect(problemsOf({ name, nodes: [green] })).toEqual([
-        { path: 'name', message: 'is required: 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit' },
-      ]);
+    it.each<[string, unknown, string]>([
+      ['empty', '', 'data.name should NOT be shorter than 1 characters'],
+      ['containing a slash', 'a/b', 'pipeline name must contain only alphanumeric, dash, dot or underscore'],
+      ['containing a space', 'a b', 'pipeline name must contain only alphanumeric, dash, dot or underscore'],
+      ['longer than 128 characters', 'x'.repeat(129), 'data.name should NOT be longer than 128 characters'],
+      ['an object', {}, 'data.name should be string'],
+    ])('rejects a name that is %s, in HKube\'s words', (_label, name, message) => {
+      expect(problemsOf({ name, nodes: [green] })).toEqual([{ path: 'name', message: 'must be 1-128 letters, digits, ":", ".", "_" or "-"' }]);
+      expect(rejectionOf({ name, nodes: [green] }).message).toBe(message);
     });
 
-    it('rejects missing nodes', () => {
+    it.each<[string, unknown, string]>([
+      ['with a colon and a dot', 'a:b.c', 'a:b.c'],
+      ['starting with a dot', '.hidden', '.hidden'],
+      ['a number (coerced to text)', 5, '5'],
+    ])('accepts a name %s, as HKube does', (_label, name, expected) => {
+      expect(validatePipelineRequest({ name, nodes: [green] }).name).toBe(expected);
+    });
+
+    it('rejects missing nodes (HKube: "pipeline must have at least one node")', () => {
       expect(problemsOf({ name: 'p' })).toEqual([{ path: 'nodes', message: 'must be a non-empty array' }]);
+      expect(rejectionOf({ name: 'p' }).message).toBe('pipeline must have at least one node');
     });
 
     it('rejects an empty nodes array', () => {
@@ -174,27 +181,57 @@ describe('validatePipelineRequest', () => {
       expect(problemsOf({ name: 'p', nodes: [green, 'blue'] })).toEqual([{ path: 'nodes[1]', message: 'must be an object' }]);
     });
 
-    it.each<[string, unknown]>([
-      ['missing', undefined],
-      ['"flowInput" (reserved)', 'flowInput'],
-      ['containing a dot', 'a.b'],
-      ['containing a hash', 'a#1'],
-    ])('rejects a nodeName that is %s', (_label, nodeName) => {
-      expect(problemsOf({ name: 'p', nodes: [{ nodeName, algorithmName: 'alg' }] })).toEqual([
-        { path: 'nodes[0].nodeName', message: 'is required: 1-128 letters, digits, "_" or "-" (not "flowInput")' },
-      ]);
+    it('rejects a missing nodeName (HKube: "data.nodes[0] should have required property \'nodeName\'")', () => {
+      expect(problemsOf({ name: 'p', nodes: [{ algorithmName: 'alg' }] })).toEqual([{ path: 'nodes[0].nodeName', message: 'is required' }]);
+      expect(rejectionOf({ name: 'p', nodes: [{ algorithmName: 'alg' }] }).message).toBe("data.nodes[0] should have required property 'nodeName'");
     });
 
-    it('rejects a missing algorithmName', () => {
-      expect(problemsOf({ name: 'p', nodes: [{ nodeName: 'a' }] })).toEqual([
-        { path: 'nodes[0].algorithmName', message: 'is required: 1-128 letters, digits, ".", "_" or "-"' },
-      ]);
+    it.each<[string, string]>([
+      ['flowInput', 'pipeline "p" has invalid reserved name "flowInput"'],
+      ['dataSource', 'pipeline "p" has invalid reserved name "dataSource"'],
+    ])('rejects the reserved nodeName %s', (nodeName, message) => {
+      expect(problemsOf({ name: 'p', nodes: [{ nodeName, algorithmName: 'alg' }] })).toEqual([{ path: 'nodes[0].nodeName', message: `"${nodeName}" is a reserved name` }]);
+      expect(rejectionOf({ name: 'p', nodes: [{ nodeName, algorithmName: 'alg' }] }).message).toBe(message);
+    });
+
+    it.each(['a.b', 'a#1', 'with space', 'x'.repeat(128)])('accepts the nodeName %s (HKube only needs a non-empty string)', (nodeName) => {
+      expect(validatePipelineRequest({ name: 'p', nodes: [{ nodeName, algorithmName: 'alg' }] }).nodes[0].nodeName).toBe(nodeName);
+    });
+
+    it.each<[string, unknown, string]>([
+      ['empty', '', 'data.nodes[0].nodeName should NOT be shorter than 1 characters'],
+      ['longer than 128 characters', 'x'.repeat(129), 'data.nodes[0].nodeName should NOT be longer than 128 characters'],
+      ['a control character', 'a\u0007b', 'data.nodes[0].nodeName should be 1-128 characters'],
+    ])('rejects a nodeName that is %s', (_label, nodeName, message) => {
+      expect(problemsOf({ name: 'p', nodes: [{ nodeName, algorithmName: 'alg' }] })).toEqual([{ path: 'nodes[0].nodeName', message: 'must be 1-128 characters (no control characters)' }]);
+      expect(rejectionOf({ name: 'p', nodes: [{ nodeName, algorithmName: 'alg' }] }).message).toBe(message);
+    });
+
+    it('rejects a missing algorithmName (HKube: "please provide algorithm name")', () => {
+      expect(problemsOf({ name: 'p', nodes: [{ nodeName: 'a' }] })).toEqual([{ path: 'nodes[0].algorithmName', message: 'is required' }]);
+      expect(rejectionOf({ name: 'p', nodes: [{ nodeName: 'a' }] }).message).toBe('please provide algorithm name');
+    });
+
+    it.each<[string, unknown, string]>([
+      ['upper-case', 'Green-alg', 'algorithm name must contain only lower-case alphanumeric, dash or dot'],
+      ['with an underscore', 'green_alg', 'algorithm name must contain only lower-case alphanumeric, dash or dot'],
+      ['ending with a dash', 'green-', 'algorithm name must contain only lower-case alphanumeric, dash or dot'],
+      ['longer than 32 characters', 'a'.repeat(33), 'data.nodes[0].algorithmName should NOT be longer than 32 characters'],
+      ['empty', '', 'data.nodes[0].algorithmName should NOT be shorter than 1 characters'],
+      ['an object', {}, 'data.nodes[0].algorithmName should be string'],
+    ])('rejects an algorithmName that is %s, in HKube\'s words', (_label, algorithmName, message) => {
+      expect(rejectionOf({ name: 'p', nodes: [{ nodeName: 'a', algorithmName }] }).message).toBe(message);
+    });
+
+    it.each(['green-alg', 'a', 'v1.2', 'a'.repeat(32)])('accepts the algorithmName %s', (algorithmName) => {
+      expect(validatePipelineRequest({ name: 'p', nodes: [{ nodeName: 'a', algorithmName }] }).nodes[0].algorithmName).toBe(algorithmName);
     });
 
     it('rejects duplicate node names at the second occurrence', () => {
       expect(problemsOf({ name: 'p', nodes: [green, { ...green, algorithmName: 'other' }] })).toEqual([
         { path: 'nodes[1].nodeName', message: 'duplicates node "green"' },
       ]);
+      expect(rejectionOf({ name: 'p', nodes: [green, { ...green, algorithmName: 'other' }] }).message).toBe('found duplicate node "green"');
     });
 
     it('rejects an input that is not an array', () => {
@@ -204,9 +241,9 @@ describe('validatePipelineRequest', () => {
     });
 
     it('rejects an input expression with bad syntax at its exact position', () => {
-      expect(problemsOf({ name: 'p', nodes: [{ nodeName: 'a', algorithmName: 'alg', input: [1, '#[3...1]', '#[1,'] }] })).toEqual([
-        { path: 'nodes[0].input[1]', message: 'range "#[3...1]" ends before it starts' },
-        { path: 'nodes[0].input[2]', message: '"#[1," is not a batch: expected #[<JSON items>] or #[<from>...<to>]' },
+      expect(problemsOf({ name: 'p', nodes: [{ nodeName: 'a', algorithmName: 'alg', input: [1, '#[3...1]', { k: ['#[1,,2]'] }] }] })).toEqual([
+        { path: 'nodes[0].input[1]', message: 'range "3...1" in "#[3...1]" ends before it starts' },
+        { path: 'nodes[0].input[2].k[0]', message: '"#[1,,2]" has an empty item' },
       ]);
     });
 
@@ -214,6 +251,9 @@ describe('validatePipelineRequest', () => {
       expect(problemsOf({ name: 'p', nodes: [{ nodeName: 'a', algorithmName: 'alg', input: ['@ghost'] }] })).toEqual([
         { path: 'nodes.a.input', message: 'refers to unknown node "ghost"' },
       ]);
+      expect(rejectionOf({ name: 'p', nodes: [{ nodeName: 'a', algorithmName: 'alg', input: [{ x: ['@ghost'] }] }] }).message).toBe(
+        'node "a" is depend on node "ghost" which is not exists',
+      );
     });
 
     it('rejects a node that reads its own output', () => {
@@ -232,6 +272,15 @@ describe('validatePipelineRequest', () => {
           ],
         }),
       ).toEqual([{ path: 'nodes', message: 'nodes form a cycle: a -> b -> a' }]);
+      expect(
+        rejectionOf({
+          name: 'p',
+          nodes: [
+            { nodeName: 'a', algorithmName: 'alg', input: ['@b'] },
+            { nodeName: 'b', algorithmName: 'alg', input: ['@a'] },
+          ],
+        }).message,
+      ).toBe('cyclic nodes are not allowed on batch pipeline');
     });
 
     it('rejects a longer cycle and names only the nodes on it', () => {
@@ -249,14 +298,19 @@ describe('validatePipelineRequest', () => {
     });
 
     it('rejects a flowInput that is not an object', () => {
-      expect(problemsOf({ name: 'p', nodes: [green], flowInput: [1, 2] })).toEqual([{ path: 'flowInput', message: 'must be an object' }]);
+      expect(problemsOf({ name: 'p', nodes: [green], flowInput: [1, 2] })).toEqual([{ path: 'flowInput', message: 'must be an object or null' }]);
+      expect(rejectionOf({ name: 'p', nodes: [green], flowInput: 'x' }).message).toBe('data.flowInput should be object');
+    });
+
+    it('accepts flowInput null (HKube\'s schema: nullable) as no flowInput', () => {
+      expect(validatePipelineRequest({ name: 'p', nodes: [green], flowInput: null }).flowInput).toBeUndefined();
     });
 
     it.each<[string, unknown, string]>([
       ['a negative limit', { limit: -1 }, 'nodes[0].retry.limit: must be an integer from 0 to 100'],
       ['a limit above 100', { limit: 101 }, 'nodes[0].retry.limit: must be an integer from 0 to 100'],
       ['a fractional limit', { limit: 1.5 }, 'nodes[0].retry.limit: must be an integer from 0 to 100'],
-      ['a limit given as a string', { limit: '3' }, 'nodes[0].retry.limit: must be an integer from 0 to 100'],
+      ['a limit given as a non-numeric string', { limit: 'three' }, 'nodes[0].retry.limit: must be an integer from 0 to 100'],
       ['a negative delay', { delaySeconds: -1 }, 'nodes[0].retry.delaySeconds: must be a number from 0 to 86400'],
       ['a delay above one day', { delaySeconds: 86_401 }, 'nodes[0].retry.delaySeconds: must be a number from 0 to 86400'],
       ['a non-boolean backoff', { backoff: 'yes' }, 'nodes[0].retry.backoff: must be a boolean'],
@@ -273,12 +327,13 @@ describe('validatePipelineRequest', () => {
     });
 
     it.each<[string, Record<string, unknown>, string]>([
-      ['batchTolerance 0', { batchTolerance: 0 }, 'options.batchTolerance: must be a number from 1 to 100'],
-      ['batchTolerance above 100', { batchTolerance: 100.5 }, 'options.batchTolerance: must be a number from 1 to 100'],
-      ['batchTolerance as a string', { batchTolerance: '80' }, 'options.batchTolerance: must be a number from 1 to 100'],
-      ['ttl 0', { ttl: 0 }, 'options.ttl: must be a number from 1 to 2592000'],
-      ['ttl above 30 days', { ttl: 2_592_001 }, 'options.ttl: must be a number from 1 to 2592000'],
-      ['a non-finite ttl', { ttl: Number.POSITIVE_INFINITY }, 'options.ttl: must be a number from 1 to 2592000'],
+      ['a negative batchTolerance', { batchTolerance: -1 }, 'options.batchTolerance: must be a number from 0 to 100'],
+      ['batchTolerance above 100', { batchTolerance: 100.5 }, 'options.batchTolerance: must be a number from 0 to 100'],
+      ['batchTolerance as a non-numeric string', { batchTolerance: 'most' }, 'options.batchTolerance: must be a number from 0 to 100'],
+      ['a negative ttl', { ttl: -1 }, 'options.ttl: must be an integer from 0 to 2592000'],
+      ['a fractional ttl', { ttl: 1.5 }, 'options.ttl: must be an integer from 0 to 2592000'],
+      ['ttl above 30 days', { ttl: 2_592_001 }, 'options.ttl: must be an integer from 0 to 2592000'],
+      ['a non-finite ttl', { ttl: Number.POSITIVE_INFINITY }, 'options.ttl: must be an integer from 0 to 2592000'],
       [
         'an unknown verbosity level',
         { progressVerbosityLevel: 'verbose' },
@@ -298,9 +353,56 @@ describe('validatePipelineRequest', () => {
       ['0', 0],
       ['6', 6],
       ['2.5', 2.5],
-      ['"1"', '1'],
+      ['"high"', 'high'],
     ])('rejects priority %s', (_label, priority) => {
       expect(problemsOf({ name: 'p', nodes: [green], priority })).toEqual([{ path: 'priority', message: 'must be an integer from 1 to 5' }]);
+    });
+
+    it('words priority, batchTolerance and ttl problems as HKube does', () => {
+      expect(rejectionOf({ name: 'p', nodes: [green], priority: 8 }).message).toBe('data.priority should be <= 5');
+      expect(rejectionOf({ name: 'p', nodes: [green], priority: 0 }).message).toBe('data.priority should be >= 1');
+      expect(rejectionOf({ name: 'p', nodes: [green], priority: 2.5 }).message).toBe('data.priority should be integer');
+      expect(rejectionOf({ name: 'p', nodes: [green], options: { batchTolerance: 101 } }).message).toBe('data.options.batchTolerance should be <= 100');
+      expect(rejectionOf({ name: 'p', nodes: [green], options: { progressVerbosityLevel: 'loud' } }).message).toBe(
+        'data.options.progressVerbosityLevel should be equal to one of the allowed values (trace,debug,info,warn,error,critical)',
+      );
+    });
+
+    it('coerces numeric strings where HKube coerces (priority, batchTolerance, ttl, retry limit)', () => {
+      const spec = validatePipelineRequest({ name: 'p', nodes: [{ ...green, retry: { limit: '2' } }], priority: '1', options: { batchTolerance: '50', ttl: '60' } });
+      expect([spec.priority, spec.options.batchTolerance, spec.options.ttl, spec.nodes[0].retry.limit]).toEqual([1, 50, 60, 2]);
+    });
+
+    it('accepts ttl 0 and batchTolerance 0 (HKube\'s minimums)', () => {
+      expect(validatePipelineRequest({ name: 'p', nodes: [green], options: { ttl: 0, batchTolerance: 0 } }).options).toEqual({ progressVerbosityLevel: 'info', batchTolerance: 0, ttl: 0 });
+    });
+
+    it('keeps batchOperation and refuses an unknown one in HKube\'s words', () => {
+      expect(validatePipelineRequest({ name: 'p', nodes: [{ ...green, batchOperation: 'cartesian' }] }).nodes[0].batchOperation).toBe('cartesian');
+      expect(rejectionOf({ name: 'p', nodes: [{ ...green, batchOperation: 'zip' }] }).message).toBe(
+        'data.nodes[0].batchOperation should be equal to one of the allowed values (indexed,cartesian)',
+      );
+    });
+
+    it('refuses a streaming pipeline with STREAMING_NOT_SUPPORTED', () => {
+      const err = rejectionOf({ name: 'p', kind: 'stream', nodes: [green] });
+      expect([err.code, err.status, err.details]).toEqual(['STREAMING_NOT_SUPPORTED', 400, [{ path: 'kind', message: 'must be "batch" (streaming is not supported)' }]]);
+    });
+
+    it('accepts kind "batch", node kind "algorithm" and HKube fields Herald ignores', () => {
+      const spec = validatePipelineRequest({
+        name: 'p',
+        kind: 'batch',
+        description: 'd',
+        experimentName: 'main',
+        tags: ['x'],
+        nodes: [{ ...green, kind: 'algorithm', ttl: 0, includeInResult: true, metrics: { tensorboard: true } }],
+      });
+      expect(spec.nodes[0]).toEqual({ nodeName: 'green', algorithmName: 'green-alg', input: ['#[1,2,3]'], retry: { limit: 3, delaySeconds: 0, backoff: false } });
+    });
+
+    it('refuses node kinds Herald does not run', () => {
+      expect(rejectionOf({ name: 'p', nodes: [{ ...green, kind: 'debug' }] }).message).toBe('node kind "debug" is not supported');
     });
 
     it.each<[string, unknown]>([
@@ -361,8 +463,8 @@ describe('validatePipelineRequest', () => {
       ).toEqual([
         { path: 'owner', message: 'is not a known field' },
         { path: 'nodes[0].image', message: 'is not a known field' },
-        { path: 'options.concurrency', message: 'is not a known field' },
         { path: 'webhooks.method', message: 'is not a known field' },
+        { path: 'options.concurrency', message: 'is not a known field' },
       ]);
     });
 
@@ -373,19 +475,22 @@ describe('validatePipelineRequest', () => {
           { nodeName: 'a', algorithmName: 'alg' },
           { nodeName: 'b', algorithmName: 'alg', input: ['@ghost'] },
         ],
-        options: { batchTolerance: 0 },
+        options: { batchTolerance: -1 },
         priority: 9,
       });
-      expect(err.message).toBe(
-        'invalid pipeline: name is required: 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit (and 4 more)',
-      );
+      expect(err.message).toBe("data should have required property 'name'");
       expect(err.details).toEqual([
-        { path: 'name', message: 'is required: 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit' },
+        { path: 'name', message: 'is required' },
         { path: 'nodes[1].nodeName', message: 'duplicates node "a"' },
         { path: 'nodes.b.input', message: 'refers to unknown node "ghost"' },
-        { path: 'options.batchTolerance', message: 'must be a number from 1 to 100' },
+        { path: 'options.batchTolerance', message: 'must be a number from 0 to 100' },
         { path: 'priority', message: 'must be an integer from 1 to 5' },
       ]);
+    });
+
+    it('words the message by HKube\'s order of checks: the schema before the graph', () => {
+      const err = rejectionOf({ name: 'p', nodes: [{ nodeName: 'a', algorithmName: 'alg', input: ['@ghost'] }], priority: 9 });
+      expect(err.message).toBe('data.priority should be <= 5');
     });
 
     it('rejects text PostgreSQL cannot store (a NUL character) before anything else, with its path', () => {
@@ -398,8 +503,8 @@ describe('validatePipelineRequest', () => {
       ]);
     });
 
-    it('says nothing about "more" problems when there is only one', () => {
-      expect(rejectionOf({ name: 'p', nodes: [] }).message).toBe('invalid pipeline: nodes must be a non-empty array');
+    it('says nothing about "more" problems when there is only one without HKube wording', () => {
+      expect(rejectionOf({ name: 'p', nodes: [green], owner: 'me' }).message).toBe('invalid pipeline: owner is not a known field');
     });
   });
 });

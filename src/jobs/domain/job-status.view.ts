@@ -11,6 +11,14 @@ export interface StatusView {
   /** Present when the job was submitted with them. */
   projectId?: string;
   batchId?: string;
+  /** A failed job: why, and the node whose task failure ended it (when one did). */
+  error?: string;
+  nodeName?: string;
+  /** A stopped job: why ("stopped due to request" unless the caller gave a reason; "ttl expired"). */
+  reason?: string;
+  /** A completed job, in seconds: from its start by a worker (net) and from its submission (gross). */
+  netTimeTook?: number;
+  grossTimeTook?: number;
   data: {
     progress: string;
     details: string;
@@ -28,6 +36,28 @@ export function progressOf(summary: JobSummary): string {
   const progress = ((100 * done) / all).toFixed(2);
   // Never round an unfinished job up to 100% (99,999 of 100,000 done reads 99.99).
   return progress === '100.00' && done < all ? '99.99' : progress;
+}
+
+/** Seconds from one ISO time to another, to the millisecond. */
+export function secondsBetween(from: string, to: string): number {
+  return (Date.parse(to) - Date.parse(from)) / 1000;
+}
+
+/** The engine writes the job's times with its last progress, of a completed job only. */
+function timesOf(summary: JobSummary): Pick<StatusView, 'netTimeTook' | 'grossTimeTook'> {
+  const end = summary.finishedAt;
+  if (summary.status !== 'completed' || end === undefined) return {};
+  return {
+    ...(summary.startedAt !== undefined ? { netTimeTook: secondsBetween(summary.startedAt, end) } : {}),
+    grossTimeTook: secondsBetween(summary.createdAt, end),
+  };
+}
+
+/** What a finished job says about its end: error and nodeName when failed, reason when stopped. */
+function endOf(summary: JobSummary): Pick<StatusView, 'error' | 'nodeName' | 'reason'> {
+  if (summary.status === 'failed') return { error: summary.error, ...(summary.nodeName !== undefined ? { nodeName: summary.nodeName } : {}) };
+  if (summary.status === 'stopped') return { reason: summary.reason };
+  return {};
 }
 
 export function renderStatus(summary: JobSummary): StatusView {
@@ -48,6 +78,8 @@ export function renderStatus(summary: JobSummary): StatusView {
     status: summary.status,
     ...(summary.projectId !== undefined ? { projectId: summary.projectId } : {}),
     ...(summary.batchId !== undefined ? { batchId: summary.batchId } : {}),
+    ...endOf(summary),
+    ...timesOf(summary),
     data: {
       progress,
       details: `${progress}% completed${parts.length ? ', ' + parts.join(', ') : ''}`,
@@ -88,7 +120,10 @@ export interface ResultsView {
   pipeline: string;
   status: JobStatus;
   error?: string;
+  nodeName?: string;
   reason?: string;
+  /** Seconds from submission to the end of the job. */
+  timeTook?: number;
   data: { result: ResultEntry[] };
 }
 
@@ -116,8 +151,8 @@ export function renderResults(summary: JobSummary, tasks: ResultTask[]): Results
     timestamp: summary.timestamp,
     pipeline: summary.pipeline,
     status: summary.status,
-    ...(summary.status === 'failed' ? { error: summary.error } : {}),
-    ...(summary.status === 'stopped' ? { reason: summary.reason } : {}),
+    ...endOf(summary),
+    ...(summary.finishedAt !== undefined ? { timeTook: secondsBetween(summary.createdAt, summary.finishedAt) } : {}),
     data: { result: entries },
   };
 }

@@ -1,15 +1,11 @@
 import { ValidationError } from '../../common/domain-error';
-import {
-  expandInputs,
-  InputResolutionError,
-  parseInputExpression,
-  pathGet,
-  referencedNodes,
-} from './input-expression';
+import { expandNodeInput, InputResolutionError, type NodeOutput } from './input-expand';
+import { formatInputPath, parseNodeInput, pathGet, referencedNodes } from './input-expression';
+import { toleranceFailure } from './batch-tolerance';
 import { jobEvent, type JobEvent } from './job.events';
 import { jobNotRunning, leaseExpired, leaseNotHeld, taskNotActive } from './job.errors';
 import { isFinished, isNodeDone, type JobSummary, type NodeSummary, type Task, type TaskState } from './job.state';
-import type { PipelineSpec } from './pipeline.types';
+import { PIPELINE_LIMITS, type PipelineSpec } from './pipeline.types';
 
 /** Time and identity come in from outside: deciders stay pure and replayable. */
 export interface DecideContext {
@@ -22,21 +18,27 @@ const plusSeconds = (d: Date, s: number) => new Date(d.getTime() + Math.round(s 
 
 // ---------------------------------------------------------------- submit
 
-/** Validates references into flowInput against the submitted flowInput (a bad one is a 400). */
+/**
+ * Validates references into flowInput against the submitted flowInput (a bad one is a 400, in
+ * HKube's words: "unable to find flowInput.x").
+ */
 function checkFlowInput(spec: PipelineSpec): void {
   const problems: Array<{ path: string; message: string }> = [];
-  spec.nodes.forEach((node, i) =>
-    node.input.forEach((raw, j) => {
-      const e = parseInputExpression(raw);
-      if (e.kind !== 'flow') return;
+  spec.nodes.forEach((node, i) => {
+    if (node.payload !== undefined) return;
+    for (const { path, expression: e } of parseNodeInput(node.input)) {
+      if (e.kind !== 'flow') continue;
       const got = pathGet(spec.flowInput ?? {}, e.path);
       const label = ['flowInput', ...e.path].join('.');
-      if (!got.found) problems.push({ path: `nodes[${i}].input[${j}]`, message: `${label} is not in flowInput` });
-      else if (e.batch && !Array.isArray(got.value)) problems.push({ path: `nodes[${i}].input[${j}]`, message: `#@${label} is not an array` });
-    }),
-  );
-  if (problems.length) throw new ValidationError(`invalid pipeline: ${problems[0].path} ${problems[0].message}`, problems);
+      if (!got.found) problems.push({ path: `nodes[${i}].input${formatInputPath(path)}`, message: `unable to find ${label}` });
+      else if (e.batch && !Array.isArray(got.value)) problems.push({ path: `nodes[${i}].input${formatInputPath(path)}`, message: `#@${label} is not an array` });
+    }
+  });
+  if (problems.length) throw new ValidationError(problems[0].message, problems);
 }
+
+/** Seconds until the job is stopped: ttl 0 (HKube: no ttl) is Herald's longest ttl. */
+const ttlOf = (spec: PipelineSpec) => spec.options.ttl || PIPELINE_LIMITS.ttlSeconds.max;
 
 export function decideSubmit(spec: PipelineSpec, jobId: string, ctx: DecideContext): JobEvent[] {
   checkFlowInput(spec);
@@ -50,12 +52,12 @@ export function decideSubmit(spec: PipelineSpec, jobId: string, ctx: DecideConte
       nodes: spec.nodes.map((n) => ({
         nodeName: n.nodeName,
         algorithmName: n.algorithmName,
-        deps: n.payload !== undefined ? [] : [...new Set([...referencedNodes(n.input.map(parseInputExpression)), ...(n.reads ?? [])])],
+        deps: n.payload !== undefined ? [] : [...new Set([...referencedNodes(parseNodeInput(n.input)), ...(n.reads ?? [])])],
         retry: n.retry,
         ...(n.leaseSeconds !== undefined ? { leaseSeconds: n.leaseSeconds } : {}),
         ...(n.kind !== undefined ? { kind: n.kind } : {}),
       })),
-      ttlExpiresAt: iso(plusSeconds(ctx.now, spec.options.ttl)),
+      ttlExpiresAt: iso(plusSeconds(ctx.now, ttlOf(spec))),
       spec,
     }),
   ];
@@ -89,6 +91,12 @@ export function nodeOutput(node: NodeSummary, results: NodeResults): unknown {
   return results.length > 0 ? value(results[0]) : null;
 }
 
+/** A finished node's items as its dependants' inputs read them (input-expand.ts), in batch order. */
+export function nodeOutputItems(node: NodeSummary, results: NodeResults): NodeOutput {
+  const sorted = node.batch ? [...results].sort((a, b) => (a.batchIndex ?? 0) - (b.batchIndex ?? 0)) : results.slice(0, 1);
+  return { batch: node.batch, items: sorted.map((r) => ({ succeeded: r.state === 'succeed', result: r.state === 'succeed' ? r.result : null })) };
+}
+
 /** A webhook stage's context, as `@hook.context...` reads it: per item for a batch node. */
 export function nodeContext(node: NodeSummary, results: NodeResults): unknown {
   if (node.batch) return [...results].sort((a, b) => (a.batchIndex ?? 0) - (b.batchIndex ?? 0)).map((r) => r.context ?? null);
@@ -101,14 +109,8 @@ export function nodeContext(node: NodeSummary, results: NodeResults): unknown {
  */
 export function advance(job: JobSummary, inputs: AdvanceInputs, ctx: DecideContext): JobEvent[] {
   if (isFinished(job.status)) return [];
-  for (const node of job.nodes) {
-    if (node.total > 0 && (node.failed * 100) / node.total >= job.options.batchTolerance) {
-      const error = node.batch
-        ? `node ${node.nodeName}: ${node.failed} of ${node.total} batch items failed (batchTolerance ${job.options.batchTolerance}%)`
-        : `node ${node.nodeName} failed`;
-      return [jobEvent('job.failed', { error })];
-    }
-  }
+  const failure = toleranceFailure(job);
+  if (failure) return [failure];
   const ready = readyNodes(job);
   if (ready.length > 0) {
     if (!inputs.spec) throw new Error('advance needs the pipeline spec to expand nodes');
@@ -120,10 +122,10 @@ export function advance(job: JobSummary, inputs: AdvanceInputs, ctx: DecideConte
         events.push(jobEvent('node.expanded', { nodeName: node.nodeName, algorithmName: node.algorithmName, batch: false, tasks: [{ taskId: ctx.newId(), batchIndex: null, input: spec.payload }] }));
         continue;
       }
-      const outputOf = (name: string) => nodeOutput(byName.get(name)!, inputs.results[name] ?? []);
+      const outputOf = (name: string) => nodeOutputItems(byName.get(name)!, inputs.results[name] ?? []);
       const contextOf = (name: string) => (byName.get(name)!.kind === 'webhook' ? nodeContext(byName.get(name)!, inputs.results[name] ?? []) : undefined);
       try {
-        const { batch, inputs: taskInputs } = expandInputs(spec.input.map(parseInputExpression), inputs.spec.flowInput, outputOf, contextOf);
+        const { batch, inputs: taskInputs } = expandNodeInput(spec.input, { flowInput: inputs.spec.flowInput, outputOf, contextOf }, spec.batchOperation);
         events.push(
           jobEvent('node.expanded', {
             nodeName: node.nodeName,
@@ -242,7 +244,7 @@ export function decideExpireLeases(job: JobSummary, tasks: Task[], now: Date): J
 
 export function decideStop(job: JobSummary, reason: string | undefined): JobEvent[] {
   if (isFinished(job.status)) throw jobNotRunning(job.jobId, job.status);
-  return [jobEvent('job.stopped', { reason: reason?.trim() || 'stopped by request' })];
+  return [jobEvent('job.stopped', { reason: reason?.trim() || 'stopped due to request' })];
 }
 
 export function decideTtl(job: JobSummary, now: Date): JobEvent[] {

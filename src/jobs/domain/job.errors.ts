@@ -15,3 +15,22 @@ export const taskNotActive = (taskId: string, state: string, jobStatus: string) 
 export const leaseNotHeld = (taskId: string) => new ConflictError('LEASE_NOT_HELD', `task ${taskId} is leased to another worker`, { taskId });
 export const leaseExpired = (taskId: string, leaseExpiry: string) =>
   new ConflictError('LEASE_EXPIRED', `the lease on task ${taskId} expired at ${leaseExpiry}`, { taskId, leaseExpiry });
+
+/** A task's error as one line of text: a string as is, an object's `message`, else its JSON. */
+export function errorText(error: unknown): string {
+  if (typeof error === 'string') return error;
+  const message = (error as { message?: unknown } | null)?.message;
+  if (typeof message === 'string') return message;
+  return canonicalJson(error ?? null);
+}
+
+/**
+ * JSON with every object's keys in sorted order: the same text for a value as submitted and as
+ * read back from jsonb (which reorders keys), so a projection rebuilt from stored events equals
+ * the live one.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}

@@ -52,7 +52,8 @@ export type JobEventMap = {
   'stage.finished': { taskId: string; nodeName: string; outcome: 'succeeded' | 'failed' | 'canceled'; error?: string };
   'stage.cancel-sent': { taskId: string; nodeName: string; url: string; method: string; statusCode: number | null; error: string | null };
   'job.completed': Record<string, never>;
-  'job.failed': { error: string };
+  /** nodeName: the node whose task failure ended the job (absent in older events). */
+  'job.failed': { error: string; nodeName?: string };
   'job.stopped': { reason: string };
 };
 

@@ -1,4 +1,5 @@
 import type { Level } from '../../event-store/event.types';
+import { errorText } from './job.errors';
 import { EVENT_LEVEL, type JobEvent } from './job.events';
 import { zeroCounts, type JobSummary, type NodeSummary } from './job.state';
 
@@ -6,11 +7,19 @@ function withNode(state: JobSummary, nodeName: string, change: (n: NodeSummary) 
   return state.nodes.map((n) => (n.nodeName === nodeName ? change(n) : n));
 }
 
-function endJob(state: JobSummary): Pick<JobSummary, 'nodes' | 'counts'> {
+/**
+ * The end of a job before all its work ran. Its pending and active items are stopped. Nodes never
+ * reached (one `creating` entry each) are not done, as in the pipeline engine: a failure marks
+ * them stopped, a stop leaves them creating. Either way progress stays below 100%.
+ */
+function endJob(state: JobSummary, unreached: 'stopped' | 'creating'): Pick<JobSummary, 'nodes' | 'counts'> {
   const counts = { ...state.counts };
   counts.stopped += counts.pending + counts.active;
-  counts.skipped += counts.creating;
-  counts.pending = counts.active = counts.creating = 0;
+  counts.pending = counts.active = 0;
+  if (unreached === 'stopped') {
+    counts.stopped += counts.creating;
+    counts.creating = 0;
+  }
   const nodes = state.nodes.map((n) =>
     n.expanded
       ? { ...n, stopped: n.stopped + n.pending + n.active, pending: 0, active: 0 }
@@ -72,8 +81,13 @@ export function evolve(state: JobSummary | undefined, event: JobEvent, at: strin
       const n = event.data.tasks.length;
       c.creating -= 1;
       c.pending += n;
+      // An empty batch is one skipped entry, as in HKube (a node of nothing to do is done, not absent).
+      if (event.data.batch && n === 0) c.skipped += 1;
       next.nodes = withNode(state, event.data.nodeName, (node) => ({ ...node, expanded: true, batch: event.data.batch, total: n, pending: n }));
       next.counts = c;
+      // Entry nodes expand at submission: a job no worker has started still reads as the engine's
+      // freshly submitted one (level info), not as the debug-level expansion.
+      if (state.status === 'pending') next.level = state.level;
       return next;
     }
     case 'job.started':
@@ -95,7 +109,11 @@ export function evolve(state: JobSummary | undefined, event: JobEvent, at: strin
     case 'task.failed':
       c.active -= 1;
       c.failed += 1;
-      return { ...next, counts: c, nodes: withNode(state, event.data.nodeName, (n) => ({ ...n, active: n.active - 1, failed: n.failed + 1 })) };
+      return {
+        ...next,
+        counts: c,
+        nodes: withNode(state, event.data.nodeName, (n) => ({ ...n, active: n.active - 1, failed: n.failed + 1, lastError: errorText(event.data.error) })),
+      };
     case 'stage.called': {
       const m = event.data.monitor;
       const text = m?.progressMessage ?? (m?.percentComplete !== undefined ? `${m.percentComplete}%` : undefined);
@@ -109,9 +127,16 @@ export function evolve(state: JobSummary | undefined, event: JobEvent, at: strin
     case 'job.completed':
       return { ...next, status: 'completed', finishedAt: at };
     case 'job.failed':
-      return { ...next, ...endJob(state), status: 'failed', finishedAt: at, error: event.data.error };
+      return {
+        ...next,
+        ...endJob(state, 'stopped'),
+        status: 'failed',
+        finishedAt: at,
+        error: event.data.error,
+        ...(event.data.nodeName !== undefined ? { nodeName: event.data.nodeName } : {}),
+      };
     case 'job.stopped':
-      return { ...next, ...endJob(state), status: 'stopped', finishedAt: at, reason: event.data.reason };
+      return { ...next, ...endJob(state, 'creating'), status: 'stopped', finishedAt: at, reason: event.data.reason };
   }
 }
 

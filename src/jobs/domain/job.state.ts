@@ -36,6 +36,8 @@ export interface NodeSummary {
   succeed: number;
   failed: number;
   stopped: number;
+  /** Text of this node's latest failed task (the batch tolerance message quotes it). */
+  lastError?: string;
 }
 
 /**
@@ -65,6 +67,8 @@ export interface JobSummary {
   projectId?: string;
   batchId?: string;
   error?: string;
+  /** A failed job: the node whose task failure ended it (absent for other failures and older events). */
+  nodeName?: string;
   reason?: string;
 }
 

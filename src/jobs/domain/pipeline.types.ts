@@ -18,6 +18,8 @@ export interface NodeSpec {
   algorithmName: string;
   /** Raw input expressions, as submitted. */
   input: unknown[];
+  /** How batch inputs combine (HKube): "indexed" (zipped, the default) or "cartesian". */
+  batchOperation?: 'indexed' | 'cartesian';
   retry: RetryPolicy;
   /** Queue requests: the single task's input, taken verbatim (never parsed as expressions). */
   payload?: unknown;
@@ -32,9 +34,9 @@ export interface NodeSpec {
 
 export interface JobOptions {
   progressVerbosityLevel: Level;
-  /** Percentage (1-100) of failed batch items in one node at which the job fails. */
+  /** Percentage (0-100) of failed batch items in one node at which the job fails (0: the first failure). */
   batchTolerance: number;
-  /** Seconds until an unfinished job is stopped with reason "ttl expired". */
+  /** Seconds until an unfinished job is stopped with reason "ttl expired"; 0: Herald's longest ttl (HKube: none). */
   ttl: number;
 }
 
@@ -71,9 +73,12 @@ export const DEFAULT_PRIORITY = 3;
 /** Bounds of a pipeline request, shared by its validator and its OpenAPI shape. */
 export const PIPELINE_LIMITS = {
   nodes: 1000,
+  /** HKube's swagger: algorithm names are at most 32 characters. */
+  algorithmName: 32,
+  name: 128,
   priority: { min: 1, max: 5 },
-  batchTolerance: { min: 1, max: 100 },
-  ttlSeconds: { min: 1, max: 30 * 86_400 },
+  batchTolerance: { min: 0, max: 100 },
+  ttlSeconds: { min: 0, max: 30 * 86_400 },
   retryLimit: { min: 0, max: 100 },
   retryDelaySeconds: { min: 0, max: 86_400 },
 } as const;

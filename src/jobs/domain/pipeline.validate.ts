@@ -1,6 +1,9 @@
 import { ValidationError } from '../../common/domain-error';
 import { isLevel, LEVELS } from '../../event-store/event.types';
-import { InputSyntaxError, parseInputExpression, referencedNodes, type InputExpression } from './input-expression';
+import { BATCH_OPERATIONS, type BatchOperation } from './input-expand';
+import { formatInputPath, InputPathError, parseNodeInput, referencedNodes, RESERVED_NODE_NAMES, type InputLeaf } from './input-expression';
+import { findCycle } from './pipeline-graph';
+import { ALGORITHM_NAME, coerceNumber, coerceString, dataPath, HKUBE, nameProblem, NODE_NAME, PIPELINE_NAME } from './pipeline-rules';
 import { jsonProblem } from './storable';
 import { validateWebhookStage } from '../../stages/domain/webhook-stage.validate';
 import { WEBHOOK_ALGORITHM } from '../../stages/domain/webhook-stage.types';
@@ -14,11 +17,21 @@ import {
   type WebhookTargets,
 } from './pipeline.types';
 
-type Problem = { path: string; message: string };
+/**
+ * One problem of a request: its path and Herald's message; `hkube` is HKube's wording of it and
+ * `rank` the step at which HKube finds it (1 schema, 2 node list, 3 graph, 4 cycles). The error's
+ * message is the HKube wording of the first problem HKube would report.
+ */
+type Problem = { path: string; message: string; hkube?: string; rank?: number };
 
-/** Pipeline, algorithm, project and batch names. */
+/** Project and batch ids (and Herald's own names). */
 export const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-export const NODE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+export { ALGORITHM_NAME, NODE_NAME, PIPELINE_NAME };
+
+/** Fields of HKube's pipeline schema that Herald accepts and ignores (no meaning in Herald). */
+const HKUBE_IGNORED = ['description', 'experimentName', 'tags'];
+/** Fields of HKube's node schema that Herald accepts and ignores. */
+const HKUBE_NODE_IGNORED = ['ttl', 'includeInResult', 'metrics'];
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -34,9 +47,9 @@ export function isHttpUrl(value: unknown): value is string {
   }
 }
 
-function checkUnknownKeys(obj: Record<string, unknown>, allowed: string[], at: string, problems: Problem[]): void {
+function checkUnknownKeys(obj: Record<string, unknown>, allowed: string[], at: string, problems: Problem[], ignored: string[] = []): void {
   for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) problems.push({ path: at ? `${at}.${key}` : key, message: 'is not a known field' });
+    if (!allowed.includes(key) && !ignored.includes(key)) problems.push({ path: at ? `${at}.${key}` : key, message: 'is not a known field', rank: 1 });
   }
 }
 
@@ -72,137 +85,185 @@ function validateWebhooks(raw: unknown, problems: Problem[]): WebhookTargets | u
   return out;
 }
 
-function numberIn(raw: unknown, path: string, min: number, max: number, integer: boolean, problems: Problem[]): number | undefined {
-  if (raw === undefined) return undefined;
+/** A number in [min, max]; numeric strings are coerced as HKube (ajv coerceTypes) does. */
+function numberIn(given: unknown, path: string, min: number, max: number, integer: boolean, problems: Problem[]): number | undefined {
+  if (given === undefined) return undefined;
+  const raw = coerceNumber(given);
   if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < min || raw > max || (integer && !Number.isInteger(raw))) {
-    problems.push({ path, message: `must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}` });
+    const at = dataPath(path);
+    const hkube =
+      typeof raw !== 'number' || !Number.isFinite(raw) || (integer && !Number.isInteger(raw))
+        ? HKUBE.type(at, integer ? 'integer' : 'number')
+        : raw < min
+          ? HKUBE.min(at, min)
+          : HKUBE.max(at, max);
+    problems.push({ path, message: `must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`, hkube, rank: 1 });
     return undefined;
   }
   return raw;
 }
 
+function oneOf<T extends string>(raw: unknown, values: readonly T[], path: string, problems: Problem[]): T | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw === 'string' && (values as readonly string[]).includes(raw)) return raw as T;
+  problems.push({ path, message: `must be one of ${values.join(', ')}`, hkube: HKUBE.oneOf(dataPath(path), values), rank: 1 });
+  return undefined;
+}
+
+/** The error of a refused request: HKube's wording of the first problem HKube reports, every problem in details. */
+function refusal(problems: Problem[]): ValidationError {
+  const first = [...problems].sort((a, b) => (a.rank ?? 1) - (b.rank ?? 1))[0];
+  const message =
+    first.hkube ?? `invalid pipeline: ${first.path ? first.path + ' ' : ''}${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`;
+  return new ValidationError(message, problems.map(({ path, message: m }) => ({ path, message: m })));
+}
+
 /**
- * Validates `POST /api/v1/exec/raw` bodies into a PipelineSpec. Every problem is reported at
- * once in `details` as { path, message }.
+ * Validates `POST /api/v1/exec/raw` bodies into a PipelineSpec, by HKube's rules (pipeline-rules.ts).
+ * Every problem is reported at once in `details` as { path, message }; `message` is HKube's
+ * wording of the first one (e.g. `found duplicate node "dup"`).
  */
 export function validatePipelineRequest(body: unknown): PipelineSpec {
   const problems: Problem[] = [];
+  // Herald's wording, as on every route (HKube: "data should be object").
   if (!isObject(body)) throw new ValidationError('the request body must be a JSON object', [{ path: '', message: 'must be an object' }]);
   const unstorable = jsonProblem(body);
   if (unstorable) throw new ValidationError(`invalid pipeline: ${unstorable.path ? unstorable.path + ' ' : ''}${unstorable.message}`, [unstorable]);
-  checkUnknownKeys(body, ['name', 'nodes', 'flowInput', 'webhooks', 'options', 'priority', 'projectId', 'batchId'], '', problems);
-
-  if (typeof body.name !== 'string' || !NAME.test(body.name)) {
-    problems.push({ path: 'name', message: 'is required: 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit' });
+  if (body.kind === 'stream') {
+    throw new ValidationError('streaming pipelines (kind "stream") are not supported: submit a batch pipeline', [{ path: 'kind', message: 'must be "batch" (streaming is not supported)' }], 'STREAMING_NOT_SUPPORTED');
   }
-  if (body.flowInput !== undefined && !isObject(body.flowInput)) problems.push({ path: 'flowInput', message: 'must be an object' });
+  checkUnknownKeys(body, ['name', 'kind', 'nodes', 'flowInput', 'webhooks', 'options', 'priority', 'projectId', 'batchId'], '', problems, HKUBE_IGNORED);
+
+  const name = coerceString(body.name);
+  if (name === undefined) problems.push({ path: 'name', message: 'is required', hkube: HKUBE.required('data', 'name'), rank: 1 });
+  else {
+    const hkube = nameProblem(name, 'name', L.name, PIPELINE_NAME, HKUBE.PIPELINE_NAME_FORMAT);
+    if (hkube) problems.push({ path: 'name', message: 'must be 1-128 letters, digits, ":", ".", "_" or "-"', hkube, rank: 1 });
+  }
+  oneOf(body.kind, ['batch', 'stream'], 'kind', problems);
 
   const nodes: NodeSpec[] = [];
-  const parsed = new Map<string, InputExpression[]>();
+  const parsed = new Map<string, InputLeaf[]>();
   // Nodes that webhook stages' expressions read, by node.
   const stageReads = new Map<string, string[]>();
-  if (!Array.isArray(body.nodes) || body.nodes.length === 0) {
-    problems.push({ path: 'nodes', message: 'must be a non-empty array' });
+  if (body.nodes !== undefined && !Array.isArray(body.nodes)) {
+    problems.push({ path: 'nodes', message: 'must be a non-empty array', hkube: HKUBE.type('data.nodes', 'array'), rank: 1 });
+  } else if (!Array.isArray(body.nodes) || body.nodes.length === 0) {
+    problems.push({ path: 'nodes', message: 'must be a non-empty array', hkube: HKUBE.noNodes, rank: 2 });
   } else if (body.nodes.length > L.nodes) {
-    problems.push({ path: 'nodes', message: `must have at most ${L.nodes} nodes` });
+    problems.push({ path: 'nodes', message: `must have at most ${L.nodes} nodes`, rank: 2 });
   } else {
     body.nodes.forEach((n: unknown, i: number) => {
       const at = `nodes[${i}]`;
       if (!isObject(n)) {
-        problems.push({ path: at, message: 'must be an object' });
+        problems.push({ path: at, message: 'must be an object', hkube: HKUBE.type(dataPath(at), 'object'), rank: 1 });
         return;
       }
-      const isStage = n.kind !== undefined;
-      if (isStage && n.kind !== 'webhook') problems.push({ path: `${at}.kind`, message: 'must be "webhook" (or absent for a worker node)' });
-      checkUnknownKeys(n, isStage ? ['nodeName', 'kind', 'input', 'webhook'] : ['nodeName', 'algorithmName', 'input', 'retry'], at, problems);
-      const nodeName = n.nodeName;
-      if (typeof nodeName !== 'string' || !NODE_NAME.test(nodeName) || nodeName === 'flowInput') {
-        problems.push({ path: `${at}.nodeName`, message: 'is required: 1-128 letters, digits, "_" or "-" (not "flowInput")' });
+      // HKube's default kind "algorithm" is a worker node; "webhook" is Herald's stage (seed 004).
+      const isStage = n.kind === 'webhook';
+      if (n.kind !== undefined && n.kind !== 'webhook' && n.kind !== 'algorithm') {
+        problems.push({ path: `${at}.kind`, message: 'must be "algorithm" or "webhook" (or absent for a worker node)', hkube: `node kind "${String(n.kind)}" is not supported`, rank: 1 });
+      }
+      checkUnknownKeys(n, isStage ? ['nodeName', 'kind', 'input', 'batchOperation', 'webhook'] : ['nodeName', 'kind', 'algorithmName', 'input', 'batchOperation', 'retry'], at, problems, HKUBE_NODE_IGNORED);
+      const nodeName = coerceString(n.nodeName);
+      if (nodeName === undefined) {
+        problems.push({ path: `${at}.nodeName`, message: 'is required', hkube: HKUBE.required(dataPath(at), 'nodeName'), rank: 1 });
         return;
       }
-      if (parsed.has(nodeName)) problems.push({ path: `${at}.nodeName`, message: `duplicates node "${nodeName}"` });
-      if (!isStage && (typeof n.algorithmName !== 'string' || !NAME.test(n.algorithmName))) {
-        problems.push({ path: `${at}.algorithmName`, message: 'is required: 1-128 letters, digits, ".", "_" or "-"' });
+      const badName = nameProblem(nodeName, `${at}.nodeName`, 128, NODE_NAME, `${dataPath(at)}.nodeName should be 1-128 characters`);
+      if (badName || typeof nodeName !== 'string') {
+        problems.push({ path: `${at}.nodeName`, message: 'must be 1-128 characters (no control characters)', hkube: badName, rank: 1 });
+        return;
       }
+      if (parsed.has(nodeName)) problems.push({ path: `${at}.nodeName`, message: `duplicates node "${nodeName}"`, hkube: HKUBE.duplicate(nodeName), rank: 3 });
+      if (RESERVED_NODE_NAMES.includes(nodeName)) {
+        problems.push({ path: `${at}.nodeName`, message: `"${nodeName}" is a reserved name`, hkube: HKUBE.reserved(String(name), nodeName), rank: 3 });
+      }
+      const algorithmName = coerceString(n.algorithmName);
+      if (!isStage) {
+        if (algorithmName === undefined) problems.push({ path: `${at}.algorithmName`, message: 'is required', hkube: HKUBE.noAlgorithm, rank: 3 });
+        else {
+          const hkube = nameProblem(algorithmName, `${at}.algorithmName`, L.algorithmName, ALGORITHM_NAME, HKUBE.ALGORITHM_NAME_FORMAT);
+          if (hkube) problems.push({ path: `${at}.algorithmName`, message: `must be 1-${L.algorithmName} lower-case letters, digits, "-" or ".", starting and ending with a letter or digit`, hkube, rank: 1 });
+        }
+      }
+      const batchOperation = oneOf<BatchOperation>(n.batchOperation, BATCH_OPERATIONS, `${at}.batchOperation`, problems);
       const input = n.input === undefined ? [] : n.input;
-      const expressions: InputExpression[] = [];
-      if (!Array.isArray(input)) problems.push({ path: `${at}.input`, message: 'must be an array' });
+      let leaves: InputLeaf[] = [];
+      if (!Array.isArray(input)) problems.push({ path: `${at}.input`, message: 'must be an array', hkube: HKUBE.type(`${dataPath(at)}.input`, 'array'), rank: 1 });
       else {
-        input.forEach((raw, j) => {
-          try {
-            expressions.push(parseInputExpression(raw));
-          } catch (err) {
-            if (!(err instanceof InputSyntaxError)) throw err;
-            problems.push({ path: `${at}.input[${j}]`, message: err.message });
-          }
-        });
+        const errors: InputPathError[] = [];
+        leaves = parseNodeInput(input, errors);
+        for (const err of errors) problems.push({ path: `${at}.input${formatInputPath(err.path)}`, message: err.message, hkube: err.message, rank: 3 });
       }
-      parsed.set(nodeName, expressions);
+      parsed.set(nodeName, leaves);
+      const extra = batchOperation !== undefined ? { batchOperation } : {};
       if (isStage) {
         const stage = validateWebhookStage(n.webhook, `${at}.webhook`, problems, nodeName);
         stageReads.set(nodeName, stage.reads);
         if (stage.spec) {
           // A stage retries its own calls; its task never goes back to pending.
-          nodes.push({ nodeName, algorithmName: WEBHOOK_ALGORITHM, input: input as unknown[], retry: { ...DEFAULT_RETRY, limit: 0 }, kind: 'webhook', webhook: stage.spec, reads: stage.reads });
+          nodes.push({ nodeName, algorithmName: WEBHOOK_ALGORITHM, input: input as unknown[], ...extra, retry: { ...DEFAULT_RETRY, limit: 0 }, kind: 'webhook', webhook: stage.spec, reads: stage.reads });
         }
         return;
       }
       const retry = { ...DEFAULT_RETRY };
       if (n.retry !== undefined) {
-        if (!isObject(n.retry)) problems.push({ path: `${at}.retry`, message: 'must be an object' });
+        if (!isObject(n.retry)) problems.push({ path: `${at}.retry`, message: 'must be an object', hkube: HKUBE.type(`${dataPath(at)}.retry`, 'object'), rank: 1 });
         else {
           checkUnknownKeys(n.retry, ['limit', 'delaySeconds', 'backoff'], `${at}.retry`, problems);
           retry.limit = numberIn(n.retry.limit, `${at}.retry.limit`, L.retryLimit.min, L.retryLimit.max, true, problems) ?? retry.limit;
           retry.delaySeconds = numberIn(n.retry.delaySeconds, `${at}.retry.delaySeconds`, L.retryDelaySeconds.min, L.retryDelaySeconds.max, false, problems) ?? retry.delaySeconds;
-          if (n.retry.backoff !== undefined && typeof n.retry.backoff !== 'boolean') problems.push({ path: `${at}.retry.backoff`, message: 'must be a boolean' });
+          if (n.retry.backoff !== undefined && typeof n.retry.backoff !== 'boolean') problems.push({ path: `${at}.retry.backoff`, message: 'must be a boolean', rank: 1 });
           else if (n.retry.backoff !== undefined) retry.backoff = n.retry.backoff as boolean;
         }
       }
-      nodes.push({ nodeName, algorithmName: n.algorithmName as string, input: input as unknown[], retry });
+      nodes.push({ nodeName, algorithmName: algorithmName as string, input: input as unknown[], ...extra, retry });
     });
   }
 
   // References must name other nodes, and the graph must be acyclic.
-  for (const [name, expressions] of parsed) {
-    for (const dep of stageReads.get(name) ?? []) {
-      if (dep === name) problems.push({ path: `nodes.${name}.webhook`, message: `node "${name}" cannot read its own context` });
-      else if (!parsed.has(dep)) problems.push({ path: `nodes.${name}.webhook`, message: `an expression refers to unknown node "${dep}"` });
+  for (const [node, leaves] of parsed) {
+    for (const dep of stageReads.get(node) ?? []) {
+      if (dep === node) problems.push({ path: `nodes.${node}.webhook`, message: `node "${node}" cannot read its own context`, hkube: HKUBE.cyclic, rank: 4 });
+      else if (!parsed.has(dep)) problems.push({ path: `nodes.${node}.webhook`, message: `an expression refers to unknown node "${dep}"`, hkube: HKUBE.unknownNode(node, dep), rank: 3 });
     }
-    for (const dep of referencedNodes(expressions)) {
-      if (dep === name) problems.push({ path: `nodes.${name}.input`, message: `node "${name}" cannot read its own output` });
-      else if (!parsed.has(dep)) problems.push({ path: `nodes.${name}.input`, message: `refers to unknown node "${dep}"` });
+    for (const dep of referencedNodes(leaves)) {
+      if (dep === node) problems.push({ path: `nodes.${node}.input`, message: `node "${node}" cannot read its own output`, hkube: HKUBE.cyclic, rank: 4 });
+      else if (!parsed.has(dep)) problems.push({ path: `nodes.${node}.input`, message: `refers to unknown node "${dep}"`, hkube: HKUBE.unknownNode(node, dep), rank: 3 });
     }
   }
   const cycle = findCycle(parsed, stageReads);
-  if (cycle) problems.push({ path: 'nodes', message: `nodes form a cycle: ${cycle.join(' -> ')}` });
+  if (cycle) problems.push({ path: 'nodes', message: `nodes form a cycle: ${cycle.join(' -> ')}`, hkube: HKUBE.cyclic, rank: 4 });
 
+  // HKube: flowInput is an object or null.
+  if (body.flowInput !== undefined && body.flowInput !== null && !isObject(body.flowInput)) {
+    problems.push({ path: 'flowInput', message: 'must be an object or null', hkube: HKUBE.type('data.flowInput', 'object'), rank: 1 });
+  }
+  const webhooks = validateWebhooks(body.webhooks, problems);
   const options = { ...DEFAULT_OPTIONS };
   if (body.options !== undefined) {
-    if (!isObject(body.options)) problems.push({ path: 'options', message: 'must be an object' });
+    if (!isObject(body.options)) problems.push({ path: 'options', message: 'must be an object', hkube: HKUBE.type('data.options', 'object'), rank: 1 });
     else {
       checkUnknownKeys(body.options, ['progressVerbosityLevel', 'batchTolerance', 'ttl'], 'options', problems);
-      const level = body.options.progressVerbosityLevel;
-      if (level !== undefined && !isLevel(level)) problems.push({ path: 'options.progressVerbosityLevel', message: `must be one of ${LEVELS.join(', ')}` });
-      else if (level !== undefined) options.progressVerbosityLevel = level;
+      const level = oneOf(body.options.progressVerbosityLevel, LEVELS, 'options.progressVerbosityLevel', problems);
+      if (level !== undefined && isLevel(level)) options.progressVerbosityLevel = level;
       options.batchTolerance = numberIn(body.options.batchTolerance, 'options.batchTolerance', L.batchTolerance.min, L.batchTolerance.max, false, problems) ?? options.batchTolerance;
-      options.ttl = numberIn(body.options.ttl, 'options.ttl', L.ttlSeconds.min, L.ttlSeconds.max, false, problems) ?? options.ttl;
+      options.ttl = numberIn(body.options.ttl, 'options.ttl', L.ttlSeconds.min, L.ttlSeconds.max, true, problems) ?? options.ttl;
     }
   }
   const priority = numberIn(body.priority, 'priority', L.priority.min, L.priority.max, true, problems) ?? DEFAULT_PRIORITY;
   for (const key of ['projectId', 'batchId'] as const) {
-    if (body[key] !== undefined && !isGroupId(body[key])) problems.push({ path: key, message: GROUP_ID_RULE });
+    if (body[key] !== undefined && !isGroupId(body[key])) problems.push({ path: key, message: GROUP_ID_RULE, rank: 1 });
   }
-  if (body.batchId !== undefined && body.projectId === undefined) problems.push({ path: 'batchId', message: 'needs a projectId' });
-  const webhooks = validateWebhooks(body.webhooks, problems);
+  if (body.batchId !== undefined && body.projectId === undefined) problems.push({ path: 'batchId', message: 'needs a projectId', rank: 1 });
 
-  if (problems.length > 0) {
-    throw new ValidationError(`invalid pipeline: ${problems[0].path ? problems[0].path + ' ' : ''}${problems[0].message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, problems);
-  }
+  if (problems.length > 0) throw refusal(problems);
   return {
     kind: 'pipeline',
-    name: body.name as string,
+    name: name as string,
     nodes,
-    flowInput: body.flowInput as Record<string, unknown> | undefined,
+    flowInput: isObject(body.flowInput) ? body.flowInput : undefined,
     webhooks,
     options,
     priority,
@@ -216,28 +277,4 @@ export const GROUP_ID_RULE = 'must be 1-128 letters, digits, ".", "_" or "-", st
 /** Project and batch ids. */
 export function isGroupId(value: unknown): value is string {
   return typeof value === 'string' && NAME.test(value);
-}
-
-function findCycle(graph: Map<string, InputExpression[]>, extra: Map<string, string[]>): string[] | undefined {
-  const state = new Map<string, 'visiting' | 'done'>();
-  const stack: string[] = [];
-  const visit = (node: string): string[] | undefined => {
-    if (state.get(node) === 'done') return undefined;
-    if (state.get(node) === 'visiting') return [...stack.slice(stack.indexOf(node)), node];
-    state.set(node, 'visiting');
-    stack.push(node);
-    for (const dep of [...referencedNodes(graph.get(node) ?? []), ...(extra.get(node) ?? [])]) {
-      if (!graph.has(dep) || dep === node) continue;
-      const found = visit(dep);
-      if (found) return found;
-    }
-    stack.pop();
-    state.set(node, 'done');
-    return undefined;
-  };
-  for (const node of graph.keys()) {
-    const found = visit(node);
-    if (found) return found;
-  }
-  return undefined;
 }

@@ -1,6 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { All, Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { MethodNotAllowedError, missingPathId } from '../../common/route-errors';
 import { ApiAnswer, ApiError, ApiJsonBody, ApiQueryFrom, errorExample, targetRefused } from '../../common/openapi';
 import { RequestMeta } from '../../common/request-meta';
 import { projectForWrite, type Caller } from '../../auth/domain/caller';
@@ -83,5 +85,22 @@ export class ExecController {
   @RequireScope('jobs:read')
   list(@CurrentCaller() caller: Caller, @Query() query: unknown) {
     return this.queries.list(caller, parseWith(JobListQuery, query ?? {}));
+  }
+
+  // Declared after the routes above, so they only see what those leave: the engine's 400 for a
+  // missing id and 405 for another method on its GET-only paths (Express alone says 404).
+
+  @Get(['status', 'results'])
+  @ApiExcludeEndpoint()
+  @RequireScope('jobs:read')
+  missingJobId(): never {
+    throw missingPathId('jobId');
+  }
+
+  @All(['status', 'status/:jobId', 'results', 'results/:jobId', 'jobs'])
+  @ApiExcludeEndpoint()
+  @RequireScope('jobs:read')
+  wrongMethod(@Req() req: Request): never {
+    throw new MethodNotAllowedError(req.method, req.path, ['GET']);
   }
 }

@@ -9,7 +9,8 @@ import type { CompletedItem } from '../commands/complete-tasks.command';
 import type { ResultsView as ResultsViewType, StatusView as StatusViewType } from '../domain/job-status.view';
 import type { JobStatus } from '../domain/job.state';
 import { DEFAULT_OPTIONS, DEFAULT_PRIORITY, DEFAULT_RETRY, PIPELINE_LIMITS as L } from '../domain/pipeline.types';
-import { NAME, NODE_NAME } from '../domain/pipeline.validate';
+import { ALGORITHM_NAME, NAME, NODE_NAME, PIPELINE_NAME } from '../domain/pipeline.validate';
+import { BATCH_OPERATIONS } from '../domain/input-expand';
 import { isStorableText, UNSTORABLE_TEXT } from '../domain/storable';
 import type { JobEventView } from '../job-queries.service';
 
@@ -36,8 +37,9 @@ const Retry = z.strictObject({
 });
 
 const Input = z.array(z.unknown()).meta({
-  description: 'literals, "#[1,2,3]" / "#[1...5]" batches, "@flowInput.a", "#@flowInput.list", "@node", "@node.path", "#@node"',
-  examples: [['#[1,2,3]'], ['@green']],
+  description:
+    'literals, "#[1,2,3]" / "#[1...5]" / "#[1,2,1...10,hello]" batches, "@flowInput.a", "#@flowInput.list", "@node", "@node.path", "#@node", "*@node", "*#@node"; also nested in objects and arrays',
+  examples: [['#[1,2,3]'], ['@green'], [{ a: '@flowInput.x', b: ['#@flowInput.list'] }]],
 });
 
 const Headers = z.record(z.string(), z.string());
@@ -75,12 +77,23 @@ export const WebhookStage = requestSchema(
   }),
 );
 
+const BatchOperation = z.enum(BATCH_OPERATIONS as ['indexed', 'cartesian']).optional().meta({ description: 'how batch inputs combine: indexed (zipped, default) or cartesian' });
+/** HKube's node fields Herald accepts and ignores. */
+const IgnoredNodeFields = {
+  ttl: z.unknown().optional().meta({ description: 'HKube field, accepted and ignored' }),
+  includeInResult: z.unknown().optional().meta({ description: 'HKube field, accepted and ignored' }),
+  metrics: z.unknown().optional().meta({ description: 'HKube field, accepted and ignored' }),
+};
+
 const WorkerNode = z
   .strictObject({
     nodeName: z.string().regex(NODE_NAME).meta({ examples: ['green'] }),
-    algorithmName: z.string().regex(NAME).meta({ examples: ['green-alg'] }),
+    kind: z.literal('algorithm').optional().meta({ description: "HKube's default node kind" }),
+    algorithmName: z.string().max(L.algorithmName).regex(ALGORITHM_NAME).meta({ examples: ['green-alg'] }),
     input: Input.optional(),
+    batchOperation: BatchOperation,
     retry: Retry.optional(),
+    ...IgnoredNodeFields,
   })
   .meta({ title: 'worker node', description: 'Run by the workers that acquire its algorithm' });
 
@@ -89,7 +102,9 @@ const StageNode = z
     nodeName: z.string().regex(NODE_NAME).meta({ examples: ['hook'] }),
     kind: z.literal('webhook'),
     input: Input.optional(),
+    batchOperation: BatchOperation,
     webhook: WebhookStage,
+    ...IgnoredNodeFields,
   })
   .meta({ title: 'webhook stage', description: 'Run by Herald itself once the nodes it reads have finished' });
 
@@ -104,15 +119,19 @@ export const PipelineRequest = requestSchema(
   'PipelineRequest',
   z
     .strictObject({
-      name: z.string().regex(NAME).meta({ examples: ['batch'] }),
+      name: z.string().regex(PIPELINE_NAME).meta({ examples: ['batch'] }),
+      kind: z.literal('batch').optional().meta({ description: '"stream" is refused (STREAMING_NOT_SUPPORTED)' }),
+      description: z.string().optional().meta({ description: 'HKube field, accepted and ignored' }),
+      experimentName: z.string().optional().meta({ description: 'HKube field, accepted and ignored' }),
+      tags: z.array(z.string()).optional().meta({ description: 'HKube field, accepted and ignored' }),
       nodes: z.array(z.union([WorkerNode, StageNode])).min(1).max(L.nodes),
-      flowInput: z.record(z.string(), z.unknown()).optional(),
+      flowInput: z.record(z.string(), z.unknown()).nullable().optional(),
       webhooks: ExecWebhooks.optional(),
       options: z
         .strictObject({
           progressVerbosityLevel: z.enum(LEVELS).default(DEFAULT_OPTIONS.progressVerbosityLevel),
           batchTolerance: z.number().min(L.batchTolerance.min).max(L.batchTolerance.max).default(DEFAULT_OPTIONS.batchTolerance).meta({ description: '% of failed items of a batch node at which the job fails' }),
-          ttl: z.number().min(L.ttlSeconds.min).max(L.ttlSeconds.max).default(DEFAULT_OPTIONS.ttl).meta({ description: 'seconds until an unfinished job is stopped' }),
+          ttl: z.int().min(L.ttlSeconds.min).max(L.ttlSeconds.max).default(DEFAULT_OPTIONS.ttl).meta({ description: 'seconds until an unfinished job is stopped (0: the longest, 30 days)' }),
         })
         .optional(),
       priority: z.int().min(L.priority.min).max(L.priority.max).default(DEFAULT_PRIORITY).meta({ description: '1 is the most urgent' }),
@@ -120,7 +139,8 @@ export const PipelineRequest = requestSchema(
       batchId: z.string().regex(NAME).optional().meta({ description: 'needs projectId' }),
     })
     .meta({
-      description: 'A pipeline of nodes. Validated by Herald\'s pipeline rules (docs/API.md): unknown fields, bad expressions, unknown or cyclic references are 400 with each path in details.',
+      description:
+        "A pipeline of nodes (HKube's exec/raw format). Validated by HKube's rules (docs/API.md): bad names, expressions, unknown or cyclic references are 400, `message` in HKube's wording and each path in details; unknown fields are 400 too. Numeric strings are coerced to numbers where HKube coerces.",
       examples: [{ name: 'batch', nodes: [{ nodeName: 'green', algorithmName: 'green-alg', input: ['#[1...10]'] }, { nodeName: 'yellow', algorithmName: 'yellow-alg', input: ['@green'] }] }],
     }),
 );
@@ -254,8 +274,13 @@ export const StatusView = responseSchema(
       status: z.enum(JOB_STATUSES),
       projectId: z.string().optional(),
       batchId: z.string().optional(),
+      error: z.string().optional().meta({ description: 'a failed job', examples: ['8/10 (80%) failed tasks, batch tolerance is 80%, error: out of memory'] }),
+      nodeName: z.string().optional().meta({ description: 'a failed job: the node whose task failure ended it' }),
+      reason: z.string().optional().meta({ description: 'a stopped job', examples: ['stopped due to request'] }),
+      netTimeTook: z.number().optional().meta({ description: 'a completed job: seconds from its start by a worker to its end' }),
+      grossTimeTook: z.number().optional().meta({ description: 'a completed job: seconds from submission to its end' }),
       data: z.object({
-        progress: z.string().meta({ description: 'two decimals', examples: ['36.36'] }),
+        progress: z.string().meta({ description: 'two decimals; (succeed + failed + skipped) / all entries, where nodes never reached are not done', examples: ['36.36'] }),
         details: z.string().meta({ examples: ['36.36% completed, 2 succeed, 2 failed, 2 active, 4 pending, 1 creating'] }),
         states: CountedStates.meta({ description: 'non-zero counts only' }),
         activeNodes: z.array(
@@ -282,7 +307,9 @@ export const ResultsView = responseSchema(
       pipeline: z.string(),
       status: z.enum(JOB_STATUSES),
       error: z.string().optional().meta({ description: 'a failed job' }),
+      nodeName: z.string().optional().meta({ description: 'a failed job: the node whose task failure ended it' }),
       reason: z.string().optional().meta({ description: 'a stopped job' }),
+      timeTook: z.number().optional().meta({ description: 'seconds from submission to the end of the job' }),
       data: z.object({
         result: z.array(z.union([z.object({ ...resultHead, result: z.unknown() }), z.object({ ...resultHead, error: z.unknown().meta({ description: 'items that never ran: "task stopped"' }) })])),
       }),

@@ -1,6 +1,6 @@
 import { NotFoundError, ValidationError } from '../../common/domain-error';
 import type { JobSummary } from '../../jobs/domain/job.state';
-import { errorMessage } from '../../webhooks/domain/payload-renderers';
+import { errorText } from '../../jobs/domain/job.errors';
 import { requestStatus, type RequestTaskView } from './queue-request';
 
 /**
@@ -77,13 +77,13 @@ export function falLogs(events: Array<{ type: string; data: unknown; createdAt: 
         line('INFO', `acquired by ${String(d.workerName ?? 'a worker')} (attempt ${String(d.attempt ?? 1)})`);
         break;
       case 'task.retried':
-        line('WARN', `attempt ${String(d.attempt ?? '?')} failed${d.error !== undefined ? `: ${errorMessage(d.error)}` : ''}; retrying`);
+        line('WARN', `attempt ${String(d.attempt ?? '?')} failed${d.error !== undefined ? `: ${errorText(d.error)}` : ''}; retrying`);
         break;
       case 'task.succeeded':
         line('INFO', 'completed');
         break;
       case 'task.failed':
-        line('ERROR', `failed${d.error !== undefined ? `: ${errorMessage(d.error)}` : ''}`);
+        line('ERROR', `failed${d.error !== undefined ? `: ${errorText(d.error)}` : ''}`);
         break;
       case 'job.stopped':
         line('WARN', `cancelled${typeof d.reason === 'string' && d.reason !== 'cancelled' ? ` (${d.reason})` : ''}`);
@@ -117,7 +117,7 @@ export function renderFalStatus(
     ...(status === 'COMPLETED'
       ? {
           metrics: { inference_time: task?.acquiredAt ? (Date.parse(job.finishedAt ?? job.timestamp) - Date.parse(task.acquiredAt)) / 1000 : null },
-          ...(ended === 'failed' ? { error: errorMessage(task?.error ?? job.error ?? 'failed'), error_type: 'request_failed' } : {}),
+          ...(ended === 'failed' ? { error: errorText(task?.error ?? job.error ?? 'failed'), error_type: 'request_failed' } : {}),
           ...(ended === 'cancelled' ? { error: 'request cancelled', error_type: 'request_cancelled' } : {}),
         }
       : {}),

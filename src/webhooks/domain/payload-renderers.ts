@@ -1,4 +1,5 @@
 import { levelRank } from '../../event-store/event.types';
+import { errorText } from '../../jobs/domain/job.errors';
 import type { FanoutJob } from './fanout.types';
 import { ROUTABLE_EVENTS, type Subscription } from './subscription.types';
 
@@ -254,13 +255,6 @@ async function lifecycle(sub: Subscription, jobId: string, queueName: string, ev
   return done;
 }
 
-/** A worker's error as one line of text (it may send a string or an object with a message). */
-export function errorMessage(error: unknown): string {
-  if (typeof error === 'string') return error;
-  if (error && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string') return (error as { message: string }).message;
-  return JSON.stringify(error ?? null);
-}
-
 /**
  * fal's webhook body, sent once when a request submitted on the fal routes with ?fal_webhook=
  * ends: `{ request_id, gateway_request_id, status: OK | ERROR, payload, error }` (payload: the
@@ -271,7 +265,7 @@ export function falWebhookBody(requestId: string, outcome: 'completed' | 'failed
   if (outcome === 'completed') return { ...common, status: 'OK' as const, payload: task?.result ?? null, error: null };
   if (outcome === 'failed') {
     const error = task?.error ?? null;
-    return { ...common, status: 'ERROR' as const, payload: { detail: error }, error: errorMessage(error) };
+    return { ...common, status: 'ERROR' as const, payload: { detail: error }, error: errorText(error) };
   }
   return { ...common, status: 'ERROR' as const, payload: null, error: 'request cancelled' };
 }

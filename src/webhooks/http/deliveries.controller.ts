@@ -1,5 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { All, Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { MethodNotAllowedError, missingPathId } from '../../common/route-errors';
 import { NotFoundError } from '../../common/domain-error';
 import { ApiAnswer, ApiError, ApiJsonBody, ApiQueryFrom, errorExample } from '../../common/openapi';
 import { parseBody, parseWith } from '../../common/zod-validation';
@@ -78,11 +80,27 @@ export class DeliveriesController {
   }
 
   @Get('webhooks/list/:jobId')
-  @ApiOperation({ summary: 'Progress and result webhook deliveries of a job' })
-  @ApiAnswer(200, 'The latest progress and result deliveries (either may be missing)', WebhookRecords)
-  @ApiError(404, jobNotFound)
+  @ApiOperation({ summary: 'Progress and result webhook deliveries of a job: { jobId, result, progress }' })
+  @ApiAnswer(200, 'The latest result and progress deliveries (a kind never sent is absent)', WebhookRecords)
+  @ApiError(404, jobNotFound, errorExample(new NotFoundError('WEBHOOK_NOT_FOUND', `job ${JOB} has no webhook delivery`)))
   @RequireScope('deliveries:read')
   list2(@CurrentCaller() caller: Caller, @Param('jobId') jobId: string) {
     return this.deliveries.records(caller, jobId);
+  }
+
+  // After the routes above: the engine's 400 for a missing id, 405 for another method (not 404).
+
+  @Get(['webhooks/status', 'webhooks/results', 'webhooks/list'])
+  @ApiExcludeEndpoint()
+  @RequireScope('deliveries:read')
+  missingJobId(): never {
+    throw missingPathId('jobId');
+  }
+
+  @All(['webhooks/status', 'webhooks/status/:jobId', 'webhooks/results', 'webhooks/results/:jobId', 'webhooks/list', 'webhooks/list/:jobId'])
+  @ApiExcludeEndpoint()
+  @RequireScope('deliveries:read')
+  wrongMethod(@Req() req: Request): never {
+    throw new MethodNotAllowedError(req.method, req.path, ['GET']);
   }
 }

@@ -128,12 +128,18 @@ export const WebhookRecord = responseSchema(
       type: z.enum(['progress', 'result']),
       url: z.string(),
       pipelineStatus: z.string().nullable(),
+      status: z.enum(['pending', 'completed']).meta({ description: "the engine's: completed once the request is over, whatever its answer" }),
       responseStatus: z.enum(['succeed', 'failed']),
       httpResponse: z.object({ statusCode: z.int().nullable(), statusMessage: z.string().nullable() }),
-      status: z.enum(MESSAGE_STATUSES as [string, ...string[]]),
+      deliveryStatus: z.enum(MESSAGE_STATUSES as [string, ...string[]]).meta({ description: "Herald's state of the message (GET /api/v1/deliveries)" }),
       timestamp: time(),
     })
     .meta({ description: "The pipeline engine's record of a progress or result webhook delivery" }),
 );
 
-export const WebhookRecords = responseSchema('WebhookRecords', z.array(WebhookRecord));
+export const WebhookRecords = responseSchema(
+  'WebhookRecords',
+  z
+    .object({ jobId: z.string(), result: WebhookRecord.optional(), progress: WebhookRecord.optional() })
+    .meta({ description: 'The latest result and progress deliveries of a job; a kind never sent is absent' }),
+);
