@@ -9,6 +9,7 @@ import { PipelineTriggers1763800000007 } from './1763800000007-pipeline-triggers
 import { EndpointHealth1763800000020 } from './1763800000020-endpoint-health';
 import { AppendCheckPlans1763800000021 } from './1763800000021-append-check-plans';
 import { Tenants1763800000030 } from './1763800000030-tenants';
+import { Instances1763800000040 } from './1763800000040-instances';
 
 /** Every migration, in order. Listed explicitly (no globbing) so bundlers and ESM tests see them. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   EndpointHealth1763800000020,
   AppendCheckPlans1763800000021,
   Tenants1763800000030,
+  Instances1763800000040,
 ];

@@ -81,6 +81,14 @@ export interface WebhookConfig {
   /** How often pg-boss maintenance runs: expires such claims, archives completed queue jobs. */
   maintenanceSeconds: number;
   /**
+   * Each instance refreshes its heartbeat (herald_instances) every `heartbeatMs`; an instance
+   * silent for `takeoverMs` is dead, and the first live instance to see it releases the queue
+   * jobs it held (a kill -9: its deliveries are attempted again within about takeoverMs +
+   * heartbeatMs, not after the claim expiry).
+   */
+  heartbeatMs: number;
+  takeoverMs: number;
+  /**
    * An endpoint's circuit opens after this many consecutive failed attempts (timeouts,
    * connection errors, 5xx, 429): no attempt for `openSeconds`, then one probe; each failed
    * probe doubles the pause, up to `openMaxSeconds`.
@@ -159,6 +167,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
   if (adminKey?.startsWith('hk_') || apiKeys.some((k) => k.startsWith('hk_'))) {
     throw new ConfigError('admin keys (HERALD_ADMIN_KEY, HERALD_API_KEYS) must not start with hk_, the prefix of project keys');
   }
+  const heartbeatMs = int(env, 'HERALD_INSTANCE_HEARTBEAT_MS', 2000, 10, 60_000);
+  const takeoverMs = int(env, 'HERALD_TAKEOVER_AFTER_MS', 10_000, 50, 3_600_000);
+  if (takeoverMs < 3 * heartbeatMs) throw new ConfigError('HERALD_TAKEOVER_AFTER_MS must be at least 3 x HERALD_INSTANCE_HEARTBEAT_MS (a live instance would be taken for dead)');
   return {
     databaseUrl,
     port: int(env, 'PORT', 3000, 0, 65535),
@@ -189,6 +200,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
       staleMs: int(env, 'HERALD_WEBHOOK_STALE_MS', 1000, 0, 3_600_000),
       claimExpirySeconds: int(env, 'HERALD_WEBHOOK_CLAIM_EXPIRY_SECONDS', 300, 2, 86_400),
       maintenanceSeconds: int(env, 'HERALD_QUEUE_MAINTENANCE_SECONDS', 30, 1, 3600),
+      heartbeatMs,
+      takeoverMs,
       circuit: {
         openAfter: int(env, 'HERALD_ENDPOINT_OPEN_AFTER', 10, 1, 100_000),
         openSeconds: int(env, 'HERALD_ENDPOINT_OPEN_SECONDS', 30, 1, 86_400),

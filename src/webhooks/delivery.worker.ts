@@ -109,7 +109,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     if (!this.config.webhooks.workers) return;
     this.running = true;
     this.loop = new QueueLoop<DeliverJob>(
-      this.queue.boss,
+      (name, n) => this.queue.fetch(name, n),
       DELIVER_QUEUE,
       {
         batchSize: 200,

@@ -97,7 +97,7 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
     if (!this.config.webhooks.workers) return;
     this.running = true;
     this.loop = new QueueLoop<FanoutJob>(
-      this.queue.boss,
+      (name, n) => this.queue.fetch(name, n),
       FANOUT_QUEUE,
       {
         batchSize: BATCH,

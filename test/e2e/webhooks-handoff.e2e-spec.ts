@@ -36,11 +36,11 @@ describe('local hand-off of fan-out and delivery', () => {
       handedOver.push(job.data.jobId);
       return handOff(job);
     };
-    const boss = h.app.get(WorkQueue).boss as unknown as { fetch: (name: string, options?: unknown) => Promise<Array<{ id: string; data: any }>> };
-    const fetch = boss.fetch.bind(boss);
-    boss.fetch = async (name, options) => {
+    const queue = h.app.get(WorkQueue) as unknown as { fetch: (name: string, limit: number) => Promise<Array<{ id: string; data: any }>> };
+    const fetch = queue.fetch.bind(queue);
+    queue.fetch = async (name, limit) => {
       if (name === FANOUT_QUEUE && fanoutLoopBlind) return [];
-      const jobs = (await fetch(name, options)) ?? [];
+      const jobs = await fetch(name, limit);
       if (name === FANOUT_QUEUE) fetched.fanout.push(...jobs.map((j) => ({ id: j.id, jobId: j.data.jobId })));
       if (name === DELIVER_QUEUE) fetched.deliver.push(...jobs.map((j) => j.data.m));
       return jobs;

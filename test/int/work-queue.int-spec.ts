@@ -32,7 +32,7 @@ describe('work queue statements on pg-boss', () => {
 
   it('claims waiting jobs by id, once, leaving out unknown and already taken ones', async () => {
     const [a, b] = [await send(), await send()];
-    const fetched = await queue.boss.fetch(FANOUT_QUEUE, { batchSize: 10 });
+    const fetched = await queue.fetch(FANOUT_QUEUE, 10);
     expect(fetched.map((j) => j.id).sort()).toEqual([a, b].sort());
     const [c, d] = [await send(), await send()];
     const claimed = await queue.claim(db, FANOUT_QUEUE, [a, c, d, randomUUID()]);
@@ -70,7 +70,7 @@ describe('work queue statements on pg-boss', () => {
       [id],
     );
     expect(row).toEqual({ state: 'active', data: { m: 'x', t: 'y' }, retry_limit: 100, retry_count: 0, expire_s: 77, started: true, kept: true });
-    expect((await queue.boss.fetch(DELIVER_QUEUE, { batchSize: 100 })).map((j) => j.id)).not.toContain(id);
+    expect((await queue.fetch(DELIVER_QUEUE, 100)).map((j) => j.id)).not.toContain(id);
     await queue.complete(db, DELIVER_QUEUE, [id]);
     expect((await state(id)).state).toBe('completed');
   });
@@ -83,7 +83,7 @@ describe('work queue statements on pg-boss', () => {
     await queue.boss.expire();
     expect(await state(id)).toEqual({ state: 'retry', retry_count: 0 });
     await db.query(`UPDATE pgboss.job SET start_after = now() WHERE id = $1`, [id]);
-    const fetched = await queue.boss.fetch<{ m: string }>(DELIVER_QUEUE, { batchSize: 100 });
+    const fetched = await queue.fetch<{ m: string }>(DELIVER_QUEUE, 100);
     expect(fetched.find((j) => j.id === id)?.data).toEqual({ m: 'crashed', t: 't' });
   });
 
@@ -148,11 +148,11 @@ describe('work queue statements on pg-boss', () => {
     const [{ next }] = await db.query<{ next: number }>(`SELECT round(extract(epoch FROM next_attempt_at - now()) / 60)::int AS next FROM webhook_messages WHERE id = $1`, [fresh[0].id]);
     expect(next).toBe(30);
     // Nothing of it is fetched now; a probe releases exactly one.
-    const fetched = (await queue.boss.fetch<{ m: string }>(DELIVER_QUEUE, { batchSize: 100 })).map((j) => j.data.m);
+    const fetched = (await queue.fetch<{ m: string }>(DELIVER_QUEUE, 100)).map((j) => j.data.m);
     for (const f of fresh) expect(fetched).not.toContain(f.id);
     expect(fetched).not.toContain(old.id);
     expect(await queue.releaseOne(db, origin)).toBe(true);
-    const probe = (await queue.boss.fetch<{ m: string }>(DELIVER_QUEUE, { batchSize: 100 })).map((j) => j.data.m);
+    const probe = (await queue.fetch<{ m: string }>(DELIVER_QUEUE, 100)).map((j) => j.data.m);
     expect(probe.filter((m) => [...fresh, old].some((x) => x.id === m))).toHaveLength(1);
     // The circuit closes: the rest are due at once.
     expect(await queue.releaseParked(db, DELIVER_QUEUE, origin)).toBe(2);

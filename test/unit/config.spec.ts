@@ -25,4 +25,16 @@ describe('configuration', () => {
     expect(loadConfig({ HERALD_ENDPOINT_OPEN_AFTER: '3', HERALD_ENDPOINT_OPEN_SECONDS: '5', HERALD_ENDPOINT_OPEN_MAX_SECONDS: '50' }).webhooks.circuit).toEqual({ openAfter: 3, openSeconds: 5, openMaxSeconds: 50 });
     expect(() => loadConfig({ HERALD_ENDPOINT_OPEN_AFTER: '0' })).toThrow(ConfigError);
   });
+
+  it('reads the instance heartbeat and takeover delay, which must leave a live instance three heartbeats', () => {
+    const { heartbeatMs, takeoverMs } = loadConfig({}).webhooks;
+    expect([heartbeatMs, takeoverMs]).toEqual([2000, 10_000]);
+    expect(loadConfig({ HERALD_INSTANCE_HEARTBEAT_MS: '100', HERALD_TAKEOVER_AFTER_MS: '300' }).webhooks.takeoverMs).toBe(300);
+    expect(() => loadConfig({ HERALD_INSTANCE_HEARTBEAT_MS: '100', HERALD_TAKEOVER_AFTER_MS: '299' })).toThrow(/at least 3 x HERALD_INSTANCE_HEARTBEAT_MS/);
+  });
+
+  it('reads the status stream settings', () => {
+    expect(loadConfig({}).streams).toEqual({ pollMs: 500, keepAliveMs: 15_000 });
+    expect(loadConfig({ HERALD_STREAM_POLL_MS: '50', HERALD_STREAM_KEEPALIVE_MS: '1000' }).streams).toEqual({ pollMs: 50, keepAliveMs: 1000 });
+  });
 });

@@ -19,7 +19,7 @@ export interface QueueLoopOptions {
 }
 
 /**
- * Fetches jobs with pg-boss's fetch() in a loop while work remains, and sleeps on a WorkSignal
+ * Fetches jobs (WorkQueue.fetch: pg-boss's fetch, marked as this instance's) in a loop while work remains, and sleeps on a WorkSignal
  * (woken in-process, or by LISTEN/NOTIFY from another instance) when the queue is empty; the
  * poll interval is only the fallback. pg-boss's own work() sleeps a full interval after every
  * fetch, which caps throughput at batchSize / interval.
@@ -30,7 +30,7 @@ export class QueueLoop<T> {
   private running: Promise<void>[] = [];
 
   constructor(
-    private readonly boss: PgBoss,
+    private readonly fetch: (name: string, limit: number) => Promise<PgBoss.Job<T>[]>,
     readonly name: string,
     private readonly options: QueueLoopOptions,
     private readonly handle: (jobs: PgBoss.Job<T>[]) => Promise<void>,
@@ -56,7 +56,7 @@ export class QueueLoop<T> {
         }
         let jobs: PgBoss.Job<T>[] = [];
         try {
-          jobs = (await this.boss.fetch<T>(this.name, { batchSize: room })) ?? [];
+          jobs = await this.fetch(this.name, room);
         } finally {
           // Room not filled (a short batch, or a failed fetch) goes back at once.
           if (room > jobs.length) this.options.unreserve?.(room - jobs.length);

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Client } from 'pg';
 import PgBoss from 'pg-boss';
 import { HERALD_CONFIG, type HeraldConfig } from '../../config/config';
@@ -55,6 +56,10 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
   private listener?: Client;
   private notifyTimers = new Map<string, NodeJS.Timeout>();
   private closed = false;
+  /** What this instance's claims carry in pgboss.job.output: its id. */
+  private readonly owner: string;
+  private heartbeat?: NodeJS.Timeout;
+  private beating?: Promise<void>;
 
   constructor(
     private readonly connection: DatabaseConnection,
@@ -75,6 +80,7 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
       deleteAfterDays: 1,
     });
     this.boss.on('error', (err) => this.log.error(`pg-boss: ${err.message}`));
+    this.owner = JSON.stringify({ by: this.instanceId });
   }
 
   async onModuleInit(): Promise<void> {
@@ -89,6 +95,52 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
     await this.ensureQueue({ name: FANOUT_QUEUE, retryLimit: 20, retryDelay: 1, retryBackoff: true, expireInSeconds: Math.min(120, claim) });
     await this.ensureQueue({ name: DELIVER_QUEUE, retryLimit: 100, retryDelay: 1, retryBackoff: true, expireInSeconds: claim });
     await this.listen();
+    await this.beat();
+    this.heartbeat = setInterval(() => {
+      this.beating ??= this.beat().finally(() => (this.beating = undefined));
+    }, this.config.webhooks.heartbeatMs);
+  }
+
+  /**
+   * This instance is alive (its row's heartbeat, re-created if a live instance took it for dead
+   * while it stalled); and any instance silent for longer than the takeover delay is dead: its
+   * row is deleted and its claims released in one statement, so exactly one live instance does
+   * it, and its unfinished fan-outs and deliveries are due again at once.
+   */
+  private async beat(): Promise<void> {
+    try {
+      await this.connection.db.pool.query(
+        `INSERT INTO herald_instances (instance_id, host, pid) VALUES ($1, $2, $3)
+         ON CONFLICT (instance_id) DO UPDATE SET heartbeat_at = now()`,
+        [this.instanceId, hostname(), process.pid],
+      );
+      const released = await this.releaseClaims(`SELECT instance_id FROM herald_instances WHERE heartbeat_at < now() - $1 * interval '1 millisecond'`, [this.config.webhooks.takeoverMs]);
+      if (released.instances > 0) {
+        this.log.warn(`took over from ${released.instances} silent instance(s): ${released.jobs} claimed queue jobs due again`);
+        for (const q of released.queues) this.wake(q);
+      }
+    } catch (err) {
+      if (!this.closed) this.log.warn(`instance heartbeat failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** Deletes the instances `which` selects and makes the jobs they held active due again. */
+  private async releaseClaims(which: string, params: unknown[]): Promise<{ instances: number; jobs: number; queues: string[] }> {
+    const [row] = (
+      await this.connection.db.pool.query<{ instances: number; jobs: number; queues: string[] }>(
+        `WITH gone AS (
+           DELETE FROM herald_instances WHERE instance_id IN (${which}) RETURNING instance_id::text AS id),
+         released AS (
+           UPDATE pgboss.job SET state = 'retry', start_after = now(), output = jsonb_build_object('releasedFrom', output->>'by')
+            WHERE name IN (${queueLiteral(FANOUT_QUEUE)}, ${queueLiteral(DELIVER_QUEUE)}) AND state = 'active'
+              AND output->>'by' IN (SELECT id FROM gone)
+           RETURNING name)
+         SELECT (SELECT count(*)::int FROM gone) AS instances, (SELECT count(*)::int FROM released) AS jobs,
+                coalesce((SELECT array_agg(DISTINCT name) FROM released), '{}') AS queues`,
+        params,
+      )
+    ).rows;
+    return row;
   }
 
   private async ensureQueue(queue: PgBoss.Queue & { name: string }): Promise<void> {
@@ -130,6 +182,30 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   /**
+   * Claims up to `limit` due jobs of a queue as pg-boss's fetch() does (priority, then age; SKIP
+   * LOCKED; a retry counted), marking them as this instance's (output.by) in the same statement:
+   * if this instance dies, any live one releases them (releaseDead) without waiting for their
+   * claim to expire. Herald's queues use pg-boss's standard policy only.
+   */
+  async fetch<T>(queue: string, limit: number): Promise<PgBoss.Job<T>[]> {
+    return this.connection.db.pool
+      .query(
+        `WITH next AS (
+           SELECT id FROM pgboss.job
+            WHERE name = ${queueLiteral(queue)} AND state < 'active' AND start_after < now()
+            ORDER BY priority DESC, created_on, id
+            LIMIT $1 FOR UPDATE SKIP LOCKED)
+         UPDATE pgboss.job j SET state = 'active', started_on = now(), output = $2::jsonb,
+                retry_count = CASE WHEN started_on IS NOT NULL THEN retry_count + 1 ELSE retry_count END
+           FROM next
+          WHERE j.name = ${queueLiteral(queue)} AND j.id = next.id
+         RETURNING j.id, j.name, j.data`,
+        [limit, this.owner],
+      )
+      .then((r) => r.rows as PgBoss.Job<T>[]);
+  }
+
+  /**
    * Claims waiting jobs by id, as fetch() would claim them (state active, started now, a retry
    * counted): the ones another instance fetched first, or that do not exist, are left out.
    * (Only for jobs created without a start delay, as fan-out jobs are.)
@@ -137,11 +213,11 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
   async claim(sql: Sql, queue: string, ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
     const rows = await sql.query<{ id: string }>(
-      `UPDATE pgboss.job SET state = 'active', started_on = now(),
+      `UPDATE pgboss.job SET state = 'active', started_on = now(), output = $2::jsonb,
               retry_count = CASE WHEN started_on IS NOT NULL THEN retry_count + 1 ELSE retry_count END
         WHERE name = ${queueLiteral(queue)} AND id = ANY($1::uuid[]) AND state < 'active'
        RETURNING id`,
-      [ids],
+      [ids, this.owner],
     );
     return new Set(rows.map((r) => r.id));
   }
@@ -181,9 +257,9 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
   insertActive(sql: Sql, queue: string, jobs: ClaimedJob[]): Promise<unknown> {
     queueLiteral(queue);
     return sql.query(
-      `INSERT INTO pgboss.job (id, name, data, state, started_on, retry_limit, retry_delay, retry_backoff,
+      `INSERT INTO pgboss.job (id, name, data, state, started_on, output, retry_limit, retry_delay, retry_backoff,
                                expire_in, keep_until, dead_letter, policy)
-       SELECT x.id, $1, x.data, 'active', now(), coalesce(q.retry_limit, 2),
+       SELECT x.id, $1, x.data, 'active', now(), $4::jsonb, coalesce(q.retry_limit, 2),
               CASE WHEN coalesce(q.retry_backoff, false) THEN greatest(coalesce(q.retry_delay, 0), 1) ELSE coalesce(q.retry_delay, 0) END,
               coalesce(q.retry_backoff, false),
               coalesce(q.expire_seconds * interval '1s', interval '15 minutes'),
@@ -191,7 +267,7 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
               q.dead_letter, q.policy
          FROM unnest($2::uuid[], $3::jsonb[]) AS x(id, data)
          LEFT JOIN pgboss.queue q ON q.name = $1`,
-      [queue, jobs.map((j) => j.id), jobs.map((j) => JSON.stringify(j.data))],
+      [queue, jobs.map((j) => j.id), jobs.map((j) => JSON.stringify(j.data)), this.owner],
     );
   }
 
@@ -270,6 +346,11 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
   /** After every worker loop stopped (their onModuleDestroy ran first). */
   async beforeApplicationShutdown(): Promise<void> {
     this.closed = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    await this.beating;
+    // What this instance still holds (nothing, after a clean stop of the loops) is due again at
+    // once, for the next instance; and it is no longer a live instance.
+    await this.releaseClaims('$1::uuid', [this.instanceId]).catch((err: Error) => this.log.warn(`could not release this instance's claims: ${err.message}`));
     for (const t of this.notifyTimers.values()) clearTimeout(t);
     await this.boss.stop({ graceful: true, wait: true, close: false, timeout: 5000 }).catch(() => undefined);
     await this.listener?.end().catch(() => undefined);
