@@ -8,6 +8,7 @@ import type { HeraldConfig } from './config/config';
 import { DatabaseModule } from './database/database.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { HealthController } from './health/health.controller';
+import { ReadinessService } from './health/readiness.service';
 import { JobsModule } from './jobs/jobs.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { QueuesModule } from './queues/queues.module';
@@ -32,6 +33,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: GlobalErrorFilter },
         { provide: EgressGuard, useValue: new EgressGuard(config.egress, options.resolver) },
         TargetCheck,
+        ReadinessService,
       ],
       exports: [Clock, IdGenerator, EgressGuard, TargetCheck],
     };

@@ -1,7 +1,7 @@
 const HOOK_PATH = /^\/api\/v1\/(projects\/[^/]+\/)?hooks\/[^/]+$/;
 
 /**
- * The only requests Herald lets through without a key: the health probe, when enabled the
+ * The only requests Herald lets through without a key: the health probes, when enabled the
  * OpenAPI pages, and webhook triggers (POST /api/v1/hooks/{name} and
  * /api/v1/projects/{projectId}/hooks/{name}), which carry their own authentication. Everything
  * else needs a key (deny by default).
@@ -16,7 +16,7 @@ export function isPublicRequest(method: string, path: string, docs: boolean): bo
   // TriggersService decides, after reading the (signed) body.
   if (method === 'POST' && HOOK_PATH.test(path)) return true;
   if (method !== 'GET' && method !== 'HEAD') return false;
-  if (path === '/health') return true;
+  if (path === '/health' || path === '/health/live' || path === '/health/ready') return true;
   if (!docs) return false;
   // The OpenAPI UI's page and its static files (served from swagger-ui-dist, not Nest handlers).
   return path === '/docs' || path === '/docs-json' || path === '/docs-yaml' || path.startsWith('/docs/');

@@ -718,8 +718,42 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness and database reachability (no key needed) */
+        /** Database reachability (no key needed) */
         get: operations["HealthController_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness probe: 200 while the process serves HTTP (never asks the database, so a database outage does not restart it) */
+        get: operations["HealthController_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness probe: 200 when the database answers, its schema is this build's and the loops run; 503 with the failing checks otherwise */
+        get: operations["HealthController_ready"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1598,6 +1632,10 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        LiveAnswer: {
+            /** @constant */
+            status: "ok";
+        };
         /** @description A notification routed to a channel (seed 002) */
         NotificationPayload: {
             /** @description Markdown with a link to the job */
@@ -1860,6 +1898,24 @@ export interface components {
             retryDelaySeconds?: number;
             /** @description retries after the first attempt (default 3) */
             retryLimit?: number;
+        };
+        ReadyAnswer: {
+            checks: {
+                /** @enum {string} */
+                database: "up" | "down";
+                /**
+                 * @description fan-out and delivery loops of this instance (off: HERALD_DELIVERY_WORKERS=false)
+                 * @enum {string}
+                 */
+                loops: "running" | "stopped" | "off";
+                migrations: {
+                    current: boolean;
+                    /** @description this build's migrations the database has not run */
+                    pending: string[];
+                };
+            };
+            /** @enum {string} */
+            status: "ready" | "unavailable";
         };
         RecoverAnswer: {
             deliveryIds: string[];
@@ -5926,6 +5982,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    HealthController_live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Alive */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveAnswer"];
+                };
+            };
+        };
+    };
+    HealthController_ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadyAnswer"];
+                };
+            };
+            /** @description Not ready: the checks say why */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadyAnswer"];
                 };
             };
         };

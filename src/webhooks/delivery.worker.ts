@@ -61,6 +61,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   /** Queue jobs taken a second time because their facts may have been stale (see decide). */
   private readonly retakenOnce = new Set<string>();
   private running = false;
+
+  /** Whether this instance's loops run (for /health/ready). */
+  get isRunning(): boolean {
+    return this.running;
+  }
   private paused = false;
 
   constructor(

@@ -80,6 +80,11 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private paused = false;
   private running = false;
 
+  /** Whether this instance's loops run (for /health/ready). */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
   constructor(
     private readonly queue: WorkQueue,
     private readonly db: Db,

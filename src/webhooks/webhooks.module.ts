@@ -37,6 +37,6 @@ import { LocalDelivery } from './local-delivery';
     ChannelTester,
     { provide: HttpSender, useFactory: (guard: EgressGuard) => new UndiciHttpSender(guard), inject: [EgressGuard] },
   ],
-  exports: [WebhookOutbox, WorkQueue, ChannelTester, HttpSender],
+  exports: [WebhookOutbox, WorkQueue, ChannelTester, HttpSender, FanoutWorker, DeliveryWorker],
 })
 export class WebhooksModule {}

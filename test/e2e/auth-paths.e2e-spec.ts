@@ -33,7 +33,7 @@ describe('API keys hold for every spelling of every route', () => {
   it('answers 401 or 404, never anything else, to every spelling without a key or with a wrong one', async () => {
     const seen: string[] = [];
     for (const op of ops) {
-      if (op.path === '/health') continue;
+      if (op.path.startsWith('/health')) continue;
       for (const path of [op.path, ...pathVariants(op)]) {
         for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong' }, { authorization: `Basic ${KEY}` }, { authorization: KEY }]) {
           const res = await rawRequest(h.baseUrl, op.method, path, headers, bodyFor(op));
@@ -66,7 +66,7 @@ describe('API keys hold for every spelling of every route', () => {
     expect((await api(h.baseUrl, 'DELETE', `/api/v1/projects/walk-project/keys/${revoked.body.id}`, undefined, { authorization: `Bearer ${KEY}` })).status).toBe(204);
     const auth = { authorization: `Bearer ${made.body.key}` };
     for (const op of ops) {
-      if (op.path === '/health') continue;
+      if (op.path.startsWith('/health')) continue;
       const canonical = await rawRequest(h.baseUrl, op.method, op.path, auth, bodyFor(op));
       const routeMissing = canonical.status === 404 && JSON.parse(canonical.body).error.code === 'NOT_FOUND';
       if (op.path.includes('/hooks/')) {
@@ -87,7 +87,7 @@ describe('API keys hold for every spelling of every route', () => {
   });
 
   it('leaves only the health probe and the OpenAPI pages open', async () => {
-    for (const path of ['/health', '/docs', '/docs/', '/docs-json']) {
+    for (const path of ['/health', '/health/live', '/health/ready', '/docs', '/docs/', '/docs-json']) {
       expect([path, (await rawRequest(h.baseUrl, 'GET', path)).status]).toEqual([path, 200]);
     }
     for (const path of ['/HEALTH', '/health/', '/Docs-json', '/%68ealth', '/', '/anything', '/api', '/queue']) {

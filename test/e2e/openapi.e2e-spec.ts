@@ -111,13 +111,15 @@ describe('The OpenAPI document at /docs-json', () => {
     const open = operations(doc).filter(([, , op]) => op.security !== undefined);
     expect(open.map(([method, path, op]) => [method, path, op.security])).toEqual([
       ['get', '/health', []],
+      ['get', '/health/live', []],
+      ['get', '/health/ready', []],
       ['post', '/api/v1/hooks/{name}', []],
       ['post', '/api/v1/projects/{projectId}/hooks/{name}', []],
     ]);
     // What the document says is what Herald does.
     expect((await api(h.baseUrl, 'GET', '/api/v1/exec/jobs')).status).toBe(401);
     expect((await api(h.baseUrl, 'GET', '/api/v1/exec/jobs', undefined, KEY)).status).toBe(200);
-    expect((await api(h.baseUrl, 'GET', '/health')).status).toBe(200);
+    for (const probe of ['/health', '/health/live', '/health/ready']) expect((await api(h.baseUrl, 'GET', probe)).status).toBe(200);
   });
 
   it('names what each route needs of a key (a scope, or an admin key) and lists its 403 FORBIDDEN_SCOPE', () => {
