@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { Pool as UndiciPool } from 'undici';
 import { apiCall, forEachLimit, sleep, until } from '../bench-util';
 import { benchDatabase } from '../bench-database';
+import { startInstance } from './instances';
 
 /**
  * Fault: kill -9 of one of two instances during a run of DELIVERIES webhook deliveries.
@@ -22,32 +21,6 @@ const JOBS = Number(process.env.FAULT_JOBS ?? 1000);
 const ITEMS = 10;
 const DELIVERIES = JOBS * ITEMS;
 const RECEIVER_DELAY_MS = Number(process.env.FAULT_RECEIVER_DELAY_MS ?? 20);
-const ROOT = join(__dirname, '..', '..', '..');
-
-interface Instance {
-  proc: ChildProcess;
-  url: string;
-  exited: Promise<void>;
-}
-
-async function startInstance(databaseUrl: string, name: string): Promise<Instance> {
-  const proc = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', HERALD_LOG_LEVEL: 'log', NODE_ENV: 'development', HERALD_ADMIN_KEY: undefined, HERALD_API_KEYS: undefined },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  proc.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  proc.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  const exited = new Promise<void>((resolve) => proc.on('exit', () => resolve()));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const m = /listening on (http:\/\/\S+)/.exec(out);
-    if (m) return { proc, url: m[1], exited };
-    if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`instance ${name} did not start:\n${out}`);
-    await sleep(50);
-  }
-}
 
 export async function killInstanceScenario(): Promise<Record<string, number | string>> {
   const db = await benchDatabase();

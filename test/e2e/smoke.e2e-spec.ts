@@ -1,3 +1,4 @@
+import { DeliveryWorker } from '../../src/webhooks/delivery.worker';
 import { api, startHerald, type RunningHerald } from '../support/herald';
 
 describe('Herald over HTTP', () => {
@@ -33,7 +34,6 @@ describe('Herald over HTTP', () => {
     const other = await startHerald();
     try {
       expect((await api(other.baseUrl, 'GET', '/health/ready')).body.checks.loops).toBe('running');
-      const { DeliveryWorker } = await import('../../src/webhooks/delivery.worker');
       await other.app.get(DeliveryWorker).onModuleDestroy();
       const res = await api(other.baseUrl, 'GET', '/health/ready');
       expect([res.status, res.body.checks.loops]).toEqual([503, 'stopped']);
