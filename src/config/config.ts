@@ -49,6 +49,11 @@ export interface HeraldConfig {
    * stream gets a comment every `keepAliveMs`.
    */
   streams: { pollMs: number; keepAliveMs: number };
+  /**
+   * On SIGTERM: how long attempts and stage calls in flight may finish before they are aborted
+   * (recorded as failed with SHUTDOWN and retried), so an instance stops within about this long.
+   */
+  shutdownGraceMs: number;
 }
 
 export interface WebhookConfig {
@@ -187,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
     publicUrl: (env.HERALD_PUBLIC_URL?.trim() || `http://localhost:${int(env, 'PORT', 3000, 0, 65535)}`).replace(/\/+$/, ''),
     stagePollMs: int(env, 'HERALD_STAGE_POLL_MS', 250, 10, 60_000),
     egress: egress(env),
+    shutdownGraceMs: int(env, 'HERALD_SHUTDOWN_GRACE_MS', 7000, 0, 600_000),
     streams: { pollMs: int(env, 'HERALD_STREAM_POLL_MS', 500, 10, 60_000), keepAliveMs: int(env, 'HERALD_STREAM_KEEPALIVE_MS', 15_000, 10, 600_000) },
     webhooks: {
       workers: bool(env, 'HERALD_DELIVERY_WORKERS', true),

@@ -145,9 +145,16 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.recorder.close();
     for (const w of this.roomWaiters.splice(0)) w();
     await this.loop?.stop();
-    // Let in-flight attempts finish and be recorded (bounded by the request timeout).
-    const deadline = Date.now() + this.config.webhooks.timeoutMs + 2000;
-    while ((this.inFlight > 0 || this.recorder.busy) && Date.now() < deadline) {
+    // Let in-flight attempts finish and be recorded, for the grace period; then what is still in
+    // flight is aborted (recorded as a failed attempt, SHUTDOWN, retried by whichever instance runs
+    // next) and recorded, so the instance stops within the grace period plus one flush.
+    const graceUntil = Date.now() + Math.min(this.config.webhooks.timeoutMs, this.config.shutdownGraceMs);
+    while ((this.inFlight > 0 || this.recorder.busy) && Date.now() < graceUntil) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    if (this.inFlight > 0) this.sender.abortInFlight();
+    const flushUntil = Date.now() + 2000;
+    while ((this.inFlight > 0 || this.recorder.busy) && Date.now() < flushUntil) {
       await new Promise((r) => setTimeout(r, 10));
     }
     await this.circuits.close();

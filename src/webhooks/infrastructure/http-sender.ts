@@ -30,6 +30,8 @@ export abstract class HttpSender {
   abstract send(req: OutgoingRequest): Promise<AttemptResult>;
   abstract call(req: OutgoingCall): Promise<CallResult>;
   abstract close(): Promise<void>;
+  /** Shutdown past its grace period: every call in flight ends at once with SHUTDOWN. */
+  abstract abortInFlight(): void;
 }
 
 /** A delivery's response body kept in the attempt log. */
@@ -45,8 +47,17 @@ const ERROR_CODES: Record<string, string> = {
   UND_ERR_ABORTED: 'TIMEOUT',
 };
 
+/** The reason calls in flight are aborted with when the instance stops. */
+export class ShutdownAbort extends Error {
+  constructor() {
+    super('the instance stopped before the answer came (the attempt will be retried)');
+    this.name = 'ShutdownAbort';
+  }
+}
+
 export function errorCode(err: unknown): string {
   const e = err as { code?: string; name?: string; cause?: { code?: string } };
+  if (e instanceof ShutdownAbort || (e as { cause?: unknown })?.cause instanceof ShutdownAbort) return 'SHUTDOWN';
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'TIMEOUT';
   const code = e?.cause?.code ?? e?.code;
   if (!code) return 'ERROR';
@@ -60,6 +71,7 @@ export function errorCode(err: unknown): string {
  */
 export class UndiciHttpSender extends HttpSender {
   private readonly agent: Agent;
+  private readonly stopping = new AbortController();
 
   constructor(guard: EgressGuard) {
     super();
@@ -74,7 +86,7 @@ export class UndiciHttpSender extends HttpSender {
 
   async call(req: OutgoingCall): Promise<CallResult> {
     const started = performance.now();
-    const signal = AbortSignal.timeout(req.timeoutMs);
+    const signal = AbortSignal.any([AbortSignal.timeout(req.timeoutMs), this.stopping.signal]);
     try {
       const res = await request(req.url, {
         method: req.method as 'GET',
@@ -95,8 +107,14 @@ export class UndiciHttpSender extends HttpSender {
         durationMs: Math.round(performance.now() - started),
       };
     } catch (err) {
-      return { durationMs: Math.round(performance.now() - started), errorCode: errorCode(err), errorMessage: (err as Error).message };
+      // Aborted because the instance stops (not by the timeout): say so.
+      const cause = signal.reason instanceof ShutdownAbort ? signal.reason : (err as Error);
+      return { durationMs: Math.round(performance.now() - started), errorCode: errorCode(cause), errorMessage: cause.message };
     }
+  }
+
+  abortInFlight(): void {
+    this.stopping.abort(new ShutdownAbort());
   }
 
   close(): Promise<void> {
