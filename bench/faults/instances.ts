@@ -11,10 +11,10 @@ export interface Instance {
   exited: Promise<void>;
 }
 
-export async function startInstance(databaseUrl: string, name: string): Promise<Instance> {
+export async function startInstance(databaseUrl: string, name: string, env: Record<string, string> = {}): Promise<Instance> {
   const proc = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', HERALD_LOG_LEVEL: 'log', NODE_ENV: 'development', HERALD_ADMIN_KEY: undefined, HERALD_API_KEYS: undefined },
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', HERALD_LOG_LEVEL: 'log', NODE_ENV: 'development', HERALD_ADMIN_KEY: undefined, HERALD_API_KEYS: undefined, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

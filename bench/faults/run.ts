@@ -1,4 +1,6 @@
+import { concurrencyScenario } from './concurrency';
 import { killInstanceScenario } from './kill-instance';
+import { receiverMatrixScenario } from './receiver-matrix';
 
 /**
  * npm run test:faults: the fault scenarios, one after the other, each printing its figures
@@ -6,6 +8,8 @@ import { killInstanceScenario } from './kill-instance';
  */
 const SCENARIOS: Record<string, () => Promise<Record<string, number | string>>> = {
   'kill-instance': killInstanceScenario,
+  concurrency: concurrencyScenario,
+  'receiver-matrix': receiverMatrixScenario,
 };
 
 async function main(): Promise<void> {
@@ -20,7 +24,7 @@ async function main(): Promise<void> {
     console.log(`  ${'took'.padEnd(30)} ${((Date.now() - started) / 1000).toFixed(1)} s`);
     if (Number(figures.lost) !== 0) {
       failed = true;
-      console.log(`  FAIL: ${figures.lost} acknowledged events were never delivered`);
+      console.log(`  FAIL: ${figures.lost} ${name === 'kill-instance' ? 'acknowledged events were never delivered' : 'invariants broken'}`);
     }
   }
   process.exit(failed ? 1 : 0);

@@ -61,6 +61,8 @@ export function errorCode(err: unknown): string {
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'TIMEOUT';
   const code = e?.cause?.code ?? e?.code;
   if (!code) return 'ERROR';
+  // Every TLS failure (handshake, certificate) is one stable code; the message keeps OpenSSL's.
+  if (/^ERR_(SSL|TLS)_|CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) return 'TLS_ERROR';
   return ERROR_CODES[code] ?? code;
 }
 
