@@ -69,6 +69,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exec/auditTrail/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who ran, stopped, paused, resumed the job, newest first */
+        get: operations["ExecQueriesController_auditTrail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exec/flowInput/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The job's flowInput; 404 FLOW_INPUT_NOT_FOUND when it was submitted without one */
+        get: operations["ExecQueriesController_flowInput"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exec/jobs": {
         parameters: {
             query?: never;
@@ -76,8 +110,42 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List jobs, newest first (filters: status, pipeline; paging: limit, cursor); a project key lists its project's */
+        /** List jobs, newest first (filters: status, pipeline; paging: limit, cursor); a project key lists its project's. raw=true: the ids of the unfinished jobs (HKube) */
         get: operations["ExecController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exec/pipeline/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The pipelines of the unfinished jobs (a project key: its project's), oldest first, at most 10000 */
+        get: operations["ExecQueriesController_runningPipelines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exec/pipelines/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The pipeline of a job as submitted (normalised, secrets masked) */
+        get: operations["ExecQueriesController_pipeline"];
         put?: never;
         post?: never;
         delete?: never;
@@ -120,6 +188,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exec/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search jobs (HKube's search), the filters as query parameters */
+        get: operations["ExecQueriesController_searchGet"];
+        put?: never;
+        /** Search jobs (HKube's search): by pipelineName, pipelineStatus, algorithmName, datesRange; paged by cursor */
+        post: operations["ExecQueriesController_searchPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exec/status/{jobId}": {
         parameters: {
             query?: never;
@@ -146,7 +232,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Stop a running job */
+        /** Stop a running job, or (HKube's bulk stop, no jobId) every unfinished job of the key's project(s) matching pipelineName, startTime, statusToStop */
         post: operations["ExecController_stop"];
         delete?: never;
         options?: never;
@@ -1251,6 +1337,19 @@ export interface components {
             statusMessage: string | null;
             url: string;
         };
+        AuditEntry: {
+            /** @enum {string} */
+            action: "run" | "stop" | "pause" | "resume";
+            /** @description ms since the epoch */
+            timestamp: number;
+            /**
+             * @description the actor of the event: key:<keyId> (a project key), api (an admin key), trigger:webhook:<name> (a stored pipeline's webhook), herald:ttl-sweeper (ttl expired)
+             * @example key:7d3c1f0e-3c55-4c1b-9a4e-2f5c0a9d1e11
+             */
+            user: string;
+        };
+        /** @description newest first */
+        AuditTrail: components["schemas"]["AuditEntry"][];
         CancelledRequest: {
             jobId: number;
             queueName: string;
@@ -1539,6 +1638,17 @@ export interface components {
             /** Format: uri */
             status_url: string;
         };
+        /**
+         * @description the job's flowInput
+         * @example {
+         *       "addInput": [
+         *         2
+         *       ]
+         *     }
+         */
+        FlowInput: {
+            [key: string]: unknown;
+        };
         HealthAnswer: {
             /** @constant */
             database: "up";
@@ -1655,6 +1765,8 @@ export interface components {
             /** @description the job's status path (a delivery's path for delivery_exhausted) */
             url: string;
         };
+        /** @description the unfinished jobs, oldest first */
+        PipelineList: components["schemas"]["PipelineView"][];
         /**
          * @description A pipeline of nodes (HKube's exec/raw format). Validated by HKube's rules (docs/API.md): bad names, expressions, unknown or cyclic references are 400, `message` in HKube's wording and each path in details; unknown fields are 400 too. Numeric strings are coerced to numbers where HKube coerces.
          * @example {
@@ -1824,6 +1936,34 @@ export interface components {
                 result?: string;
                 /** @description whsec_<base64, at least 16 bytes>: sign deliveries (Standard Webhooks) */
                 secret?: string;
+            };
+        };
+        /** @description GET /api/v1/exec/pipelines/{jobId}: the pipeline of a job, as normalised at submission, its secrets masked */
+        PipelineView: {
+            batchId?: string;
+            /** @constant */
+            experimentName: "main";
+            flowInput?: {
+                [key: string]: unknown;
+            };
+            jobId: string;
+            /** @description batch (a pipeline) or queue (a queue request) */
+            kind: string;
+            name: string;
+            /** @description the normalised nodes (defaults filled in, webhook stages' header values masked) */
+            nodes: {
+                [key: string]: unknown;
+            }[];
+            options: {
+                [key: string]: unknown;
+            };
+            priority: number;
+            projectId?: string;
+            /** @description submission time, ms since the epoch */
+            startTime: number;
+            /** @description secret and header values masked */
+            webhooks?: {
+                [key: string]: unknown;
             };
         };
         /** @description A task of a job in the project or batch completed (seed 003) */
@@ -2022,6 +2162,94 @@ export interface components {
             id: string;
             projectId: string;
         };
+        SearchAnswer: {
+            /** @description pass it as cursor for the next page; null on the last page */
+            cursor: string | null;
+            hits: components["schemas"]["SearchHit"][];
+            /** @example 1.62ms */
+            timeTook: string;
+        };
+        SearchHit: {
+            /** @description the job has finished */
+            completion: boolean;
+            jobId: string;
+            pipeline: components["schemas"]["PipelineView"];
+            /** @description a finished job: how it ended (its results: GET /exec/results/{jobId}) */
+            result?: {
+                error?: string;
+                pipeline: string;
+                reason?: string;
+                startTime: number;
+                /** @enum {string} */
+                status: "pending" | "active" | "completed" | "failed" | "stopped";
+                timestamp: number;
+                timeTook: number;
+            };
+            status: components["schemas"]["StatusView"];
+        };
+        /**
+         * @description HKube's job search (POST /exec/search)
+         * @example {
+         *       "query": {
+         *         "pipelineName": "batch",
+         *         "pipelineStatus": "completed",
+         *         "datesRange": {
+         *           "from": "2021-05-22T15:00:00",
+         *           "to": "2021-06-22T16:00:00"
+         *         }
+         *       },
+         *       "sort": "desc",
+         *       "limit": 2
+         *     }
+         */
+        SearchRequest: {
+            /** @description the cursor of the previous page */
+            cursor?: string;
+            /** @description not supported (400 SEARCH_FILTER_NOT_SUPPORTED) */
+            exists?: {
+                [key: string]: unknown;
+            };
+            /** @description not supported (400 SEARCH_FILTER_NOT_SUPPORTED) */
+            fields?: {
+                [key: string]: unknown;
+            };
+            /** @default 100 */
+            limit?: number;
+            /** @description not supported (400 SEARCH_FILTER_NOT_SUPPORTED): page with cursor */
+            pageNum?: number;
+            query?: {
+                /** @description jobs with a node of this algorithm */
+                algorithmName?: string;
+                /** @description submitted within [from, to] */
+                datesRange?: {
+                    /**
+                     * @description UTC unless it names a zone
+                     * @example 2021-03-11T14:30:00
+                     */
+                    from?: string;
+                    /**
+                     * @description UTC unless it names a zone
+                     * @example 2021-03-11T14:30:00
+                     */
+                    to?: string;
+                };
+                /** @description Herald has one experiment, "main": another name finds nothing */
+                experimentName?: string;
+                pipelineName?: string;
+                /** @description one job status */
+                pipelineStatus?: string;
+                /** @description not supported (400 SEARCH_FILTER_NOT_SUPPORTED) */
+                pipelineType?: string;
+            };
+            /**
+             * @description by submission time
+             * @default desc
+             * @enum {string}
+             */
+            sort?: "asc" | "desc";
+            /** @description Herald keeps no tags: any tag is 400 SEARCH_FILTER_NOT_SUPPORTED */
+            tags?: string[];
+        };
         /** @description GET /api/v1/exec/status/{jobId}, and the body of the progress webhook */
         StatusView: {
             batchId?: string;
@@ -2087,9 +2315,27 @@ export interface components {
         StopAnswer: {
             stoppedJobIds: string[];
         };
+        /** @description HKube's stop: a jobId, or criteria (pipelineName, startTime, statusToStop) naming the unfinished jobs to stop; at least one of them */
         StopRequest: {
-            jobId: string;
+            /** @description one job (404 JOB_NOT_FOUND, 409 when finished); without it: every unfinished job of the key's project(s) that the other fields match */
+            jobId?: string;
+            pipelineName?: string;
             reason?: string;
+            /** @description submitted within [from, to] */
+            startTime?: {
+                /**
+                 * @description UTC unless it names a zone
+                 * @example 2021-03-11T14:30:00
+                 */
+                from?: string;
+                /**
+                 * @description UTC unless it names a zone
+                 * @example 2021-03-11T14:30:00
+                 */
+                to?: string;
+            };
+            /** @description default active, pending, paused */
+            statusToStop?: string | string[];
         };
         StoredPipeline: {
             /** Format: date-time */
@@ -2838,6 +3084,116 @@ export interface operations {
             };
         };
     };
+    ExecQueriesController_auditTrail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job's audit trail */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditTrail"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: JOB_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ExecQueriesController_flowInput: {
+        parameters: {
+            query?: {
+                /** @description true: answer with Content-Disposition: attachment;filename="flowInput.json" */
+                download?: "true" | "false" | "";
+            };
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job's flowInput */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowInput"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: JOB_NOT_FOUND, FLOW_INPUT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     ExecController_list: {
         parameters: {
             query?: {
@@ -2845,6 +3201,8 @@ export interface operations {
                 cursor?: string;
                 limit?: number;
                 pipeline?: string;
+                /** @description true (HKube's raw): the answer is a JSON array of the ids of the unfinished jobs (status: only those), oldest first, at most 10000; limit and cursor do not apply */
+                raw?: "true" | "false";
                 status?: "pending" | "active" | "completed" | "failed" | "stopped";
             };
             header?: never;
@@ -2882,6 +3240,93 @@ export interface operations {
             };
             /** @description Not allowed for this key: FORBIDDEN_SCOPE */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ExecQueriesController_runningPipelines: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The running pipelines */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineList"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ExecQueriesController_pipeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job's pipeline */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineView"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: JOB_NOT_FOUND */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3009,6 +3454,138 @@ export interface operations {
             };
         };
     };
+    ExecQueriesController_searchGet: {
+        parameters: {
+            query?: {
+                algorithmName?: string;
+                /** @description the cursor of the previous page */
+                cursor?: string;
+                /** @description not supported (400) */
+                exists?: string;
+                experimentName?: string;
+                /** @description not supported (400) */
+                fields?: string;
+                /** @description datesRange.from */
+                from?: string;
+                /** @description integer from 1 to 100 (default 100) */
+                limit?: string;
+                /** @description not supported (400) */
+                page?: string;
+                pipelineName?: string;
+                pipelineStatus?: string;
+                /** @description not supported (400) */
+                pipelineType?: string;
+                /** @description asc or desc (default) */
+                sort?: string;
+                /** @description comma-separated; not supported (400) unless empty */
+                tags?: string;
+                /** @description datesRange.to */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of jobs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchAnswer"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ExecQueriesController_searchPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SearchRequest"];
+            };
+        };
+        responses: {
+            /** @description One page of jobs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchAnswer"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, SEARCH_FILTER_NOT_SUPPORTED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     ExecController_status: {
         parameters: {
             query?: never;
@@ -3071,7 +3648,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The job was stopped */
+            /** @description The jobs stopped */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3107,7 +3684,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found: JOB_NOT_FOUND */
+            /** @description Not found: JOB_NOT_FOUND, NO_JOBS_MATCHED */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -4,12 +4,15 @@ import { CompleteTasksHandler } from './commands/complete-tasks.command';
 import { ReportTaskHandler } from './commands/report-task.command';
 import { StopJobHandler } from './commands/stop-job.command';
 import { SubmitPipelineHandler } from './commands/submit-pipeline.command';
+import { StopJobsHandler } from './commands/stop-jobs.command';
 import { ExecController } from './http/exec.controller';
+import { ExecQueriesController } from './http/exec-queries.controller';
 import { JobEventsController } from './http/job-events.controller';
 import { TasksController } from './http/tasks.controller';
 import { JobProjector } from './infrastructure/job.projector';
 import { JobsRepository } from './infrastructure/jobs.repository';
 import { JobSecretsRepository } from './infrastructure/job-secrets.repository';
+import { JobSearchRepository } from './infrastructure/job-search.repository';
 import { JobQueries } from './job-queries.service';
 import { JobStore } from './job-store.service';
 import { JobEventsListeners } from './job-events.listener';
@@ -17,10 +20,11 @@ import { JobSweeper } from './job-sweeper.service';
 import { JobWriter } from './job-writer.service';
 
 @Module({
-  controllers: [ExecController, TasksController, JobEventsController],
+  controllers: [ExecController, ExecQueriesController, TasksController, JobEventsController],
   providers: [
     JobsRepository,
     JobSecretsRepository,
+    JobSearchRepository,
     { provide: JobProjector, useFactory: (repo: JobsRepository) => new JobProjector(repo), inject: [JobsRepository] },
     JobEventsListeners,
     JobStore,
@@ -32,6 +36,7 @@ import { JobWriter } from './job-writer.service';
     ReportTaskHandler,
     CompleteTasksHandler,
     StopJobHandler,
+    StopJobsHandler,
   ],
   exports: [JobStore, JobWriter, JobQueries, JobsRepository, JobSweeper, JobEventsListeners],
 })

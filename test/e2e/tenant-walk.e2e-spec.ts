@@ -125,6 +125,9 @@ describe('A project key reaches its own project only', () => {
         case 'POST /api/v1/tasks/acquire':
         case 'POST /api/v1/tasks/complete':
         case 'GET /api/v1/exec/jobs':
+        case 'GET /api/v1/exec/pipeline/list':
+        case 'GET /api/v1/exec/search':
+        case 'POST /api/v1/exec/search':
         case 'GET /api/v1/subscriptions':
         case 'GET /api/v1/deliveries':
         case 'GET /api/v1/store/pipelines':
@@ -276,5 +279,52 @@ describe('A project key reaches its own project only', () => {
       const res = await send(method, path, reader, body);
       expect([path, res.status, res.json.error.code, leaks(res.text, path)]).toEqual([path, 403, 'FORBIDDEN_SCOPE', []]);
     }
+  });
+
+  it("finds none of B's jobs through HKube's search, pipeline/list and jobs?raw, and a bulk stop with A's key stops A's jobs only", async () => {
+    const a = bearer(A.key);
+    const unfinishedOfB = async () => (await h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE project_id = 'proj-b' AND status IN ('pending', 'active')`))[0].n;
+    const before = await unfinishedOfB();
+    expect(before).toBeGreaterThanOrEqual(B_JOBS);
+    // A's own unfinished jobs of the pipeline name B's few hundred use (A's earlier ones have completed).
+    const fresh: string[] = [];
+    for (let i = 0; i < 3; i++) fresh.push(await A.c.submit({ name: 'bulk', nodes: [{ nodeName: 'n', algorithmName: 'a-fresh-alg', input: [i] }] }));
+    // An admin key's search does reach B's jobs of that name (so A's could have shown them).
+    const adminSearch = (await send('GET', '/api/v1/exec/search?pipelineName=bulk&pipelineStatus=pending&limit=100', bearer(ADMIN))).json;
+    expect(adminSearch.hits.filter((x: { jobId: string }) => bJobs.includes(x.jobId)).length).toBeGreaterThan(50);
+
+    const answers: Array<[string, Sent]> = [];
+    const get = async (path: string) => {
+      const res = await send('GET', path, a);
+      answers.push([path, res]);
+      return res;
+    };
+    expect((await get('/api/v1/exec/jobs?raw=true')).json).toEqual(fresh);
+    expect((await get('/api/v1/exec/jobs?raw=true&pipeline=bulk&status=pending')).json).toEqual(fresh);
+    expect((await get('/api/v1/exec/pipeline/list')).json.map((p: { jobId: string }) => p.jobId)).toEqual(fresh);
+    expect((await get('/api/v1/exec/search?pipelineName=bulk&pipelineStatus=pending')).json.hits.map((x: { jobId: string }) => x.jobId)).toEqual([...fresh].reverse());
+    expect((await get('/api/v1/exec/search?pipelineName=bulk&sort=asc')).json.hits.map((x: { jobId: string }) => x.jobId)).toEqual([...aShared, ...fresh]);
+    expect((await get(`/api/v1/exec/search?algorithmName=${SHARED_ALG}`)).json.hits.map((x: { jobId: string }) => x.jobId).sort()).toEqual([...aShared].sort());
+    // A page of A's: its cursor walks A's jobs only.
+    const page = (await get('/api/v1/exec/search?limit=1&pipelineName=bulk')).json;
+    const next = await get(`/api/v1/exec/search?limit=100&pipelineName=bulk&cursor=${page.cursor}`);
+    expect(next.json.hits.length).toBe(aShared.length + fresh.length - 1);
+    const posted = await send('POST', '/api/v1/exec/search', a, { query: { pipelineName: 'bulk' }, limit: 100 });
+    answers.push(['POST /exec/search', posted]);
+    expect(posted.json.hits.map((x: { jobId: string }) => x.jobId).sort()).toEqual([...aShared, ...fresh].sort());
+
+    // A bulk stop naming B's job, or B's pipeline name: nothing of B's is matched or stopped.
+    const bLast = bJobs[bJobs.length - 1];
+    expect((await B.c.status(bLast)).status).toBe('pending');
+    const aimed = await send('POST', '/api/v1/exec/stop', a, { jobId: bLast, pipelineName: 'bulk' });
+    expect([aimed.status, aimed.json.error]).toEqual([404, { code: 'NO_JOBS_MATCHED', message: `No jobs found matching criteria (jobId: ${bLast}, pipelineName: bulk, statuses: active,pending,paused)` }]);
+    const stopped = await send('POST', '/api/v1/exec/stop', a, { pipelineName: 'bulk', reason: 'a only' });
+    answers.push(['POST /exec/stop', stopped]);
+    expect([stopped.status, stopped.json]).toEqual([200, { stoppedJobIds: fresh }]);
+    const everything = await send('POST', '/api/v1/exec/stop', a, { statusToStop: ['pending', 'active'] });
+    expect([everything.status, everything.json.error.code]).toEqual([404, 'NO_JOBS_MATCHED']);
+    expect(await unfinishedOfB()).toBe(before);
+    expect((await B.c.status(bLast)).status).toBe('pending');
+    for (const [what, res] of answers) expect([what, leaks(res.text, what)]).toEqual([what, []]);
   });
 });

@@ -193,6 +193,8 @@ export function walkRequest(op: OperationTemplate, target: Resources, key: strin
     'POST /api/v1/exec/raw': { name: 'walk', projectId: target.project, nodes: [node] },
     'POST /api/v1/exec/stop': { jobId: target.jobId, reason: 'walk' },
     'POST /api/v1/exec/stored': { name: target.pipeline },
+    // B's pipeline names and statuses: a search answers A's jobs only.
+    'POST /api/v1/exec/search': { query: { pipelineName: 'bulk', pipelineStatus: 'pending' }, limit: 100 },
     'POST /api/v1/tasks/acquire': { workerName: target.worker, algorithmNames: ['b-only-alg', 'walk-alg'], queues: ['walk-q'], max: 100 },
     'POST /api/v1/tasks/complete': { workerName: target.worker, tasks: [{ taskId: target.taskId, result: 'stolen' }] },
     'POST /api/v1/tasks/{taskId}/heartbeat': { workerName: target.worker, leaseSeconds: 60 },

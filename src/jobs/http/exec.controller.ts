@@ -10,12 +10,13 @@ import { CurrentCaller } from '../../auth/current-caller.decorator';
 import { RequireScope } from '../../auth/route-access.decorator';
 import { parseBody, parseWith } from '../../common/zod-validation';
 import { StopJobCommand } from '../commands/stop-job.command';
+import { noJobsMatched, StopJobsCommand } from '../commands/stop-jobs.command';
 import { SubmitPipelineCommand } from '../commands/submit-pipeline.command';
 import { jobNotFinished, jobNotFound, jobNotRunning } from '../domain/job.errors';
 import { validatePipelineRequest } from '../domain/pipeline.validate';
 import type { CommandMeta } from '../job-store.service';
 import { JobQueries } from '../job-queries.service';
-import { JobList, JobListQuery, PipelineRequest, ResultsView, StatusView, StopAnswer, StopRequest, SubmitAnswer } from './jobs.schemas';
+import { DEFAULT_STATUSES_TO_STOP, JobList, JobListQuery, PipelineRequest, ResultsView, StatusView, statusesToStop, StopAnswer, StopRequest, SubmitAnswer, toUtc } from './jobs.schemas';
 
 const JOB = 'batch:2f0b7a51-5a2b-4c3e-9f39-6f3a3f2b8f10';
 const KEY = '7d3c1f0e-3c55-4c1b-9a4e-2f5c0a9d1e11';
@@ -65,26 +66,31 @@ export class ExecController {
 
   @Post('stop')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Stop a running job' })
+  @ApiOperation({ summary: "Stop a running job, or (HKube's bulk stop, no jobId) every unfinished job of the key's project(s) matching pipelineName, startTime, statusToStop" })
   @ApiJsonBody(StopRequest)
-  @ApiAnswer(200, 'The job was stopped', StopAnswer)
+  @ApiAnswer(200, 'The jobs stopped', StopAnswer)
   @ApiError(400, errorExample(() => parseBody(StopRequest, { jobId: '' })))
-  @ApiError(404, errorExample(jobNotFound(JOB)))
+  @ApiError(404, errorExample(jobNotFound(JOB)), errorExample(noJobsMatched({ pipelineName: 'flow3' }, DEFAULT_STATUSES_TO_STOP)))
   @ApiError(409, errorExample(jobNotRunning(JOB, 'completed')))
   @RequireScope('jobs:write')
   stop(@CurrentCaller() caller: Caller, @Body() body: unknown, @RequestMeta() meta: CommandMeta): Promise<{ stoppedJobIds: string[] }> {
-    const { jobId, reason } = parseBody(StopRequest, body);
-    return this.commands.execute(new StopJobCommand(jobId, reason, meta, caller));
+    const { jobId, reason, pipelineName, startTime, statusToStop } = parseBody(StopRequest, body);
+    const bulk = pipelineName !== undefined || startTime !== undefined || statusToStop !== undefined;
+    if (jobId !== undefined && !bulk) return this.commands.execute(new StopJobCommand(jobId, reason, meta, caller));
+    const range = { from: startTime?.from && toUtc(startTime.from), to: startTime?.to && toUtc(startTime.to) };
+    const criteria = { jobId, pipelineName, ...range, statuses: statusesToStop(statusToStop) };
+    return this.commands.execute(new StopJobsCommand({ jobId, pipelineName, startTime }, criteria, reason, meta, caller));
   }
 
   @Get('jobs')
-  @ApiOperation({ summary: 'List jobs, newest first (filters: status, pipeline; paging: limit, cursor); a project key lists its project\'s' })
+  @ApiOperation({ summary: 'List jobs, newest first (filters: status, pipeline; paging: limit, cursor); a project key lists its project\'s. raw=true: the ids of the unfinished jobs (HKube)' })
   @ApiQueryFrom(JobListQuery)
   @ApiAnswer(200, 'One page of jobs', JobList)
   @ApiError(400, errorExample(() => parseWith(JobListQuery, { limit: '0' })))
   @RequireScope('jobs:read')
   list(@CurrentCaller() caller: Caller, @Query() query: unknown) {
-    return this.queries.list(caller, parseWith(JobListQuery, query ?? {}));
+    const { raw, ...page } = parseWith(JobListQuery, query ?? {});
+    return raw === 'true' ? this.queries.runningJobIds(caller, page) : this.queries.list(caller, page);
   }
 
   // Declared after the routes above, so they only see what those leave: the engine's 400 for a

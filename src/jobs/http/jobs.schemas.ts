@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../../common/domain-error';
 import { requestSchema, responseSchema } from '../../common/openapi';
-import { asOneField, summarised } from '../../common/zod-validation';
+import { asOneField, parseBody, summarised } from '../../common/zod-validation';
 import { LEVELS } from '../../event-store/event.types';
 import { WEBHOOK_DEFAULTS } from '../../stages/domain/webhook-stage.types';
 import type { AcquiredTask as AcquiredTaskType } from '../commands/acquire-tasks.command';
@@ -147,25 +147,154 @@ export const PipelineRequest = requestSchema(
 
 // ------------------------------------------------------------------ exec requests
 
+/** HKube's time bounds ("2021-03-11T14:30:00"): a date-time, read as UTC unless it names a zone. */
+const HKUBE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const hkubeTime = () =>
+  z
+    .string({ error: 'must be a date-time such as 2021-03-11T14:30:00' })
+    .regex(HKUBE_TIME, { error: 'must be a date-time such as 2021-03-11T14:30:00' })
+    .refine((t) => !Number.isNaN(Date.parse(toUtc(t))), { error: 'must be a date-time such as 2021-03-11T14:30:00' })
+    .meta({ description: 'UTC unless it names a zone', examples: ['2021-03-11T14:30:00'] });
+
+/** The instant an HKube time bound names (a time without a zone is UTC). */
+export function toUtc(time: string): string {
+  const withTime = time.includes('T') ? time : `${time}T00:00:00`;
+  return /(Z|[+-]\d{2}:?\d{2})$/.test(withTime) ? withTime : `${withTime}Z`;
+}
+
+const TimeRange = z.object({ from: hkubeTime().optional(), to: hkubeTime().optional() }, { error: 'must be an object { from?, to? }' });
+const hasRange = (r: { from?: string; to?: string } | undefined) => r !== undefined && (r.from !== undefined || r.to !== undefined);
+const statusNames = z.string().min(1).max(64).refine(isStorableText);
+
 export const StopRequest = requestSchema(
   'StopRequest',
-  z.object({
-    jobId: z.string({ error: 'is required' }).min(1, { error: 'is required' }),
-    reason: z.string({ error: 'must be a string of at most 1000 characters' }).max(1000).optional(),
-  }),
+  z
+    .object({
+      jobId: z.string({ error: 'is required' }).min(1, { error: 'is required' }).optional().meta({ description: 'one job (404 JOB_NOT_FOUND, 409 when finished); without it: every unfinished job of the key\'s project(s) that the other fields match' }),
+      pipelineName: z.string({ error: 'must be a pipeline name' }).min(1, { error: 'must be a pipeline name' }).max(L.name).refine(isStorableText, { error: 'must be a pipeline name' }).optional(),
+      startTime: TimeRange.optional().meta({ description: 'submitted within [from, to]' }),
+      statusToStop: asOneField(z.union([statusNames, z.array(statusNames).min(1).max(20)]), 'must be a status, "s1,s2", or an array of statuses').optional().meta({ description: 'default active, pending, paused' }),
+      reason: z.string({ error: 'must be a string of at most 1000 characters' }).max(1000).optional(),
+    })
+    .superRefine((b, ctx) => {
+      // Stopping "everything" must be asked for by some criterion (HKube stops every job on {}).
+      if (b.jobId === undefined && b.pipelineName === undefined && !hasRange(b.startTime) && b.statusToStop === undefined) ctx.addIssue({ code: 'custom', path: ['jobId'], message: 'is required' });
+    })
+    .meta({ description: 'HKube\'s stop: a jobId, or criteria (pipelineName, startTime, statusToStop) naming the unfinished jobs to stop; at least one of them' }),
 );
+
+/** The statuses a stop without statusToStop stops (HKube's list; Herald has no paused jobs). */
+export const DEFAULT_STATUSES_TO_STOP = ['active', 'pending', 'paused'];
+
+/** statusToStop as HKube reads it: an array, "a,b", or one status. */
+export function statusesToStop(statusToStop: string | string[] | undefined): string[] {
+  if (Array.isArray(statusToStop)) return statusToStop;
+  if (typeof statusToStop === 'string') return statusToStop.split(',').map((s) => s.trim()).filter(Boolean);
+  return DEFAULT_STATUSES_TO_STOP;
+}
 
 export const JobListQuery = z.object({
   status: summarised(z.enum(JOB_STATUSES, { error: 'unknown status' }), `status must be one of ${JOB_STATUSES.join(', ')}`).optional(),
   pipeline: summarised(z.string({ error: `must be one value that ${UNSTORABLE_TEXT}` }).refine(isStorableText, { error: `must be one value that ${UNSTORABLE_TEXT}` }), 'pipeline must be a single pipeline name').optional(),
   limit: summarised(z.coerce.number({ error: 'out of range' }).int().min(1).max(1000), 'limit must be an integer from 1 to 1000').default(100),
   cursor: summarised(z.string({ error: 'not a cursor from a previous page' }), 'cursor is not valid').optional().meta({ description: 'nextCursor of the previous page' }),
+  raw: summarised(z.enum(['true', 'false'], { error: 'must be true or false' }), 'raw must be true or false')
+    .optional()
+    .meta({ description: "true (HKube's raw): the answer is a JSON array of the ids of the unfinished jobs (status: only those), oldest first, at most 10000; limit and cursor do not apply" }),
 });
 
 export const JobEventsQuery = z.object({
   // Versions are PostgreSQL integers: a larger fromVersion could not be compared.
   fromVersion: summarised(z.coerce.number({ error: 'invalid' }).int().min(1).max(2_147_483_647), 'fromVersion must be a positive integer').default(1),
   limit: summarised(z.coerce.number({ error: 'invalid' }).int().min(1).max(10_000), 'limit must be an integer from 1 to 10000').default(1000),
+});
+
+// ------------------------------------------------------------------ HKube's read routes
+
+/** Longest list answered at once by pipeline/list, jobs?raw and a bulk stop. */
+export const MAX_UNPAGED = 10_000;
+
+const SearchFilters = z.object(
+  {
+    experimentName: z.string({ error: 'should be string' }).optional().meta({ description: 'Herald has one experiment, "main": another name finds nothing' }),
+    pipelineName: z.string({ error: 'should be string' }).min(1, { error: 'should NOT be shorter than 1 characters' }).refine(isStorableText, { error: `should be a string that ${UNSTORABLE_TEXT}` }).optional(),
+    pipelineType: z.string({ error: 'should be string' }).optional().meta({ description: 'not supported (400 SEARCH_FILTER_NOT_SUPPORTED)' }),
+    algorithmName: z.string({ error: 'should be string' }).min(1, { error: 'should NOT be shorter than 1 characters' }).max(L.algorithmName, { error: `should NOT be longer than ${L.algorithmName} characters` }).refine(isStorableText, { error: `should be a string that ${UNSTORABLE_TEXT}` }).optional().meta({ description: 'jobs with a node of this algorithm' }),
+    pipelineStatus: z.string({ error: 'should be string' }).refine(isStorableText, { error: `should be a string that ${UNSTORABLE_TEXT}` }).optional().meta({ description: 'one job status' }),
+    datesRange: TimeRange.optional().meta({ description: 'submitted within [from, to]' }),
+  },
+  { error: 'should be object' },
+);
+
+const searchPaging = {
+  cursor: z.string({ error: 'should be string' }).optional().meta({ description: 'the cursor of the previous page' }),
+  sort: z.enum(['asc', 'desc'], { error: 'should be equal to one of the allowed values' }).default('desc').meta({ description: 'by submission time' }),
+};
+
+export const SearchRequest = requestSchema(
+  'SearchRequest',
+  z
+    .object({
+      query: SearchFilters.optional(),
+      ...searchPaging,
+      pageNum: z.int({ error: 'should be integer' }).optional().meta({ description: 'not supported (400 SEARCH_FILTER_NOT_SUPPORTED): page with cursor' }),
+      limit: z.int({ error: 'should be integer' }).min(1, { error: 'should be >= 1' }).max(100, { error: 'should be <= 100' }).default(100),
+      fields: z.record(z.string(), z.unknown(), { error: 'should be object' }).optional().meta({ description: 'not supported (400 SEARCH_FILTER_NOT_SUPPORTED)' }),
+      exists: z.record(z.string(), z.unknown(), { error: 'should be object' }).optional().meta({ description: 'not supported (400 SEARCH_FILTER_NOT_SUPPORTED)' }),
+      tags: z.array(z.string({ error: 'should be string' }), { error: 'should be array' }).optional().meta({ description: 'Herald keeps no tags: any tag is 400 SEARCH_FILTER_NOT_SUPPORTED' }),
+    })
+    .meta({ description: "HKube's job search (POST /exec/search)", examples: [{ query: { pipelineName: 'batch', pipelineStatus: 'completed', datesRange: { from: '2021-05-22T15:00:00', to: '2021-06-22T16:00:00' } }, sort: 'desc', limit: 2 }] }),
+);
+
+/** GET /exec/search: the same filters as query parameters (HKube's names). */
+export const SearchQuery = z.object({
+  experimentName: z.string({ error: 'should be string' }).optional(),
+  pipelineName: z.string({ error: 'should be string' }).optional(),
+  pipelineType: z.string({ error: 'should be string' }).optional().meta({ description: 'not supported (400)' }),
+  algorithmName: z.string({ error: 'should be string' }).optional(),
+  pipelineStatus: z.string({ error: 'should be string' }).optional(),
+  from: z.string({ error: 'should be string' }).optional().meta({ description: 'datesRange.from', examples: ['2021-03-11T14:30:00'] }),
+  to: z.string({ error: 'should be string' }).optional().meta({ description: 'datesRange.to' }),
+  ...searchPaging,
+  sort: z.string({ error: 'should be string' }).optional().meta({ description: 'asc or desc (default)' }),
+  page: z.string({ error: 'should be string' }).optional().meta({ description: 'not supported (400)' }),
+  limit: z.string({ error: 'should be string' }).optional().meta({ description: 'integer from 1 to 100 (default 100)' }),
+  fields: z.string({ error: 'should be string' }).optional().meta({ description: 'not supported (400)' }),
+  exists: z.string({ error: 'should be string' }).optional().meta({ description: 'not supported (400)' }),
+  tags: z.string({ error: 'should be string' }).optional().meta({ description: 'comma-separated; not supported (400) unless empty' }),
+});
+
+/** The GET form of a search as its POST body (HKube's route does the same mapping). */
+export function searchBodyOf(q: z.output<typeof SearchQuery>): Record<string, unknown> {
+  const int = (v: string | undefined) => (v === undefined || v === '' ? undefined : /^-?\d+$/.test(v) ? Number(v) : v);
+  const tags = q.tags?.split(',').map((t) => t.trim()).filter(Boolean) ?? [];
+  const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  const datesRange = defined({ from: q.from, to: q.to });
+  return defined({
+    query: defined({ experimentName: q.experimentName, pipelineName: q.pipelineName, pipelineType: q.pipelineType, algorithmName: q.algorithmName, pipelineStatus: q.pipelineStatus, datesRange: Object.keys(datesRange).length ? datesRange : undefined }),
+    cursor: q.cursor,
+    sort: q.sort,
+    pageNum: int(q.page),
+    limit: int(q.limit),
+    fields: q.fields === undefined ? undefined : {},
+    exists: q.exists === undefined ? undefined : {},
+    tags: tags.length ? tags : undefined,
+  });
+}
+
+/** A search's problems in HKube's (ajv's) wording: "data.limit should be <= 100". */
+export function parseSearch(body: unknown): z.output<typeof SearchRequest> {
+  try {
+    return parseBody(SearchRequest, body ?? {});
+  } catch (e) {
+    const first = e instanceof ValidationError && Array.isArray(e.details) ? (e.details[0] as { path?: string; message?: string } | undefined) : undefined;
+    if (!first?.path) throw e;
+    throw new ValidationError(`data.${first.path} ${first.message}`, e instanceof ValidationError ? e.details : undefined);
+  }
+}
+
+export const FlowInputQuery = z.object({
+  download: summarised(z.enum(['true', 'false', ''], { error: 'must be true or false' }), 'download must be true or false').optional().meta({ description: 'true: answer with Content-Disposition: attachment;filename="flowInput.json"' }),
 });
 
 // ------------------------------------------------------------------ worker requests
@@ -320,6 +449,64 @@ export const ResultsView = responseSchema(
 export const JobList = responseSchema('JobList', z.object({ jobs: z.array(StatusView), nextCursor: z.string().nullable() }));
 
 export const StopAnswer = responseSchema('StopAnswer', z.object({ stoppedJobIds: z.array(z.string()) }));
+
+const PipelineFields = {
+  jobId: z.string(),
+  name: z.string(),
+  kind: z.string().meta({ description: 'batch (a pipeline) or queue (a queue request)' }),
+  experimentName: z.literal('main'),
+  nodes: z.array(z.record(z.string(), z.unknown())).meta({ description: "the normalised nodes (defaults filled in, webhook stages' header values masked)" }),
+  flowInput: z.record(z.string(), z.unknown()).optional(),
+  webhooks: z.record(z.string(), z.unknown()).optional().meta({ description: 'secret and header values masked' }),
+  options: z.record(z.string(), z.unknown()),
+  priority: z.int(),
+  projectId: z.string().optional(),
+  batchId: z.string().optional(),
+  startTime: z.int().meta({ description: 'submission time, ms since the epoch' }),
+};
+
+export const PipelineView = responseSchema(
+  'PipelineView',
+  z.object(PipelineFields).meta({ description: 'GET /api/v1/exec/pipelines/{jobId}: the pipeline of a job, as normalised at submission, its secrets masked' }),
+);
+
+export const PipelineList = responseSchema('PipelineList', z.array(PipelineView).meta({ description: 'the unfinished jobs, oldest first' }));
+
+export const AuditEntry = responseSchema(
+  'AuditEntry',
+  z.object({
+    timestamp: z.int().meta({ description: 'ms since the epoch' }),
+    user: z.string().meta({ description: 'the actor of the event: key:<keyId> (a project key), api (an admin key), trigger:webhook:<name> (a stored pipeline\'s webhook), herald:ttl-sweeper (ttl expired)', examples: ['key:7d3c1f0e-3c55-4c1b-9a4e-2f5c0a9d1e11'] }),
+    action: z.enum(['run', 'stop', 'pause', 'resume']),
+  }),
+);
+
+export const AuditTrail = responseSchema('AuditTrail', z.array(AuditEntry).meta({ description: 'newest first' }));
+
+export const FlowInput = responseSchema('FlowInput', z.record(z.string(), z.unknown()).meta({ description: "the job's flowInput", examples: [{ addInput: [2] }] }));
+
+export const SearchHit = responseSchema(
+  'SearchHit',
+  z.object({
+    jobId: z.string(),
+    pipeline: PipelineView,
+    status: StatusView,
+    completion: z.boolean().meta({ description: 'the job has finished' }),
+    result: z
+      .object({ pipeline: z.string(), status: z.enum(JOB_STATUSES), startTime: z.int(), timestamp: z.int(), timeTook: z.number(), reason: z.string().optional(), error: z.string().optional() })
+      .optional()
+      .meta({ description: 'a finished job: how it ended (its results: GET /exec/results/{jobId})' }),
+  }),
+);
+
+export const SearchAnswer = responseSchema(
+  'SearchAnswer',
+  z.object({
+    hits: z.array(SearchHit),
+    cursor: z.string().nullable().meta({ description: 'pass it as cursor for the next page; null on the last page' }),
+    timeTook: z.string().meta({ examples: ['1.62ms'] }),
+  }),
+);
 
 export const JobEvents = responseSchema(
   'JobEvents',
