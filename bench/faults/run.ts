@@ -1,4 +1,5 @@
 import { concurrencyScenario } from './concurrency';
+import { databaseRestartScenario } from './database-restart';
 import { killInstanceScenario } from './kill-instance';
 import { receiverMatrixScenario } from './receiver-matrix';
 
@@ -10,6 +11,7 @@ const SCENARIOS: Record<string, () => Promise<Record<string, number | string>>> 
   'kill-instance': killInstanceScenario,
   concurrency: concurrencyScenario,
   'receiver-matrix': receiverMatrixScenario,
+  'database-restart': databaseRestartScenario,
 };
 
 async function main(): Promise<void> {

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from './domain-error';
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../database/database-errors';
 import { MethodNotAllowedError } from './route-errors';
 
 /** Body-parser and framework errors that are the client's fault, with stable codes. */
@@ -42,6 +43,10 @@ export class GlobalErrorFilter implements ExceptionFilter {
 
     if (err instanceof MethodNotAllowedError) res.setHeader('Allow', err.allowed.join(', '));
     if (err instanceof DomainError) return send(err.status, err.code, err.message, err.details);
+    if (isDatabaseUnavailable(err)) {
+      res.setHeader('Retry-After', '1');
+      return send(503, DATABASE_UNAVAILABLE.code, DATABASE_UNAVAILABLE.message);
+    }
     const parsed = fromHttpError(err);
     if (parsed) return send(parsed.status, parsed.code, parsed.message);
     if (err instanceof HttpException) {

@@ -35,7 +35,8 @@ export class ReadinessService {
     } catch {
       applied = undefined;
     }
-    const pending = applied ? this.expected.filter((n) => !applied.has(n)) : this.expected;
+    // Unknown while the database does not answer: none listed.
+    const pending = applied ? this.expected.filter((n) => !applied.has(n)) : [];
     const loops = !this.config.webhooks.workers ? 'off' : this.fanout.isRunning && this.delivery.isRunning ? 'running' : 'stopped';
     const checks = { database: applied ? ('up' as const) : ('down' as const), migrations: { current: applied !== undefined && pending.length === 0, pending }, loops } as const;
     return { ready: checks.database === 'up' && checks.migrations.current && loops !== 'stopped', checks };
