@@ -1,5 +1,6 @@
 import { concurrencyScenario } from './concurrency';
 import { databaseRestartScenario } from './database-restart';
+import { fuzzScenario } from './fuzz';
 import { killInstanceScenario } from './kill-instance';
 import { receiverMatrixScenario } from './receiver-matrix';
 
@@ -12,6 +13,7 @@ const SCENARIOS: Record<string, () => Promise<Record<string, number | string>>> 
   concurrency: concurrencyScenario,
   'receiver-matrix': receiverMatrixScenario,
   'database-restart': databaseRestartScenario,
+  fuzz: fuzzScenario,
 };
 
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from './domain-error';
-import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../database/database-errors';
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable, isUnstorableText, UNSTORABLE_INPUT } from '../database/database-errors';
 import { MethodNotAllowedError } from './route-errors';
 
 /** Body-parser and framework errors that are the client's fault, with stable codes. */
@@ -43,6 +43,7 @@ export class GlobalErrorFilter implements ExceptionFilter {
 
     if (err instanceof MethodNotAllowedError) res.setHeader('Allow', err.allowed.join(', '));
     if (err instanceof DomainError) return send(err.status, err.code, err.message, err.details);
+    if (isUnstorableText(err)) return send(400, UNSTORABLE_INPUT.code, UNSTORABLE_INPUT.message);
     if (isDatabaseUnavailable(err)) {
       res.setHeader('Retry-After', '1');
       return send(503, DATABASE_UNAVAILABLE.code, DATABASE_UNAVAILABLE.message);

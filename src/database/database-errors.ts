@@ -15,3 +15,16 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 }
 
 export const DATABASE_UNAVAILABLE = { code: 'DATABASE_UNAVAILABLE', message: 'the database does not answer: try again shortly' } as const;
+
+/**
+ * Whether PostgreSQL refused a value the caller sent because it cannot store it as text (a NUL
+ * character, an unpaired surrogate): the caller's input, so a 400, not a 500. Routes check the
+ * inputs they know of first (domain/storable.ts); this catches any the checks do not cover, such
+ * as a NUL in a path parameter.
+ */
+export function isUnstorableText(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '22021' || code === '22P05';
+}
+
+export const UNSTORABLE_INPUT = { code: 'INVALID_TEXT', message: 'the request holds text that cannot be stored (a NUL character or an unpaired surrogate)' } as const;

@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from '../../src/database/database-errors';
+import { isDatabaseUnavailable, isUnstorableText } from '../../src/database/database-errors';
 
 describe('database unavailable (503) or a statement failing (not ours to hide)', () => {
   it('recognises a database that is down, restarting, or out of reach', () => {
@@ -18,5 +18,11 @@ describe('database unavailable (503) or a statement failing (not ours to hide)',
 
   it('leaves statement errors and everything else alone', () => {
     for (const c of [{ code: '23505' }, { code: '40001' }, { code: '42P01' }, new Error('boom'), null, undefined, 'text']) expect([c, isDatabaseUnavailable(c)]).toEqual([c, false]);
+  });
+});
+
+describe('text PostgreSQL cannot store (the caller\'s input: 400)', () => {
+  it('is a NUL or an untranslatable character, and nothing else', () => {
+    expect([isUnstorableText({ code: '22021' }), isUnstorableText({ code: '22P05' }), isUnstorableText({ code: '23505' }), isUnstorableText(new Error('x'))]).toEqual([true, true, false, false]);
   });
 });

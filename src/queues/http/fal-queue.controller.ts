@@ -143,6 +143,8 @@ function appOf(req: Request, owner: string, app: string): FalApp {
 
 /** Sent by hand: the status depends on the answer (Nest would set the route's one). */
 function answer(res: Response, id: string, out: FalAnswer): void {
-  res.status(out.status).setHeader('x-fal-request-id', id);
+  res.status(out.status);
+  // Only a real request id goes into the header (a path may name anything, even what no header may hold).
+  if (/^\d{1,18}$/.test(id)) res.setHeader('x-fal-request-id', id);
   res.type('application/json').send(JSON.stringify(out.body));
 }
