@@ -2,7 +2,7 @@ import { expectOk } from '../client/herald-client';
 import { numberOption, UsageError, type Command } from './cli-context';
 import { table } from './cli-table';
 
-const STATUSES = ['pending', 'active', 'completed', 'failed', 'stopped'] as const;
+const STATUSES = ['pending', 'active', 'paused', 'completed', 'failed', 'stopped'] as const;
 
 export const jobsCommand: Command = {
   name: 'jobs',

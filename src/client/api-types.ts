@@ -120,6 +120,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exec/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a running job (HKube): its tasks are not handed out until it is resumed; leased tasks may still be reported; stop and ttl still apply */
+        post: operations["ExecController_pause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exec/pipeline/list": {
         parameters: {
             query?: never;
@@ -182,6 +199,23 @@ export interface paths {
         get: operations["ExecController_results"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exec/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused job (HKube): its tasks are handed out again */
+        post: operations["ExecController_resume"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1746,6 +1780,10 @@ export interface components {
             /** @constant */
             status: "ok";
         };
+        MessageAnswer: {
+            /** @constant */
+            message: "OK";
+        };
         /** @description A notification routed to a channel (seed 002) */
         NotificationPayload: {
             /** @description Markdown with a link to the job */
@@ -1764,6 +1802,11 @@ export interface components {
             type: string;
             /** @description the job's status path (a delivery's path for delivery_exhausted) */
             url: string;
+        };
+        /** @description HKube's paused */
+        PauseRequest: {
+            /** @description the job (404 JOB_NOT_FOUND, 409 when it cannot be paused) */
+            jobId: string;
         };
         /** @description the unfinished jobs, oldest first */
         PipelineList: components["schemas"]["PipelineView"][];
@@ -2130,11 +2173,16 @@ export interface components {
             /** @description a stopped job */
             reason?: string;
             /** @enum {string} */
-            status: "pending" | "active" | "completed" | "failed" | "stopped";
+            status: "pending" | "active" | "paused" | "completed" | "failed" | "stopped";
             /** Format: date-time */
             timestamp: string;
             /** @description seconds from submission to the end of the job */
             timeTook?: number;
+        };
+        /** @description HKube's resumed */
+        ResumeRequest: {
+            /** @description the job (404 JOB_NOT_FOUND, 409 when it cannot be resumed) */
+            jobId: string;
         };
         RotatedSecret: {
             id: string;
@@ -2181,7 +2229,7 @@ export interface components {
                 reason?: string;
                 startTime: number;
                 /** @enum {string} */
-                status: "pending" | "active" | "completed" | "failed" | "stopped";
+                status: "pending" | "active" | "paused" | "completed" | "failed" | "stopped";
                 timestamp: number;
                 timeTook: number;
             };
@@ -2305,7 +2353,7 @@ export interface components {
              */
             reason?: string;
             /** @enum {string} */
-            status: "pending" | "active" | "completed" | "failed" | "stopped";
+            status: "pending" | "active" | "paused" | "completed" | "failed" | "stopped";
             /**
              * Format: date-time
              * @description of the event that produced this state
@@ -3203,7 +3251,7 @@ export interface operations {
                 pipeline?: string;
                 /** @description true (HKube's raw): the answer is a JSON array of the ids of the unfinished jobs (status: only those), oldest first, at most 10000; limit and cursor do not apply */
                 raw?: "true" | "false";
-                status?: "pending" | "active" | "completed" | "failed" | "stopped";
+                status?: "pending" | "active" | "paused" | "completed" | "failed" | "stopped";
             };
             header?: never;
             path?: never;
@@ -3240,6 +3288,84 @@ export interface operations {
             };
             /** @description Not allowed for this key: FORBIDDEN_SCOPE */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ExecController_pause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PauseRequest"];
+            };
+        };
+        responses: {
+            /** @description The job is paused */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageAnswer"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: JOB_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state: JOB_NOT_RUNNING, JOB_ALREADY_PAUSED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3445,6 +3571,84 @@ export interface operations {
             };
             /** @description Not found: JOB_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ExecController_resume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResumeRequest"];
+            };
+        };
+        responses: {
+            /** @description The job runs again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageAnswer"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: JOB_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state: JOB_NOT_PAUSED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

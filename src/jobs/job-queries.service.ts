@@ -18,7 +18,7 @@ function withMaskedSpec(data: Record<string, unknown>): Record<string, unknown> 
 }
 
 /** Herald's job statuses that are not finished (what HKube calls running). */
-const UNFINISHED: JobStatus[] = ['pending', 'active'];
+const UNFINISHED: JobStatus[] = ['pending', 'active', 'paused'];
 const MAX_UNPAGED = 10_000;
 
 /** HKube's audit actions, by the job event that records each. */
@@ -240,7 +240,7 @@ export class JobQueries {
     return this.search_.unfinishedIds(this.db, { statuses: query.status ? [query.status] : UNFINISHED, pipeline: query.pipeline, limit: MAX_UNPAGED, projectId: projectOf(caller) });
   }
 
-  /** The unfinished jobs a bulk stop names (statuses outside pending/active match nothing). */
+  /** The unfinished jobs a bulk stop names (statuses outside pending/active/paused match nothing). */
   async jobsToStop(caller: Caller, c: StopCriteria): Promise<string[]> {
     const statuses = c.statuses.filter((s) => (UNFINISHED as string[]).includes(s));
     if (statuses.length === 0 || (c.jobId !== undefined && !isStorableText(c.jobId))) return [];

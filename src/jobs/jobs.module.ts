@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AcquireTasksHandler } from './commands/acquire-tasks.command';
 import { CompleteTasksHandler } from './commands/complete-tasks.command';
+import { PauseJobHandler } from './commands/pause-job.command';
+import { ResumeJobHandler } from './commands/resume-job.command';
 import { ReportTaskHandler } from './commands/report-task.command';
 import { StopJobHandler } from './commands/stop-job.command';
 import { SubmitPipelineHandler } from './commands/submit-pipeline.command';
@@ -37,6 +39,8 @@ import { JobWriter } from './job-writer.service';
     CompleteTasksHandler,
     StopJobHandler,
     StopJobsHandler,
+    PauseJobHandler,
+    ResumeJobHandler,
   ],
   exports: [JobStore, JobWriter, JobQueries, JobsRepository, JobSweeper, JobEventsListeners],
 })

@@ -98,7 +98,7 @@ describe('Job ids, listing, not-found answers and the audit event stream', () =>
     const bad = await c.call('GET', '/api/v1/exec/jobs?status=sleeping');
     expect(bad.status).toBe(400);
     expect(bad.body).toEqual({
-      error: { code: 'VALIDATION_FAILED', message: 'status must be one of pending, active, completed, failed, stopped', details: [{ path: 'status', message: 'unknown status' }] },
+      error: { code: 'VALIDATION_FAILED', message: 'status must be one of pending, active, paused, completed, failed, stopped', details: [{ path: 'status', message: 'unknown status' }] },
     });
   });
 

@@ -158,6 +158,23 @@ describe('projections:rebuild', () => {
 
     const stopped = call('POST', '/api/v1/exec/stop', { jobId: toStop, reason: 'operator said so' });
 
+    // Pause and resume (HKube): a job left paused, and one paused then resumed, each with a lease
+    // that runs out while paused (the task goes back pending, but unavailable until resumed).
+    const pausedJobs: string[] = [];
+    for (const name of ['stays-paused', 'resumed']) {
+      // Not in jobIds: the workers' random stop and pause below pick among the others.
+      const { jobId } = (await call('POST', '/api/v1/exec/raw', { name, nodes: [{ nodeName: 'p', algorithmName: `alg-${name}`, input: ['#[1...3]'] }, { nodeName: 'q', algorithmName: 'alg-a', input: ['@p'] }] })).body as { jobId: string };
+      const leased = await call('POST', '/api/v1/tasks/acquire', { workerName: 'pauser', algorithmNames: [`alg-${name}`], leaseSeconds: 1 });
+      expect(leased.body.tasks).toHaveLength(1);
+      await call('POST', '/api/v1/exec/pause', { jobId });
+      pausedJobs.push(jobId);
+    }
+    const retriedWhilePaused = eventually(async () => {
+      const rows = await h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM events WHERE stream_id = ANY($1::text[]) AND event_type = 'task.retried'`, [pausedJobs]);
+      return rows[0].n === 2;
+    }).then(() => call('POST', '/api/v1/exec/resume', { jobId: pausedJobs[1] }));
+
+    let pausedMidFlight: string | undefined;
     const worker = async (w: number) => {
       const wr = prng(SEED * 31 + w);
       const name = `worker-${w}`;
@@ -195,6 +212,11 @@ describe('projections:rebuild', () => {
             await call('POST', `${p}/complete`, { workerName: name, result: randomValue(wr) }, [200, 409]);
           }
         }
+        if (w === 1 && step === 5) pausedMidFlight = pick(wr, jobIds.slice(4));
+        if (w === 1 && (step === 5 || step === 15) && pausedMidFlight) {
+          // Pause a random job mid-flight, resume it ten steps later (it may have finished: 409).
+          await call('POST', `/api/v1/exec/${step === 5 ? 'pause' : 'resume'}`, { jobId: pausedMidFlight }, [200, 409]);
+        }
         if (w === 0 && step === 10) {
           // Stop a random running job mid-flight (it may have finished already: 409).
           await call('POST', '/api/v1/exec/stop', { jobId: pick(wr, jobIds.slice(4)) }, [200, 409]);
@@ -203,6 +225,7 @@ describe('projections:rebuild', () => {
     };
     await Promise.all([0, 1, 2, 3].map(worker));
     await stopped;
+    await retriedWhilePaused;
 
     await eventually(async () => (await call('GET', `/api/v1/exec/status/${ttlJob}`)).body.status === 'stopped', 10_000);
     await eventually(async () => {
@@ -233,7 +256,7 @@ describe('projections:rebuild', () => {
 
     // The workload must have produced varied states, or the comparison proves little.
     const jobStatuses = new Set(live.jobs.map((j) => j.status));
-    expect([...jobStatuses].sort()).toEqual(expect.arrayContaining(['active', 'completed', 'failed', 'pending', 'stopped']));
+    expect([...jobStatuses].sort()).toEqual(expect.arrayContaining(['active', 'completed', 'failed', 'paused', 'pending', 'stopped']));
     expect(live.jobs.some((j) => (j.summary as { reason?: string }).reason === 'ttl expired')).toBe(true);
     const taskStates = new Set(live.tasks.map((t) => t.state));
     expect([...taskStates]).toEqual(expect.arrayContaining(['succeed', 'failed', 'stopped', 'pending', 'active']));

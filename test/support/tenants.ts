@@ -192,6 +192,8 @@ export function walkRequest(op: OperationTemplate, target: Resources, key: strin
   const bodies: Record<string, unknown> = {
     'POST /api/v1/exec/raw': { name: 'walk', projectId: target.project, nodes: [node] },
     'POST /api/v1/exec/stop': { jobId: target.jobId, reason: 'walk' },
+    'POST /api/v1/exec/pause': { jobId: target.jobId },
+    'POST /api/v1/exec/resume': { jobId: target.jobId },
     'POST /api/v1/exec/stored': { name: target.pipeline },
     // B's pipeline names and statuses: a search answers A's jobs only.
     'POST /api/v1/exec/search': { query: { pipelineName: 'bulk', pipelineStatus: 'pending' }, limit: 100 },

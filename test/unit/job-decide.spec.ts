@@ -7,6 +7,8 @@ import {
   decideExpireLeases,
   decideFail,
   decideHeartbeat,
+  decidePause,
+  decideResume,
   decideStop,
   decideSubmit,
   decideTtl,
@@ -818,6 +820,99 @@ describe('decideStop', () => {
   });
 });
 
+describe('decidePause and decideResume', () => {
+  const { given } = greenBatch([1, 2, 3]);
+  const running = [...given, ev.started(), ev.acquired('g1', 'green')];
+  const PAUSED = jobEvent('job.paused', {});
+  const RESUMED = jobEvent('job.resumed', {});
+  const paused = [...running, PAUSED];
+
+  it('pauses a running job and a job nothing was acquired from yet', () => {
+    expect([decidePause(stateOf(running)), decidePause(stateOf(given))]).toEqual([[PAUSED], [PAUSED]]);
+  });
+
+  it.each<[string, JobEvent]>([
+    ['completed', ev.completed()],
+    ['failed', ev.jobFailed('node green failed')],
+    ['stopped', ev.stopped('first stop')],
+  ])('rejects pausing a %s job with JOB_NOT_RUNNING', (status, end) => {
+    const err = domainErrorOf(() => decidePause(stateOf([...running, end])));
+    expect([err.code, err.status, err.message]).toEqual(['JOB_NOT_RUNNING', 409, `job ${JOB_ID} is already ${status}`]);
+  });
+
+  it("rejects pausing a paused job with JOB_ALREADY_PAUSED, in HKube's words", () => {
+    const err = domainErrorOf(() => decidePause(stateOf(paused)));
+    expect([err.code, err.status, err.message, err.details]).toEqual([
+      'JOB_ALREADY_PAUSED',
+      409,
+      'unable to pause pipeline batch because its in paused status',
+      { jobId: JOB_ID, status: 'paused' },
+    ]);
+  });
+
+  it('resumes a paused job', () => {
+    expect(decideResume(stateOf(paused))).toEqual([RESUMED]);
+  });
+
+  it.each<[string, JobEvent[]]>([
+    ['pending', given],
+    ['active', running],
+    ['completed', [...running, ev.completed()]],
+    ['stopped', [...paused, ev.stopped('x')]],
+  ])("rejects resuming a %s job with JOB_NOT_PAUSED, in HKube's words", (status, events) => {
+    const err = domainErrorOf(() => decideResume(stateOf(events)));
+    expect([err.code, err.status, err.message, err.details]).toEqual([
+      'JOB_NOT_PAUSED',
+      409,
+      `unable to resume pipeline batch because its in ${status} status`,
+      { jobId: JOB_ID, status },
+    ]);
+  });
+
+  it('hands out no task of a paused job, and again once resumed', () => {
+    const pending = tasksOf(paused).filter((t) => t.state === 'pending');
+    const cmd = { workerName: 'w2', leaseSeconds: 30, now: NOW };
+    expect(decideAcquire(stateOf(paused), pending, cmd)).toEqual([]);
+    expect(decideAcquire(stateOf([...paused, RESUMED]), pending, cmd).map((e) => e.type)).toEqual(['task.acquired', 'task.acquired']);
+  });
+
+  it('a paused job that never started is not started by an acquisition', () => {
+    const pending = tasksOf(given);
+    expect(decideAcquire(stateOf([...given, PAUSED]), pending, { workerName: 'w2', now: NOW })).toEqual([]);
+  });
+
+  it('still lets the worker holding a lease complete, fail or heartbeat it', () => {
+    const t = taskOf(paused, 'g1');
+    expect(decideComplete(stateOf(paused), t, { workerName: 'w1', result: 10, now: NOW }).map((e) => e.type)).toEqual(['task.succeeded']);
+    expect(decideHeartbeat(stateOf(paused), t, { workerName: 'w1', now: NOW }).map((e) => e.type)).toEqual(['task.lease-extended']);
+    expect(decideFail(stateOf(paused), t, { workerName: 'w1', error: 'x', retryable: false, now: NOW }).map((e) => e.type)).toEqual(['task.failed']);
+  });
+
+  it('lets leases run out while paused (the task goes back to pending)', () => {
+    expect(decideExpireLeases(stateOf(paused), tasksOf(paused), after(31)).map((e) => e.type)).toEqual(['task.retried']);
+  });
+
+  it('does not advance a paused job: a finished node expands, and the job completes, only once resumed', () => {
+    const h = JobHarness.submit({ nodes: [{ ...GREEN, input: ['#[1]'] }, { nodeName: 'yellow', algorithmName: 'yellow-alg', input: ['@green'] }] });
+    h.acquire('w1', 1);
+    h.commit(decidePause(h.state));
+    expect(h.complete('green', 1, 'g').map((e) => e.type)).toEqual(['task.succeeded']);
+    expect([h.state.status, advanceNeeds(h.state), advance(h.state, { results: {} }, context())]).toEqual(['paused', { spec: false, nodes: [] }, []]);
+    expect(h.commit(decideResume(h.state)).map((e) => e.type)).toEqual(['job.resumed', 'node.expanded']);
+    h.acquire('w1', 1);
+    expect(h.complete('yellow', null, 'y').map((e) => e.type)).toEqual(['task.succeeded', 'job.completed']);
+  });
+
+  it('leaves ttl running on a paused job', () => {
+    const { given: ttlGiven } = greenBatch([1], { ttl: 60 });
+    expect(decideTtl(stateOf([...ttlGiven, PAUSED]), after(60))).toEqual([ev.stopped('ttl expired')]);
+  });
+
+  it('lets a paused job be stopped', () => {
+    expect(decideStop(stateOf(paused), undefined)).toEqual([ev.stopped('stopped due to request')]);
+  });
+});
+
 describe('decideTtl', () => {
   const { given } = greenBatch([1], { ttl: 60 });
   const running = [...given, ev.started(), ev.acquired('g1', 'green')];
@@ -854,6 +949,8 @@ describe('event levels', () => {
     ['job.started', 'info'],
     ['job.completed', 'info'],
     ['job.stopped', 'info'],
+    ['job.paused', 'info'],
+    ['job.resumed', 'info'],
     ['node.expanded', 'debug'],
     ['task.acquired', 'debug'],
     ['task.succeeded', 'debug'],

@@ -222,6 +222,39 @@ describe('evolve', () => {
     });
   });
 
+  describe('pause and resume', () => {
+    const PAUSED = jobEvent('job.paused', {});
+    const RESUMED = jobEvent('job.resumed', {});
+
+    it('job.paused marks a running job paused (level info), leaving its counts, nodes and times', () => {
+      const before = stateOf(MIDWAY);
+      const s = evolve(before, PAUSED, '2026-01-01T00:03:00.000Z');
+      expect([s.status, s.level, s.timestamp, s.version]).toEqual(['paused', 'info', '2026-01-01T00:03:00.000Z', before.version + 1]);
+      expect([s.counts, s.nodes, s.startedAt, s.finishedAt]).toEqual([before.counts, before.nodes, before.startedAt, undefined]);
+      expect(isFinished(s.status)).toBe(false);
+    });
+
+    it('job.resumed puts a started job back to active', () => {
+      const s = stateOf([...MIDWAY, PAUSED, RESUMED]);
+      expect([s.status, s.startedAt, s.counts]).toEqual(['active', AT, stateOf(MIDWAY).counts]);
+    });
+
+    it('job.resumed puts a job no worker started back to pending', () => {
+      const s = stateOf([SUBMITTED, GREEN_EXPANDED, PAUSED, RESUMED]);
+      expect([s.status, s.startedAt]).toEqual(['pending', undefined]);
+    });
+
+    it('task events of leased tasks still count while paused', () => {
+      const s = stateOf([...MIDWAY, PAUSED, ev.succeeded('g3', 'green', 3)]);
+      expect([s.status, s.counts]).toEqual(['paused', counts({ succeed: 2, failed: 1, pending: 1, creating: 2 })]);
+    });
+
+    it('job.stopped ends a paused job like a running one', () => {
+      const s = stateOf([...MIDWAY, PAUSED, ev.stopped('stopped due to request')]);
+      expect([s.status, s.reason, s.counts]).toEqual(['stopped', 'stopped due to request', counts({ succeed: 1, failed: 1, stopped: 2, creating: 2 })]);
+    });
+  });
+
   describe('bookkeeping', () => {
     it('counts one version per event and carries the level and time of the last one', () => {
       let s = evolve(undefined, SUBMITTED, '2026-01-01T00:00:00.000Z');
@@ -270,6 +303,7 @@ describe('job state helpers', () => {
   it.each<[string, boolean]>([
     ['pending', false],
     ['active', false],
+    ['paused', false],
     ['completed', true],
     ['failed', true],
     ['stopped', true],

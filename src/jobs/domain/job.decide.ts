@@ -3,7 +3,7 @@ import { expandNodeInput, InputResolutionError, type NodeOutput } from './input-
 import { formatInputPath, parseNodeInput, pathGet, referencedNodes } from './input-expression';
 import { toleranceFailure } from './batch-tolerance';
 import { jobEvent, type JobEvent } from './job.events';
-import { jobNotRunning, leaseExpired, leaseNotHeld, taskNotActive } from './job.errors';
+import { jobAlreadyPaused, jobNotPaused, jobNotRunning, leaseExpired, leaseNotHeld, taskNotActive } from './job.errors';
 import { isFinished, isNodeDone, type JobSummary, type NodeSummary, type Task, type TaskState } from './job.state';
 import { PIPELINE_LIMITS, type PipelineSpec } from './pipeline.types';
 
@@ -80,7 +80,7 @@ function readyNodes(job: JobSummary): NodeSummary[] {
 
 /** What advance() needs loaded before it can run: the spec and results of finished dependencies. */
 export function advanceNeeds(job: JobSummary): { spec: boolean; nodes: string[] } {
-  if (isFinished(job.status)) return { spec: false, nodes: [] };
+  if (isFinished(job.status) || job.status === 'paused') return { spec: false, nodes: [] };
   const ready = readyNodes(job);
   return { spec: ready.length > 0, nodes: [...new Set(ready.flatMap((n) => n.deps))] };
 }
@@ -106,9 +106,11 @@ export function nodeContext(node: NodeSummary, results: NodeResults): unknown {
 /**
  * One step of the job's progress after something changed: fail on batch tolerance, expand every
  * node whose dependencies are done, or complete the job. Called until it returns nothing.
+ * A paused job does not progress (no node expands, it does not complete or fail on tolerance):
+ * what its leased tasks report while paused is applied on job.resumed.
  */
 export function advance(job: JobSummary, inputs: AdvanceInputs, ctx: DecideContext): JobEvent[] {
-  if (isFinished(job.status)) return [];
+  if (isFinished(job.status) || job.status === 'paused') return [];
   const failure = toleranceFailure(job);
   if (failure) return [failure];
   const ready = readyNodes(job);
@@ -164,7 +166,8 @@ function leaseOf(job: JobSummary, nodeName: string, asked: number | undefined): 
 }
 
 export function decideAcquire(job: JobSummary, tasks: Task[], cmd: LeaseCommand): JobEvent[] {
-  if (isFinished(job.status)) return [];
+  // A paused job's pending tasks are not offered (the projection keeps them unavailable); this is the rule itself.
+  if (isFinished(job.status) || job.status === 'paused') return [];
   const pending = tasks.filter((t) => t.state === 'pending');
   if (pending.length === 0) return [];
   const events: JobEvent[] = job.status === 'pending' ? [jobEvent('job.started', {})] : [];
@@ -245,6 +248,19 @@ export function decideExpireLeases(job: JobSummary, tasks: Task[], now: Date): J
 export function decideStop(job: JobSummary, reason: string | undefined): JobEvent[] {
   if (isFinished(job.status)) throw jobNotRunning(job.jobId, job.status);
   return [jobEvent('job.stopped', { reason: reason?.trim() || 'stopped due to request' })];
+}
+
+/** HKube's pause: a running job hands out no more tasks; leased ones may still be reported. */
+export function decidePause(job: JobSummary): JobEvent[] {
+  if (isFinished(job.status)) throw jobNotRunning(job.jobId, job.status);
+  if (job.status === 'paused') throw jobAlreadyPaused(job.jobId, job.pipeline);
+  return [jobEvent('job.paused', {})];
+}
+
+/** HKube's resume: only a paused job; its tasks are handed out again (and it advances: see advance). */
+export function decideResume(job: JobSummary): JobEvent[] {
+  if (job.status !== 'paused') throw jobNotPaused(job.jobId, job.pipeline, job.status);
+  return [jobEvent('job.resumed', {})];
 }
 
 export function decideTtl(job: JobSummary, now: Date): JobEvent[] {

@@ -4,6 +4,11 @@ export const jobNotFound = (jobId: string) => new NotFoundError('JOB_NOT_FOUND',
 export const taskNotFound = (taskId: string) => new NotFoundError('TASK_NOT_FOUND', `task ${taskId} does not exist`);
 export const jobNotRunning = (jobId: string, status: string) =>
   new ConflictError('JOB_NOT_RUNNING', `job ${jobId} is already ${status}`, { jobId, status });
+/** HKube's wording (api-server execution.js pauseJob / resumeJob); HKube answers 400, Herald 409 like JOB_NOT_RUNNING. */
+export const jobAlreadyPaused = (jobId: string, pipeline: string) =>
+  new ConflictError('JOB_ALREADY_PAUSED', `unable to pause pipeline ${pipeline} because its in paused status`, { jobId, status: 'paused' });
+export const jobNotPaused = (jobId: string, pipeline: string, status: string) =>
+  new ConflictError('JOB_NOT_PAUSED', `unable to resume pipeline ${pipeline} because its in ${status} status`, { jobId, status });
 export const jobNotFinished = (jobId: string, status: string) =>
   new DomainError('JOB_NOT_FINISHED', `job ${jobId} is still ${status}: results are available once it completes, fails or stops`, 400, { jobId, status });
 export const taskNotActive = (taskId: string, state: string, jobStatus: string) =>

@@ -55,6 +55,9 @@ export type JobEventMap = {
   /** nodeName: the node whose task failure ended the job (absent in older events). */
   'job.failed': { error: string; nodeName?: string };
   'job.stopped': { reason: string };
+  /** HKube's pause: no task of the job is handed out until job.resumed (leased ones run on). */
+  'job.paused': Record<string, never>;
+  'job.resumed': Record<string, never>;
 };
 
 export type StagePhase = 'create' | 'monitor';
@@ -92,6 +95,8 @@ export const EVENT_LEVEL: Record<JobEventType, Level> = {
   'job.completed': 'info',
   'job.failed': 'error',
   'job.stopped': 'info',
+  'job.paused': 'info',
+  'job.resumed': 'info',
 };
 
 export function jobEvent<T extends JobEventType>(type: T, data: JobEventMap[T]): JobEvent {

@@ -137,6 +137,11 @@ export function evolve(state: JobSummary | undefined, event: JobEvent, at: strin
       };
     case 'job.stopped':
       return { ...next, ...endJob(state, 'creating'), status: 'stopped', finishedAt: at, reason: event.data.reason };
+    case 'job.paused':
+      return { ...next, status: 'paused' };
+    case 'job.resumed':
+      // Back to what it was: started by a worker (or a stage) before the pause, else still pending.
+      return { ...next, status: state.startedAt !== undefined ? 'active' : 'pending' };
   }
 }
 

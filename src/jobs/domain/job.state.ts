@@ -1,7 +1,8 @@
 import type { Level } from '../../event-store/event.types';
 import type { JobKind, JobOptions, RetryPolicy } from './pipeline.types';
 
-export type JobStatus = 'pending' | 'active' | 'completed' | 'failed' | 'stopped';
+/** `paused` (HKube's name): not finished, hands out no tasks until resumed. */
+export type JobStatus = 'pending' | 'active' | 'paused' | 'completed' | 'failed' | 'stopped';
 export type TaskState = 'pending' | 'active' | 'succeed' | 'failed' | 'skipped' | 'stopped';
 /** Counted states: task states, plus `creating` for a node not yet expanded (one entry each). */
 export type CountedState = TaskState | 'creating';

@@ -9,14 +9,16 @@ import { projectForWrite, type Caller } from '../../auth/domain/caller';
 import { CurrentCaller } from '../../auth/current-caller.decorator';
 import { RequireScope } from '../../auth/route-access.decorator';
 import { parseBody, parseWith } from '../../common/zod-validation';
+import { PauseJobCommand } from '../commands/pause-job.command';
+import { ResumeJobCommand } from '../commands/resume-job.command';
 import { StopJobCommand } from '../commands/stop-job.command';
 import { noJobsMatched, StopJobsCommand } from '../commands/stop-jobs.command';
 import { SubmitPipelineCommand } from '../commands/submit-pipeline.command';
-import { jobNotFinished, jobNotFound, jobNotRunning } from '../domain/job.errors';
+import { jobAlreadyPaused, jobNotFinished, jobNotFound, jobNotPaused, jobNotRunning } from '../domain/job.errors';
 import { validatePipelineRequest } from '../domain/pipeline.validate';
 import type { CommandMeta } from '../job-store.service';
 import { JobQueries } from '../job-queries.service';
-import { DEFAULT_STATUSES_TO_STOP, JobList, JobListQuery, PipelineRequest, ResultsView, StatusView, statusesToStop, StopAnswer, StopRequest, SubmitAnswer, toUtc } from './jobs.schemas';
+import { DEFAULT_STATUSES_TO_STOP, JobList, JobListQuery, MessageAnswer, PauseRequest, PipelineRequest, ResultsView, ResumeRequest, StatusView, statusesToStop, StopAnswer, StopRequest, SubmitAnswer, toUtc } from './jobs.schemas';
 
 const JOB = 'batch:2f0b7a51-5a2b-4c3e-9f39-6f3a3f2b8f10';
 const KEY = '7d3c1f0e-3c55-4c1b-9a4e-2f5c0a9d1e11';
@@ -80,6 +82,34 @@ export class ExecController {
     const range = { from: startTime?.from && toUtc(startTime.from), to: startTime?.to && toUtc(startTime.to) };
     const criteria = { jobId, pipelineName, ...range, statuses: statusesToStop(statusToStop) };
     return this.commands.execute(new StopJobsCommand({ jobId, pipelineName, startTime }, criteria, reason, meta, caller));
+  }
+
+  @Post('pause')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Pause a running job (HKube): its tasks are not handed out until it is resumed; leased tasks may still be reported; stop and ttl still apply" })
+  @ApiJsonBody(PauseRequest)
+  @ApiAnswer(200, 'The job is paused', MessageAnswer)
+  @ApiError(400, errorExample(() => parseBody(PauseRequest, {})))
+  @ApiError(404, errorExample(jobNotFound(JOB)))
+  @ApiError(409, errorExample(jobNotRunning(JOB, 'completed')), errorExample(jobAlreadyPaused(JOB, 'batch')))
+  @RequireScope('jobs:write')
+  pause(@CurrentCaller() caller: Caller, @Body() body: unknown, @RequestMeta() meta: CommandMeta): Promise<{ message: 'OK' }> {
+    const { jobId } = parseBody(PauseRequest, body);
+    return this.commands.execute(new PauseJobCommand(jobId, meta, caller));
+  }
+
+  @Post('resume')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Resume a paused job (HKube): its tasks are handed out again' })
+  @ApiJsonBody(ResumeRequest)
+  @ApiAnswer(200, 'The job runs again', MessageAnswer)
+  @ApiError(400, errorExample(() => parseBody(ResumeRequest, {})))
+  @ApiError(404, errorExample(jobNotFound(JOB)))
+  @ApiError(409, errorExample(jobNotPaused(JOB, 'batch', 'active')))
+  @RequireScope('jobs:write')
+  resume(@CurrentCaller() caller: Caller, @Body() body: unknown, @RequestMeta() meta: CommandMeta): Promise<{ message: 'OK' }> {
+    const { jobId } = parseBody(ResumeRequest, body);
+    return this.commands.execute(new ResumeJobCommand(jobId, meta, caller));
   }
 
   @Get('jobs')

@@ -22,7 +22,7 @@ import type { JobEventView } from '../job-queries.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const WORKER_NAME = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,254}$/;
-const JOB_STATUSES = ['pending', 'active', 'completed', 'failed', 'stopped'] as const satisfies readonly JobStatus[];
+const JOB_STATUSES = ['pending', 'active', 'paused', 'completed', 'failed', 'stopped'] as const satisfies readonly JobStatus[];
 const TASK_STATES = ['pending', 'active', 'succeed', 'failed', 'skipped', 'stopped'] as const;
 
 /** Most results in one POST /tasks/complete. */
@@ -183,7 +183,18 @@ export const StopRequest = requestSchema(
     .meta({ description: 'HKube\'s stop: a jobId, or criteria (pipelineName, startTime, statusToStop) naming the unfinished jobs to stop; at least one of them' }),
 );
 
-/** The statuses a stop without statusToStop stops (HKube's list; Herald has no paused jobs). */
+/** HKube's pause and resume: one job by id. */
+const pauseOrResume = (name: string, what: string) =>
+  requestSchema(
+    name,
+    z
+      .object({ jobId: z.string({ error: 'is required' }).min(1, { error: 'is required' }).meta({ description: 'the job (404 JOB_NOT_FOUND, 409 when it cannot be ' + what + ')' }) })
+      .meta({ description: `HKube's ${what}` }),
+  );
+export const PauseRequest = pauseOrResume('PauseRequest', 'paused');
+export const ResumeRequest = pauseOrResume('ResumeRequest', 'resumed');
+
+/** The statuses a stop without statusToStop stops (HKube's list). */
 export const DEFAULT_STATUSES_TO_STOP = ['active', 'pending', 'paused'];
 
 /** statusToStop as HKube reads it: an array, "a,b", or one status. */
@@ -449,6 +460,8 @@ export const ResultsView = responseSchema(
 export const JobList = responseSchema('JobList', z.object({ jobs: z.array(StatusView), nextCursor: z.string().nullable() }));
 
 export const StopAnswer = responseSchema('StopAnswer', z.object({ stoppedJobIds: z.array(z.string()) }));
+/** HKube's answer to pause and resume. */
+export const MessageAnswer = responseSchema('MessageAnswer', z.object({ message: z.literal('OK') }));
 
 const PipelineFields = {
   jobId: z.string(),

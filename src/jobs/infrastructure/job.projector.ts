@@ -2,7 +2,7 @@ import type { Sql, Tx } from '../../database/db';
 import { evolve } from '../domain/job.evolve';
 import type { JobEvent } from '../domain/job.events';
 import type { JobSummary } from '../domain/job.state';
-import { JobsRepository } from './jobs.repository';
+import { JobsRepository, pausedAvailability } from './jobs.repository';
 
 const json = (v: unknown) => JSON.stringify(v ?? null);
 
@@ -68,7 +68,8 @@ export class JobProjector {
           error: json(event.data.error),
           worker_name: null,
           lease_expires_at: null,
-          available_at: event.data.availableAt,
+          // A lease that runs out (or a failure reported) while paused: pending, but not yet available.
+          available_at: state.status === 'paused' ? pausedAvailability(event.data.availableAt) : event.data.availableAt,
           updated_at: at,
         });
       case 'task.failed':
@@ -82,6 +83,10 @@ export class JobProjector {
       case 'job.failed':
       case 'job.stopped':
         return this.repo.stopUnfinishedTasks(sql, state.jobId, at);
+      case 'job.paused':
+        return this.repo.shiftPendingTasks(sql, state.jobId, 'pause', at);
+      case 'job.resumed':
+        return this.repo.shiftPendingTasks(sql, state.jobId, 'resume', at);
       case 'job.started':
       case 'job.completed':
       case 'stage.started':

@@ -43,6 +43,19 @@ function toTask(r: TaskRow): Task {
 
 const INSERT_CHUNK = 5000;
 
+/**
+ * A paused job's pending tasks are kept out of every acquisition query (which all ask for
+ * `available_at <= now`) by moving their available_at this far into the future; resume moves it
+ * back, so a retry delay still running is kept and the order among the tasks is unchanged. Whole
+ * hours: the same exact shift in SQL (interval) and in JS, whatever the session time zone.
+ */
+export const PAUSE_SHIFT_HOURS = 1000 * 8760;
+
+/** available_at of a task that becomes pending while its job is paused. */
+export function pausedAvailability(availableAt: string): string {
+  return new Date(Date.parse(availableAt) + PAUSE_SHIFT_HOURS * 3_600_000).toISOString();
+}
+
 /** Which tasks a worker takes: pipeline tasks by algorithm, queue requests by queue name; a project key's worker only its project's. */
 export interface TaskFilter {
   algorithmNames?: string[];
@@ -207,10 +220,14 @@ export class JobsRepository {
     return rows.map((r) => r.summary);
   }
 
-  /** Running jobs past their ttl (the sweeper stops them). */
+  /** Running and paused jobs past their ttl (the sweeper stops them). */
   async ttlExpiredJobIds(sql: Sql, now: Date, limit: number): Promise<string[]> {
     const rows = await sql.query<{ job_id: string }>(
-      `SELECT job_id FROM jobs WHERE status IN ('pending', 'active') AND ttl_expires_at <= $1
+      // Paused jobs apart: the running ones keep their partial index (jobs_running_ttl_idx), paused ones are few.
+      `SELECT job_id FROM (
+         SELECT job_id, ttl_expires_at FROM jobs WHERE status IN ('pending', 'active') AND ttl_expires_at <= $1
+         UNION ALL
+         SELECT job_id, ttl_expires_at FROM jobs WHERE status = 'paused' AND ttl_expires_at <= $1) j
         ORDER BY ttl_expires_at LIMIT $2`,
       [now, limit],
     );
@@ -263,6 +280,15 @@ export class JobsRepository {
       `UPDATE tasks SET state = 'stopped', lease_expires_at = NULL, updated_at = $2
         WHERE job_id = $1 AND state IN ('pending', 'active')`,
       [jobId, at],
+    );
+  }
+
+  /** Pause: the job's pending tasks become unavailable (see PAUSE_SHIFT_HOURS); resume: available as before. */
+  async shiftPendingTasks(sql: Sql, jobId: string, direction: 'pause' | 'resume', at: string): Promise<void> {
+    await sql.query(
+      `UPDATE tasks SET available_at = available_at ${direction === 'pause' ? '+' : '-'} make_interval(hours => $2), updated_at = $3
+        WHERE job_id = $1 AND state = 'pending'`,
+      [jobId, PAUSE_SHIFT_HOURS, at],
     );
   }
 
