@@ -74,6 +74,7 @@ export function errorCode(err: unknown): string {
 export class UndiciHttpSender extends HttpSender {
   private readonly agent: Agent;
   private readonly stopping = new AbortController();
+  private closing?: Promise<void>;
 
   constructor(guard: EgressGuard) {
     super();
@@ -120,7 +121,9 @@ export class UndiciHttpSender extends HttpSender {
   }
 
   close(): Promise<void> {
-    return this.agent.close();
+    // Idempotent: a second stop (or a test stopping the worker first) finds it closed.
+    this.closing ??= this.agent.close();
+    return this.closing;
   }
 }
 /**
