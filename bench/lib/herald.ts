@@ -36,16 +36,16 @@ export interface FanoutPaths {
 }
 
 /**
- * Observes Herald from outside without touching src/: the fan-out loop's pg-boss fetches (an
+ * Observes Herald from outside without touching src/: the fan-out loop's fetches (WorkQueue.fetch; an
  * empty one means the fan-out backlog is done), and which way each fan-out went: chained behind
  * its append's COMMIT, handed over after the commit, or fetched by the loop. Pausing uses the
  * workers' own pause()/resume().
  */
 function observe(queue: WorkQueue, fanout: FanoutWorker, fanoutIdle: { at: number | null }, paths: FanoutPaths): void {
-  const boss = queue.boss as unknown as { fetch: (name: string, options?: unknown) => Promise<unknown[]> };
-  const original = boss.fetch.bind(boss);
-  boss.fetch = async (name, options) => {
-    const jobs = (await original(name, options)) ?? [];
+  const q = queue as unknown as { fetch: (name: string, limit: number) => Promise<unknown[]> };
+  const original = q.fetch.bind(q);
+  q.fetch = async (name, limit) => {
+    const jobs = await original(name, limit);
     if (name === FANOUT_QUEUE) {
       if (jobs.length === 0) fanoutIdle.at = now();
       paths.fetched += jobs.length;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainError } from '../../common/domain-error';
@@ -16,9 +16,6 @@ import { FalCancelled, FalQueued, FalResult, FalStatusQuery, FalStatusView, FalS
 
 const notFound = errorExample(falNotFound('fal-ai/flux', '42'));
 const APP_PARAMS = [ApiParam({ name: 'owner', example: 'fal-ai' }), ApiParam({ name: 'app', example: 'flux' })];
-const apply = (...decorators: MethodDecorator[]): MethodDecorator => (target, key, descriptor) => {
-  for (const d of decorators) d(target, key, descriptor);
-};
 
 /**
  * The fal queue dialect, for clients written against fal's queue (`@fal-ai/client` with its
@@ -34,7 +31,7 @@ export class FalQueueController {
   @Post()
   @HttpCode(200)
   @ApiOperation({ summary: 'Submit a request to the fal endpoint owner/app (any JSON body); ?fal_webhook= for webhooks' })
-  @apply(...APP_PARAMS)
+  @applyDecorators(...APP_PARAMS)
   @ApiQueryFrom(FalSubmitQuery)
   @ApiHeader({ name: 'X-Fal-Queue-Priority', required: false, description: 'normal (default) or low' })
   @ApiJsonBody(QueueRequestBody)
@@ -48,7 +45,7 @@ export class FalQueueController {
   @Post('*path')
   @HttpCode(200)
   @ApiOperation({ summary: 'Submit a request to the fal endpoint owner/app/path (e.g. fal-ai/flux/dev): the Herald queue of that name' })
-  @apply(...APP_PARAMS, ApiParam({ name: 'path', example: 'dev', description: 'the endpoint path, one or more segments' }))
+  @applyDecorators(...APP_PARAMS, ApiParam({ name: 'path', example: 'dev', description: 'the endpoint path, one or more segments' }))
   @ApiQueryFrom(FalSubmitQuery)
   @ApiHeader({ name: 'X-Fal-Queue-Priority', required: false, description: 'normal (default) or low' })
   @ApiJsonBody(QueueRequestBody)
@@ -73,7 +70,7 @@ export class FalQueueController {
 
   @Get('requests/:requestId/status')
   @ApiOperation({ summary: 'Status of a request: 202 while IN_QUEUE or IN_PROGRESS, 200 once COMPLETED' })
-  @apply(...APP_PARAMS)
+  @applyDecorators(...APP_PARAMS)
   @ApiQueryFrom(FalStatusQuery)
   @ApiAnswer(200, 'Completed (a failed or cancelled request too: its result is the error)', FalStatusView)
   @ApiAnswer(202, 'Queued or in progress', FalStatusView)
@@ -85,7 +82,7 @@ export class FalQueueController {
 
   @Get('requests/:requestId/status/stream')
   @ApiOperation({ summary: 'The status as server-sent events: at once, then after every change, ending after COMPLETED; a comment every 15 s while idle' })
-  @apply(...APP_PARAMS)
+  @applyDecorators(...APP_PARAMS)
   @ApiQueryFrom(FalStatusQuery)
   @ApiAnswer(200, 'text/event-stream of status bodies', FalStatusView)
   @ApiError(404, notFound)
@@ -105,7 +102,7 @@ export class FalQueueController {
 
   @Get('requests/:requestId')
   @ApiOperation({ summary: "The request's result (200); its error once failed (422) or cancelled (409); 400 while unfinished" })
-  @apply(...APP_PARAMS)
+  @applyDecorators(...APP_PARAMS)
   @ApiAnswer(200, "The worker's result", FalResult)
   @ApiError(400, errorExample(new DomainError('REQUEST_IN_PROGRESS', 'request 42 is still in progress', 400, { request_id: '42' })))
   @ApiError(404, notFound)
@@ -118,7 +115,7 @@ export class FalQueueController {
 
   @Put('requests/:requestId/cancel')
   @ApiOperation({ summary: 'Cancel a queued or running request: { status: CANCELLATION_REQUESTED } (202); ALREADY_COMPLETED (400) and NOT_FOUND (404) also carry fal\'s `status`' })
-  @apply(...APP_PARAMS)
+  @applyDecorators(...APP_PARAMS)
   @ApiAnswer(202, 'Cancelled: a queued request is never handed out, a running one loses its lease', FalCancelled)
   @ApiError(400, errorExample(new DomainError('ALREADY_COMPLETED', 'request 42 is already completed', 400)))
   @ApiError(404, notFound)

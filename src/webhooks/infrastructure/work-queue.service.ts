@@ -109,12 +109,24 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
    */
   private async beat(): Promise<void> {
     try {
-      await this.connection.db.pool.query(
-        `INSERT INTO herald_instances (instance_id, host, pid) VALUES ($1, $2, $3)
-         ON CONFLICT (instance_id) DO UPDATE SET heartbeat_at = now()`,
-        [this.instanceId, hostname(), process.pid],
+      // One statement on a tiny table every heartbeat; the release (which reads pg-boss's job
+      // table) runs only when some other instance fell silent.
+      const silent = (
+        await this.connection.db.pool.query<{ id: string }>(
+          `WITH beat AS (
+             INSERT INTO herald_instances (instance_id, host, pid) VALUES ($1, $2, $3)
+             ON CONFLICT (instance_id) DO UPDATE SET heartbeat_at = now() RETURNING 1)
+           SELECT instance_id::text AS id FROM herald_instances
+            WHERE instance_id <> $1 AND heartbeat_at < now() - $4 * interval '1 millisecond'`,
+          [this.instanceId, hostname(), process.pid, this.config.webhooks.takeoverMs],
+        )
+      ).rows.map((r) => r.id);
+      if (silent.length === 0) return;
+      // Still silent as the release runs (an instance that came back in between keeps its claims).
+      const released = await this.releaseClaims(
+        `SELECT instance_id FROM herald_instances WHERE instance_id = ANY($1::uuid[]) AND heartbeat_at < now() - $2 * interval '1 millisecond'`,
+        [silent, this.config.webhooks.takeoverMs],
       );
-      const released = await this.releaseClaims(`SELECT instance_id FROM herald_instances WHERE heartbeat_at < now() - $1 * interval '1 millisecond'`, [this.config.webhooks.takeoverMs]);
       if (released.instances > 0) {
         this.log.warn(`took over from ${released.instances} silent instance(s): ${released.jobs} claimed queue jobs due again`);
         for (const q of released.queues) this.wake(q);
