@@ -10,6 +10,7 @@ import { EndpointHealth1763800000020 } from './1763800000020-endpoint-health';
 import { AppendCheckPlans1763800000021 } from './1763800000021-append-check-plans';
 import { Tenants1763800000030 } from './1763800000030-tenants';
 import { Instances1763800000040 } from './1763800000040-instances';
+import { ProjectLimits1763800000045 } from './1763800000045-project-limits';
 
 /** Every migration, in order. Listed explicitly (no globbing) so bundlers and ESM tests see them. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   AppendCheckPlans1763800000021,
   Tenants1763800000030,
   Instances1763800000040,
+  ProjectLimits1763800000045,
 ];

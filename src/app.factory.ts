@@ -9,6 +9,7 @@ import { fromHttpError } from './common/error.filter';
 import { apiKeyMiddleware } from './auth/api-key.middleware';
 import { requestIdMiddleware } from './common/request-id.middleware';
 import { Callers } from './auth/callers.service';
+import { ProjectLimitsService } from './limits/limits.service';
 import { isPublicRequest } from './auth/public-routes';
 import { finishDocument } from './common/openapi';
 import type { HeraldConfig } from './config/config';
@@ -47,7 +48,7 @@ export async function createApp(config: HeraldConfig, options: CreateAppOptions 
     logger: options.logger ?? new HeraldLogger(config.logLevel),
   });
   app.use(requestIdMiddleware());
-  app.use(apiKeyMiddleware(app.get(Callers), config.docs));
+  app.use(apiKeyMiddleware(app.get(Callers), config.docs, app.get(ProjectLimitsService)));
   // Queue requests: any JSON value (not only objects), up to 1 MiB; larger is 413 and nothing is stored.
   app.use('/queue', json({ limit: QUEUE_BODY_LIMIT, strict: false, type: () => true }), bodyErrors);
   // Webhook triggers: the exact bytes are kept, for their Standard Webhooks signature.

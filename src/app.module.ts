@@ -15,6 +15,8 @@ import { QueuesModule } from './queues/queues.module';
 import { ProjectsModule } from './projects/projects.module';
 import { StagesModule } from './stages/stages.module';
 import { TriggersModule } from './triggers/triggers.module';
+import { LimitsModule } from './limits/limits.module';
+import { LiveInstances } from './common/live-instances';
 import { EgressGuard, type Resolver } from './webhooks/infrastructure/egress-guard';
 import { TargetCheck } from './webhooks/target-check.service';
 
@@ -25,7 +27,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [CqrsModule.forRoot(), DatabaseModule.forRoot(config), AuthModule.forRoot(config), EventStoreModule, JobsModule, WebhooksModule, QueuesModule, ProjectsModule, StagesModule, TriggersModule],
+      imports: [CqrsModule.forRoot(), DatabaseModule.forRoot(config), AuthModule.forRoot(config), LimitsModule, EventStoreModule, JobsModule, WebhooksModule, QueuesModule, ProjectsModule, StagesModule, TriggersModule],
       controllers: [HealthController],
       providers: [
         { provide: Clock, useClass: SystemClock },
@@ -34,8 +36,9 @@ export class AppModule {
         { provide: EgressGuard, useValue: new EgressGuard(config.egress, options.resolver) },
         TargetCheck,
         ReadinessService,
+        LiveInstances,
       ],
-      exports: [Clock, IdGenerator, EgressGuard, TargetCheck],
+      exports: [Clock, IdGenerator, EgressGuard, TargetCheck, LiveInstances],
     };
   }
 }

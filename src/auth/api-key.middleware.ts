@@ -1,9 +1,12 @@
 import { Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { UNAUTHORIZED_BODY } from './api-keys';
-import type { Callers } from './callers.service';
+import { LookupRefused, type Callers, type LookupGate } from './callers.service';
 import { isPublicRequest } from './public-routes';
 import { setCaller } from './current-caller.decorator';
+import { rateLimited, retryAfterSeconds, unknownKeysLimited } from '../limits/domain/project-limits';
+import type { ProjectLimitsService } from '../limits/limits.service';
+import type { DomainError } from '../common/domain-error';
 
 const UNAVAILABLE = { error: { code: 'DATABASE_UNAVAILABLE', message: 'the database does not answer' } };
 
@@ -14,14 +17,23 @@ const UNAVAILABLE = { error: { code: 'DATABASE_UNAVAILABLE', message: 'the datab
  * caller without a key gets 401 without Herald parsing (or storing) what it sent; the caller it
  * resolves is what the guard and the handlers see.
  */
-export function apiKeyMiddleware(callers: Callers, docs: boolean) {
+export function apiKeyMiddleware(callers: Callers, docs: boolean, limits: ProjectLimitsService) {
   const log = new Logger('Auth');
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     if (isPublicRequest(req.method, req.path, docs)) return next();
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const gate: LookupGate = { wait: () => limits.unknownKeyWait(address), missed: () => limits.unknownKeySeen(address) };
     let caller;
     try {
-      caller = await callers.resolve(req.header('authorization'));
+      caller = await callers.resolve(req.header('authorization'), gate);
+      if (caller?.kind === 'project') {
+        const admission = await limits.admit(caller.projectId);
+        if (!admission.ok) return tooMany(res, rateLimited(caller.projectId, admission.limit, admission.retryAfterMs), admission.retryAfterMs, admission.limit);
+        if (admission.limit > 0) rateHeaders(res, admission.limit, admission.remaining, admission.resetMs);
+      }
     } catch (err) {
+      // An address sending unknown project keys waits: each one is a database lookup.
+      if (err instanceof LookupRefused) return tooMany(res, unknownKeysLimited(err.retryAfterMs), err.retryAfterMs);
       log.error(`could not look up an API key: ${(err as Error).message}`);
       res.status(503).json(UNAVAILABLE);
       return;
@@ -33,4 +45,17 @@ export function apiKeyMiddleware(callers: Callers, docs: boolean) {
     setCaller(req, caller);
     next();
   };
+}
+
+/** The IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers): this instance's share, per second. */
+function rateHeaders(res: Response, limit: number, remaining: number, resetMs: number): void {
+  res.setHeader('RateLimit-Limit', String(limit));
+  res.setHeader('RateLimit-Remaining', String(Math.max(0, remaining)));
+  res.setHeader('RateLimit-Reset', String(retryAfterSeconds(resetMs)));
+}
+
+function tooMany(res: Response, e: DomainError, retryAfterMs: number, limit?: number): void {
+  res.setHeader('Retry-After', String(retryAfterSeconds(retryAfterMs)));
+  if (limit !== undefined) rateHeaders(res, limit, 0, retryAfterMs);
+  res.status(429).json({ error: { code: e.code, message: e.message, details: e.details } });
 }

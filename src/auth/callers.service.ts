@@ -12,6 +12,22 @@ const OPEN: Caller = { kind: 'admin', via: 'open' };
 /** Digests remembered (known and unknown keys); past this the oldest are forgotten first. */
 const MAX_CACHED = 10_000;
 
+/**
+ * What a request lets the lookup of an unknown key cost: `wait()` says how long its sender must
+ * wait before another database lookup (undefined: none), `missed()` records a key that was not found.
+ */
+export interface LookupGate {
+  wait(): Promise<number | undefined>;
+  missed(): Promise<void>;
+}
+
+/** Thrown by resolve() when the gate refuses a lookup: the sender retries after `retryAfterMs`. */
+export class LookupRefused extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super('too many unknown keys from this sender');
+  }
+}
+
 interface Cached {
   caller: ProjectCaller | undefined;
   until: number;
@@ -50,11 +66,11 @@ export class Callers {
    * request without a project key is an admin's (open API), but a project key is still honoured
    * (scoped), and one that is not valid is refused rather than taken for an admin.
    */
-  async resolve(authorization: string | undefined): Promise<Caller | undefined> {
+  async resolve(authorization: string | undefined, gate?: LookupGate): Promise<Caller | undefined> {
     const token = bearerToken(authorization);
     if (token === undefined) return this.open ? OPEN : undefined;
     if (!this.open && this.admin.matches(token)) return ADMIN;
-    if (isProjectKeyShape(token)) return this.projectKey(token);
+    if (isProjectKeyShape(token)) return this.projectKey(token, gate);
     return this.open ? OPEN : undefined;
   }
 
@@ -64,14 +80,18 @@ export class Callers {
     this.lastTouched.delete(keyId);
   }
 
-  private async projectKey(token: string): Promise<ProjectCaller | undefined> {
+  private async projectKey(token: string, gate: LookupGate | undefined): Promise<ProjectCaller | undefined> {
     if (!isWellFormedProjectKey(token)) return undefined;
     const digest = keyDigest(token);
     const id = digest.toString('base64');
     const now = this.clock.now().getTime();
     let entry = this.cache.get(id);
     if (!entry || entry.until <= now) {
+      // Only a lookup costs the database: a sender of many unknown keys is made to wait for the next one.
+      const wait = await gate?.wait();
+      if (wait !== undefined) throw new LookupRefused(wait);
       const row = await this.repo.byDigest(this.db, digest);
+      if (!row) await gate?.missed();
       entry = { caller: row && { kind: 'project', projectId: row.projectId, keyId: row.id, scopes: row.scopes }, until: now + this.config.keyCacheMs };
       this.remember(id, entry);
     }

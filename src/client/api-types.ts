@@ -450,6 +450,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{projectId}/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project's limits (requests per second, jobs in flight, webhooks) and what it uses */
+        get: operations["LimitsController_get"];
+        /** Set the project's limits (null: the configured default, 0: no limit); applies within HERALD_KEY_CACHE_MS on every instance */
+        put: operations["LimitsController_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{projectId}/routings": {
         parameters: {
             query?: never;
@@ -1775,6 +1793,35 @@ export interface components {
             workerName: string | null;
         } & {
             [key: string]: unknown;
+        };
+        LimitsRequest: {
+            /** @description unfinished jobs and queue requests; 0: no limit; null or absent: the configured default */
+            maxJobsInFlight?: number | null;
+            /** @description project and batch webhooks and channels; 0: no limit; null or absent: the configured default */
+            maxSubscriptions?: number | null;
+            /** @description requests per second of the project, all instances together (each takes its share); 0: no limit; null or absent: the configured default */
+            requestsPerSecond?: number | null;
+        };
+        LimitsView: {
+            /** @description which of them are the configured defaults */
+            defaults: ("requestsPerSecond" | "maxJobsInFlight" | "maxSubscriptions")[];
+            /** @description what applies (0: no limit) */
+            limits: {
+                maxJobsInFlight: number;
+                maxSubscriptions: number;
+                requestsPerSecond: number;
+            };
+            /** @description this instance's share of the rate */
+            perInstance: {
+                liveInstances: number;
+                requestsPerSecond: number;
+            };
+            projectId: string;
+            /** @description what the project uses now (counted up to its limit) */
+            usage: {
+                jobsInFlight: number;
+                subscriptions: number;
+            };
         };
         LiveAnswer: {
             /** @constant */
@@ -4927,6 +4974,126 @@ export interface operations {
             };
             /** @description Not found: KEY_NOT_FOUND, PROJECT_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    LimitsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The limits */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LimitsView"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: PROJECT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    LimitsController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LimitsRequest"];
+            };
+        };
+        responses: {
+            /** @description The limits now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LimitsView"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

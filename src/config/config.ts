@@ -54,6 +54,13 @@ export interface HeraldConfig {
    * (recorded as failed with SHUTDOWN and retried), so an instance stops within about this long.
    */
   shutdownGraceMs: number;
+  /**
+   * Each project's default limits (an admin overrides them per project: PUT
+   * /api/v1/projects/{id}/limits); 0 is no limit. Requests per second are shared out among the
+   * live instances; jobs in flight are the project's unfinished jobs and queue requests;
+   * subscriptions are its project and batch webhooks and channels.
+   */
+  limits: { requestsPerSecond: number; maxJobsInFlight: number; maxSubscriptions: number };
 }
 
 export interface WebhookConfig {
@@ -193,6 +200,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
     stagePollMs: int(env, 'HERALD_STAGE_POLL_MS', 250, 10, 60_000),
     egress: egress(env),
     shutdownGraceMs: int(env, 'HERALD_SHUTDOWN_GRACE_MS', 7000, 0, 600_000),
+    limits: {
+      requestsPerSecond: int(env, 'HERALD_PROJECT_RATE_LIMIT', 1000, 0, 1_000_000),
+      maxJobsInFlight: int(env, 'HERALD_PROJECT_MAX_JOBS_IN_FLIGHT', 100_000, 0, 100_000_000),
+      maxSubscriptions: int(env, 'HERALD_PROJECT_MAX_SUBSCRIPTIONS', 1000, 0, 1_000_000),
+    },
     streams: { pollMs: int(env, 'HERALD_STREAM_POLL_MS', 500, 10, 60_000), keepAliveMs: int(env, 'HERALD_STREAM_KEEPALIVE_MS', 15_000, 10, 600_000) },
     webhooks: {
       workers: bool(env, 'HERALD_DELIVERY_WORKERS', true),

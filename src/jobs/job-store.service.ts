@@ -13,6 +13,7 @@ import { JobEventsListeners, type JobRef } from './job-events.listener';
 import { JobProjector } from './infrastructure/job.projector';
 import { JobsRepository } from './infrastructure/jobs.repository';
 import { JobSecretsRepository } from './infrastructure/job-secrets.repository';
+import { ProjectLimitsService } from '../limits/limits.service';
 
 export type CommandMeta = Omit<EventMetadata, 'level'>;
 
@@ -38,6 +39,7 @@ export class JobStore {
     private readonly ids: IdGenerator,
     private readonly listeners: JobEventsListeners,
     private readonly secrets: JobSecretsRepository,
+    private readonly limits: ProjectLimitsService,
   ) {}
 
   context(): DecideContext {
@@ -115,6 +117,9 @@ export class JobStore {
     if (!streamId) throw new Error('first event of a job must be job.submitted');
     const at = ctx.now.toISOString();
     const expected = before?.version ?? 0;
+    // A project's new job needs room among its unfinished ones (checked by a statement of this transaction).
+    const submitted = before === undefined && events[0].type === 'job.submitted' ? events[0].data.spec.projectId : undefined;
+    if (submitted !== undefined) this.limits.assertJobsRoom(tx, submitted);
     // A request's secrets never go into its history: job.submitted carries it masked (spec-secrets.ts).
     let request: PipelineSpec | undefined;
     events = events.map((e) => {

@@ -10,6 +10,7 @@ import { assertGroupId, mask, UUID, type ChannelInput } from './domain/project-w
 import { ChannelPatch, ChannelRequest, ProjectWebhookRequest, RoutingRequest } from './http/projects.schemas';
 import { ProjectsRepository } from './infrastructure/projects.repository';
 import { TargetCheck } from '../webhooks/target-check.service';
+import { ProjectLimitsService } from '../limits/limits.service';
 
 const webhookNotFound = (what: string) => new NotFoundError('WEBHOOK_NOT_FOUND', `${what} has no webhook`);
 const channelNotFound = (id: string) => new NotFoundError('CHANNEL_NOT_FOUND', `channel ${id} does not exist in this project`);
@@ -24,6 +25,7 @@ export class ProjectsService {
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
     private readonly targets: TargetCheck,
+    private readonly limits: ProjectLimitsService,
   ) {}
 
   /** The project of a path, as the caller may reach it (another project's is 404 whatever it holds), then its id checked. */
@@ -60,6 +62,7 @@ export class ProjectsService {
     const s = this.scope(caller, projectId, batchId);
     const { url, header = null } = parseBody(ProjectWebhookRequest, body, { what: 'webhook' });
     await this.targets.assertAllowed([{ path: 'url', url }]);
+    if (!(await this.repo.scoped(this.db, s.scope, s.scopeId))) await this.limits.assertSubscriptionRoom(this.db, projectId);
     await this.repo.upsertScoped(this.db, this.ids.newId(), s.scope, s.scopeId, url, header, this.clock.now());
     return this.getWebhook(caller, projectId, batchId);
   }
@@ -75,6 +78,7 @@ export class ProjectsService {
     this.project(caller, projectId);
     const input = parseBody(ChannelRequest, body, { what: 'channel' });
     await this.targets.assertAllowed([{ path: 'url', url: input.url }]);
+    await this.limits.assertSubscriptionRoom(this.db, projectId);
     const id = this.ids.newId();
     await this.repo.insertChannel(this.db, { id, projectId, name: input.name, url: input.url, headers: input.headers ?? {}, secret: input.secret ?? null }, this.clock.now());
     return this.getChannel(caller, projectId, id);

@@ -139,6 +139,7 @@ describe('A project key reaches its own project only', () => {
         case 'POST /api/v1/projects/{projectId}/keys':
         case 'GET /api/v1/projects/{projectId}/keys':
         case 'DELETE /api/v1/projects/{projectId}/keys/{keyId}':
+        case 'PUT /api/v1/projects/{projectId}/limits':
           return 403; // admin keys only, whichever project is named
         case 'POST /api/v1/hooks/{name}':
         case 'POST /api/v1/projects/{projectId}/hooks/{name}':

@@ -4,6 +4,7 @@ import { DatabaseConnection } from '../../src/database/database.module';
 import type { Db } from '../../src/database/db';
 import { CLAIM_FAILED, DELIVER_QUEUE, FANOUT_QUEUE, WorkQueue } from '../../src/webhooks/infrastructure/work-queue.service';
 import { openTestDb } from '../support/database';
+import { LiveInstances } from '../../src/common/live-instances';
 
 /**
  * The statements Herald runs on pg-boss's job table itself (claim by id, claim-and-complete,
@@ -18,7 +19,7 @@ describe('work queue statements on pg-boss', () => {
   beforeAll(async () => {
     const opened = await openTestDb(6);
     ({ db, close } = opened);
-    queue = new WorkQueue(new DatabaseConnection(db, opened.url), config);
+    queue = new WorkQueue(new DatabaseConnection(db, opened.url), config, new LiveInstances());
     await queue.onModuleInit();
   });
   afterAll(async () => {

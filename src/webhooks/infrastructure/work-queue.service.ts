@@ -1,3 +1,4 @@
+import { LiveInstances } from '../../common/live-instances';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -64,6 +65,7 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
   constructor(
     private readonly connection: DatabaseConnection,
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
+    private readonly live: LiveInstances,
   ) {
     const pool = connection.db.pool;
     this.boss = new PgBoss({
@@ -111,16 +113,19 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
     try {
       // One statement on a tiny table every heartbeat; the release (which reads pg-boss's job
       // table) runs only when some other instance fell silent.
-      const silent = (
-        await this.connection.db.pool.query<{ id: string }>(
+      const others = (
+        await this.connection.db.pool.query<{ id: string; silent: boolean }>(
           `WITH beat AS (
              INSERT INTO herald_instances (instance_id, host, pid) VALUES ($1, $2, $3)
              ON CONFLICT (instance_id) DO UPDATE SET heartbeat_at = now() RETURNING 1)
-           SELECT instance_id::text AS id FROM herald_instances
-            WHERE instance_id <> $1 AND heartbeat_at < now() - $4 * interval '1 millisecond'`,
+           SELECT instance_id::text AS id, heartbeat_at < now() - $4 * interval '1 millisecond' AS silent
+             FROM herald_instances WHERE instance_id <> $1`,
           [this.instanceId, hostname(), process.pid, this.config.webhooks.takeoverMs],
         )
-      ).rows.map((r) => r.id);
+      ).rows;
+      const silent = others.filter((r) => r.silent).map((r) => r.id);
+      // What is limited per instance (a project's requests per second) is shared out among the live ones.
+      this.live.set(1 + others.length - silent.length);
       if (silent.length === 0) return;
       // Still silent as the release runs (an instance that came back in between keeps its claims).
       const released = await this.releaseClaims(
