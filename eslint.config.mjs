@@ -17,8 +17,12 @@ const SHARED = {
   'webhooks/infrastructure/subscription-rows': ['projects'],
   // The rebuild command line runs the jobs feature's rebuilder.
   'jobs/infrastructure/projection-rebuilder': ['cli'],
+  // The migration command installs pg-boss's schema and Herald's queues before any instance starts.
+  'webhooks/infrastructure/queue-schema': ['cli'],
   // The shapes other features' OpenAPI documents and answers reuse.
-  'jobs/http/jobs.schemas': ['webhooks', 'triggers'],
+  'jobs/http/jobs.schemas': ['webhooks', 'triggers', 'streams'],
+  // The names of Herald's pg-boss queues, whose waiting jobs the metrics count at scrape time.
+  'webhooks/infrastructure/work-queue.service': ['metrics'],
 };
 
 /** Import patterns a file of `feature` may not use: other features' private folders. */
@@ -44,7 +48,7 @@ const DOMAIN_BANNED = [
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.herald/**', 'coverage/**', '**/*.cjs', '**/*.mjs'] },
   {
-    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'migrations/**/*.ts', 'examples/**/*.ts'],
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'migrations/**/*.ts', 'examples/**/*.ts', 'ui/src/**/*.{ts,tsx}'],
     languageOptions: {
       parser: tseslint.parser,
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

@@ -11,6 +11,11 @@ import { AppendCheckPlans1763800000021 } from './1763800000021-append-check-plan
 import { Tenants1763800000030 } from './1763800000030-tenants';
 import { Instances1763800000040 } from './1763800000040-instances';
 import { ProjectLimits1763800000045 } from './1763800000045-project-limits';
+import { MessageCorrelation1763800000050 } from './1763800000050-message-correlation';
+import { MetricsIndexes1763800000055 } from './1763800000055-metrics-indexes';
+import { MessageTrace1763800000060 } from './1763800000060-message-trace';
+import { Retention1763800000070 } from './1763800000070-retention';
+import { StreamTokens1763800000075 } from './1763800000075-stream-tokens';
 
 /** Every migration, in order. Listed explicitly (no globbing) so bundlers and ESM tests see them. */
 export const MIGRATIONS = [
@@ -27,4 +32,9 @@ export const MIGRATIONS = [
   Tenants1763800000030,
   Instances1763800000040,
   ProjectLimits1763800000045,
+  MessageCorrelation1763800000050,
+  MetricsIndexes1763800000055,
+  MessageTrace1763800000060,
+  Retention1763800000070,
+  StreamTokens1763800000075,
 ];

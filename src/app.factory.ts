@@ -1,14 +1,23 @@
-import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
+import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { json, type NextFunction, type Request, type Response } from 'express';
 import { AppModule } from './app.module';
-import { HeraldLogger } from './common/herald-logger';
+import { createHeraldLog, type HeraldLog } from './logging/herald-log';
+import { levelOfNestLevels } from './logging/log-settings';
+import { NestLoggerAdapter } from './logging/nest-logger.adapter';
+import { requestLogMiddleware } from './logging/request-log.middleware';
+import { HeraldExpressAdapter, ShutdownLog } from './logging/shutdown-log.service';
 import { fromHttpError } from './common/error.filter';
 import { apiKeyMiddleware } from './auth/api-key.middleware';
 import { requestIdMiddleware } from './common/request-id.middleware';
+import { httpSpansMiddleware } from './tracing/http-spans.middleware';
+import { Tracing } from './tracing/tracing.service';
+import { httpMetricsMiddleware } from './metrics/http/http-metrics.middleware';
+import { MetricsService } from './metrics/metrics.service';
 import { Callers } from './auth/callers.service';
+import { StreamTokens } from './streams/stream-tokens.service';
 import { ProjectLimitsService } from './limits/limits.service';
 import { isPublicRequest } from './auth/public-routes';
 import { finishDocument } from './common/openapi';
@@ -29,7 +38,10 @@ function bodyErrors(err: unknown, _req: Request, res: Response, next: NextFuncti
 }
 
 export interface CreateAppOptions {
-  logger?: LoggerService | LogLevel[] | false;
+  /** The application's logger (main.ts makes it first; tests give one writing to memory). Default: made from config.logLevel and config.logFormat. */
+  log?: HeraldLog;
+  /** Without `log`: the levels to log instead of config.logLevel (the most detailed one counts), or false for none. */
+  logger?: LogLevel[] | false;
   /** The DNS lookup of the egress guard (tests); default node's dns.lookup. */
   resolver?: Resolver;
 }
@@ -41,14 +53,25 @@ export async function createApp(config: HeraldConfig, options: CreateAppOptions 
   const server = express();
   server.set('case sensitive routing', true);
   server.set('strict routing', true);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, { resolver: options.resolver }), new ExpressAdapter(server), {
+  const level = options.logger === undefined ? config.logLevel : options.logger === false ? 'silent' : levelOfNestLevels(options.logger);
+  const log = options.log ?? createHeraldLog({ level, format: config.logFormat });
+  const adapter = new HeraldExpressAdapter(server);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, { resolver: options.resolver, log }), adapter, {
     bodyParser: false,
     // Start-up errors reach the caller (main.ts prints them) instead of Nest's process.abort().
     abortOnError: false,
-    logger: options.logger ?? new HeraldLogger(config.logLevel),
+    logger: options.logger === false ? false : new NestLoggerAdapter(log),
   });
+  adapter.onShutdown = () => app.get(ShutdownLog).started();
+  // First: every answer is counted, also those given before routing (401, 413).
+  app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.use(requestIdMiddleware());
-  app.use(apiKeyMiddleware(app.get(Callers), config.docs, app.get(ProjectLimitsService)));
+  // The request's server span, when tracing is on (docs/TRACING.md): after the request id, which it records.
+  const tracing = app.get(Tracing);
+  if (tracing.enabled) app.use(httpSpansMiddleware(tracing));
+  // After the request id is set (the line's reqId), before anything can answer (a 401 is logged too).
+  app.use(requestLogMiddleware(log));
+  app.use(apiKeyMiddleware(app.get(Callers), config.docs, app.get(ProjectLimitsService), config.dashboard, app.get(StreamTokens)));
   // Queue requests: any JSON value (not only objects), up to 1 MiB; larger is 413 and nothing is stored.
   app.use('/queue', json({ limit: QUEUE_BODY_LIMIT, strict: false, type: () => true }), bodyErrors);
   // Webhook triggers: the exact bytes are kept, for their Standard Webhooks signature.

@@ -4,6 +4,7 @@ import { UNAUTHORIZED_BODY } from './api-keys';
 import { LookupRefused, type Callers, type LookupGate } from './callers.service';
 import { isPublicRequest } from './public-routes';
 import { setCaller } from './current-caller.decorator';
+import { setStreamTokenJob, streamTokenRequest, type StreamTokenResolver } from './stream-token-access';
 import { rateLimited, retryAfterSeconds, unknownKeysLimited } from '../limits/domain/project-limits';
 import type { ProjectLimitsService } from '../limits/limits.service';
 import type { DomainError } from '../common/domain-error';
@@ -15,17 +16,19 @@ const UNAVAILABLE = { error: { code: 'DATABASE_UNAVAILABLE', message: 'the datab
  * (public-routes.ts): deny by default, whatever the path's spelling. Without admin keys a request
  * without a project key is served as an admin's (open API). Runs before any body is read, so a
  * caller without a key gets 401 without Herald parsing (or storing) what it sent; the caller it
- * resolves is what the guard and the handlers see.
+ * resolves is what the guard and the handlers see. A job's status stream alone may instead come
+ * with a stream token (`?token=`, no Authorization header; stream-token-access.ts) for that job.
  */
-export function apiKeyMiddleware(callers: Callers, docs: boolean, limits: ProjectLimitsService) {
+export function apiKeyMiddleware(callers: Callers, docs: boolean, limits: ProjectLimitsService, dashboard = false, streamTokens?: StreamTokenResolver) {
   const log = new Logger('Auth');
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    if (isPublicRequest(req.method, req.path, docs)) return next();
+    if (isPublicRequest(req.method, req.path, docs, dashboard)) return next();
     const address = req.socket.remoteAddress ?? 'unknown';
     const gate: LookupGate = { wait: () => limits.unknownKeyWait(address), missed: () => limits.unknownKeySeen(address) };
+    const byToken = streamTokens ? streamTokenRequest(req) : undefined;
     let caller;
     try {
-      caller = await callers.resolve(req.header('authorization'), gate);
+      caller = byToken ? await streamTokens!.resolve(byToken.jobId, byToken.token, gate) : await callers.resolve(req.header('authorization'), gate);
       if (caller?.kind === 'project') {
         const admission = await limits.admit(caller.projectId);
         if (!admission.ok) return tooMany(res, rateLimited(caller.projectId, admission.limit, admission.retryAfterMs), admission.retryAfterMs, admission.limit);
@@ -43,6 +46,7 @@ export function apiKeyMiddleware(callers: Callers, docs: boolean, limits: Projec
       return;
     }
     setCaller(req, caller);
+    if (byToken) setStreamTokenJob(req, byToken.jobId);
     next();
   };
 }

@@ -69,6 +69,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The event log as server-sent events, from now on (or right after Last-Event-ID): `event:` the type, `id:` the global position
+         * @description A project key gets its own project's events only. Last-Event-ID 0 starts at the beginning of the log.
+         */
+        get: operations["EventsStreamController_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exec/auditTrail/{jobId}": {
         parameters: {
             query?: never;
@@ -251,6 +271,43 @@ export interface paths {
         get: operations["ExecController_status"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exec/status/{jobId}/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The job's status as server-sent events: at once, then after each new event at or above ?level=, ending after the final one
+         * @description Each event is the body of GET /api/v1/exec/status/{jobId} (and of the progress webhook) right after one of the job's events; its id is that event's version. Last-Event-ID resumes right after that version (204 when the job has ended and nothing is left). A comment every HERALD_STREAM_KEEPALIVE_MS while idle. Browsers (EventSource) authenticate with ?token= from POST …/stream-token.
+         */
+        get: operations["StatusStreamController_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exec/status/{jobId}/stream-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A token for this job's status stream alone (?token=, for EventSource, which sends no headers), valid ten minutes, on every instance */
+        post: operations["StatusStreamController_token"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2788,6 +2845,34 @@ export interface components {
             /** @description an admin key: run that project's pipeline of this name */
             projectId?: string;
         };
+        /** @description The data of one events-stream event (a request's secrets masked, as in GET /api/v1/jobs/{jobId}/events) */
+        StreamedEvent: {
+            /** Format: date-time */
+            createdAt: string;
+            data: unknown;
+            /** @description the event's position in the log: the SSE id */
+            globalPosition: number;
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** @description the jobId */
+            streamId: string;
+            /** @example task.succeeded */
+            type: string;
+            version: number;
+        };
+        StreamTokenAnswer: {
+            /**
+             * Format: date-time
+             * @description ten minutes after it was made
+             */
+            expiresAt: string;
+            /**
+             * @description send as ?token= on GET /api/v1/exec/status/{jobId}/stream (that job only)
+             * @example hst_3q2+…
+             */
+            token: string;
+        };
         SubmitAnswer: {
             /**
              * @description "<name>:<uuid v4>"
@@ -3170,6 +3255,72 @@ export interface operations {
             };
             /** @description Request body too large: PAYLOAD_TOO_LARGE */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    EventsStreamController_stream: {
+        parameters: {
+            query?: {
+                /** @description only this job's events */
+                jobId?: string;
+                /** @description only this project's events (a project key: its own project, always) */
+                projectId?: string;
+                /** @description comma-separated event types, e.g. task.succeeded,job.completed */
+                types?: string;
+            };
+            header?: {
+                /** @description resume right after this global position (the id of the last event received) */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream of events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, INVALID_LAST_EVENT_ID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: PROJECT_NOT_FOUND, JOB_NOT_FOUND */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3855,6 +4006,128 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StatusView"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: JOB_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    StatusStreamController_stream: {
+        parameters: {
+            query?: {
+                /** @description lowest event level whose snapshot is sent, as a job's progressVerbosityLevel (default: the job's own); the final snapshot is always sent */
+                level?: "trace" | "debug" | "info" | "warn" | "error" | "critical";
+                /** @description a stream token (POST …/stream-token) in place of the Authorization header, for EventSource */
+                token?: string;
+            };
+            header?: {
+                /** @description resume right after this version (the id of the last event received) */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream of status views */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Resumed after the final snapshot: nothing more will come */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: VALIDATION_FAILED, INVALID_LAST_EVENT_ID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: JOB_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    StatusStreamController_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamTokenAnswer"];
                 };
             };
             /** @description No valid API key */

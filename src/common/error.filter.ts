@@ -1,8 +1,10 @@
-import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, Inject, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from './domain-error';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable, isUnstorableText, UNSTORABLE_INPUT } from '../database/database-errors';
 import { MethodNotAllowedError } from './route-errors';
+import { requestIdOf } from './request-id.middleware';
+import { HERALD_LOG, type HeraldLog } from '../logging/herald-log';
 
 /** Body-parser and framework errors that are the client's fault, with stable codes. */
 export function fromHttpError(err: unknown): { status: number; code: string; message: string } | undefined {
@@ -27,10 +29,18 @@ const CODE_BY_STATUS: Record<number, string> = {
   429: 'TOO_MANY_REQUESTS',
 };
 
-/** The one exception filter: every error leaves as { error: { code, message, details } } (plus `detail` on /fal). */
+/**
+ * The one exception filter: every error leaves as { error: { code, message, details } } (plus
+ * `detail` on /fal). Only unexpected errors (500) are logged, with their stack and the request's
+ * id; a 4xx is the caller's (its request line says the status).
+ */
 @Catch()
 export class GlobalErrorFilter implements ExceptionFilter {
-  private readonly log = new Logger('Errors');
+  private readonly log: HeraldLog;
+
+  constructor(@Inject(HERALD_LOG) log: HeraldLog) {
+    this.log = log.child({ context: 'Errors' });
+  }
 
   catch(err: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -58,7 +68,8 @@ export class GlobalErrorFilter implements ExceptionFilter {
       if (cause) return send(cause.status, cause.code, cause.message);
       return send(status, (typeof body === 'object' && body.code) || CODE_BY_STATUS[status] || (status >= 500 ? 'INTERNAL' : 'ERROR'), message);
     }
-    this.log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    const error = err instanceof Error ? err : new Error(String(err));
+    this.log.error({ err: error, reqId: requestIdOf(http.getRequest<Request>()) }, `unexpected error: ${error.message}`);
     send(500, 'INTERNAL', 'internal error');
   }
 }

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { LogLevel } from '@nestjs/common';
+import { formatOf, levelOf, LEVEL_NAMES, LOG_FORMATS, type HeraldLogLevel, type LogFormatSetting } from '../logging/log-settings';
 import { DEFAULT_SCHEDULE, parseSchedule } from '../webhooks/domain/retry-schedule';
 import { EgressPolicyError, parseEgressPolicy, type EgressPolicy } from '../webhooks/domain/egress-policy';
 /**
@@ -9,14 +9,22 @@ import { EgressPolicyError, parseEgressPolicy, type EgressPolicy } from '../webh
 export interface HeraldConfig {
   /** External PostgreSQL; when absent Herald runs an embedded server under dataDir. */
   databaseUrl?: string;
+  /**
+   * Run pending migrations at start-up, under an advisory lock (HERALD_MIGRATE, default on). Off:
+   * the migration command (dist/src/cli/migrate.js, a Kubernetes Job) does it, and start-up
+   * fails while the database lacks any of this build's migrations.
+   */
+  migrate: boolean;
   port: number;
   /**
    * Address the HTTP server binds: HERALD_HOST, else 127.0.0.1 while the API is open (no admin
    * key: neither HERALD_ADMIN_KEY nor HERALD_API_KEYS) and 0.0.0.0 (every interface) once one is set.
    */
   host: string;
-  /** Most detailed level logged (HERALD_LOG_LEVEL; Nest's route and module lines are at debug). */
-  logLevel: LogLevel;
+  /** Most detailed level logged (HERALD_LOG_LEVEL, pino's names or Nest's; Nest's route and module lines are at debug). */
+  logLevel: HeraldLogLevel;
+  /** How lines are written (HERALD_LOG_FORMAT): json, pretty, or auto (pretty when stdout is a terminal). */
+  logFormat: LogFormatSetting;
   /** Folder for the embedded PostgreSQL's data (kept across restarts). */
   dataDir: string;
   embeddedPgPort: number;
@@ -27,10 +35,17 @@ export interface HeraldConfig {
   apiKeys: string[];
   /** HERALD_ADMIN_KEY: creates project keys, reads everything. */
   adminKey?: string;
+  /**
+   * HERALD_METRICS_TOKEN: a bearer token that reads GET /metrics and nothing else (for a
+   * Prometheus scraper, so that it needs no admin key). Admin keys read /metrics too.
+   */
+  metricsToken?: string;
   /** How long an instance trusts its lookup of a project key (found or not): the revocation delay on other instances. */
   keyCacheMs: number;
   /** Serve the OpenAPI UI at /docs and the document at /docs-json (HERALD_DOCS=false: off). */
   docs: boolean;
+  /** Serve the web dashboard at /ui (docs/DASHBOARD.md; HERALD_DASHBOARD=false: off, /ui needs a key like any other path). */
+  dashboard: boolean;
   /** How often each instance looks for expired leases and ttl-expired jobs. */
   sweepIntervalMs: number;
   /** Largest JSON body accepted on /api routes. */
@@ -61,6 +76,42 @@ export interface HeraldConfig {
    * subscriptions are its project and batch webhooks and channels.
    */
   limits: { requestsPerSecond: number; maxJobsInFlight: number; maxSubscriptions: number };
+  /** OpenTelemetry traces (docs/TRACING.md): off unless an OTLP endpoint is set. */
+  tracing: TracingConfig;
+  /** Retention of delivered webhook messages and their attempts (docs/RETENTION.md). */
+  retention: RetentionConfig;
+}
+
+export interface RetentionConfig {
+  /**
+   * HERALD_RETENTION_DAYS: messages in a final state (delivered, failed, superseded, cancelled)
+   * for longer than this are removed with their attempts, and older attempts of final messages
+   * too. Undefined (unset): everything is kept. Events are never removed.
+   */
+  days?: number;
+  /** HERALD_RETENTION_INTERVAL_MS: how often retention runs (on one instance at a time). */
+  intervalMs: number;
+  /** Rows removed per statement. */
+  batchSize: number;
+  /** A run stops sending batches after this long; the next run goes on. */
+  runBudgetMs: number;
+}
+
+/**
+ * What Herald reads of the OTEL_* variables; the OpenTelemetry SDK reads the others itself
+ * (exporter headers, timeout and compression, sampler, span limits, resource attributes, batch sizes).
+ */
+export interface TracingConfig {
+  /**
+   * Where spans are posted (OTLP over HTTP, JSON): OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as given,
+   * else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces. Undefined: tracing is off (no exporter, no
+   * spans, no traceparent header on webhooks).
+   */
+  tracesUrl?: string;
+  /** OTEL_SERVICE_NAME: the service.name of Herald's spans. */
+  serviceName: string;
+  /** OTEL_BSP_SCHEDULE_DELAY: the longest a finished span waits before it is exported, in a batch. */
+  exportDelayMs: number;
 }
 
 export interface WebhookConfig {
@@ -146,13 +197,18 @@ function schedule(raw: string | undefined): number[] {
   }
 }
 
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+function logLevel(raw: string | undefined): HeraldLogLevel {
+  if (!raw?.trim()) return 'info';
+  const level = levelOf(raw);
+  if (!level) throw new ConfigError(`HERALD_LOG_LEVEL must be one of ${LEVEL_NAMES.join(', ')}, got "${raw}"`);
+  return level;
+}
 
-function logLevel(raw: string | undefined): LogLevel {
-  const value = raw?.trim().toLowerCase();
-  if (!value) return 'log';
-  if (!(LEVELS as string[]).includes(value)) throw new ConfigError(`HERALD_LOG_LEVEL must be one of ${LEVELS.join(', ')}, got "${raw}"`);
-  return value as LogLevel;
+function logFormat(raw: string | undefined): LogFormatSetting {
+  if (!raw?.trim()) return 'auto';
+  const format = formatOf(raw);
+  if (!format) throw new ConfigError(`HERALD_LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}, got "${raw}"`);
+  return format;
 }
 
 function host(raw: string | undefined, adminKeys: number): string {
@@ -163,6 +219,38 @@ function host(raw: string | undefined, adminKeys: number): string {
     throw new ConfigError(`HERALD_HOST must be an IP address (127.0.0.1, 0.0.0.0, ::) or a host name, got "${raw}"`);
   }
   return value;
+}
+
+function tracing(env: NodeJS.ProcessEnv): TracingConfig {
+  const off: TracingConfig = { serviceName: env.OTEL_SERVICE_NAME?.trim() || 'herald', exportDelayMs: int(env, 'OTEL_BSP_SCHEDULE_DELAY', 5000, 1, 3_600_000) };
+  if (bool(env, 'OTEL_SDK_DISABLED', false)) return off;
+  const exporter = env.OTEL_TRACES_EXPORTER?.trim().toLowerCase();
+  if (exporter === 'none') return off;
+  if (exporter && exporter !== 'otlp') throw new ConfigError(`OTEL_TRACES_EXPORTER must be otlp or none (Herald exports traces over OTLP/HTTP), got "${env.OTEL_TRACES_EXPORTER}"`);
+  const specific = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  if (!specific && !base) return off;
+  const protocolVar = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?.trim() ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  const protocol = env[protocolVar]?.trim();
+  if (protocol && protocol !== 'http/json') throw new ConfigError(`${protocolVar} must be http/json (Herald exports traces as OTLP/HTTP JSON), got "${protocol}"`);
+  const name = specific ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' : 'OTEL_EXPORTER_OTLP_ENDPOINT';
+  const raw = specific || `${base!.replace(/\/+$/, '')}/v1/traces`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an http:// or https:// URL, got "${env[name]}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must be an http:// or https:// URL, got "${env[name]}"`);
+  return { ...off, tracesUrl: url.href };
+}
+
+function retentionDays(raw: string | undefined): { days?: number } {
+  const value = raw?.trim();
+  if (!value) return {};
+  const days = Number(value);
+  if (!Number.isFinite(days) || days <= 0 || days > 36_500) throw new ConfigError(`HERALD_RETENTION_DAYS must be a number of days greater than 0 (at most 36500), or unset to keep everything, got "${raw}"`);
+  return { days };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
@@ -179,6 +267,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
   if (adminKey?.startsWith('hk_') || apiKeys.some((k) => k.startsWith('hk_'))) {
     throw new ConfigError('admin keys (HERALD_ADMIN_KEY, HERALD_API_KEYS) must not start with hk_, the prefix of project keys');
   }
+  const metricsToken = env.HERALD_METRICS_TOKEN?.trim() || undefined;
+  if (metricsToken !== undefined && metricsToken.length < 16) throw new ConfigError('HERALD_METRICS_TOKEN must be at least 16 characters long');
+  if (metricsToken?.startsWith('hk_')) throw new ConfigError('HERALD_METRICS_TOKEN must not start with hk_, the prefix of project keys');
   const heartbeatMs = int(env, 'HERALD_INSTANCE_HEARTBEAT_MS', 2000, 10, 60_000);
   const takeoverMs = int(env, 'HERALD_TAKEOVER_AFTER_MS', 10_000, 50, 3_600_000);
   if (takeoverMs < 3 * heartbeatMs) throw new ConfigError('HERALD_TAKEOVER_AFTER_MS must be at least 3 x HERALD_INSTANCE_HEARTBEAT_MS (a live instance would be taken for dead)');
@@ -187,12 +278,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
     port: int(env, 'PORT', 3000, 0, 65535),
     host: host(env.HERALD_HOST, apiKeys.length + (adminKey ? 1 : 0)),
     logLevel: logLevel(env.HERALD_LOG_LEVEL),
+    logFormat: logFormat(env.HERALD_LOG_FORMAT),
     dataDir: env.HERALD_DATA_DIR?.trim() || '.herald',
     embeddedPgPort: int(env, 'HERALD_EMBEDDED_PG_PORT', 54329, 1, 65535),
+    migrate: bool(env, 'HERALD_MIGRATE', true),
     apiKeys,
     ...(adminKey ? { adminKey } : {}),
+    ...(metricsToken ? { metricsToken } : {}),
     keyCacheMs: int(env, 'HERALD_KEY_CACHE_MS', 2000, 0, 60_000),
     docs: bool(env, 'HERALD_DOCS', true),
+    dashboard: bool(env, 'HERALD_DASHBOARD', true),
     sweepIntervalMs: int(env, 'HERALD_SWEEP_INTERVAL_MS', 1000, 10, 3_600_000),
     bodyLimit: env.HERALD_BODY_LIMIT?.trim() || '16mb',
     poolSize: int(env, 'HERALD_DB_POOL_SIZE', 20, 2, 500),
@@ -200,6 +295,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
     stagePollMs: int(env, 'HERALD_STAGE_POLL_MS', 250, 10, 60_000),
     egress: egress(env),
     shutdownGraceMs: int(env, 'HERALD_SHUTDOWN_GRACE_MS', 7000, 0, 600_000),
+    tracing: tracing(env),
+    retention: { ...retentionDays(env.HERALD_RETENTION_DAYS), intervalMs: int(env, 'HERALD_RETENTION_INTERVAL_MS', 600_000, 1000, 86_400_000), batchSize: 5000, runBudgetMs: 60_000 },
     limits: {
       requestsPerSecond: int(env, 'HERALD_PROJECT_RATE_LIMIT', 1000, 0, 1_000_000),
       maxJobsInFlight: int(env, 'HERALD_PROJECT_MAX_JOBS_IN_FLIGHT', 100_000, 0, 100_000_000),

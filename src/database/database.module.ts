@@ -2,7 +2,7 @@ import { Global, Logger, Module, type DynamicModule, type OnApplicationShutdown 
 import { HERALD_CONFIG, type HeraldConfig } from '../config/config';
 import { createPool, Db } from './db';
 import { startEmbeddedPostgres, type EmbeddedHandle } from './embedded-postgres';
-import { runMigrations } from './migrate';
+import { MigrationsPendingError, pendingMigrations, runMigrations } from './migrate';
 
 /** Owns the pool (and the embedded server when there is no DATABASE_URL); closes them last. */
 export class DatabaseConnection implements OnApplicationShutdown {
@@ -26,8 +26,17 @@ export async function connect(config: HeraldConfig): Promise<DatabaseConnection>
     embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, log: (l) => log.log(l) });
     url = embedded.url;
   }
-  const ran = await runMigrations(url);
-  if (ran.length) log.log(`ran migrations: ${ran.join(', ')}`);
+  if (config.migrate) {
+    const ran = await runMigrations(url);
+    if (ran.length) log.log(`ran migrations: ${ran.join(', ')}`);
+  } else {
+    // HERALD_MIGRATE=off: the schema is the migration command's job; refuse to run on an older one.
+    const pending = await pendingMigrations(url);
+    if (pending.length) {
+      await embedded?.stop();
+      throw new MigrationsPendingError(pending);
+    }
+  }
   return new DatabaseConnection(new Db(createPool(url, config.poolSize)), url, embedded);
 }
 

@@ -1,6 +1,6 @@
 import type { Sql } from '../database/db';
 import { CheckpointConflictError, ConcurrencyError } from './event-store.errors';
-import type { Checkpoint, NewEvent, RecordedEvent } from './event.types';
+import { START, type Checkpoint, type NewEvent, type RecordedEvent } from './event.types';
 
 interface EventRow {
   global_position: number;
@@ -132,6 +132,26 @@ export class EventStoreRepository {
       [checkpoint.transactionId, checkpoint.globalPosition, limit],
     );
     return rows.map(toRecorded);
+  }
+
+  /**
+   * Where a reader that starts now begins: the last event below every running transaction
+   * (START when there is none). readAfter from it misses nothing that commits later.
+   */
+  async head(sql: Sql): Promise<Checkpoint> {
+    const rows = await sql.query<{ transaction_id: string; global_position: number }>(
+      `SELECT transaction_id::text AS transaction_id, global_position FROM events
+        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY transaction_id DESC, global_position DESC
+        LIMIT 1`,
+    );
+    return rows[0] ? { transactionId: rows[0].transaction_id, globalPosition: rows[0].global_position } : START;
+  }
+
+  /** The checkpoint of the event at a global position (readAfter from it goes on right after that event); undefined: no such event. */
+  async checkpointAt(sql: Sql, globalPosition: number): Promise<Checkpoint | undefined> {
+    const rows = await sql.query<{ transaction_id: string }>('SELECT transaction_id::text AS transaction_id FROM events WHERE global_position = $1', [globalPosition]);
+    return rows[0] ? { transactionId: rows[0].transaction_id, globalPosition } : undefined;
   }
 
   async loadCheckpoint(sql: Sql, consumer: string): Promise<Checkpoint | undefined> {

@@ -15,6 +15,8 @@ export interface EventMetadata {
   correlationId?: string;
   causationId?: string;
   actor?: string;
+  /** W3C traceparent of the span that appended the event (tracing on only, docs/TRACING.md): its fan-out continues that trace. */
+  traceparent?: string;
 }
 
 /** An event a decider produced, not yet stored. */

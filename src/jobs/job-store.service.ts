@@ -13,6 +13,7 @@ import { JobEventsListeners, type JobRef } from './job-events.listener';
 import { JobProjector } from './infrastructure/job.projector';
 import { JobsRepository } from './infrastructure/jobs.repository';
 import { JobSecretsRepository } from './infrastructure/job-secrets.repository';
+import { AppendTracing } from '../tracing/append-tracing';
 import { ProjectLimitsService } from '../limits/limits.service';
 
 export type CommandMeta = Omit<EventMetadata, 'level'>;
@@ -40,6 +41,7 @@ export class JobStore {
     private readonly listeners: JobEventsListeners,
     private readonly secrets: JobSecretsRepository,
     private readonly limits: ProjectLimitsService,
+    private readonly traces: AppendTracing,
   ) {}
 
   context(): DecideContext {
@@ -130,11 +132,14 @@ export class JobStore {
       tx.defer(this.secrets.insert(tx, streamId, secrets, ctx.now));
       return { ...e, data: { ...e.data, spec: masked } };
     });
-    const newEvents = events.map((e) => toNewEvent(e, meta));
+    // Tracing on: the append's span, which its events carry as their traceparent (docs/TRACING.md).
+    const traced = this.traces.enabled ? this.traces.start(meta, { streamId, streamType: JOB_STREAM, expectedVersion: expected, types: events.map((e) => e.type) }) : undefined;
+    const newEvents = events.map((e) => toNewEvent(e, traced?.meta ?? meta));
     let streams = this.appended.get(tx);
     if (!streams) this.appended.set(tx, (streams = new Set()));
     // The job is locked: after this transaction's first append to it, the next ones follow on.
     const recorded = this.events.append(tx, streamId, JOB_STREAM, expected, newEvents, ctx.now, !streams.has(streamId));
+    traced?.settle(recorded);
     streams.add(streamId);
     tx.defer(recorded);
     const snapshots = this.projector.apply(tx, before, events, at, jobRow);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { JobsModule } from '../jobs/jobs.module';
+import { StreamsModule } from '../streams/streams.module';
 import { QueueSettingsController } from './http/queue-settings.controller';
 import { QueueController } from './http/queue.controller';
 import { FalQueueController } from './http/fal-queue.controller';
@@ -9,7 +10,7 @@ import { FalQueueService } from './fal-queue.service';
 import { RequestWatch } from './request-watch.service';
 
 @Module({
-  imports: [JobsModule],
+  imports: [JobsModule, StreamsModule],
   controllers: [QueueController, QueueSettingsController, FalQueueController],
   providers: [QueuesRepository, QueuesService, FalQueueService, RequestWatch],
 })

@@ -1,58 +1,42 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { HERALD_CONFIG, type HeraldConfig } from '../config/config';
-import { Db, type Tx } from '../database/db';
-import { JobEventsListeners, type AppendedJobEvent, type JobEventsListener } from '../jobs/job-events.listener';
-import { QueuesRepository } from './infrastructure/queues.repository';
+import { Injectable } from '@nestjs/common';
+import { EventFeed, type FeedSubscription } from '../streams/event-feed.service';
 
 /**
- * Wakes the status streams of requests when they change. A commit of this instance wakes the
- * watchers of its job right after it (JobEventsListener); a commit of another instance is seen
- * by one read of every watched request's version per `streams.pollMs`, however many watchers
- * there are. A watcher then reads the request itself; a wake-up may come with no change.
+ * Wakes the status streams of requests (fal's `/status/stream`) when their job changes, from
+ * the instance's one EventFeed (src/streams): the committed event log, read once per batch of
+ * events however many streams watch, woken by this instance's commits and by other
+ * instances' NOTIFY, with `streams.pollMs` as the fallback. A watcher then reads the request
+ * itself; a wake-up may come with no change.
  */
 @Injectable()
-export class RequestWatch implements JobEventsListener, OnModuleInit, OnModuleDestroy {
-  private readonly log = new Logger('RequestWatch');
-  private readonly watchers = new Map<string, Set<Watcher>>();
-  private timer?: NodeJS.Timeout;
-  private reading = false;
+export class RequestWatch {
+  private readonly watchers = new Map<string, { set: Set<Watcher>; feed: FeedSubscription }>();
 
-  constructor(
-    private readonly listeners: JobEventsListeners,
-    private readonly db: Db,
-    private readonly repo: QueuesRepository,
-    @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
-  ) {}
-
-  onModuleInit(): void {
-    this.listeners.register(this);
-  }
-
-  onModuleDestroy(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-  }
-
-  onJobEvents(tx: Tx, appended: AppendedJobEvent[]): void {
-    const jobId = appended[appended.length - 1].summary.jobId;
-    if (this.watchers.has(jobId)) tx.afterCommit(() => this.wake(jobId));
-  }
+  constructor(private readonly feed: EventFeed) {}
 
   /**
-   * Calls `watcher.changed` after each change of the job past `watcher.version` (the version the
-   * watcher last rendered: it keeps it up to date); returns the unwatch.
+   * Calls `watcher.changed` after each change of the job (`watcher.version`: the version the
+   * watcher last rendered; it keeps it up to date), and once as soon as the feed follows the
+   * job, for what was committed between the watcher's first read and then. Returns the unwatch.
    */
   watch(jobId: string, watcher: Watcher): () => void {
-    let set = this.watchers.get(jobId);
-    if (!set) this.watchers.set(jobId, (set = new Set()));
-    set.add(watcher);
-    this.timer ??= setInterval(() => void this.poll(), this.config.streams.pollMs);
+    let entry = this.watchers.get(jobId);
+    if (!entry) {
+      const set = new Set<Watcher>();
+      entry = { set, feed: this.feed.subscribeStream(jobId, () => this.wake(jobId)) };
+      this.watchers.set(jobId, entry);
+    }
+    const own = entry;
+    own.set.add(watcher);
+    own.feed.ready.then(
+      () => own.set.has(watcher) && watcher.changed(),
+      () => own.set.has(watcher) && watcher.changed(),
+    );
     return () => {
-      set.delete(watcher);
-      if (set.size === 0 && this.watchers.get(jobId) === set) this.watchers.delete(jobId);
-      if (this.watchers.size === 0 && this.timer) {
-        clearInterval(this.timer);
-        this.timer = undefined;
+      own.set.delete(watcher);
+      if (own.set.size === 0 && this.watchers.get(jobId) === own) {
+        this.watchers.delete(jobId);
+        own.feed.close();
       }
     };
   }
@@ -63,22 +47,7 @@ export class RequestWatch implements JobEventsListener, OnModuleInit, OnModuleDe
   }
 
   private wake(jobId: string): void {
-    for (const w of this.watchers.get(jobId) ?? []) w.changed();
-  }
-
-  private async poll(): Promise<void> {
-    if (this.reading || this.watchers.size === 0) return;
-    this.reading = true;
-    try {
-      const versions = await this.repo.versions(this.db, [...this.watchers.keys()]);
-      for (const [jobId, version] of versions) {
-        for (const w of this.watchers.get(jobId) ?? []) if (w.version !== version) w.changed();
-      }
-    } catch (err) {
-      this.log.warn(`could not read watched requests: ${(err as Error).message}`);
-    } finally {
-      this.reading = false;
-    }
+    for (const w of this.watchers.get(jobId)?.set ?? []) w.changed();
   }
 }
 

@@ -12,6 +12,7 @@ import { endpointOf, verdictOf } from './domain/endpoint-health';
 import type { DeliverJob } from './domain/fanout.types';
 import { deliveryHeaders } from './domain/signature';
 import { AttemptsRepository } from './infrastructure/attempts.repository';
+import { DeliveryLog } from './infrastructure/delivery-log';
 import { DeliveryRecorder, type Exhausted } from './infrastructure/delivery-recorder';
 import { EndpointCircuits } from './infrastructure/endpoint-circuits';
 import { EndpointScheduler } from './infrastructure/endpoint-scheduler';
@@ -21,6 +22,9 @@ import { QueueLoop } from './infrastructure/queue-loop';
 import { SubscriptionsRepository } from './infrastructure/subscriptions.repository';
 import { takeMessages } from './infrastructure/take-messages.statement';
 import { DELIVER_QUEUE, WorkQueue, type ClaimedJob } from './infrastructure/work-queue.service';
+import { MetricsService } from '../metrics/metrics.service';
+import { AttemptTracing } from '../tracing/attempt-tracing';
+import { HERALD_LOG, type HeraldLog } from '../logging/herald-log';
 
 /** A message behind an earlier one that is not due yet waits at least this long, at most DEFER_BLOCKED_MAX_MS. */
 const DEFER_BLOCKED_MS = 20;
@@ -46,6 +50,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   readonly endpoints: EndpointScheduler;
   private readonly circuits: EndpointCircuits;
   private readonly recorder: DeliveryRecorder;
+  /** This application's structured delivery lines (failed attempts, give-ups, endpoint health). */
+  private readonly deliveryLog: DeliveryLog;
   private inFlight = 0;
   private roomWaiters: Array<() => void> = [];
   /**
@@ -78,7 +84,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
+    private readonly metrics: MetricsService,
+    private readonly traces: AttemptTracing,
+    @Inject(HERALD_LOG) log: HeraldLog,
   ) {
+    this.deliveryLog = new DeliveryLog(log.child({ context: 'Delivery' }));
     const w = config.webhooks;
     const wake = () => this.loop?.signal.notify();
     this.recorder = new DeliveryRecorder({
@@ -106,7 +116,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       maxDeferMs: MAX_ENDPOINT_DEFER_MS,
       parkMs: this.parkMs(),
       now: () => this.clock.now().getTime(),
-      onChange: (origin, before, after) => this.circuits.changed(origin, before, after),
+      onChange: (origin, before, after) => {
+        this.deliveryLog.endpointChanged(origin, before, after, this.clock.now().getTime());
+        this.circuits.changed(origin, before, after);
+      },
     });
   }
 
@@ -372,11 +385,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const state = probe ? 'probe' : this.endpoints.health(origin)?.state === 'degraded' ? 'degraded' : 'healthy';
     let result: AttemptResult;
     const attemptedAt = this.clock.now();
+    // Tracing on: the attempt's span, whose traceparent the request carries (off: headers unchanged).
+    const span = this.traces.start(msg, state);
     try {
-      result = await this.sender.send({ url: sub.url, headers: deliveryHeaders(sub, msg.id, msg.body, attemptedAt, HERALD_VERSION), body: msg.body, timeoutMs: this.config.webhooks.timeoutMs });
+      result = await this.sender.send({ url: sub.url, headers: span.headers(deliveryHeaders(sub, msg.id, msg.body, attemptedAt, HERALD_VERSION)), body: msg.body, timeoutMs: this.config.webhooks.timeoutMs });
     } catch (err) {
       result = { durationMs: 0, errorCode: 'ERROR', errorMessage: (err as Error).message };
     }
+    span.end(result);
     this.endpoints.done(origin, verdictOf(result.statusCode), result.durationMs, probe, errorText(result));
     try {
       this.record(job, msg, result, attemptedAt, state);
@@ -396,6 +412,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const deadline = this.deadlineOf(msg);
     if (reason === 'open' && now >= deadline) {
       const lastError = `endpoint unavailable (circuit open) for the whole retry schedule; gave up after ${msg.attempts} attempts`;
+      this.deliveryLog.gaveUpWaiting(msg, lastError);
       this.recorder.settle({ bossJobId: job.id, update: statusUpdate(msg.id, 'failed', { lastError }), exhausted: this.exhaustedOf(msg, msg.attempts, lastError) });
       return;
     }
@@ -424,18 +441,22 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   private exhaustedOf(msg: TakenMessage, attempts: number, lastError: string | null): Exhausted | undefined {
     if (!msg.projectId || msg.kind === 'notification') return undefined;
-    return { projectId: msg.projectId, messageId: msg.id, subscriptionId: msg.subscription.id, url: msg.subscription.url, jobId: msg.jobId, eventType: msg.eventType, eventPosition: msg.eventPosition, attempts, lastError };
+    return { projectId: msg.projectId, messageId: msg.id, subscriptionId: msg.subscription.id, url: msg.subscription.url, jobId: msg.jobId, eventType: msg.eventType, eventPosition: msg.eventPosition, attempts, lastError, correlationId: msg.correlationId ?? null };
   }
 
   private record(job: PgBoss.Job<DeliverJob>, msg: TakenMessage, result: AttemptResult, attemptedAt: Date, endpointState: AttemptRecord['endpointState']): void {
     const outcome = classify(result, msg.attempts + 1, this.config.webhooks.retrySchedule, Math.random(), attemptedAt);
     const { attempt, update, call, nextAt, final } = settleAttempt({ message: msg, result, outcome, attemptedAt, endpointState, nextToken: () => this.ids.newId() });
+    if (outcome.kind !== 'delivered') this.deliveryLog.attemptFailed(msg, result, outcome, attempt.attempt, nextAt, this.clock.now());
+    // Due: the message's creation for a first attempt, the retry's due time (carried by its job) for a retry.
+    const due = msg.attempts === 0 ? msg.createdAt.getTime() : job.data.d;
+    this.metrics.deliveryAttempted({ outcome: attempt.outcome, statusCode: result.statusCode, durationMs: result.durationMs, first: msg.attempts === 0, lagMs: due === undefined ? undefined : attemptedAt.getTime() - due });
     this.recorder.settle({
       bossJobId: job.id,
       attempt,
       update,
       call,
-      ...(nextAt ? { next: { data: { m: msg.id, t: update.jobToken! }, startAfter: nextAt } } : {}),
+      ...(nextAt ? { next: { data: { m: msg.id, t: update.jobToken!, d: nextAt.getTime() }, startAfter: nextAt } } : {}),
       ...(final ? { exhausted: this.exhaustedOf(msg, attempt.attempt, update.lastError) } : {}),
     });
   }
@@ -452,7 +473,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.recorder.settle({
       bossJobId: job.id,
       update: statusUpdate(msg.id, msg.status, { nextAttemptAt: at, jobToken: token }),
-      next: { data: { m: msg.id, t: token, ...(job.data.force ? { force: true } : {}), ...(endpoint ? { e: endpoint } : {}) }, startAfter: at },
+      next: { data: { m: msg.id, t: token, ...(job.data.force ? { force: true } : {}), ...(endpoint ? { e: endpoint } : {}), ...(job.data.d !== undefined ? { d: job.data.d } : {}) }, startAfter: at },
     });
   }
 

@@ -19,6 +19,8 @@ import { MessagesRepository } from './infrastructure/messages.repository';
 import { SubscriptionsRepository } from './infrastructure/subscriptions.repository';
 import { CLAIM_FAILED, DELIVER_QUEUE, FANOUT_QUEUE, txExecutor, WorkQueue } from './infrastructure/work-queue.service';
 import { LocalDelivery } from './local-delivery';
+import { FanoutTracing } from '../tracing/fanout-tracing';
+import { MetricsService } from '../metrics/metrics.service';
 
 /**
  * A fan-out job this instance committed itself, with what its append's transaction read for it:
@@ -96,6 +98,8 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
+    private readonly metrics: MetricsService,
+    private readonly traces: FanoutTracing,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -112,10 +116,11 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
         waitForRoom: () => this.loop!.signal.wait(this.config.webhooks.pollMs),
         onError: (e) => this.log.error(`fan-out failed: ${(e as Error).message}`),
       },
-      async (fetched) => {
+      (fetched) => this.traces.run('queue', fetched, async () => {
         const { jobs, subs } = await this.withPositions(fetched);
         await this.write(jobs, subs, 'claimed');
-      },
+        this.metrics.fanoutDone('queue', jobs.length);
+      }),
     );
     this.queue.onWake(FANOUT_QUEUE, () => this.loop?.signal.notify());
     this.loop.start();
@@ -205,6 +210,7 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
       room.cancel();
       return undefined;
     }
+    const traced = this.traces.chained({ id, data: job }, messages);
     const now = this.clock.now();
     return new Promise<void>((settledAll) =>
       tx.chain(
@@ -217,7 +223,11 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
         },
         (failure) => {
           settledAll();
-          if (failure === undefined) return;
+          traced(failure);
+          if (failure === undefined) {
+            this.metrics.fanoutDone('chained', 1);
+            return;
+          }
           room.cancel();
           // The append rolled back, or another instance took the job: nothing left to do. Anything
           // else: the job may still be waiting, for the fetch loop.
@@ -248,7 +258,7 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
     while (this.inbox.length > 0 && this.running && !this.paused) {
       const batch = this.inbox.splice(0, BATCH);
       try {
-        await this.processLocal(batch);
+        await this.traces.run('handoff', batch, () => this.processLocal(batch));
       } catch (err) {
         // Whatever was claimed expires and is fetched again; the rest is still waiting.
         this.log.error(`fan-out of ${batch.length} local jobs failed: ${(err as Error).message}`);
@@ -274,6 +284,7 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       const results = new Map(batch.flatMap((j) => (j.results ? [[j.data.jobId, j.results] as const] : [])));
       await this.write(jobs, uniqueById(subs.flat()), 'waiting', results);
+      this.metrics.fanoutDone('handoff', jobs.length);
     } catch (err) {
       if ((err as { code?: string }).code !== CLAIM_FAILED) throw err;
       const { claimed, fresh } = await this.db.session(async (sql) => {
@@ -282,6 +293,7 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
       });
       const mine = jobs.filter((j) => claimed.has(j.id));
       if (mine.length > 0) await this.write(mine, fresh, 'claimed');
+      this.metrics.fanoutDone('handoff', mine.length);
     }
   }
 
@@ -398,6 +410,8 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
       body,
       jobToken: this.ids.newId(),
       projectId: job.projectId ?? null,
+      correlationId: event.correlationId ?? null,
+      ...this.traces.messageOf(job),
     };
   }
 }

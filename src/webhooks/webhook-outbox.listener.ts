@@ -69,11 +69,14 @@ export class WebhookOutbox implements JobEventsListener, OnModuleInit {
       kind,
       ...(projectId !== undefined ? { projectId } : {}),
       ...(batchId !== undefined ? { batchId } : {}),
+      // The events of one append share their metadata: with tracing on, the append's span (docs/TRACING.md).
+      ...(last.event.metadata.traceparent ? { traceparent: last.event.metadata.traceparent } : {}),
       events: appended.map(({ event, summary }) => ({
         version: event.version,
         type: event.type,
         level: event.metadata.level,
         at: event.createdAt.toISOString(),
+        ...(event.metadata.correlationId ? { correlationId: event.metadata.correlationId } : {}),
         status: renderStatus(summary),
         data: withoutBulk(event.data),
       })),

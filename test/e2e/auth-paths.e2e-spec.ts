@@ -94,6 +94,13 @@ describe('API keys hold for every spelling of every route', () => {
     for (const path of ['/HEALTH', '/health/', '/Docs-json', '/%68ealth', '/', '/anything', '/api', '/queue']) {
       expect([path, (await rawRequest(h.baseUrl, 'GET', path)).status]).toEqual([path, 401]);
     }
+    // /metrics (kept out of the document) needs an admin key or the metrics token, whatever its spelling.
+    for (const path of ['/metrics', '/metrics/', '/Metrics', '/%6detrics', '/metrics;x=1']) {
+      for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong' }, { authorization: KEY }]) {
+        expect([path, headers, (await rawRequest(h.baseUrl, 'GET', path, headers)).status]).toEqual([path, headers, 401]);
+      }
+    }
+    expect((await rawRequest(h.baseUrl, 'GET', '/metrics', { authorization: `Bearer ${KEY}` })).status).toBe(200);
     // Only GET: no other method is open on a public path.
     expect((await rawRequest(h.baseUrl, 'POST', '/health', {}, '{}')).status).toBe(401);
   });

@@ -53,7 +53,8 @@ describe('The OpenAPI document at /docs-json', () => {
       if (ok.length === 0) missing.push(`${method} ${path}: no 2xx`);
       for (const [status, answer] of ok) {
         if (!answer.description) missing.push(`${method} ${path} ${status}: no description`);
-        const schema = answer.content?.['application/json']?.schema;
+        // A stream (server-sent events) is described as text/event-stream.
+        const schema = answer.content?.['application/json']?.schema ?? answer.content?.['text/event-stream']?.schema;
         if (status === '204') {
           if (answer.content) missing.push(`${method} ${path} 204: has a body`);
         } else if (!resolve(doc, schema)) missing.push(`${method} ${path} ${status}: no schema`);
@@ -84,6 +85,18 @@ describe('The OpenAPI document at /docs-json', () => {
     expect(Object.keys(doc.paths['/api/v1/exec/status/{jobId}'].get.responses)).toContain('404');
     const heartbeat409 = doc.paths['/api/v1/tasks/{taskId}/heartbeat'].post.responses['409'];
     expect(Object.keys(heartbeat409.content['application/json'].examples)).toEqual(['TASK_NOT_ACTIVE', 'LEASE_NOT_HELD', 'LEASE_EXPIRED']);
+  });
+
+  it('describes the live streams as text/event-stream, with their query and Last-Event-ID', () => {
+    const status = doc.paths['/api/v1/exec/status/{jobId}/stream'].get;
+    expect(Object.keys(status.responses['200'].content)).toEqual(['text/event-stream']);
+    expect(status.responses['200'].content['text/event-stream']['x-herald-event-data']).toEqual({ $ref: '#/components/schemas/StatusView' });
+    expect((status.parameters as Json[]).map((p) => `${p.in}:${p.name}`).sort()).toEqual(['header:Last-Event-ID', 'path:jobId', 'query:level', 'query:token']);
+    expect((status.parameters as Json[]).find((p) => p.name === 'level').schema.enum).toEqual(['trace', 'debug', 'info', 'warn', 'error', 'critical']);
+    const events = doc.paths['/api/v1/events/stream'].get;
+    expect(events.responses['200'].content['text/event-stream']['x-herald-event-data']).toEqual({ $ref: '#/components/schemas/StreamedEvent' });
+    expect((events.parameters as Json[]).map((p) => p.name).sort()).toEqual(['Last-Event-ID', 'jobId', 'projectId', 'types']);
+    expect(resolve(doc, doc.paths['/api/v1/exec/status/{jobId}/stream-token'].post.responses['201'].content['application/json'].schema).required).toEqual(['token', 'expiresAt']);
   });
 
   it('registers the schemas as components, and every reference resolves', () => {

@@ -13,6 +13,12 @@ export function rawRequest(
     const req = request(
       { host: u.hostname, port: u.port, method, path, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers }, agent: false },
       (res) => {
+        // A stream (server-sent events) never ends by itself: its answer is its status.
+        if (String(res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+          req.destroy();
+          resolve({ status: res.statusCode ?? 0, body: '' });
+          return;
+        }
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));

@@ -7,6 +7,7 @@ import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedHandle } fro
 import { runMigrations } from '../../src/database/migrate';
 import { freePort } from '../../src/common/free-port';
 import { withDatabase } from '../../src/database/database-url';
+import { ensureDashboardBuilt } from './dashboard-bundle';
 
 /**
  * One PostgreSQL for the whole run: DATABASE_URL when set, otherwise an embedded server in a
@@ -15,6 +16,8 @@ import { withDatabase } from '../../src/database/database-url';
 
 
 export default async function globalSetup(): Promise<void> {
+  // The dashboard's bundle (dist/ui) the e2e tests serve: built when missing or stale.
+  ensureDashboardBuilt();
   let adminUrl = process.env.DATABASE_URL;
   let embedded: EmbeddedHandle | undefined;
   let dir: string | undefined;

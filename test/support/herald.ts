@@ -1,9 +1,10 @@
-import type { INestApplication, LoggerService } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { createApp } from '../../src/app.factory';
 import { loadConfig, type HeraldConfig } from '../../src/config/config';
 import { Db } from '../../src/database/db';
 import { createTestDatabase } from './database';
 import type { Resolver } from '../../src/webhooks/infrastructure/egress-guard';
+import type { HeraldLog } from '../../src/logging/herald-log';
 
 export interface RunningHerald {
   app: INestApplication;
@@ -23,16 +24,19 @@ export interface RunningHerald {
  */
 const FAST_PATHS_OFF = process.env.HERALD_TEST_FAST_PATHS === 'off';
 
-/** Starts Herald on 127.0.0.1 with its own database (or the given one). */
+/**
+ * Starts Herald on 127.0.0.1 with its own database (or the given one). It logs errors only
+ * (to stdout), unless `log` is given: a logger of the test's (LogCapture.log(): every line kept in memory).
+ */
 export async function startHerald(
-  overrides: Partial<HeraldConfig> & { resolver?: Resolver; fastPaths?: 'required'; logger?: LoggerService } = {},
+  overrides: Partial<HeraldConfig> & { resolver?: Resolver; fastPaths?: 'required'; log?: HeraldLog } = {},
   existing?: { url: string; drop: () => Promise<void> },
 ): Promise<RunningHerald> {
   const database = existing ?? (await createTestDatabase());
-  const { resolver, fastPaths, logger, ...rest } = overrides;
+  const { resolver, fastPaths, log, ...rest } = overrides;
   const config: HeraldConfig = { ...loadConfig({}), sweepIntervalMs: 100, poolSize: 10, ...rest, databaseUrl: database.url };
   if (FAST_PATHS_OFF && fastPaths !== 'required') config.webhooks = { ...config.webhooks, fastPaths: false };
-  const app = await createApp(config, { logger: logger ?? ['error'], resolver });
+  const app = await createApp(config, log ? { log, resolver } : { logger: ['error'], resolver });
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as { port: number }).port;
   let stopped = false;

@@ -186,7 +186,9 @@ export interface WalkRequest {
  * where the route takes them in the body.
  */
 export function walkRequest(op: OperationTemplate, target: Resources, key: string): WalkRequest {
-  const path = fillPath(op.template, (p) => resourceFor(op, p, target));
+  // The events stream names B's project and job in its query.
+  const query = op.method === 'GET' && op.template === '/api/v1/events/stream' ? `?projectId=${encodeURIComponent(target.project)}` : '';
+  const path = fillPath(op.template, (p) => resourceFor(op, p, target)) + query;
   const headers: Record<string, string> = bearer(key);
   const node = { nodeName: 'n', algorithmName: 'walk-alg', input: [1] };
   const bodies: Record<string, unknown> = {

@@ -22,9 +22,12 @@ describe('bind address (HERALD_HOST)', () => {
 });
 
 describe('HERALD_LOG_LEVEL', () => {
-  it('defaults to log and accepts Nest levels', () => {
-    expect(loadConfig({}).logLevel).toBe('log');
+  it("defaults to info and accepts pino's levels and Nest's (log is info, verbose is trace)", () => {
+    expect(loadConfig({}).logLevel).toBe('info');
     expect(loadConfig({ HERALD_LOG_LEVEL: 'DEBUG' }).logLevel).toBe('debug');
-    expect(() => loadConfig({ HERALD_LOG_LEVEL: 'info' })).toThrow(/HERALD_LOG_LEVEL must be one of/);
+    expect(loadConfig({ HERALD_LOG_LEVEL: 'info' }).logLevel).toBe('info');
+    expect(loadConfig({ HERALD_LOG_LEVEL: 'log' }).logLevel).toBe('info');
+    expect(loadConfig({ HERALD_LOG_LEVEL: 'verbose' }).logLevel).toBe('trace');
+    expect(() => loadConfig({ HERALD_LOG_LEVEL: 'loud' })).toThrow(/HERALD_LOG_LEVEL must be one of/);
   });
 });

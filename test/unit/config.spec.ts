@@ -21,6 +21,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ HERALD_KEY_CACHE_MS: '60001' })).toThrow(ConfigError);
   });
 
+  it('reads the metrics token (HERALD_METRICS_TOKEN), refusing a short one or one shaped like a project key', () => {
+    expect([loadConfig({}).metricsToken, loadConfig({ HERALD_METRICS_TOKEN: ' metrics-token-0123456789 ' }).metricsToken]).toEqual([undefined, 'metrics-token-0123456789']);
+    expect(() => loadConfig({ HERALD_METRICS_TOKEN: 'short' })).toThrow(new ConfigError('HERALD_METRICS_TOKEN must be at least 16 characters long'));
+    expect(() => loadConfig({ HERALD_METRICS_TOKEN: 'hk_metrics-token-0123456789' })).toThrow(ConfigError);
+  });
+
   it('reads the circuit settings', () => {
     expect(loadConfig({ HERALD_ENDPOINT_OPEN_AFTER: '3', HERALD_ENDPOINT_OPEN_SECONDS: '5', HERALD_ENDPOINT_OPEN_MAX_SECONDS: '50' }).webhooks.circuit).toEqual({ openAfter: 3, openSeconds: 5, openMaxSeconds: 50 });
     expect(() => loadConfig({ HERALD_ENDPOINT_OPEN_AFTER: '0' })).toThrow(ConfigError);

@@ -16,6 +16,8 @@ export class AcquireTasksCommand {
     readonly correlationId?: string,
     /** Whose worker: a project key's takes only its project's tasks. */
     readonly caller: Caller = HERALD,
+    /** With tracing on, the request's span (docs/TRACING.md): the append's span is its child. */
+    readonly traceparent?: string,
   ) {}
 }
 
@@ -60,7 +62,7 @@ export class AcquireTasksHandler implements ICommandHandler<AcquireTasksCommand,
         kind: 'acquire',
         filter,
         max: cmd.max - acquired.length,
-        meta: { actor: `worker:${cmd.workerName}`, ...(cmd.correlationId ? { correlationId: cmd.correlationId } : {}) },
+        meta: { actor: `worker:${cmd.workerName}`, ...(cmd.correlationId ? { correlationId: cmd.correlationId } : {}), ...(cmd.traceparent ? { traceparent: cmd.traceparent } : {}) },
         decide: (job, offered, ctx) => {
           jobProject = job.projectId ?? null;
           return decideAcquire(job, offered, { workerName: cmd.workerName, leaseSeconds: cmd.leaseSeconds, now: ctx.now });

@@ -15,6 +15,8 @@ export class CompleteTasksCommand {
     readonly correlationId?: string,
     /** Whose worker: a project key's may report only its project's tasks (others are TASK_NOT_FOUND). */
     readonly caller: Caller = HERALD,
+    /** With tracing on, the request's span (docs/TRACING.md): the append's span is its child. */
+    readonly traceparent?: string,
   ) {}
 }
 
@@ -34,7 +36,7 @@ export class CompleteTasksHandler implements ICommandHandler<CompleteTasksComman
 
   constructor(private readonly writer: JobWriter) {}
 
-  async execute({ workerName, tasks, correlationId, caller }: CompleteTasksCommand): Promise<{ tasks: CompletedItem[] }> {
+  async execute({ workerName, tasks, correlationId, caller, traceparent }: CompleteTasksCommand): Promise<{ tasks: CompletedItem[] }> {
     // Which job each task belongs to: one lookup for all that this instance does not know.
     const jobs = await this.writer.jobsOf(tasks.map((t) => t.taskId), projectOf(caller));
     const items = await Promise.all(
@@ -46,7 +48,7 @@ export class CompleteTasksHandler implements ICommandHandler<CompleteTasksComman
           await this.writer.write(owner, {
             kind: 'report',
             taskId,
-            meta: { actor: `worker:${workerName}`, ...(correlationId ? { correlationId } : {}) },
+            meta: { actor: `worker:${workerName}`, ...(correlationId ? { correlationId } : {}), ...(traceparent ? { traceparent } : {}) },
             decide: (job, task, ctx) => {
               jobId = job.jobId;
               return decideComplete(job, task, { workerName, result, now: ctx.now, attempt });

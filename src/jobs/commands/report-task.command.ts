@@ -21,6 +21,8 @@ export class ReportTaskCommand {
     readonly correlationId?: string,
     /** Whose worker: a project key's may report only its project's tasks (others are TASK_NOT_FOUND). */
     readonly caller: Caller = HERALD,
+    /** With tracing on, the request's span (docs/TRACING.md): the append's span is its child. */
+    readonly traceparent?: string,
   ) {}
 }
 
@@ -41,13 +43,13 @@ export class ReportTaskHandler implements ICommandHandler<ReportTaskCommand, Rep
   constructor(private readonly writer: JobWriter) {}
 
   /** Through the job's group commit (JobWriter): reports of many workers on one job share its lock. */
-  async execute({ taskId, workerName, report, correlationId, caller }: ReportTaskCommand): Promise<ReportOutcome & ReportedTaskKind> {
+  async execute({ taskId, workerName, report, correlationId, caller, traceparent }: ReportTaskCommand): Promise<ReportOutcome & ReportedTaskKind> {
     let jobId = '';
     let filter: ReportedTaskKind['filter'] = {};
     const { events } = await this.writer.report({
       kind: 'report',
       taskId,
-      meta: { actor: `worker:${workerName}`, ...(correlationId ? { correlationId } : {}) },
+      meta: { actor: `worker:${workerName}`, ...(correlationId ? { correlationId } : {}), ...(traceparent ? { traceparent } : {}) },
       decide: (job, task, ctx) => {
         jobId = job.jobId;
         filter = job.kind === 'queue' ? { queues: [task.algorithmName] } : { algorithmNames: [task.algorithmName] };

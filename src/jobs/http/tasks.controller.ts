@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAnswer, ApiError, ApiJsonBody, ApiQueryFrom, errorExample } from '../../common/openapi';
-import { WorkerRequestId } from '../../common/request-meta';
+import { RequestTraceparent, WorkerRequestId } from '../../common/request-meta';
 import type { Caller } from '../../auth/domain/caller';
 import { CurrentCaller } from '../../auth/current-caller.decorator';
 import { RequireScope } from '../../auth/route-access.decorator';
@@ -44,9 +44,9 @@ export class TasksController {
   @ApiJsonBody(AcquireRequest)
   @ApiAnswer(200, 'The tasks now leased to this worker', AcquireAnswer)
   @ApiError(400, errorExample(() => parseBody(AcquireRequest, { workerName: 'worker-1', max: 0 })))
-  acquire(@CurrentCaller() caller: Caller, @Body() body: unknown, @WorkerRequestId() requestId: string) {
+  acquire(@CurrentCaller() caller: Caller, @Body() body: unknown, @WorkerRequestId() requestId: string, @RequestTraceparent() traceparent: string | undefined) {
     const b = parseBody(AcquireRequest, body);
-    return this.commands.execute(new AcquireTasksCommand(b.workerName, { algorithmNames: b.algorithmNames, queues: b.queues }, b.leaseSeconds, b.max, requestId, caller));
+    return this.commands.execute(new AcquireTasksCommand(b.workerName, { algorithmNames: b.algorithmNames, queues: b.queues }, b.leaseSeconds, b.max, requestId, caller, traceparent));
   }
 
   @Post('complete')
@@ -55,10 +55,10 @@ export class TasksController {
   @ApiJsonBody(CompleteManyRequest)
   @ApiAnswer(200, 'One entry per result: recorded, or refused with its error', CompleteManyAnswer)
   @ApiError(400, errorExample(() => parseBody(CompleteManyRequest, { workerName: 'worker-1', tasks: [{ taskId: TASK }, { taskId: TASK }] })))
-  completeMany(@CurrentCaller() caller: Caller, @Body() body: unknown, @WorkerRequestId() requestId: string) {
+  completeMany(@CurrentCaller() caller: Caller, @Body() body: unknown, @WorkerRequestId() requestId: string, @RequestTraceparent() traceparent: string | undefined) {
     const b = parseBody(CompleteManyRequest, body);
     const tasks = b.tasks.map((t) => ({ taskId: t.taskId.toLowerCase(), result: t.result ?? null, attempt: t.attempt }));
-    return this.commands.execute(new CompleteTasksCommand(b.workerName, tasks, requestId, caller));
+    return this.commands.execute(new CompleteTasksCommand(b.workerName, tasks, requestId, caller, traceparent));
   }
 
   @Post(':taskId/heartbeat')
@@ -69,9 +69,9 @@ export class TasksController {
   @ApiError(400, errorExample(() => parseBody(HeartbeatRequest, { workerName: 'worker-1', leaseSeconds: 0 })), badTaskId)
   @ApiError(404, notFound)
   @ApiError(409, ...refused)
-  async heartbeat(@CurrentCaller() caller: Caller, @Param('taskId') taskId: string, @Body() body: unknown, @WorkerRequestId() requestId: string) {
+  async heartbeat(@CurrentCaller() caller: Caller, @Param('taskId') taskId: string, @Body() body: unknown, @WorkerRequestId() requestId: string, @RequestTraceparent() traceparent: string | undefined) {
     const b = parseBody(HeartbeatRequest, body);
-    const out = await this.commands.execute(new ReportTaskCommand(parseTaskId(taskId), b.workerName, { kind: 'heartbeat', leaseSeconds: b.leaseSeconds, attempt: b.attempt }, requestId, caller));
+    const out = await this.commands.execute(new ReportTaskCommand(parseTaskId(taskId), b.workerName, { kind: 'heartbeat', leaseSeconds: b.leaseSeconds, attempt: b.attempt }, requestId, caller, traceparent));
     return { leaseExpiry: out.leaseExpiry };
   }
 
@@ -84,14 +84,14 @@ export class TasksController {
   @ApiError(400, errorExample(() => parseBody(CompleteRequest, { result: 1 })), errorExample(() => parseWith(CompleteQuery, { next: 'maybe' })), badTaskId)
   @ApiError(404, notFound)
   @ApiError(409, ...refused)
-  async complete(@CurrentCaller() caller: Caller, @Param('taskId') taskId: string, @Body() body: unknown, @WorkerRequestId() requestId: string, @Query() query: unknown) {
+  async complete(@CurrentCaller() caller: Caller, @Param('taskId') taskId: string, @Body() body: unknown, @WorkerRequestId() requestId: string, @RequestTraceparent() traceparent: string | undefined, @Query() query: unknown) {
     const b = parseBody(CompleteRequest, body);
     const takeNext = parseWith(CompleteQuery, query ?? {}).next;
     const { filter, ...out } = await this.commands.execute(
-      new ReportTaskCommand(parseTaskId(taskId), b.workerName, { kind: 'complete', result: b.result ?? null, attempt: b.attempt }, requestId, caller),
+      new ReportTaskCommand(parseTaskId(taskId), b.workerName, { kind: 'complete', result: b.result ?? null, attempt: b.attempt }, requestId, caller, traceparent),
     );
     if (takeNext === undefined || takeNext === 'false') return out;
-    const { tasks } = await this.commands.execute(new AcquireTasksCommand(b.workerName, filter, undefined, 1, requestId, caller));
+    const { tasks } = await this.commands.execute(new AcquireTasksCommand(b.workerName, filter, undefined, 1, requestId, caller, traceparent));
     return { ...out, next: tasks[0] ?? null };
   }
 
@@ -103,10 +103,10 @@ export class TasksController {
   @ApiError(400, errorExample(() => parseBody(FailRequest, { workerName: 'worker-1', retryable: 'no' })), badTaskId)
   @ApiError(404, notFound)
   @ApiError(409, ...refused)
-  async fail(@CurrentCaller() caller: Caller, @Param('taskId') taskId: string, @Body() body: unknown, @WorkerRequestId() requestId: string) {
+  async fail(@CurrentCaller() caller: Caller, @Param('taskId') taskId: string, @Body() body: unknown, @WorkerRequestId() requestId: string, @RequestTraceparent() traceparent: string | undefined) {
     const b = parseBody(FailRequest, body);
     const { filter: _filter, ...out } = await this.commands.execute(
-      new ReportTaskCommand(parseTaskId(taskId), b.workerName, { kind: 'fail', error: b.error, retryable: b.retryable, attempt: b.attempt }, requestId, caller),
+      new ReportTaskCommand(parseTaskId(taskId), b.workerName, { kind: 'fail', error: b.error, retryable: b.retryable, attempt: b.attempt }, requestId, caller, traceparent),
     );
     return out;
   }

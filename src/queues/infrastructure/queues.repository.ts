@@ -1,7 +1,7 @@
 import type { Sql } from '../../database/db';
 import type { QueueSettings } from '../domain/queue-request';
 
-/** SQL of named queues: settings, request ids, and the versions status streams watch. */
+/** SQL of named queues: settings and request ids. */
 export class QueuesRepository {
   async settings(sql: Sql, queueName: string): Promise<QueueSettings | undefined> {
     const rows = await sql.query<{ retry_limit: number; retry_delay_seconds: number; retry_backoff: boolean; lease_seconds: number }>(
@@ -25,11 +25,5 @@ export class QueuesRepository {
   async nextRequestId(sql: Sql): Promise<string> {
     const [row] = await sql.query<{ id: string }>(`SELECT nextval('queue_request_id_seq')::text AS id`);
     return row.id;
-  }
-
-  /** The stream versions of watched requests (one read for every watcher of this instance). */
-  async versions(sql: Sql, jobIds: string[]): Promise<Map<string, number>> {
-    const rows = await sql.query<{ job_id: string; version: number }>('SELECT job_id, version FROM jobs WHERE job_id = ANY($1::text[])', [jobIds]);
-    return new Map(rows.map((r) => [r.job_id, r.version]));
   }
 }

@@ -39,6 +39,10 @@ export interface TakenMessage extends TakenFacts {
   blockedUntil: Date | null;
   createdAt: Date;
   subscription: Subscription;
+  /** W3C traceparent of the fan-out that wrote it (webhook_messages.trace_parent; null when untraced). */
+  traceParent?: string | null;
+  /** The correlationId of its event (webhook_messages.correlation_id): the request that caused it, named by its log lines. */
+  correlationId?: string | null;
 }
 
 /** The delivery job (pg-boss) that names the message. */

@@ -16,6 +16,10 @@ export interface NewMessage {
   body: string;
   jobToken: string;
   projectId?: string | null;
+  /** W3C traceparent of the fan-out span that wrote it (tracing on only): its attempts' spans are children of it. */
+  traceParent?: string | null;
+  /** The correlationId of the event it is for (the request that appended it): named by its delivery log lines. */
+  correlationId?: string | null;
 }
 
 /** One row of webhook_attempts (append-only). */

@@ -13,6 +13,8 @@ export interface FanoutJob {
   kind: JobKind;
   projectId?: string;
   batchId?: string;
+  /** W3C traceparent of the append's span (tracing on only): the fan-out's span is its child, in whichever instance runs it. */
+  traceparent?: string;
   events: Array<{
     version?: number;
     position?: number;
@@ -20,6 +22,8 @@ export interface FanoutJob {
     level: Level;
     /** Event time (ISO). */
     at: string;
+    /** The event's metadata.correlationId: the id of the request that appended it (the messages of the event carry it, for their log lines). */
+    correlationId?: string;
     status: StatusView;
     /** The event's data without bulky parts (task results, the request, created tasks). */
     data?: Record<string, unknown>;
@@ -39,4 +43,10 @@ export interface DeliverJob {
    * closes, they are made due at once (WorkQueue.releaseParked). Retries and resends carry none.
    */
   e?: string;
+  /**
+   * A retry's due time (epoch ms), kept when the job is given back to the queue: what the send
+   * lag of the retry is measured from (herald_delivery_send_lag_seconds). First attempts carry
+   * none (their due time is the message's creation).
+   */
+  d?: number;
 }

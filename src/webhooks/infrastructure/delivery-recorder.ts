@@ -32,6 +32,8 @@ export interface Exhausted {
   eventPosition: number;
   attempts: number;
   lastError: string | null;
+  /** The failed message's correlationId: the notices carry it on. */
+  correlationId?: string | null;
 }
 
 const FLUSH_RETRIES = 5;
@@ -166,6 +168,7 @@ export class DeliveryRecorder {
           body: JSON.stringify(exhaustedNotification(f.projectId, f, this.d.publicUrl)),
           jobToken: this.d.ids.newId(),
           projectId: f.projectId,
+          correlationId: f.correlationId ?? null,
         });
       }
     }

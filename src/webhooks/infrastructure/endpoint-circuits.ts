@@ -41,14 +41,8 @@ export class EndpointCircuits {
 
   constructor(private readonly d: CircuitDeps) {}
 
+  /** The endpoint's health changed (its log line is DeliveryLog.endpointChanged's). */
   changed(origin: string, before: EndpointHealth, after: EndpointHealth): void {
-    if (before.state !== after.state) {
-      const text = after.state === 'open'
-        ? `endpoint ${origin}: circuit open after ${after.consecutiveFailures} failed attempts (${after.lastError ?? 'error'}); next probe in ${Math.round((after.retryAt! - this.d.clock.now().getTime()) / 1000)} s`
-        : `endpoint ${origin}: ${after.state} (${after.limit} at once)`;
-      if (after.state === 'open') this.d.log.warn(text);
-      else this.d.log.log(text);
-    }
     this.writes.set(origin, after);
     if (!this.writeTimer) {
       this.writeTimer = setTimeout(() => void this.write(), ENDPOINT_WRITE_MS);

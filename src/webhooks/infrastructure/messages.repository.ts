@@ -5,10 +5,10 @@ import type { MessageUpdate, NewMessage } from '../domain/delivery-records';
 
 /** `position`: how a row's event position is found from `x.event_ref`; `join`: what that needs. */
 const insertMessages = (position: string, join: string) => `
-INSERT INTO webhook_messages (id, subscription_id, job_id, event_position, event_type, kind, ordering, body, job_token, project_id, status, created_at, updated_at)
-SELECT x.id, x.subscription_id, x.job_id, ${position}, x.event_type, x.kind, x.ordering, x.body, x.job_token, x.project_id, 'pending', $9, $9
-  FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $10::uuid[], $11::text[])
-    AS x(id, subscription_id, job_id, event_ref, event_type, kind, ordering, body, job_token, project_id)
+INSERT INTO webhook_messages (id, subscription_id, job_id, event_position, event_type, kind, ordering, body, job_token, project_id, trace_parent, correlation_id, status, created_at, updated_at)
+SELECT x.id, x.subscription_id, x.job_id, ${position}, x.event_type, x.kind, x.ordering, x.body, x.job_token, x.project_id, x.trace_parent, x.correlation_id, 'pending', $9, $9
+  FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $10::uuid[], $11::text[], $12::text[], $13::text[])
+    AS x(id, subscription_id, job_id, event_ref, event_type, kind, ordering, body, job_token, project_id, trace_parent, correlation_id)
   ${join}`;
 
 /** Messages whose events are named by global position. */
@@ -60,6 +60,8 @@ function messageParams(eventRef: number[], messages: Array<Omit<NewMessage, 'eve
     at,
     messages.map((m) => m.jobToken),
     messages.map((m) => m.projectId ?? null),
+    messages.map((m) => m.traceParent ?? null),
+    messages.map((m) => m.correlationId ?? null),
   ];
 }
 

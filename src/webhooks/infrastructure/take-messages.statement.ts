@@ -24,7 +24,7 @@ WITH x AS (
 ), m AS (
   SELECT DISTINCT ON (m.id)
          m.id AS m_id, m.subscription_id, m.job_id, m.event_position, m.event_type, m.kind, m.ordering, m.body,
-         m.status AS m_status, m.attempts, m.job_token, m.project_id, x.token, x.force,
+         m.status AS m_status, m.attempts, m.job_token, m.project_id, m.trace_parent, m.correlation_id, x.token, x.force,
          (m.ordering = 'latest-wins'
            AND (m.attempts > 0 OR m.created_at < $6::timestamptz - $4 * interval '1 millisecond')
            AND latest.id IS NOT NULL) AS newer,
@@ -87,7 +87,7 @@ export const TAKE_MESSAGES = take('SELECT * FROM unnest($1::uuid[], $2::uuid[], 
 type TakeRow = SubscriptionRow & {
   m_id: string; subscription_id: string; job_id: string; event_position: number; event_type: string; kind: PayloadFormat; ordering: Ordering;
   body: string; m_status: MessageStatus; attempts: number; job_token: string; project_id: string | null; newer: boolean; blocked_until: Date | null; m_created_at: Date;
-  latest_id: string | null; moved: boolean; stream_at: number | null;
+  latest_id: string | null; moved: boolean; stream_at: number | null; trace_parent: string | null; correlation_id: string | null;
 };
 
 export interface TakeRequest {
@@ -125,5 +125,7 @@ export async function takeMessages(sql: Sql, jobs: TakeRequest[], opts: { staleM
     moved: r.moved,
     streamAt: r.stream_at,
     subscription: toSubscription(r),
+    traceParent: r.trace_parent,
+    correlationId: r.correlation_id,
   }));
 }

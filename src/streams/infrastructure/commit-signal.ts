@@ -1,0 +1,93 @@
+import { Logger } from '@nestjs/common';
+import { Client } from 'pg';
+import type { Db } from '../../database/db';
+import type { Checkpoint } from '../../event-store/event.types';
+import { decodeSignal, encodeSignal, laterOf } from '../domain/checkpoints';
+
+/** The channel on which instances say that they committed events. */
+export const EVENTS_CHANNEL = 'herald_events';
+
+/**
+ * LISTEN/NOTIFY for committed events, across instances. `committed` is called after a commit
+ * (never inside the append's transaction, so the write path has no statement and no round trip
+ * more): the first commit after a quiet spell arms a timer, and when it fires one `pg_notify`
+ * on the pool carries the latest event committed meanwhile, so an instance sends at most one
+ * NOTIFY per `coalesceMs` however many transactions it commits. The listening connection is
+ * opened when this instance first has a watcher; a lost one is opened again by `listen()`.
+ */
+export class CommitSignal {
+  private readonly log = new Logger('Streams');
+  private pending?: Checkpoint;
+  private timer?: NodeJS.Timeout;
+  private client?: Client;
+  private connecting?: Promise<void>;
+  private closed = false;
+  /** NOTIFYs sent (for the benchmark and tests). */
+  sent = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly url: string,
+    private readonly instanceId: string,
+    private readonly coalesceMs: number,
+    private readonly onSignal: (at: Checkpoint | undefined) => void,
+  ) {}
+
+  /** Events up to `at` were committed here: tell the other instances (coalesced). */
+  committed(at: Checkpoint | undefined): void {
+    if (this.closed) return;
+    this.pending = laterOf(this.pending, at);
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const payload = encodeSignal(this.instanceId, this.pending);
+      this.pending = undefined;
+      if (this.closed) return;
+      this.sent += 1;
+      this.db.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, payload]).catch(() => undefined);
+    }, this.coalesceMs);
+  }
+
+  /** Opens the listening connection unless it is open (resolves either way: polling covers a failure). */
+  listen(): Promise<void> {
+    if (this.client || this.closed) return Promise.resolve();
+    this.connecting ??= this.connect().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  get listening(): boolean {
+    return this.client !== undefined;
+  }
+
+  private async connect(): Promise<void> {
+    const client = new Client({ connectionString: this.url, application_name: 'herald-streams' });
+    client.on('error', (err) => {
+      this.log.warn(`event listener lost: ${err.message}; polling continues`);
+      if (this.client === client) this.client = undefined;
+      client.end().catch(() => undefined);
+    });
+    client.on('notification', (msg) => {
+      const signal = decodeSignal(msg.payload ?? '');
+      if (signal.from !== this.instanceId) this.onSignal(signal.at);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+      if (this.closed) await client.end();
+      else this.client = client;
+    } catch (err) {
+      this.log.warn(`LISTEN ${EVENTS_CHANNEL} failed (${(err as Error).message}); relying on polling`);
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.connecting;
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+}

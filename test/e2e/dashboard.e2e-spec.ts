@@ -1,0 +1,180 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { runWorker, type Worker } from '../../src/client/run-worker';
+import { loadConfig } from '../../src/config/config';
+import { api, startHerald, type RunningHerald } from '../support/herald';
+import { Receiver } from '../support/receiver';
+
+/**
+ * The dashboard (/ui) in a real browser: Debian's Chromium, headless, driven by playwright-core.
+ * A person's walk: log in with a key, see a job submitted over HTTP appear in the live list, open
+ * it and watch its progress bar reach 100 % while a real worker does its tasks, find its result
+ * webhook failing (a receiver on 127.0.0.1 answering 500), heal the receiver, press Resend and see
+ * the new, successful attempt; the list shows the job done; then the jobs list at a phone's width,
+ * without horizontal scrolling. Screenshots: test-artifacts/.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(process.cwd(), 'test-artifacts');
+const KEY = 'dashboard-browser-key';
+const auth = { authorization: `Bearer ${KEY}` };
+/** Long enough for a loaded 2-core machine, far below the test's own timeout. */
+const WAIT = { timeout: 20_000 };
+
+describe('the dashboard in a real browser', () => {
+  let h: RunningHerald;
+  let receiver: Receiver;
+  let healthy = false;
+  let profile: string;
+  let context: BrowserContext;
+  let page: Page;
+  let worker: Worker | undefined;
+  const pageErrors: string[] = [];
+  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `dashboard-${name}.png`) });
+
+  beforeAll(async () => {
+    // No skipping: without the browser this test fails, and says why.
+    if (!existsSync(CHROMIUM)) throw new Error(`the dashboard test needs Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run installs it when missing)`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    receiver = await new Receiver(() => (healthy ? { status: 200, body: 'thanks' } : { status: 500, body: 'receiver down for maintenance' })).start();
+    // The failed first attempt's retry is an hour away: only Resend can bring the next one.
+    h = await startHerald({ apiKeys: [KEY], webhooks: { ...loadConfig({}).webhooks, retrySchedule: [0, 3600] } });
+    profile = mkdtempSync(join(tmpdir(), 'herald-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1280, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await context?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    await receiver?.stop();
+    await h?.close();
+  });
+
+  it('logs in, follows a job to 100 %, and resends its failed delivery with a new successful attempt', async () => {
+    await page.goto(`${h.baseUrl}/ui/`);
+    await page.waitForURL(/\/ui\/login/, WAIT);
+    await page.getByLabel('API key').fill('not-the-key');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    // A refused key: the error envelope's message, on the page.
+    await page.getByRole('alert').filter({ hasText: 'UNAUTHORIZED' }).waitFor(WAIT);
+    await page.getByLabel('API key').fill(KEY);
+    await shot('01-login');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(/\/ui\/jobs$/, WAIT);
+
+    const submitted = await api<{ jobId: string }>(
+      h.baseUrl,
+      'POST',
+      '/api/v1/exec/raw',
+      { name: 'dashboard', nodes: [{ nodeName: 'square', algorithmName: 'dash-square', input: ['#[1...6]'] }, { nodeName: 'sum', algorithmName: 'dash-sum', input: ['@square'] }], webhooks: { result: `${receiver.url}/result` } },
+      auth,
+    );
+    expect(submitted.status).toBe(201);
+    const jobId = submitted.body.jobId;
+
+    // The live list shows the new job without a reload, at 0 %.
+    const row = page.locator(`li[data-job="${jobId}"]`);
+    await row.locator('[role=progressbar][aria-valuenow="0"]').waitFor(WAIT);
+    await shot('02-jobs-submitted');
+
+    // Its page follows it live (the status stream where Herald serves it, else GET status every second)
+    // while a real worker does its tasks: the bar reaches 100 % without a reload.
+    await row.getByRole('link', { name: jobId }).click();
+    await page.waitForURL((url) => url.pathname.startsWith('/ui/jobs/'), WAIT);
+    await page.locator('.job-head [role=progressbar][aria-valuenow="0"]').waitFor(WAIT);
+    await page.locator('.job-facts', { hasText: /live \((stream|every second)\)/ }).waitFor(WAIT);
+    worker = runWorker({
+      url: h.baseUrl,
+      key: KEY,
+      algorithmNames: ['dash-square', 'dash-sum'],
+      concurrency: 2,
+      idleMinMs: 20,
+      idleMaxMs: 100,
+      onError: () => undefined,
+      handler: async (task) => {
+        await new Promise((r) => setTimeout(r, 100));
+        const [value] = task.input as [number | number[]];
+        return task.nodeName === 'square' ? (value as number) ** 2 : (value as number[]).reduce((a, b) => a + b, 0);
+      },
+    });
+    await page.locator('.job-head [role=progressbar][aria-valuenow="100"]').waitFor(WAIT);
+    await page.locator('.job-head .badge', { hasText: 'completed' }).waitFor(WAIT);
+
+    // The job's page: nodes with their batch counts, the events, the result, and the failing delivery.
+    await page.locator('tr[data-node="square"] td[data-state="succeed"]', { hasText: /^6$/ }).waitFor(WAIT);
+    await page.locator('tr[data-node="sum"] td[data-state="succeed"]', { hasText: /^1$/ }).waitFor(WAIT);
+    await page.locator('.timeline li[data-type="job.completed"]').waitFor(WAIT);
+    await page.locator('.results', { hasText: '91' }).waitFor(WAIT);
+    const message = page.locator('#deliveries li.delivery').first();
+    await message.locator('tr.attempt[data-status="500"]').waitFor(WAIT);
+    await message.locator('.badge', { hasText: 'retrying' }).waitFor(WAIT);
+    expect(await message.locator('tr.attempt').count()).toBe(1);
+    await shot('04-job-failing-delivery');
+
+    // The receiver is back: Resend brings the new attempt, 200, and the message is delivered.
+    healthy = true;
+    const before = receiver.requests.length;
+    await message.getByRole('button', { name: 'Resend' }).click();
+    await message.locator('tr.attempt[data-status="200"]').waitFor(WAIT);
+    await message.locator('.badge', { hasText: 'delivered' }).waitFor(WAIT);
+    expect(await message.locator('tr.attempt').count()).toBe(2);
+    expect(receiver.requests.length).toBe(before + 1);
+    expect(receiver.requests[before].path).toBe('/result');
+    await shot('05-job-resent');
+
+    // Back in the list: the job at 100 %, completed.
+    await page.getByRole('link', { name: '← Jobs' }).click();
+    await row.locator('[role=progressbar][aria-valuenow="100"]').waitFor(WAIT);
+    await row.locator('.badge', { hasText: 'completed' }).waitFor(WAIT);
+    await shot('06-jobs-completed');
+
+    // A refused call shows the error envelope's message, not a blank page.
+    await page.goto(`${h.baseUrl}/ui/jobs/nope:6f0c1f0e-3c55-4c1b-9a4e-2f5c0a9d1e11`);
+    await page.getByRole('alert').filter({ hasText: 'JOB_NOT_FOUND' }).first().waitFor(WAIT);
+
+    // Dark theme, by the toggle.
+    await page.goto(`${h.baseUrl}/ui/jobs`);
+    await row.locator('[role=progressbar][aria-valuenow="100"]').waitFor(WAIT);
+    await page.getByRole('button', { name: 'switch to the dark theme' }).click();
+    expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
+    await shot('07-jobs-dark');
+    await page.getByRole('button', { name: 'switch to the light theme' }).click();
+
+    // A phone's width: the jobs list fits, no horizontal scrolling.
+    await page.setViewportSize({ width: 375, height: 800 });
+    await row.locator('[role=progressbar][aria-valuenow="100"]').waitFor(WAIT);
+    const widths = (await page.evaluate('({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })')) as { scroll: number; client: number };
+    expect(widths.client).toBe(375);
+    expect(widths.scroll).toBeLessThanOrEqual(widths.client);
+    await shot('08-phone-jobs');
+
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('logs in with no key when the API is open (no admin key)', async () => {
+    const open = await startHerald();
+    try {
+      const tab = await context.newPage();
+      tab.on('pageerror', (err) => pageErrors.push(err.message));
+      const jobId = (await api<{ jobId: string }>(open.baseUrl, 'POST', '/api/v1/exec/raw', { name: 'open', nodes: [{ nodeName: 'n', algorithmName: 'open-alg' }] })).body.jobId;
+      await tab.goto(`${open.baseUrl}/ui/jobs`);
+      await tab.waitForURL(/\/ui\/login/, WAIT);
+      await tab.getByRole('button', { name: 'Log in' }).click();
+      await tab.waitForURL(/\/ui\/jobs$/, WAIT);
+      await tab.locator(`li[data-job="${jobId}"]`).waitFor(WAIT);
+      await tab.close();
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await open.close();
+    }
+  });
+});

@@ -1,0 +1,135 @@
+import { useState } from 'preact/hooks';
+import { Link } from 'wouter-preact';
+import { ok } from '../api/failure';
+import { herald, type SubscriptionView } from '../api/herald';
+import { brief, formatTime } from '../lib/format';
+import { useAction } from '../lib/use-polled';
+import { Empty, ErrorBox, StatusBadge } from './basics';
+
+type Call = { statusCode?: number | null; message?: string | null; date?: string | null; body?: string | null } | null;
+
+function CallCell({ call }: { call: unknown }) {
+  const c = call as Call;
+  if (!c) return <span class="muted">—</span>;
+  return (
+    <span title={c.body ?? undefined}>
+      <span class="code">{c.statusCode ?? '—'}</span> {c.message ? brief(c.message, 60) : ''} <span class="muted">{formatTime(c.date)}</span>
+    </span>
+  );
+}
+
+/**
+ * Turning a disabled subscription on again, as the API offers it: a project or batch webhook by
+ * PUTting it again (its Authorization header is shown masked, so it is asked for), a channel by
+ * PATCHing its URL. A job's own webhook has no such route.
+ */
+function Reenable({ s, onDone }: { s: SubscriptionView; onDone: () => void }) {
+  const [header, setHeader] = useState('');
+  const act = useAction(async () => {
+    if (s.scope === 'channel') {
+      await ok(herald().PATCH('/api/v1/projects/{projectId}/channels/{id}', { params: { path: { projectId: s.scopeId, id: s.id } }, body: { url: s.url } }));
+    } else if (s.scope === 'project') {
+      await ok(herald().PUT('/api/v1/projects/{projectId}/webhook', { params: { path: { projectId: s.scopeId } }, body: { url: s.url, header: header || null } }));
+    } else if (s.scope === 'batch') {
+      const [projectId, batchId] = s.scopeId.split('/');
+      await ok(herald().PUT('/api/v1/projects/{projectId}/batches/{batchId}/webhook', { params: { path: { projectId, batchId } }, body: { url: s.url, header: header || null } }));
+    }
+    onDone();
+  });
+  if (s.scope === 'job') return <span class="muted">no route re-enables a job's own webhook</span>;
+  const needsHeader = s.scope === 'project' || s.scope === 'batch';
+  return (
+    <form
+      class="reenable"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void act.run();
+      }}
+    >
+      {needsHeader ? <input type="password" placeholder="Authorization header (again, or empty)" value={header} onInput={(e) => setHeader(e.currentTarget.value)} /> : null}
+      <button type="submit" disabled={act.busy}>
+        Re-enable
+      </button>
+      <ErrorBox error={act.error} />
+    </form>
+  );
+}
+
+function ScopeCell({ s }: { s: SubscriptionView }) {
+  if (s.scope === 'job') return <Link href={`/jobs/${encodeURIComponent(s.scopeId)}`}>job {s.scopeId}</Link>;
+  const project = s.scope === 'batch' ? s.scopeId.split('/')[0] : s.scopeId;
+  return (
+    <Link href={`/projects/${encodeURIComponent(project)}`}>
+      {s.scope} {s.scopeId}
+    </Link>
+  );
+}
+
+/** Subscriptions with their health: last call, last error, counts, the endpoint's circuit; disabled ones can be turned on again. */
+export function SubscriptionTable({ subscriptions, onChanged, selected, onSelect }: { subscriptions: SubscriptionView[]; onChanged: () => void; selected?: string; onSelect?: (id: string) => void }) {
+  if (subscriptions.length === 0) return <Empty>No subscription.</Empty>;
+  return (
+    <div class="table-scroll">
+      <table class="subscriptions">
+        <thead>
+          <tr>
+            <th>scope</th>
+            <th>target</th>
+            <th>status</th>
+            <th>last call</th>
+            <th>last error</th>
+            <th>delivered / failed / pending / skipped</th>
+            <th>endpoint</th>
+            {onSelect ? <th /> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {subscriptions.map((s) => (
+            <tr key={s.id} class={s.id === selected ? 'selected' : ''} data-subscription={s.id}>
+              <td>
+                <ScopeCell s={s} />
+                <div class="muted">{s.format}</div>
+              </td>
+              <td class="url-cell">
+                {s.name ? <strong>{s.name} </strong> : null}
+                <span class="url">{s.url}</span>
+              </td>
+              <td>
+                <StatusBadge status={s.status} />
+                {s.status === 'disabled' ? (
+                  <div>
+                    <div class="muted">
+                      {s.disabledReason ?? ''} {formatTime(s.disabledAt)}
+                    </div>
+                    <Reenable s={s} onDone={onChanged} />
+                  </div>
+                ) : null}
+              </td>
+              <td>
+                <CallCell call={s.lastCall} />
+              </td>
+              <td>
+                <CallCell call={s.lastError} />
+              </td>
+              <td class="counts">
+                {s.counts.delivered} / {s.counts.failed} / {s.counts.pending} / {s.counts.skipped}
+              </td>
+              <td>
+                <StatusBadge status={s.health.state} />
+                {s.health.consecutiveFailures > 0 ? <div class="muted">{s.health.consecutiveFailures} failures in a row</div> : null}
+                {s.health.retryAt ? <div class="muted">retry {formatTime(s.health.retryAt)}</div> : null}
+              </td>
+              {onSelect ? (
+                <td>
+                  <button type="button" class="ghost" onClick={() => onSelect(s.id)}>
+                    Messages
+                  </button>
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
