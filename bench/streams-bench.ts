@@ -7,6 +7,7 @@ import { loadConfig } from '../src/config/config';
 import type { Tx } from '../src/database/db';
 import { JobEventsListeners, type AppendedJobEvent } from '../src/jobs/job-events.listener';
 import { EventFeed } from '../src/streams/event-feed.service';
+import { StatusStreams } from '../src/streams/status-streams.service';
 import { benchDatabase } from './bench-database';
 import { apiCall, quantile, until } from './bench-util';
 
@@ -39,8 +40,8 @@ interface Round {
   notifies: number;
   snapshotsReceived: number;
   lagMs: { p50: number; p99: number; max: number };
-  /** Commit to the feed handing the events to the streams (the server's share of the lag). */
-  feedLagMs: { p50: number; p99: number };
+  /** Commit to the feed handing a batch to the streams (the server's share of the lag), per batch. */
+  feedLagMs: { p50: number; p99: number; samples: number };
   rssMiB: { before: number; withWatchers: number };
   seconds: number;
 }
@@ -94,17 +95,19 @@ async function main(): Promise<void> {
       const rssBefore = process.memoryUsage().rss;
       const lags: number[] = [];
       const feedLags: number[] = [];
+      // One sample per batch the feed hands out (an acquisition of all tasks is one transaction of many events).
       const probe = feed.subscribeStream(jobId, (events) => {
         const at = epochNow();
-        for (const e of events) {
-          const c = commitAt.get(e.version);
-          if (c !== undefined) feedLags.push(at - c);
-        }
+        const commits = events.map((e) => commitAt.get(e.version)).filter((c): c is number => c !== undefined);
+        if (commits.length > 0) feedLags.push(at - Math.max(...commits));
       });
       const child = fork(__filename, ['--watchers', `${base}/api/v1/exec/status/${encodeURIComponent(jobId)}/stream?level=debug`, String(watchers)], { stdio: 'inherit' });
       let firsts = 0;
       let ended = 0;
       let received = 0;
+      child.on('exit', (code, signal) => {
+        if (ended !== watchers) console.error(`the watchers' process exited early (${code ?? signal}) with ${ended} of ${watchers} streams ended`);
+      });
       child.on('message', (m: { firsts?: number; ended?: number; receipts?: Array<[number, number]> }) => {
         if (m.firsts !== undefined) firsts = m.firsts;
         if (m.ended !== undefined) ended = m.ended;
@@ -130,7 +133,9 @@ async function main(): Promise<void> {
         const r = await apiCall(api, 'POST', `/api/v1/tasks/${t.taskId}/complete`, { workerName: 'bench-worker', result: { ok: true } });
         if (r.status !== 200) throw new Error(`complete answered ${r.status}`);
       }
-      await until('every watcher’s stream to end after the final snapshot', () => ended === watchers, 300_000);
+      await until('every watcher’s stream to end after the final snapshot', () => ended === watchers, 300_000).catch((err: Error) => {
+        throw new Error(`${err.message} (${ended} of ${watchers} ended, ${received} snapshots received, ${feed.stats.events - eventsBefore} events read, server: ${JSON.stringify(app.get(StatusStreams).counts)})`);
+      });
       await new Promise<void>((resolve) => (child.connected ? child.once('exit', () => resolve()) : resolve()));
       const feedReads = feed.stats.reads - readsBefore;
       const sorted = lags.sort((a, b) => a - b);
@@ -145,7 +150,7 @@ async function main(): Promise<void> {
         notifies: feed.notifiesSent - notifiesBefore,
         snapshotsReceived: received,
         lagMs: { p50: round2(quantile(sorted, 0.5)), p99: round2(quantile(sorted, 0.99)), max: round2(sorted[sorted.length - 1] ?? NaN) },
-        feedLagMs: { p50: round2(quantile(feedSorted, 0.5)), p99: round2(quantile(feedSorted, 0.99)) },
+        feedLagMs: { p50: round2(quantile(feedSorted, 0.5)), p99: round2(quantile(feedSorted, 0.99)), samples: feedSorted.length },
         rssMiB: { before: mib(rssBefore), withWatchers: mib(rssWithWatchers) },
         seconds: round2((Date.now() - started) / 1000),
       };
@@ -213,14 +218,19 @@ async function watchersMain(url: string, watchers: number): Promise<void> {
       });
       const decoder = new TextDecoder();
       void (async () => {
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) parser.feed(decoder.decode(chunk, { stream: true }));
+        try {
+          for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) parser.feed(decoder.decode(chunk, { stream: true }));
+        } catch (err) {
+          console.error(`a watcher's stream broke: ${(err as Error).message} ${String((err as { cause?: unknown }).cause ?? '')}`);
+        }
         ended += 1;
         if (ended === watchers) {
           clearInterval(timer);
           flush();
         }
-        process.send!({ ended });
-        if (ended === watchers) process.disconnect();
+        // The last message, once written, lets the process go (a disconnect at once could drop queued ones).
+        if (ended === watchers) process.send!({ ended }, () => process.disconnect());
+        else process.send!({ ended });
       })();
     }),
   );

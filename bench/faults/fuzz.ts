@@ -77,6 +77,11 @@ export async function fuzzScenario(): Promise<Record<string, number | string>> {
   const call = async (method: string, path: string, body?: string, headers: Record<string, string> = auth) => {
     const t0 = Date.now();
     const res = await api.request({ method: method as 'GET', path, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers }, body });
+    // A live stream (SSE) that opened is an answer: its headers say so; it never ends by itself.
+    if (String(res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+      res.body.destroy();
+      return { status: res.statusCode, text: '' };
+    }
     const text = await res.body.text();
     if (Date.now() - t0 > 3000) process.stderr.write(`  slow (${Date.now() - t0} ms): ${method} ${path.slice(0, 100)}\n`);
     return { status: res.statusCode, text };
