@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { UNAUTHORIZED_BODY } from './api-keys';
-import { LookupRefused, type Callers, type LookupGate } from './callers.service';
+import { LookupRefused, type Callers } from './callers.service';
 import { isPublicRequest } from './public-routes';
 import { setCaller } from './current-caller.decorator';
 import { setStreamTokenJob, streamTokenRequest, type StreamTokenResolver } from './stream-token-access';
@@ -23,8 +23,7 @@ export function apiKeyMiddleware(callers: Callers, docs: boolean, limits: Projec
   const log = new Logger('Auth');
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     if (isPublicRequest(req.method, req.path, docs, dashboard)) return next();
-    const address = req.socket.remoteAddress ?? 'unknown';
-    const gate: LookupGate = { wait: () => limits.unknownKeyWait(address), missed: () => limits.unknownKeySeen(address) };
+    const gate = limits.gateFor(req.socket.remoteAddress);
     const byToken = streamTokens ? streamTokenRequest(req) : undefined;
     let caller;
     try {

@@ -52,7 +52,12 @@ export class GlobalErrorFilter implements ExceptionFilter {
     };
 
     if (err instanceof MethodNotAllowedError) res.setHeader('Allow', err.allowed.join(', '));
-    if (err instanceof DomainError) return send(err.status, err.code, err.message, err.details);
+    if (err instanceof DomainError) {
+      // A refusal that says when to come back (429 RATE_LIMITED) says it in Retry-After too.
+      const retryAfter = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+      if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
+      return send(err.status, err.code, err.message, err.details);
+    }
     if (isUnstorableText(err)) return send(400, UNSTORABLE_INPUT.code, UNSTORABLE_INPUT.message);
     if (isDatabaseUnavailable(err)) {
       res.setHeader('Retry-After', '1');

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { LookupGate } from '../auth/callers.service';
 import { Clock } from '../common/clock';
 import { LiveInstances } from '../common/live-instances';
 import { HERALD_CONFIG, type HeraldConfig } from '../config/config';
@@ -62,6 +63,16 @@ export class ProjectLimitsService {
       if (!(res instanceof RateLimiterRes)) throw res;
       return { ok: false, limit: share, retryAfterMs: res.msBeforeNext };
     }
+  }
+
+  /**
+   * What a request from `address` lets a key lookup cost (Callers.resolve, StreamTokens.resolve):
+   * at most UNKNOWN_KEYS_PER_SECOND lookups of keys that do not exist per second, then a wait.
+   * Every route that resolves keys passes it (the key middleware, the /metrics guard).
+   */
+  gateFor(address: string | undefined): LookupGate {
+    const from = address ?? 'unknown';
+    return { wait: () => this.unknownKeyWait(from), missed: () => this.unknownKeySeen(from) };
   }
 
   /** Whether an address may still have an unknown key looked up now; undefined: yes, else ms to wait. */

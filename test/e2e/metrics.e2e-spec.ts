@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DeliveryWorker } from '../../src/webhooks/delivery.worker';
@@ -241,6 +242,32 @@ describe('GET /metrics', () => {
       expect([path, (await rawRequest(h.baseUrl, 'GET', path, bearer(ADMIN))).status]).toEqual([path, 404]);
     }
     expect((await rawRequest(h.baseUrl, 'POST', '/metrics', bearer(TOKEN), '{}')).status).toBe(401);
+  });
+
+  it('throttles unknown project keys per address as the API does: each is a database lookup', async () => {
+    // From an address of its own (127.0.0.2), so the other tests' unknown keys do not count.
+    const fromOwnAddress = (key: string) =>
+      new Promise<{ status: number; retryAfter?: string }>((resolve, reject) => {
+        const port = Number(new URL(h.baseUrl).port);
+        const req = request({ host: '127.0.0.1', port, path: '/metrics', localAddress: '127.0.0.2', headers: bearer(key) }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] as string | undefined }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const statuses: number[] = [];
+    let retryAfter: string | undefined;
+    for (let i = 0; i < 25; i++) {
+      const res = await fromOwnAddress(`hk_${String(i).padStart(43, 'q')}`);
+      statuses.push(res.status);
+      if (res.status === 429) retryAfter ??= res.retryAfter;
+    }
+    expect(statuses.slice(0, 20)).toEqual(Array(20).fill(401));
+    expect(statuses.slice(20)).toContain(429);
+    expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    // The metrics token is no key lookup: still read at once.
+    expect((await scrape(h, bearer(TOKEN))).has('herald_http_requests_total')).toBe(true);
   });
 
   it('is kept out of the OpenAPI document', async () => {
