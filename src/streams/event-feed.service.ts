@@ -1,3 +1,4 @@
+import { LiveInstances } from '../common/live-instances';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { HERALD_CONFIG, type HeraldConfig } from '../config/config';
@@ -66,8 +67,10 @@ export class EventFeed implements JobEventsListener, OnModuleInit, OnModuleDestr
     connection: DatabaseConnection,
     private readonly store: EventStoreRepository,
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
+    instances: LiveInstances,
   ) {
-    this.signal = new CommitSignal(db, connection.url, this.instanceId, config.webhooks.notifyCoalesceMs, (at) => this.heard(at));
+    // Alone on the database (herald_instances' heartbeat), no other instance listens: no NOTIFY.
+    this.signal = new CommitSignal(db, connection.url, this.instanceId, config.webhooks.notifyCoalesceMs, (at) => this.heard(at), () => instances.count > 1);
   }
 
   onModuleInit(): void {

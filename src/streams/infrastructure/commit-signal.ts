@@ -12,7 +12,9 @@ export const EVENTS_CHANNEL = 'herald_events';
  * (never inside the append's transaction, so the write path has no statement and no round trip
  * more): the first commit after a quiet spell arms a timer, and when it fires one `pg_notify`
  * on the pool carries the latest event committed meanwhile, so an instance sends at most one
- * NOTIFY per `coalesceMs` however many transactions it commits. The listening connection is
+ * NOTIFY per `coalesceMs` however many transactions it commits, and none while it is the only
+ * live instance (an instance that just started is seen within a heartbeat; until then its
+ * watchers are fed by the poll). The listening connection is
  * opened when this instance first has a watcher; a lost one is opened again by `listen()`.
  */
 export class CommitSignal {
@@ -31,11 +33,13 @@ export class CommitSignal {
     private readonly instanceId: string,
     private readonly coalesceMs: number,
     private readonly onSignal: (at: Checkpoint | undefined) => void,
+    /** Whether other instances are live: alone, a commit is told to nobody (this instance's reader is woken directly). */
+    private readonly others: () => boolean = () => true,
   ) {}
 
   /** Events up to `at` were committed here: tell the other instances (coalesced). */
   committed(at: Checkpoint | undefined): void {
-    if (this.closed) return;
+    if (this.closed || !this.others()) return;
     this.pending = laterOf(this.pending, at);
     if (this.timer) return;
     this.timer = setTimeout(() => {
