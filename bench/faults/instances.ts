@@ -23,7 +23,7 @@ export async function startInstance(databaseUrl: string, name: string, env: Reco
   const exited = new Promise<void>((resolve) => proc.on('exit', () => resolve()));
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const m = /listening on (http:\/\/\S+)/.exec(out);
+    const m = /listening on (http:\/\/[^\s"]+)/.exec(out);
     if (m) return { proc, url: m[1], exited };
     if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`instance ${name} did not start:\n${out}`);
     await sleep(50);

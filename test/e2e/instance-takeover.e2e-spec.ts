@@ -1,7 +1,6 @@
-import { Client } from 'pg';
 import { loadConfig } from '../../src/config/config';
 import { Child } from '../support/child-process';
-import { createTestDatabase } from '../support/database';
+import { createTestDatabase, queryOnce } from '../support/database';
 import { api, eventually, startHerald, type RunningHerald } from '../support/herald';
 import { Receiver } from '../support/receiver';
 
@@ -41,7 +40,7 @@ describe('an instance killed with deliveries in flight', () => {
       HERALD_WEBHOOK_CLAIM_EXPIRY_SECONDS: '300',
       HERALD_WEBHOOK_TIMEOUT_MS: '60000',
     });
-    const [, url] = await victim.waitFor(/listening on (http:\/\/\S+)/, 60_000);
+    const [, url] = await victim.waitFor(/listening on (http:\/\/[^\s"]+)/, 60_000);
     const jobIds: string[] = [];
     for (let i = 0; i < JOBS; i++) {
       const res = await api(url, 'POST', '/api/v1/exec/raw', { name: 'takeover', nodes: [{ nodeName: 'n', algorithmName: 'takeover-alg', input: [i] }], webhooks: { result: `${rx.url}/r` } });
@@ -77,13 +76,3 @@ describe('an instance killed with deliveries in flight', () => {
     console.log(`takeover: ${JOBS} deliveries held by a killed instance delivered ${tookMs} ms after kill -9 (takeover delay 1000 ms); receiver saw ${rx.requests.length} requests`);
   });
 });
-
-async function queryOnce<T>(url: string, text: string): Promise<T[]> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(text)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}

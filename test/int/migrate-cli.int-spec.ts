@@ -5,6 +5,7 @@ import { freePort } from '../../src/common/free-port';
 import { withDatabase } from '../../src/database/database-url';
 import { MigrationsPendingError, pendingMigrations } from '../../src/database/migrate';
 import { run } from '../support/child-process';
+import { queryOnce } from '../support/database';
 import { api, startHerald } from '../support/herald';
 
 const MIGRATE = 'src/cli/migrate.ts';
@@ -25,16 +26,6 @@ async function emptyDatabase(): Promise<{ url: string; drop: () => Promise<void>
   };
   await sql(`CREATE DATABASE ${name}`);
   return { url: withDatabase(admin, name), drop: () => sql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
-async function rows<T>(url: string, text: string): Promise<T[]> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(text)).rows as T[];
-  } finally {
-    await c.end();
-  }
 }
 
 /** The migration names a run of the command printed as applied. */
@@ -62,7 +53,7 @@ describe('the migration command (src/cli/migrate.ts) and HERALD_MIGRATE=off', ()
     expect(first.stdout).toMatch(/installed pg-boss schema 24/);
     expect(first.stdout).toMatch(/created queues: herald_fanout, herald_deliver/);
     expect(await pendingMigrations(url)).toEqual([]);
-    const queues = await rows<{ name: string }>(url, `SELECT name FROM pgboss.queue WHERE name LIKE 'herald_%' ORDER BY name`);
+    const queues = await queryOnce<{ name: string }>(url, `SELECT name FROM pgboss.queue WHERE name LIKE 'herald_%' ORDER BY name`);
     expect(queues.map((q) => q.name)).toEqual(['herald_deliver', 'herald_fanout']);
 
     const again = await run(MIGRATE, [], { DATABASE_URL: url });
@@ -76,7 +67,7 @@ describe('the migration command (src/cli/migrate.ts) and HERALD_MIGRATE=off', ()
     expect([a.code, b.code, a.stderr, b.stderr]).toEqual([0, 0, '', '']);
     const applied = [...appliedBy(a.stdout), ...appliedBy(b.stdout)];
     expect(applied.sort()).toEqual([...NAMES].sort());
-    const recorded = await rows<{ name: string; n: number }>(url, 'SELECT name, count(*)::int AS n FROM migrations GROUP BY name');
+    const recorded = await queryOnce<{ name: string; n: number }>(url, 'SELECT name, count(*)::int AS n FROM migrations GROUP BY name');
     expect(recorded).toHaveLength(NAMES.length);
     expect(recorded.every((r) => r.n === 1)).toBe(true);
   });

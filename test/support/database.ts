@@ -42,3 +42,14 @@ export async function openTestDb(max = 10): Promise<{ db: Db; url: string; close
     },
   };
 }
+
+/** One statement on a connection of its own (a database no running Herald pool holds, or a quick look from outside). */
+export async function queryOnce<T>(url: string, text: string): Promise<T[]> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(text)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
