@@ -64,6 +64,24 @@ describe('egress guard in the HTTP sender (connect time)', () => {
     expect(rx2.requests.length - before).toBe(1);
   });
 
+  it('refuses .localhost names as loopback, at creation and at connect, whatever the resolver answers', async () => {
+    const port = new URL(rx2.url).port;
+    // A resolver that sends every name to an allowed address: a .localhost name is still refused.
+    const guard = new EgressGuard(policy, async () => [{ address: '127.0.0.2', family: 4 }]);
+    const s = new UndiciHttpSender(guard);
+    try {
+      for (const host of ['localhost', 'foo.localhost', 'A.B.LOCALHOST']) {
+        expect([host, (await guard.check(`http://${host}:${port}/hook`))?.message]).toEqual([host, expect.stringMatching(/is a loopback address/)]);
+        expect(await s.send({ ...post, url: `http://${host}:${port}/hook` })).toMatchObject({ errorCode: 'TARGET_NOT_ALLOWED' });
+      }
+      // Any other name goes where it resolves.
+      expect(await guard.check(`http://hooks.test:${port}/hook`)).toBeUndefined();
+      expect(await s.send({ ...post, url: `http://hooks.test:${port}/hook` })).toMatchObject({ statusCode: 200 });
+    } finally {
+      await s.close();
+    }
+  });
+
   it('refuses the whole DNS answer when any address in it is refused', async () => {
     const mixed: Resolver = async () => [{ address: '127.0.0.2', family: 4 }, { address: '10.0.0.1', family: 4 }];
     const s = new UndiciHttpSender(new EgressGuard(policy, mixed));

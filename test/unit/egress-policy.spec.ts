@@ -1,4 +1,4 @@
-import { EgressPolicyError, hostOf, isAllowed, literalAddress, parseEgressPolicy, rangeOf } from '../../src/webhooks/domain/egress-policy';
+import { EgressPolicyError, hostOf, isAllowed, isLocalhostName, literalAddress, parseEgressPolicy, rangeOf } from '../../src/webhooks/domain/egress-policy';
 import { fixedTarget } from '../../src/jobs/domain/pipeline-targets';
 import { loadConfig, ConfigError } from '../../src/config/config';
 
@@ -70,6 +70,11 @@ describe('egress policy: IP literals in URLs', () => {
   it('treats names as names', () => {
     expect(literalAddress(hostOf('https://hooks.example.com/x')!)).toBeUndefined();
     expect(literalAddress('localhost')).toBeUndefined();
+  });
+
+  it('takes localhost and every name below .localhost for loopback (RFC 6761), and no other name', () => {
+    for (const host of ['localhost', 'LOCALHOST', 'foo.localhost', 'a.b.localhost.', hostOf('http://api.Localhost:8080/x')!]) expect([host, isLocalhostName(host)]).toEqual([host, true]);
+    for (const host of ['localhost.example.com', 'notlocalhost', 'example.com', 'localhos']) expect([host, isLocalhostName(host)]).toEqual([host, false]);
   });
 });
 

@@ -77,6 +77,15 @@ export function literalAddress(host: string): string | undefined {
   return undefined;
 }
 
+/**
+ * `localhost` and every name below `.localhost` are loopback (RFC 6761 6.3), whatever a resolver
+ * answers for them (many answer nothing, some 127.0.0.1): they are checked as 127.0.0.1.
+ */
+export function isLocalhostName(host: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  return h === 'localhost' || h.endsWith('.localhost');
+}
+
 /** ::/96 (IPv4-compatible, deprecated): not named by ipaddr.js, refused all the same. */
 const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96');
 const NAT64 = ipaddr.parseCIDR('64:ff9b::/96');

@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import { buildConnector } from 'undici';
-import { hostOf, isAllowed, literalAddress, refusalMessage, TARGET_NOT_ALLOWED, type EgressPolicy } from '../domain/egress-policy';
+import { hostOf, isAllowed, isLocalhostName, literalAddress, refusalMessage, TARGET_NOT_ALLOWED, type EgressPolicy } from '../domain/egress-policy';
 
 /** Resolves a host name to all its addresses (node's dns.lookup with `all: true`); injectable for tests. */
 export type Resolver = (hostname: string, options: { family?: number }) => Promise<LookupAddress[]>;
@@ -28,6 +28,9 @@ export function refusal(hostname: string, addresses: string[], policy: EgressPol
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
+/** What a .localhost name is checked as. */
+const LOOPBACK = '127.0.0.1';
+
 /**
  * The guard of every connection Herald opens for HTTP: a `lookup` for net/tls.connect that
  * resolves the name and refuses the whole answer when any address is refused, so the address
@@ -43,6 +46,9 @@ export class EgressGuard {
 
   /** The lookup option of net.connect / tls.connect. */
   readonly lookup = (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
+    // A .localhost name is loopback whatever the resolver says (RFC 6761).
+    const local = isLocalhostName(hostname) ? refusal(hostname, [LOOPBACK], this.policy) : undefined;
+    if (local) return callback(local, '');
     this.resolver(hostname, { family: typeof options.family === 'number' ? options.family : 0 }).then(
       (addresses) => {
         const refused = refusal(hostname, addresses.map((a) => a.address), this.policy);
@@ -78,7 +84,7 @@ export class EgressGuard {
     if (!this.policy.guarded) return undefined;
     const hostname = hostOf(url);
     if (hostname === undefined || hostname === '') return undefined;
-    const literal = literalAddress(hostname);
+    const literal = literalAddress(hostname) ?? (isLocalhostName(hostname) ? LOOPBACK : undefined);
     if (literal !== undefined) return refusal(hostname, [literal], this.policy);
     let timer: NodeJS.Timeout | undefined;
     try {
