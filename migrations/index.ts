@@ -16,6 +16,7 @@ import { MetricsIndexes1763800000055 } from './1763800000055-metrics-indexes';
 import { MessageTrace1763800000060 } from './1763800000060-message-trace';
 import { Retention1763800000070 } from './1763800000070-retention';
 import { StreamTokens1763800000075 } from './1763800000075-stream-tokens';
+import { TaskReleases1763800000080 } from './1763800000080-task-releases';
 
 /** Every migration, in order. Listed explicitly (no globbing) so bundlers and ESM tests see them. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   MessageTrace1763800000060,
   Retention1763800000070,
   StreamTokens1763800000075,
+  TaskReleases1763800000080,
 ];

@@ -89,6 +89,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exec/algorithm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run one algorithm (HKube): a pipeline of one node, both named after the algorithm, submitted as exec/raw submits */
+        post: operations["ExecController_algorithm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exec/auditTrail/{jobId}": {
         parameters: {
             query?: never;
@@ -202,6 +219,23 @@ export interface paths {
         put?: never;
         /** Submit a pipeline; answers { jobId } ("<name>:<uuid>") */
         post: operations["ExecController_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exec/rerun": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a job's pipeline again, as it was submitted (HKube): a new job of the same project, with the original's flowInput, options, priority and webhooks (secrets included) */
+        post: operations["ExecController_rerun"];
         delete?: never;
         options?: never;
         head?: never;
@@ -342,6 +376,23 @@ export interface paths {
         put?: never;
         /** Run a stored pipeline: { name, flowInput?, options? } merged over the stored ones */
         post: operations["StoredPipelinesController_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exec/tree/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tree of pipelines a job triggered (HKube). Herald has no pipeline triggers: a job is 404 TRIGGERS_TREE_NOT_FOUND, as in HKube for a job that triggered nothing */
+        get: operations["ExecController_tree"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -579,6 +630,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the named queues by name (paging: limit, cursor): every queue with settings or an unfinished request, its settings and its pending and active requests; a project key counts and finds its project's requests only */
+        get: operations["QueueListController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/queues/{queueName}": {
         parameters: {
             query?: never;
@@ -719,6 +787,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks/{taskId}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hand a task you hold back (a worker stopping): pending again at once for any worker, no retry spent */
+        post: operations["TasksController_release"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks/acquire": {
         parameters: {
             query?: never;
@@ -728,7 +813,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Take up to `max` pending tasks under a lease; an empty list when nothing is pending */
+        /** Take up to `max` pending tasks under a lease; an empty list when nothing is pending (with `waitSeconds`, once that time passed without a task) */
         post: operations["TasksController_acquire"];
         delete?: never;
         options?: never;
@@ -1428,8 +1513,79 @@ export interface components {
             max?: number;
             /** @description requests on these named queues (neither filter: any task) */
             queues?: string[];
+            /**
+             * @description long poll: when nothing is pending, wait up to this long for a task to become available (answered as soon as one is taken); 0 answers at once
+             * @default 0
+             */
+            waitSeconds?: number;
             /** @example worker-1 */
             workerName: string;
+        };
+        /**
+         * @description HKube's exec/algorithm: a pipeline of one node, both named after the algorithm. flowInput, webhooks, options, priority, projectId, batchId are Herald's, as on exec/raw
+         * @example {
+         *       "name": "green-alg",
+         *       "input": [
+         *         1,
+         *         "#[1,2]"
+         *       ]
+         *     }
+         */
+        AlgorithmRequest: {
+            /** @description needs projectId */
+            batchId?: string;
+            /** @description HKube: run as a debug algorithm. Herald has no debug mode: true is 400 DEBUG_NOT_SUPPORTED */
+            debug?: boolean;
+            flowInput?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description the node's input, as a node's input on exec/raw (default []) */
+            input?: unknown[];
+            /**
+             * @description the algorithm; also the name of the pipeline and of its one node
+             * @example green-alg
+             */
+            name: string;
+            options?: {
+                /**
+                 * @description % of failed items of a batch node at which the job fails
+                 * @default 80
+                 */
+                batchTolerance?: number;
+                /**
+                 * @default info
+                 * @enum {string}
+                 */
+                progressVerbosityLevel?: "trace" | "debug" | "info" | "warn" | "error" | "critical";
+                /**
+                 * @description seconds until an unfinished job is stopped (0: the longest, 30 days)
+                 * @default 3600
+                 */
+                ttl?: number;
+            };
+            /**
+             * @description 1 is the most urgent
+             * @default 3
+             */
+            priority?: number;
+            projectId?: string;
+            webhooks?: {
+                headers?: {
+                    [key: string]: string;
+                };
+                /**
+                 * Format: uri
+                 * @description http(s); receives the status view on every event at or above progressVerbosityLevel
+                 */
+                progress?: string;
+                /**
+                 * Format: uri
+                 * @description http(s); receives the results view once
+                 */
+                result?: string;
+                /** @description whsec_<base64, at least 16 bytes>: sign deliveries (Standard Webhooks) */
+                secret?: string;
+            };
         };
         AttemptView: {
             attempt: number;
@@ -1459,6 +1615,16 @@ export interface components {
         };
         /** @description newest first */
         AuditTrail: components["schemas"]["AuditEntry"][];
+        /** @description HKube's caching run (a job again from one node, its predecessors' results taken from the first run). Validated, then refused: 400 CACHING_NOT_SUPPORTED */
+        CachingRequest: {
+            debug?: boolean;
+            /**
+             * @description the job
+             * @example batch:2f0b7a51-5a2b-4c3e-9f39-6f3a3f2b8f10
+             */
+            jobId: string;
+            nodeName: string;
+        };
         CancelledRequest: {
             jobId: number;
             queueName: string;
@@ -2161,6 +2327,23 @@ export interface components {
             /** Format: uri */
             statusUrl: string;
         };
+        QueueList: {
+            /** @description pass it as cursor for the next page; null on the last page */
+            nextCursor: string | null;
+            /** @description by queueName: every queue with settings or with an unfinished request (the defaults shown until set) */
+            queues: components["schemas"]["QueueListing"][];
+        };
+        QueueListing: {
+            /** @description requests held by a worker (a project key: its project's only) */
+            active: number;
+            leaseSeconds: number;
+            /** @description requests waiting for a worker (a project key: its project's only) */
+            pending: number;
+            queueName: string;
+            retryBackoff: boolean;
+            retryDelaySeconds: number;
+            retryLimit: number;
+        };
         /**
          * @description Any JSON value (up to 1 MiB): the input of the task
          * @example {
@@ -2214,12 +2397,18 @@ export interface components {
             /** Format: date-time */
             since: string;
         };
+        ReleaseRequest: {
+            /** @description the attempt given at acquire (fences a re-acquired task) */
+            attempt?: number;
+            /** @example worker-1 */
+            workerName: string;
+        };
         ReportAnswer: {
             jobId: string;
             /** @description complete?next=true only: the next task taken, or null */
             next?: components["schemas"]["AcquiredTask"] | null;
             /**
-             * @description complete: succeed; fail: pending (to be retried) or failed
+             * @description complete: succeed; fail: pending (to be retried) or failed; release: pending
              * @enum {string}
              */
             state: "pending" | "active" | "succeed" | "failed" | "skipped" | "stopped";
@@ -2245,6 +2434,14 @@ export interface components {
             /** @description epoch milliseconds */
             updatedAt: number | null;
             workerName: string | null;
+        };
+        /** @description HKube's rerun: a new job from the pipeline the job was submitted with */
+        RerunRequest: {
+            /**
+             * @description the job
+             * @example batch:2f0b7a51-5a2b-4c3e-9f39-6f3a3f2b8f10
+             */
+            jobId: string;
         };
         /** @description GET /api/v1/exec/results/{jobId}, and the body of the result webhook: the final nodes' entries */
         ResultsView: {
@@ -2934,6 +3131,14 @@ export interface components {
             updatedAt: string;
             url: string;
         };
+        /** @description HKube's tree of the pipelines a job triggered. Herald has no pipeline triggers, so it never answers one (every job is 404 TRIGGERS_TREE_NOT_FOUND, as HKube for a job that triggered nothing) */
+        TriggersTree: {
+            /** @description the jobs it triggered, each { name, jobId, children } */
+            children: unknown[];
+            jobId: string;
+            /** @description the pipeline of the job */
+            name: string;
+        };
         /** @description The pipeline engine's record of a progress or result webhook delivery */
         WebhookRecord: {
             /**
@@ -3330,6 +3535,66 @@ export interface operations {
             };
         };
     };
+    ExecController_algorithm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlgorithmRequest"];
+            };
+        };
+        responses: {
+            /** @description The job was accepted */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmitAnswer"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, DEBUG_NOT_SUPPORTED, TARGET_NOT_ALLOWED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     ExecQueriesController_auditTrail: {
         parameters: {
             query?: never;
@@ -3702,6 +3967,75 @@ export interface operations {
             };
             /** @description Not allowed for this key: FORBIDDEN_SCOPE */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ExecController_rerun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RerunRequest"];
+            };
+        };
+        responses: {
+            /** @description The new job was accepted */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmitAnswer"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, RERUN_NOT_SUPPORTED, TARGET_NOT_ALLOWED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: JOB_NOT_FOUND */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4297,6 +4631,55 @@ export interface operations {
             };
             /** @description Request body too large: PAYLOAD_TOO_LARGE */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ExecController_tree: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description HKube's shape; Herald answers it for no job today */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggersTree"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: JOB_NOT_FOUND, TRIGGERS_TREE_NOT_FOUND */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5747,6 +6130,58 @@ export interface operations {
             };
         };
     };
+    QueueListController_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page (the last queueName it listed) */
+                cursor?: string;
+                /** @description queues per page (default 100) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of queues */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueList"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     QueueSettingsController_get: {
         parameters: {
             query?: never;
@@ -6458,6 +6893,86 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HeartbeatAnswer"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: TASK_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state: TASK_NOT_ACTIVE, LEASE_NOT_HELD, LEASE_EXPIRED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    TasksController_release: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReleaseRequest"];
+            };
+        };
+        responses: {
+            /** @description The task is pending again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportAnswer"];
                 };
             };
             /** @description Invalid request: VALIDATION_FAILED, INVALID_JSON */

@@ -35,10 +35,16 @@ export interface RunWorkerOptions {
   concurrency?: number;
   /** Lease asked for at acquire and at each heartbeat; default the task's own (30 s, or the queue's setting). */
   leaseSeconds?: number;
-  /** Idle backoff between empty acquires: from `idleMinMs` doubling to `idleMaxMs` (default 100 and 5000). */
+  /**
+   * Long poll: each acquire waits up to this long on Herald for a task (default 20, at most 30),
+   * so an idle worker costs one request per wait and gets a task the moment it is committed.
+   * 0: short acquires with the idle backoff below.
+   */
+  waitSeconds?: number;
+  /** Backoff between empty short acquires (waitSeconds 0) and after errors: from `idleMinMs` doubling to `idleMaxMs` (default 100 and 5000). */
   idleMinMs?: number;
   idleMaxMs?: number;
-  /** On stop, how long held tasks may take to finish before they are failed (retryable) so another worker retries them. Default 30000. */
+  /** On stop, how long held tasks may take to finish before they are handed back (released: pending again at once, no retry spent). Default 30000. */
   gracePeriodMs?: number;
   /** Stop gracefully on SIGTERM and SIGINT (default false). */
   handleSignals?: boolean;
@@ -52,7 +58,7 @@ export interface Worker {
   readonly workerName: string;
   /** Tasks held right now. */
   readonly running: number;
-  /** Stops acquiring, lets held tasks finish within the grace period, fails the rest (retryable). */
+  /** Stops acquiring (ending a waiting acquire), lets held tasks finish within the grace period, releases the rest. */
   stop(): Promise<void>;
   /** Settles once the worker has stopped. */
   readonly done: Promise<void>;
@@ -101,6 +107,9 @@ export function runWorker(options: RunWorkerOptions): Worker {
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
 
   const lease = options.leaseSeconds === undefined ? {} : { leaseSeconds: options.leaseSeconds };
+  const waitSeconds = Math.min(30, Math.max(0, options.waitSeconds ?? 20));
+  /** Ends a waiting acquire when the worker stops. */
+  const stopAcquire = new AbortController();
 
   async function report(h: Held, outcome: { result: unknown } | { error: string; retryable: boolean }): Promise<void> {
     const { taskId, attempt } = h.task;
@@ -171,15 +180,24 @@ export function runWorker(options: RunWorkerOptions): Worker {
       }
       let tasks: WorkerTask[];
       try {
-        const body = { workerName, max: free, ...lease, ...(options.algorithmNames ? { algorithmNames: options.algorithmNames } : {}), ...(options.queues ? { queues: options.queues } : {}) };
-        tasks = (await expectOk(client.POST('/api/v1/tasks/acquire', { body }))).tasks;
+        const body = {
+          workerName,
+          max: free,
+          ...lease,
+          ...(waitSeconds > 0 ? { waitSeconds } : {}),
+          ...(options.algorithmNames ? { algorithmNames: options.algorithmNames } : {}),
+          ...(options.queues ? { queues: options.queues } : {}),
+        };
+        tasks = (await expectOk(client.POST('/api/v1/tasks/acquire', { body, signal: stopAcquire.signal }))).tasks;
       } catch (err) {
+        if (stopping) break;
         onError(err);
         await pause.sleep(backoff.next());
         continue;
       }
       if (tasks.length === 0) {
-        await pause.sleep(backoff.next());
+        // A long poll already waited on Herald; a short acquire backs off.
+        if (waitSeconds === 0) await pause.sleep(backoff.next());
         continue;
       }
       backoff.reset();
@@ -194,17 +212,28 @@ export function runWorker(options: RunWorkerOptions): Worker {
     process.once('SIGINT', onSignal);
   }
 
+  /** Hands a task back (release): pending again at once for another worker, without a retry spent. */
   async function giveBack(h: Held): Promise<void> {
     h.dropped = true;
     clearInterval(h.heartbeat);
     h.abort.abort(new Error('worker stopped'));
-    await report(h, { error: 'the worker stopped before the task finished', retryable: true });
+    const { taskId, attempt } = h.task;
+    for (let tries = 1; ; tries++) {
+      try {
+        await expectOk(client.POST('/api/v1/tasks/{taskId}/release', { params: { path: { taskId } }, body: { workerName, attempt } }));
+        return;
+      } catch (err) {
+        if (!isRetryableFailure(err) || tries >= REPORT_TRIES) return onError(err, h.task);
+        await sleep(100 * 2 ** tries);
+      }
+    }
   }
 
   function stop(): Promise<void> {
     stopped ??= (async () => {
       stopping = true;
       pause.wake();
+      stopAcquire.abort();
       await looping;
       let timer: NodeJS.Timeout | undefined;
       const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.gracePeriodMs ?? 30_000)));

@@ -20,6 +20,7 @@ import { JobStore } from './job-store.service';
 import { JobEventsListeners } from './job-events.listener';
 import { JobSweeper } from './job-sweeper.service';
 import { JobWriter } from './job-writer.service';
+import { TaskWaits } from './task-waits.service';
 
 @Module({
   controllers: [ExecController, ExecQueriesController, TasksController, JobEventsController],
@@ -33,6 +34,7 @@ import { JobWriter } from './job-writer.service';
     JobWriter,
     JobQueries,
     JobSweeper,
+    TaskWaits,
     SubmitPipelineHandler,
     AcquireTasksHandler,
     ReportTaskHandler,

@@ -1,3 +1,4 @@
+import { TaskWaits } from '../../src/jobs/task-waits.service';
 import { createHeraldClient, expectOk, HeraldApiError } from '../../src/client/herald-client';
 import { runWorker, TaskError, type Worker, type WorkerTask } from '../../src/client/run-worker';
 import { eventually } from '../support/herald';
@@ -74,10 +75,12 @@ describe('runWorker and the typed client', () => {
     const seen: number[] = [];
     start({
       algorithmNames: ['slow-alg'],
-      leaseSeconds: 0.6,
+      // A lease short enough that the task outlives it, long enough that a loaded machine's
+      // stalls (the whole suite on 2 cores) do not let it run out between heartbeats (every 0.5 s).
+      leaseSeconds: 1.5,
       handler: async (task) => {
         seen.push(task.attempt);
-        await sleep(1500);
+        await sleep(4000);
         return 'done';
       },
     });
@@ -86,7 +89,7 @@ describe('runWorker and the typed client', () => {
     expect((await c.events(jobId)).filter((e) => e.type === 'task.lease-extended').length).toBeGreaterThanOrEqual(3);
   });
 
-  it('on stop, finishes nothing new, lets a short task end, and fails a long one so another worker retries it', async () => {
+  it('on stop, finishes nothing new, lets a short task end, and releases a long one so another worker takes it without a retry spent', async () => {
     const jobId = await c.submit({ name: 'stopping', nodes: [{ nodeName: 'a', algorithmName: 'stop-alg', input: ['#[1,2]'] }] });
     let aborted = false;
     const first = start({
@@ -110,6 +113,24 @@ describe('runWorker and the typed client', () => {
     expect(second).toEqual(['a#2@2']);
     const results = (await c.results(jobId)).data.result as Array<{ batchID: string; result: unknown }>;
     expect(results.map((r) => r.result)).toEqual(['quick-ish', 'retried']);
+    const types = (await c.events(jobId)).map((e) => e.type);
+    expect([types.filter((t) => t === 'task.released').length, types.includes('task.retried')]).toEqual([1, false]);
+  });
+
+  it('long-polls by default: an idle worker gets a task submitted later, and stop() ends its waiting acquire at once', async () => {
+    const seen: string[] = [];
+    const w = start({ workerName: 'long-poller', algorithmNames: ['lp-worker-alg'], waitSeconds: 30, handler: (task) => (seen.push(String(task.batchID ?? task.nodeName)), 'ok') });
+    const waits = h.app.get(TaskWaits);
+    await eventually(async () => waits.waiting === 1);
+    const jobId = await c.submit({ name: 'long-poller', nodes: [{ nodeName: 'a', algorithmName: 'lp-worker-alg', input: [1] }] });
+    await eventually(async () => (await c.status(jobId)).status === 'completed', 10_000, 25);
+    expect(seen).toEqual(['a']);
+    await eventually(async () => waits.waiting === 1);
+    const stopping = Date.now();
+    await w.stop();
+    // A 30 s wait was ended by stop(), not sat out.
+    expect(Date.now() - stopping).toBeLessThan(10_000);
+    await eventually(async () => waits.waiting === 0);
   });
 
   it('the typed client reaches routes with path, query and body, and errors carry their code', async () => {

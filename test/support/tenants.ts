@@ -204,6 +204,7 @@ export function walkRequest(op: OperationTemplate, target: Resources, key: strin
     'POST /api/v1/tasks/{taskId}/heartbeat': { workerName: target.worker, leaseSeconds: 60 },
     'POST /api/v1/tasks/{taskId}/complete': { workerName: target.worker, result: 'stolen' },
     'POST /api/v1/tasks/{taskId}/fail': { workerName: target.worker, error: 'stolen', retryable: false },
+    'POST /api/v1/tasks/{taskId}/release': { workerName: target.worker },
     'PUT /api/v1/queues/{queueName}': { retryLimit: 1 },
     'POST /queue/{queueName}': { walk: true },
     'POST /fal/queue/{owner}/{app}': { walk: true },

@@ -67,6 +67,7 @@ export function tasksOf(events: JobEvent[], at: string = AT): TestTask[] {
             input: t.input,
             state: 'pending',
             attempt: 0,
+            released: 0,
             workerName: null,
             leaseExpiry: null,
             result: null,
@@ -86,6 +87,9 @@ export function tasksOf(events: JobEvent[], at: string = AT): TestTask[] {
         break;
       case 'task.retried':
         patch(e.data.taskId, { state: 'pending', error: e.data.error, workerName: null, leaseExpiry: null, availableAt: e.data.availableAt });
+        break;
+      case 'task.released':
+        patch(e.data.taskId, { state: 'pending', released: e.data.released, workerName: null, leaseExpiry: null, availableAt: at });
         break;
       case 'task.failed':
         patch(e.data.taskId, { state: 'failed', error: e.data.error, leaseExpiry: null });

@@ -59,7 +59,7 @@ describe('zod schemas as Herald validators', () => {
   });
 
   it('keeps the acquire rules: names, lease and max limits, defaults', () => {
-    expect(parseBody(AcquireRequest, { workerName: 'w-1' })).toEqual({ workerName: 'w-1', max: 1 });
+    expect(parseBody(AcquireRequest, { workerName: 'w-1' })).toEqual({ workerName: 'w-1', max: 1, waitSeconds: 0 });
     expect(rejectionOf(() => parseBody(AcquireRequest, { workerName: 'w', algorithmNames: ['ok', 7], max: 1001, leaseSeconds: 86_401 })).details).toEqual([
       { path: 'leaseSeconds', message: 'must be a number from 0.1 to 86400' },
       { path: 'algorithmNames', message: 'must be a non-empty array of up to 100 names' },

@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { decideComplete, decideFail, decideHeartbeat } from '../domain/job.decide';
+import { decideComplete, decideFail, decideHeartbeat, decideRelease } from '../domain/job.decide';
 import type { JobEvent } from '../domain/job.events';
 import type { JobSummary, Task } from '../domain/job.state';
 import { JobWriter } from '../job-writer.service';
@@ -10,6 +10,7 @@ export type TaskReport = { attempt?: number } & (
   | { kind: 'heartbeat'; leaseSeconds?: number }
   | { kind: 'complete'; result: unknown }
   | { kind: 'fail'; error: unknown; retryable: boolean }
+  | { kind: 'release' }
 );
 
 export class ReportTaskCommand {
@@ -61,7 +62,7 @@ export class ReportTaskHandler implements ICommandHandler<ReportTaskCommand, Rep
       filter,
       taskId,
       jobId,
-      state: after.type === 'task.succeeded' ? 'succeed' : after.type === 'task.failed' ? 'failed' : after.type === 'task.retried' ? 'pending' : 'active',
+      state: after.type === 'task.succeeded' ? 'succeed' : after.type === 'task.failed' ? 'failed' : after.type === 'task.retried' || after.type === 'task.released' ? 'pending' : 'active',
       ...(after.type === 'task.lease-extended' ? { leaseExpiry: after.data.leaseExpiry } : {}),
     };
   }
@@ -75,5 +76,7 @@ function decideReport(job: JobSummary, task: Task, workerName: string, report: T
       return decideComplete(job, task, { workerName, result: report.result, now, attempt: report.attempt });
     case 'fail':
       return decideFail(job, task, { workerName, error: report.error, retryable: report.retryable, now, attempt: report.attempt });
+    case 'release':
+      return decideRelease(job, task, { workerName, now, attempt: report.attempt });
   }
 }

@@ -212,8 +212,10 @@ const MAX_RETRY_DELAY_SECONDS = 30 * 86_400;
 function retryOrFail(job: JobSummary, task: Task, reason: 'lease expired' | 'worker failure', error: unknown, retryable: boolean, now: Date): JobEvent {
   const node = job.nodes.find((n) => n.nodeName === task.nodeName)!;
   const retry = node.retry;
-  if (retryable && task.attempt <= retry.limit) {
-    const delay = Math.min(retry.delaySeconds * (retry.backoff ? 2 ** (task.attempt - 1) : 1), MAX_RETRY_DELAY_SECONDS);
+  // Acquisitions handed back (release) spent no retry.
+  const spent = task.attempt - task.released;
+  if (retryable && spent <= retry.limit) {
+    const delay = Math.min(retry.delaySeconds * (retry.backoff ? 2 ** (spent - 1) : 1), MAX_RETRY_DELAY_SECONDS);
     return jobEvent('task.retried', {
       taskId: task.taskId,
       nodeName: task.nodeName,
@@ -233,6 +235,16 @@ export function decideFail(
 ): JobEvent[] {
   assertLeaseHolder(job, task, cmd.workerName, cmd.now, cmd.attempt);
   return [retryOrFail(job, task, 'worker failure', cmd.error, cmd.retryable, cmd.now)];
+}
+
+/**
+ * The worker hands the task back (it is stopping): pending again at once, for any worker; the
+ * acquisition is not a retry spent. The attempt number still goes up at the next acquisition,
+ * so a late report of the released lease is refused like any earlier lease's.
+ */
+export function decideRelease(job: JobSummary, task: Task, cmd: { workerName: string; now: Date; attempt?: number }): JobEvent[] {
+  assertLeaseHolder(job, task, cmd.workerName, cmd.now, cmd.attempt);
+  return [jobEvent('task.released', { taskId: task.taskId, nodeName: task.nodeName, workerName: cmd.workerName, attempt: task.attempt, released: task.released + 1 })];
 }
 
 /** Found by the service itself: active tasks whose lease ran out go back to pending or fail. */

@@ -44,6 +44,8 @@ export type JobEventMap = {
     error: unknown;
     availableAt: string;
   };
+  /** The worker handed the task back (a worker stopping): pending again at once, no retry spent. */
+  'task.released': { taskId: string; nodeName: string; workerName: string; attempt: number; released: number };
   'task.failed': { taskId: string; nodeName: string; attempt: number; reason: 'lease expired' | 'worker failure' | 'stage failure'; error: unknown; context?: unknown };
   /** Webhook stages (seed 004): Herald's own calls, in the job's stream. */
   'stage.started': { taskId: string; nodeName: string; url: string; method: string };
@@ -86,6 +88,7 @@ export const EVENT_LEVEL: Record<JobEventType, Level> = {
   'task.lease-extended': 'debug',
   'task.succeeded': 'debug',
   'task.retried': 'warn',
+  'task.released': 'debug',
   'task.failed': 'warn',
   'stage.started': 'info',
   'stage.called': 'debug',

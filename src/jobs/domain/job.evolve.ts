@@ -103,6 +103,7 @@ export function evolve(state: JobSummary | undefined, event: JobEvent, at: strin
       c.succeed += 1;
       return { ...next, counts: c, nodes: withNode(state, event.data.nodeName, (n) => ({ ...n, active: n.active - 1, succeed: n.succeed + 1 })) };
     case 'task.retried':
+    case 'task.released':
       c.active -= 1;
       c.pending += 1;
       return { ...next, counts: c, nodes: withNode(state, event.data.nodeName, (n) => ({ ...n, active: n.active - 1, pending: n.pending + 1 })) };

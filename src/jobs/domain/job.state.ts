@@ -82,7 +82,10 @@ export interface Task {
   batchIndex: number | null;
   input: unknown;
   state: TaskState;
+  /** Acquisitions so far (it fences reports of an earlier lease). */
   attempt: number;
+  /** Acquisitions handed back by their worker (release): the retries spent are attempt - released. */
+  released: number;
   workerName: string | null;
   leaseExpiry: string | null;
   result: unknown;

@@ -323,6 +323,12 @@ export const AcquireRequest = requestSchema(
     algorithmNames: names().meta({ description: 'pipeline tasks of these algorithms' }),
     queues: names().meta({ description: 'requests on these named queues (neither filter: any task)' }),
     max: z.int({ error: 'must be an integer from 1 to 1000' }).min(1).max(1000).default(1),
+    waitSeconds: z
+      .number({ error: 'must be a number from 0 to 30' })
+      .min(0)
+      .max(30)
+      .default(0)
+      .meta({ description: 'long poll: when nothing is pending, wait up to this long for a task to become available (answered as soon as one is taken); 0 answers at once' }),
   }),
 );
 
@@ -366,6 +372,8 @@ export const CompleteManyRequest = requestSchema(
       .meta({ description: 'no task twice' }),
   }),
 );
+
+export const ReleaseRequest = requestSchema('ReleaseRequest', z.object({ workerName, attempt: attempt.optional() }));
 
 export const FailRequest = requestSchema(
   'FailRequest',
@@ -563,7 +571,7 @@ export const ReportAnswer = responseSchema(
   z.object({
     taskId: z.string().meta({ format: 'uuid' }),
     jobId: z.string(),
-    state: z.enum(TASK_STATES).meta({ description: 'complete: succeed; fail: pending (to be retried) or failed' }),
+    state: z.enum(TASK_STATES).meta({ description: 'complete: succeed; fail: pending (to be retried) or failed; release: pending' }),
     next: AcquiredTask.nullable().optional().meta({ description: 'complete?next=true only: the next task taken, or null' }),
   }),
 );

@@ -1,13 +1,15 @@
-import { Body, Controller, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAnswer, ApiError, ApiJsonBody, ApiQueryFrom, errorExample } from '../../common/openapi';
 import { RequestTraceparent, WorkerRequestId } from '../../common/request-meta';
-import type { Caller } from '../../auth/domain/caller';
+import { projectOf, type Caller } from '../../auth/domain/caller';
 import { CurrentCaller } from '../../auth/current-caller.decorator';
 import { RequireScope } from '../../auth/route-access.decorator';
 import { parseBody, parseWith } from '../../common/zod-validation';
-import { AcquireTasksCommand } from '../commands/acquire-tasks.command';
+import { AcquireTasksCommand, type AcquiredTask } from '../commands/acquire-tasks.command';
+import { TaskWaits } from '../task-waits.service';
 import { CompleteTasksCommand } from '../commands/complete-tasks.command';
 import { ReportTaskCommand } from '../commands/report-task.command';
 import { leaseExpired, leaseNotHeld, taskNotActive, taskNotFound } from '../domain/job.errors';
@@ -22,6 +24,7 @@ import {
   HeartbeatAnswer,
   HeartbeatRequest,
   parseTaskId,
+  ReleaseRequest,
   ReportAnswer,
 } from './jobs.schemas';
 
@@ -36,17 +39,38 @@ const refused = [errorExample(taskNotActive(TASK, 'succeed', 'active')), errorEx
 @RequireScope('workers')
 @Controller('api/v1/tasks')
 export class TasksController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly waits: TaskWaits,
+  ) {}
 
   @Post('acquire')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Take up to `max` pending tasks under a lease; an empty list when nothing is pending' })
+  @ApiOperation({ summary: 'Take up to `max` pending tasks under a lease; an empty list when nothing is pending (with `waitSeconds`, once that time passed without a task)' })
   @ApiJsonBody(AcquireRequest)
   @ApiAnswer(200, 'The tasks now leased to this worker', AcquireAnswer)
-  @ApiError(400, errorExample(() => parseBody(AcquireRequest, { workerName: 'worker-1', max: 0 })))
-  acquire(@CurrentCaller() caller: Caller, @Body() body: unknown, @WorkerRequestId() requestId: string, @RequestTraceparent() traceparent: string | undefined) {
+  @ApiError(400, errorExample(() => parseBody(AcquireRequest, { workerName: 'worker-1', max: 0 })), errorExample(() => parseBody(AcquireRequest, { workerName: 'worker-1', waitSeconds: 60 })))
+  async acquire(
+    @CurrentCaller() caller: Caller,
+    @Body() body: unknown,
+    @WorkerRequestId() requestId: string,
+    @RequestTraceparent() traceparent: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ tasks: AcquiredTask[] }> {
     const b = parseBody(AcquireRequest, body);
-    return this.commands.execute(new AcquireTasksCommand(b.workerName, { algorithmNames: b.algorithmNames, queues: b.queues }, b.leaseSeconds, b.max, requestId, caller, traceparent));
+    const acquire = async (): Promise<AcquiredTask[]> => (await this.commands.execute(new AcquireTasksCommand(b.workerName, { algorithmNames: b.algorithmNames, queues: b.queues }, b.leaseSeconds, b.max, requestId, caller, traceparent))).tasks;
+    if (b.waitSeconds === 0) return { tasks: await acquire() };
+    // A worker that hangs up while waiting stops the wait; tasks taken for it after that go back at once.
+    const gone = new AbortController();
+    res.once('close', () => gone.abort());
+    const project = projectOf(caller);
+    const filter = { algorithmNames: b.algorithmNames, queues: b.queues, ...(project !== null ? { projectId: project } : {}) };
+    const tasks = await this.waits.acquiring(filter, b.max, b.waitSeconds * 1000, gone.signal, acquire);
+    if (gone.signal.aborted && tasks.length > 0) {
+      for (const t of tasks) await this.commands.execute(new ReportTaskCommand(t.taskId, b.workerName, { kind: 'release', attempt: t.attempt }, requestId, caller, traceparent)).catch(() => undefined);
+      return { tasks: [] };
+    }
+    return { tasks };
   }
 
   @Post('complete')
@@ -93,6 +117,20 @@ export class TasksController {
     if (takeNext === undefined || takeNext === 'false') return out;
     const { tasks } = await this.commands.execute(new AcquireTasksCommand(b.workerName, filter, undefined, 1, requestId, caller, traceparent));
     return { ...out, next: tasks[0] ?? null };
+  }
+
+  @Post(':taskId/release')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Hand a task you hold back (a worker stopping): pending again at once for any worker, no retry spent' })
+  @ApiJsonBody(ReleaseRequest)
+  @ApiAnswer(200, 'The task is pending again', ReportAnswer)
+  @ApiError(400, errorExample(() => parseBody(ReleaseRequest, { workerName: 'worker 1' })), badTaskId)
+  @ApiError(404, notFound)
+  @ApiError(409, ...refused)
+  async release(@CurrentCaller() caller: Caller, @Param('taskId') taskId: string, @Body() body: unknown, @WorkerRequestId() requestId: string, @RequestTraceparent() traceparent: string | undefined) {
+    const b = parseBody(ReleaseRequest, body);
+    const { filter: _filter, ...out } = await this.commands.execute(new ReportTaskCommand(parseTaskId(taskId), b.workerName, { kind: 'release', attempt: b.attempt }, requestId, caller, traceparent));
+    return out;
   }
 
   @Post(':taskId/fail')

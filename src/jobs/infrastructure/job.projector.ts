@@ -72,6 +72,15 @@ export class JobProjector {
           available_at: state.status === 'paused' ? pausedAvailability(event.data.availableAt) : event.data.availableAt,
           updated_at: at,
         });
+      case 'task.released':
+        return this.repo.patchTask(sql, event.data.taskId, {
+          state: 'pending',
+          worker_name: null,
+          lease_expires_at: null,
+          released: event.data.released,
+          available_at: state.status === 'paused' ? pausedAvailability(at) : at,
+          updated_at: at,
+        });
       case 'task.failed':
         return this.repo.patchTask(sql, event.data.taskId, {
           state: 'failed',

@@ -15,13 +15,14 @@ interface TaskRow {
   input: unknown;
   state: TaskState;
   attempt: number;
+  released: number;
   worker_name: string | null;
   lease_expires_at: Date | null;
   result: unknown;
   error: unknown;
 }
 
-const TASK_COLUMNS = `task_id, job_id, node_name, algorithm_name, batch_index, input, state, attempt,
+const TASK_COLUMNS = `task_id, job_id, node_name, algorithm_name, batch_index, input, state, attempt, released,
   worker_name, lease_expires_at, result, error`;
 
 function toTask(r: TaskRow): Task {
@@ -34,6 +35,7 @@ function toTask(r: TaskRow): Task {
     input: r.input,
     state: r.state,
     attempt: r.attempt,
+    released: r.released,
     workerName: r.worker_name,
     leaseExpiry: r.lease_expires_at ? r.lease_expires_at.toISOString() : null,
     result: r.result,

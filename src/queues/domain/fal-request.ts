@@ -79,6 +79,9 @@ export function falLogs(events: Array<{ type: string; data: unknown; createdAt: 
       case 'task.retried':
         line('WARN', `attempt ${String(d.attempt ?? '?')} failed${d.error !== undefined ? `: ${errorText(d.error)}` : ''}; retrying`);
         break;
+      case 'task.released':
+        line('INFO', `released by ${String(d.workerName ?? 'its worker')}; back in the queue`);
+        break;
       case 'task.succeeded':
         line('INFO', 'completed');
         break;

@@ -1,5 +1,4 @@
-import { Logger } from '@nestjs/common';
-import { Client } from 'pg';
+import { PgListener } from '../../database/pg-listener';
 import type { Db } from '../../database/db';
 import type { Checkpoint } from '../../event-store/event.types';
 import { decodeSignal, encodeSignal, laterOf } from '../domain/checkpoints';
@@ -18,24 +17,27 @@ export const EVENTS_CHANNEL = 'herald_events';
  * opened when this instance first has a watcher; a lost one is opened again by `listen()`.
  */
 export class CommitSignal {
-  private readonly log = new Logger('Streams');
   private pending?: Checkpoint;
   private timer?: NodeJS.Timeout;
-  private client?: Client;
-  private connecting?: Promise<void>;
+  private readonly listener: PgListener;
   private closed = false;
   /** NOTIFYs sent (for the benchmark and tests). */
   sent = 0;
 
   constructor(
     private readonly db: Db,
-    private readonly url: string,
+    url: string,
     private readonly instanceId: string,
     private readonly coalesceMs: number,
     private readonly onSignal: (at: Checkpoint | undefined) => void,
     /** Whether other instances are live: alone, a commit is told to nobody (this instance's reader is woken directly). */
     private readonly others: () => boolean = () => true,
-  ) {}
+  ) {
+    this.listener = new PgListener(url, EVENTS_CHANNEL, 'herald-streams', (payload) => {
+      const signal = decodeSignal(payload);
+      if (signal.from !== this.instanceId) this.onSignal(signal.at);
+    }, 'Streams');
+  }
 
   /** Events up to `at` were committed here: tell the other instances (coalesced). */
   committed(at: Checkpoint | undefined): void {
@@ -54,44 +56,17 @@ export class CommitSignal {
 
   /** Opens the listening connection unless it is open (resolves either way: polling covers a failure). */
   listen(): Promise<void> {
-    if (this.client || this.closed) return Promise.resolve();
-    this.connecting ??= this.connect().finally(() => (this.connecting = undefined));
-    return this.connecting;
+    return this.listener.listen();
   }
 
   get listening(): boolean {
-    return this.client !== undefined;
-  }
-
-  private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.url, application_name: 'herald-streams' });
-    client.on('error', (err) => {
-      this.log.warn(`event listener lost: ${err.message}; polling continues`);
-      if (this.client === client) this.client = undefined;
-      client.end().catch(() => undefined);
-    });
-    client.on('notification', (msg) => {
-      const signal = decodeSignal(msg.payload ?? '');
-      if (signal.from !== this.instanceId) this.onSignal(signal.at);
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
-      if (this.closed) await client.end();
-      else this.client = client;
-    } catch (err) {
-      this.log.warn(`LISTEN ${EVENTS_CHANNEL} failed (${(err as Error).message}); relying on polling`);
-      await client.end().catch(() => undefined);
-    }
+    return this.listener.listening;
   }
 
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    await this.connecting;
-    const client = this.client;
-    this.client = undefined;
-    await client?.end().catch(() => undefined);
+    await this.listener.close();
   }
 }
