@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JobsModule } from '../jobs/jobs.module';
 import { StreamsModule } from '../streams/streams.module';
+import { QueueListController } from './http/queue-list.controller';
 import { QueueSettingsController } from './http/queue-settings.controller';
 import { QueueController } from './http/queue.controller';
 import { FalQueueController } from './http/fal-queue.controller';
@@ -11,7 +12,7 @@ import { RequestWatch } from './request-watch.service';
 
 @Module({
   imports: [JobsModule, StreamsModule],
-  controllers: [QueueController, QueueSettingsController, FalQueueController],
+  controllers: [QueueController, QueueListController, QueueSettingsController, FalQueueController],
   providers: [QueuesRepository, QueuesService, FalQueueService, RequestWatch],
 })
 export class QueuesModule {}

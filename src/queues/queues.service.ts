@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { DomainError } from '../common/domain-error';
-import { projectForWrite, type Caller } from '../auth/domain/caller';
+import { projectForWrite, projectOf, type Caller } from '../auth/domain/caller';
 import { StopJobCommand } from '../jobs/commands/stop-job.command';
 import { decideSubmit } from '../jobs/domain/job.decide';
 import type { JobSummary } from '../jobs/domain/job.state';
@@ -18,6 +18,7 @@ import {
   type QueueSettings,
   type RequestDialect,
 } from './domain/queue-request';
+import { queueListPage, type QueueListPage } from './domain/queue-list';
 import { QueuesRepository } from './infrastructure/queues.repository';
 import { QueueSettingsRequest } from './http/queues.schemas';
 import { parseBody } from '../common/zod-validation';
@@ -116,6 +117,16 @@ export class QueuesService {
       throw err;
     }
     return { jobId: Number(id), queueName, status: 'cancelled' as const };
+  }
+
+  /**
+   * GET /api/v1/queues, the query validated by QueueListQuery: every queue with settings (they
+   * are every project's) or with an unfinished request the caller may see, with the counts of
+   * the caller's requests (a project key: its project's; an admin: all).
+   */
+  async list(caller: Caller, query: { limit: number; cursor?: string }): Promise<QueueListPage> {
+    const { rows, more } = await this.repo.list(this.store.db, { after: query.cursor ?? '', limit: query.limit, projectId: projectOf(caller) });
+    return queueListPage(rows, more);
   }
 
   async settings(queueName: string): Promise<QueueSettings> {

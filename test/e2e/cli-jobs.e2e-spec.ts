@@ -84,7 +84,7 @@ describe('the herald command line: jobs', () => {
     expect(events.at(-1)).toMatchObject({ type: 'job.completed', level: 'info' });
   });
 
-  it('jobs lists jobs by status; queues shows a queue\'s settings', async () => {
+  it('jobs lists jobs by status; queues shows a queue\'s settings, and without names every queue', async () => {
     const jobId = await c.submit({ name: 'cli-list', nodes: [{ nodeName: 'a', algorithmName: 'cli-list-alg', input: [1] }] });
     const pending = await herald('jobs', '--status', 'pending', '--json');
     expect(pending.code).toBe(0);
@@ -98,6 +98,26 @@ describe('the herald command line: jobs', () => {
     expect(JSON.parse(queues.stdout)).toEqual({ queues: [expect.objectContaining({ queueName: 'cli-render', retryLimit: 2, leaseSeconds: 45 })] });
     const human = await herald('queues', 'cli-render');
     expect(human.stdout).toMatch(/cli-render +2 +45 /);
+
+    // Without names: every queue, following the pages (or up to --limit), with its requests.
+    for (let i = 0; i < 3; i++) expect((await api(h.baseUrl, 'POST', '/queue/cli-busy', { i })).status).toBe(202);
+    expect((await api(h.baseUrl, 'POST', '/api/v1/tasks/acquire', { workerName: 'cli-q', queues: ['cli-busy'], max: 1 })).body.tasks).toHaveLength(1);
+    const listed = await herald('queues', '--json');
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toEqual({
+      queues: [
+        { queueName: 'cli-busy', retryLimit: 3, leaseSeconds: 30, retryDelaySeconds: 0, retryBackoff: false, pending: 2, active: 1 },
+        { queueName: 'cli-render', retryLimit: 2, leaseSeconds: 45, retryDelaySeconds: 0, retryBackoff: false, pending: 0, active: 0 },
+      ],
+    });
+    expect(JSON.parse((await herald('queues', '--json', '--limit', '1')).stdout).queues.map((q: { queueName: string }) => q.queueName)).toEqual(['cli-busy']);
+    const all = await herald('queues');
+    expect(all.stdout.split('\n').slice(0, 3)).toEqual([
+      expect.stringMatching(/^QUEUE +PENDING +ACTIVE +RETRIES +LEASE \(S\) +RETRY DELAY \(S\) +BACKOFF$/),
+      expect.stringMatching(/^cli-busy +2 +1 +3 +30 +0 +no$/),
+      expect.stringMatching(/^cli-render +0 +0 +2 +45 +0 +no$/),
+    ]);
+    expect((await herald('queues', '--limit', '0')).code).toBe(2);
   });
 
   it('bad usage is one line on stderr and exit code 2; an API refusal is one line and exit code 1', async () => {

@@ -132,6 +132,7 @@ describe('A project key reaches its own project only', () => {
         case 'GET /api/v1/deliveries':
         case 'GET /api/v1/store/pipelines':
         case 'GET /api/v1/queues/{queueName}':
+        case 'GET /api/v1/queues':
           return 200; // none of B's tasks, items, rows; queue settings are instance-wide
         case 'POST /api/v1/deliveries/recover':
           return 202; // recovers none of B's failed deliveries

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { requestSchema, responseSchema } from '../../common/openapi';
-import type { QueueSettings as QueueSettingsType, renderRequestStatus } from '../domain/queue-request';
+import { summarised } from '../../common/zod-validation';
+import { QUEUE_LIST_DEFAULT_LIMIT, QUEUE_LIST_MAX_LIMIT, type QueueListing as QueueListingType } from '../domain/queue-list';
+import { QUEUE_NAME, type QueueSettings as QueueSettingsType, type renderRequestStatus } from '../domain/queue-request';
 
 /**
  * Requests and answers of the named-queue routes (seed 001). Queue settings are validated by
- * QueueSettingsRequest; a queued request's body is any JSON value, and its webhook and group
- * headers are checked by queue-request.ts (webhookOf, groupOf).
+ * QueueSettingsRequest and the listing's query by QueueListQuery; a queued request's body is
+ * any JSON value, and its webhook and group headers are checked by queue-request.ts (webhookOf,
+ * groupOf).
  */
 
 const epochMs = () => z.number().nullable().meta({ description: 'epoch milliseconds' });
@@ -62,3 +65,33 @@ export const RequestStatusView = responseSchema(
 export const RequestResult = responseSchema('RequestResult', z.unknown().meta({ description: "The worker's result, as it sent it" }));
 
 export const CancelledRequest = responseSchema('CancelledRequest', z.object({ jobId: z.int(), queueName: z.string(), status: z.literal('cancelled') }));
+
+export const QueueListQuery = z.object({
+  limit: summarised(z.coerce.number({ error: 'out of range' }).int().min(1).max(QUEUE_LIST_MAX_LIMIT), `limit must be an integer from 1 to ${QUEUE_LIST_MAX_LIMIT}`)
+    .default(QUEUE_LIST_DEFAULT_LIMIT)
+    .meta({ description: `queues per page (default ${QUEUE_LIST_DEFAULT_LIMIT})` }),
+  cursor: summarised(z.string({ error: 'not a cursor from a previous page' }).regex(QUEUE_NAME, { error: 'not a cursor from a previous page' }), 'cursor is not valid')
+    .optional()
+    .meta({ description: 'nextCursor of the previous page (the last queueName it listed)' }),
+});
+
+export const QueueListing = responseSchema(
+  'QueueListing',
+  z.object({
+    queueName: z.string(),
+    retryLimit: z.int(),
+    leaseSeconds: z.number(),
+    retryDelaySeconds: z.number(),
+    retryBackoff: z.boolean(),
+    pending: z.int().meta({ description: "requests waiting for a worker (a project key: its project's only)" }),
+    active: z.int().meta({ description: "requests held by a worker (a project key: its project's only)" }),
+  }),
+) satisfies z.ZodType<QueueListingType>;
+
+export const QueueList = responseSchema(
+  'QueueList',
+  z.object({
+    queues: z.array(QueueListing).meta({ description: 'by queueName: every queue with settings or with an unfinished request (the defaults shown until set)' }),
+    nextCursor: z.string().nullable().meta({ description: 'pass it as cursor for the next page; null on the last page' }),
+  }),
+);
