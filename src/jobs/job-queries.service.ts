@@ -10,6 +10,7 @@ import { JOB_STREAM } from './domain/job.events';
 import { isStorableText } from './domain/storable';
 import { splitSecrets } from './domain/spec-secrets';
 import { toUtc } from './http/jobs.schemas';
+import { triggersTreeNotFound } from './exec-runs.errors';
 import { JobsRepository } from './infrastructure/jobs.repository';
 import { JobSearchRepository, type JobWithSpec } from './infrastructure/job-search.repository';
 
@@ -227,6 +228,16 @@ export class JobQueries {
     await this.summaryFor(caller, jobId);
     const events = await this.search_.auditEvents(this.db, jobId, JOB_STREAM, Object.keys(AUDIT_ACTIONS));
     return events.map((e) => ({ timestamp: e.createdAt.getTime(), user: e.actor ?? 'herald', action: AUDIT_ACTIONS[e.type] }));
+  }
+
+  /**
+   * GET /exec/tree/{jobId}: HKube keeps a tree only for a job that triggered other pipelines
+   * (and answers 404 "tree <jobId> Not Found" for any other job). Herald has no pipeline-to-pipeline
+   * triggers, so a job the caller may see has none; a job it may not see is JOB_NOT_FOUND.
+   */
+  async tree(caller: Caller, jobId: string): Promise<never> {
+    await this.summaryFor(caller, jobId);
+    throw triggersTreeNotFound(jobId);
   }
 
   /** GET /exec/pipeline/list: the pipelines of the unfinished jobs, oldest first. */

@@ -3,6 +3,7 @@ import { AcquireTasksHandler } from './commands/acquire-tasks.command';
 import { CompleteTasksHandler } from './commands/complete-tasks.command';
 import { PauseJobHandler } from './commands/pause-job.command';
 import { ResumeJobHandler } from './commands/resume-job.command';
+import { RerunJobHandler } from './commands/rerun-job.command';
 import { ReportTaskHandler } from './commands/report-task.command';
 import { StopJobHandler } from './commands/stop-job.command';
 import { SubmitPipelineHandler } from './commands/submit-pipeline.command';
@@ -43,6 +44,7 @@ import { TaskWaits } from './task-waits.service';
     StopJobsHandler,
     PauseJobHandler,
     ResumeJobHandler,
+    RerunJobHandler,
   ],
   exports: [JobStore, JobWriter, JobQueries, JobsRepository, JobSweeper, JobEventsListeners],
 })

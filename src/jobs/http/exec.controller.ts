@@ -10,14 +10,17 @@ import { CurrentCaller } from '../../auth/current-caller.decorator';
 import { RequireScope } from '../../auth/route-access.decorator';
 import { parseBody, parseWith } from '../../common/zod-validation';
 import { PauseJobCommand } from '../commands/pause-job.command';
+import { RerunJobCommand } from '../commands/rerun-job.command';
 import { ResumeJobCommand } from '../commands/resume-job.command';
 import { StopJobCommand } from '../commands/stop-job.command';
 import { noJobsMatched, StopJobsCommand } from '../commands/stop-jobs.command';
 import { SubmitPipelineCommand } from '../commands/submit-pipeline.command';
 import { jobAlreadyPaused, jobNotFinished, jobNotFound, jobNotPaused, jobNotRunning } from '../domain/job.errors';
 import { validatePipelineRequest } from '../domain/pipeline.validate';
+import { cachingNotSupported, rerunNotSupported, triggersTreeNotFound } from '../exec-runs.errors';
 import type { CommandMeta } from '../job-store.service';
 import { JobQueries } from '../job-queries.service';
+import { AlgorithmRequest, algorithmSpec, atAlgorithmFields, debugNotSupported, parseCaching, parseRerun, RerunRequest, TriggersTree } from './exec-runs.schemas';
 import { DEFAULT_STATUSES_TO_STOP, JobList, JobListQuery, MessageAnswer, PauseRequest, PipelineRequest, ResultsView, ResumeRequest, StatusView, statusesToStop, StopAnswer, StopRequest, SubmitAnswer, toUtc } from './jobs.schemas';
 
 const JOB = 'batch:2f0b7a51-5a2b-4c3e-9f39-6f3a3f2b8f10';
@@ -112,6 +115,51 @@ export class ExecController {
     return this.commands.execute(new ResumeJobCommand(jobId, meta, caller));
   }
 
+  @Post('rerun')
+  @ApiOperation({ summary: "Run a job's pipeline again, as it was submitted (HKube): a new job of the same project, with the original's flowInput, options, priority and webhooks (secrets included)" })
+  @ApiJsonBody(RerunRequest)
+  @ApiAnswer(201, 'The new job was accepted', SubmitAnswer)
+  @ApiError(400, errorExample(() => parseRerun({})), errorExample(rerunNotSupported(JOB, 'images/resize')), targetRefused('webhooks.progress'))
+  @ApiError(404, errorExample(jobNotFound(JOB)))
+  @RequireScope('jobs:write')
+  rerun(@CurrentCaller() caller: Caller, @Body() body: unknown, @RequestMeta() meta: CommandMeta): Promise<{ jobId: string }> {
+    const { jobId } = parseRerun(body);
+    return this.commands.execute(new RerunJobCommand(jobId, meta, caller));
+  }
+
+  @Post('algorithm')
+  @ApiOperation({ summary: 'Run one algorithm (HKube): a pipeline of one node, both named after the algorithm, submitted as exec/raw submits' })
+  @ApiJsonBody(AlgorithmRequest)
+  @ApiAnswer(201, 'The job was accepted', SubmitAnswer)
+  @ApiError(400, errorExample(() => algorithmSpec({})), errorExample(() => algorithmSpec({ name: 'Green' })), errorExample(debugNotSupported()), targetRefused('webhooks.progress'))
+  @RequireScope('jobs:write')
+  async algorithm(@CurrentCaller() caller: Caller, @Body() body: unknown, @RequestMeta() meta: CommandMeta): Promise<{ jobId: string }> {
+    const spec = algorithmSpec(body);
+    try {
+      return await this.commands.execute(new SubmitPipelineCommand(spec, meta, caller));
+    } catch (e) {
+      throw atAlgorithmFields(e, spec.name);
+    }
+  }
+
+  /** Validated as HKube validates it, then refused: not in the OpenAPI document (docs/API.md says why). */
+  @Post('caching')
+  @ApiExcludeEndpoint()
+  @RequireScope('jobs:write')
+  caching(@Body() body: unknown): never {
+    parseCaching(body);
+    throw cachingNotSupported();
+  }
+
+  @Get('tree/:jobId')
+  @ApiOperation({ summary: "The tree of pipelines a job triggered (HKube). Herald has no pipeline triggers: a job is 404 TRIGGERS_TREE_NOT_FOUND, as in HKube for a job that triggered nothing" })
+  @ApiAnswer(200, "HKube's shape; Herald answers it for no job today", TriggersTree)
+  @ApiError(404, errorExample(jobNotFound(JOB)), errorExample(triggersTreeNotFound(JOB)))
+  @RequireScope('jobs:read')
+  tree(@CurrentCaller() caller: Caller, @Param('jobId') jobId: string) {
+    return this.queries.tree(caller, jobId);
+  }
+
   @Get('jobs')
   @ApiOperation({ summary: 'List jobs, newest first (filters: status, pipeline; paging: limit, cursor); a project key lists its project\'s. raw=true: the ids of the unfinished jobs (HKube)' })
   @ApiQueryFrom(JobListQuery)
@@ -126,14 +174,14 @@ export class ExecController {
   // Declared after the routes above, so they only see what those leave: the engine's 400 for a
   // missing id and 405 for another method on its GET-only paths (Express alone says 404).
 
-  @Get(['status', 'results'])
+  @Get(['status', 'results', 'tree'])
   @ApiExcludeEndpoint()
   @RequireScope('jobs:read')
   missingJobId(): never {
     throw missingPathId('jobId');
   }
 
-  @All(['status', 'status/:jobId', 'results', 'results/:jobId', 'jobs'])
+  @All(['status', 'status/:jobId', 'results', 'results/:jobId', 'tree', 'tree/:jobId', 'jobs'])
   @ApiExcludeEndpoint()
   @RequireScope('jobs:read')
   wrongMethod(@Req() req: Request): never {

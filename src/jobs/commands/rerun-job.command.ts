@@ -1,0 +1,40 @@
+import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { projectOf, type Caller } from '../../auth/domain/caller';
+import { Db } from '../../database/db';
+import { jobNotFound } from '../domain/job.errors';
+import { isStorableText } from '../domain/storable';
+import { rerunNotSupported } from '../exec-runs.errors';
+import { JobSearchRepository } from '../infrastructure/job-search.repository';
+import type { CommandMeta } from '../job-store.service';
+import { SubmitPipelineCommand } from './submit-pipeline.command';
+
+export class RerunJobCommand {
+  constructor(
+    readonly jobId: string,
+    readonly meta: CommandMeta,
+    /** A project key reruns its project's jobs only (another project's is JOB_NOT_FOUND). */
+    readonly caller: Caller,
+  ) {}
+}
+
+/**
+ * HKube's rerun: the job's request as it was submitted (secrets included, from job_secrets) goes
+ * through exec/raw's submit path again, as a new job of the same project: egress check, project
+ * limits, project and batch webhooks all apply. Any job can be rerun, running or finished (as in
+ * HKube); the new job's events name the original as their causationId.
+ */
+@CommandHandler(RerunJobCommand)
+export class RerunJobHandler implements ICommandHandler<RerunJobCommand, { jobId: string }> {
+  constructor(
+    private readonly db: Db,
+    private readonly search: JobSearchRepository,
+    private readonly commands: CommandBus,
+  ) {}
+
+  async execute({ jobId, meta, caller }: RerunJobCommand): Promise<{ jobId: string }> {
+    const spec = isStorableText(jobId) ? await this.search.jobAsSubmitted(this.db, jobId, projectOf(caller)) : undefined;
+    if (!spec) throw jobNotFound(jobId);
+    if (spec.kind !== 'pipeline') throw rerunNotSupported(jobId, spec.name);
+    return this.commands.execute(new SubmitPipelineCommand(spec, { ...meta, causationId: jobId }, caller));
+  }
+}
