@@ -20,7 +20,7 @@ import { HttpSender } from './infrastructure/http-sender';
 import { MessagesRepository } from './infrastructure/messages.repository';
 import { QueueLoop } from './infrastructure/queue-loop';
 import { SubscriptionsRepository } from './infrastructure/subscriptions.repository';
-import { takeMessages } from './infrastructure/take-messages.statement';
+import { takeMessages, type StreamHold } from './infrastructure/take-messages.statement';
 import { DELIVER_QUEUE, WorkQueue, type ClaimedJob } from './infrastructure/work-queue.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { AttemptTracing } from '../tracing/attempt-tracing';
@@ -92,7 +92,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const w = config.webhooks;
     const wake = () => this.loop?.signal.notify();
     this.recorder = new DeliveryRecorder({
-      db, queue, messages, attempts, subscriptions, ids, clock, publicUrl: config.publicUrl, log: this.log,
+      db, queue, messages, attempts, subscriptions, ids, clock, publicUrl: config.publicUrl, log: this.log, instanceId: queue.instanceId,
       flushed: (n) => this.release(n),
       recorded: (jobIds) => this.recorded(jobIds),
       wake,
@@ -219,6 +219,15 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     return [...this.busyStreams];
   }
 
+  /**
+   * How takes hold the streams they move: for this instance (its heartbeat id, so a live
+   * instance that takes over from it releases them), at most as long as an attempt can take
+   * (twice the timeout, for the endpoint's queue before it, and 30 s for the record after).
+   */
+  get hold(): StreamHold {
+    return { instanceId: this.queue.instanceId, ms: 2 * this.config.webhooks.timeoutMs + 30_000 };
+  }
+
   /** Takes fetched jobs (counted in flight by the loop's reserve()): one statement, then decides. */
   private async take(jobs: PgBoss.Job<DeliverJob>[]): Promise<void> {
     let messages: TakenMessage[];
@@ -227,7 +236,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         messages = await takeMessages(
           this.db,
           jobs.map((j) => ({ messageId: j.data.m, token: j.data.t, force: j.data.force === true })),
-          { staleMs: this.config.webhooks.staleMs, busy: this.busy(), now: this.clock.now() },
+          { staleMs: this.config.webhooks.staleMs, busy: this.busy(), now: this.clock.now(), hold: this.hold },
         );
         break;
       } catch (err) {
@@ -357,7 +366,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     let queued = false;
     // After its outcome is in `pending`: once that is flushed, what waits behind it goes.
     const end = () => {
-      if (stream) this.busyStreams.delete(stream);
+      if (stream) {
+        this.busyStreams.delete(stream);
+        // Written with (or after) the attempt's record: only then may another instance take the stream on.
+        this.recorder.releaseStream({ subscriptionId: msg.subscription.id, jobId: msg.jobId });
+      }
       this.recorder.attemptEnded(msg.jobId);
     };
     const offer = this.endpoints.offer(origin, {

@@ -60,7 +60,7 @@ export class LocalDelivery {
         const taken = takeMessages(
           tx,
           handed.map((j) => ({ messageId: j.data.m, token: j.data.t, force: false })),
-          { staleMs: this.config.webhooks.staleMs, busy: this.delivery.busy(), now: this.clock.now() },
+          { staleMs: this.config.webhooks.staleMs, busy: this.delivery.busy(), now: this.clock.now(), hold: this.delivery.hold },
         );
         tx.defer(taken);
         tx.afterCommit(() => {

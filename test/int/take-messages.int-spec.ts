@@ -3,7 +3,7 @@ import type { Db } from '../../src/database/db';
 import { FORMAT_ORDERING, type PayloadFormat } from '../../src/webhooks/domain/subscription.types';
 import { MessagesRepository } from '../../src/webhooks/infrastructure/messages.repository';
 import { SubscriptionsRepository } from '../../src/webhooks/infrastructure/subscriptions.repository';
-import { takeMessages } from '../../src/webhooks/infrastructure/take-messages.statement';
+import { releaseStreams, takeMessages } from '../../src/webhooks/infrastructure/take-messages.statement';
 import { decideDelivery } from '../../src/webhooks/domain/delivery-decision';
 import { openTestDb } from '../support/database';
 
@@ -14,6 +14,9 @@ import { openTestDb } from '../support/database';
  */
 const NOW = new Date('2030-01-01T00:00:00.000Z');
 const STALE_MS = 1000;
+/** Two instances' holds: A is the default taker. */
+const A = { instanceId: '00000000-0000-4000-8000-00000000000a', ms: 60_000 };
+const B = { instanceId: '00000000-0000-4000-8000-00000000000b', ms: 60_000 };
 const subs = new SubscriptionsRepository();
 const messages = new MessagesRepository();
 
@@ -48,8 +51,39 @@ describe('take statement', () => {
     return rows;
   }
 
-  const take = (rows: Array<{ id: string; jobToken: string }>, opts: { busy?: string[]; force?: boolean } = {}) =>
-    takeMessages(t.db, rows.map((r) => ({ messageId: r.id, token: r.jobToken, force: opts.force ?? false })), { staleMs: STALE_MS, busy: opts.busy ?? [], now: NOW });
+  const take = (rows: Array<{ id: string; jobToken: string }>, opts: { busy?: string[]; force?: boolean; hold?: typeof A; now?: Date } = {}) =>
+    takeMessages(t.db, rows.map((r) => ({ messageId: r.id, token: r.jobToken, force: opts.force ?? false })), { staleMs: STALE_MS, busy: opts.busy ?? [], now: opts.now ?? NOW, hold: opts.hold ?? A });
+
+  it('holds a moved stream for its instance: another instance waits until it is released or the hold runs out; the holder may go on', async () => {
+    const s = await subscription('queue.lifecycle');
+    const [first, second, third] = await messagesAt(s, 'queue.lifecycle', 'job-held', [1, 2, 3]);
+    expect((await take([first]))[0].moved).toBe(true);
+    // The first had its attempt (in flight on A): the second is not blocked by it, only by A's hold.
+    await t.db.query(`UPDATE webhook_messages SET attempts = 1, status = 'delivered' WHERE id = $1`, [first.id]);
+    const onB = (await take([second], { hold: B }))[0];
+    expect([onB.moved, onB.heldElsewhere, decideDelivery(onB, { token: second.jobToken, force: false }, { duplicate: false, streamBusy: false }).kind]).toEqual([false, true, 'wait']);
+    // The holder itself may take the stream on (its own busy set keeps it one at a time).
+    const onA = (await take([second]))[0];
+    expect([onA.moved, onA.heldElsewhere]).toEqual([true, false]);
+    await t.db.query(`UPDATE webhook_messages SET attempts = 1, status = 'delivered' WHERE id = $1`, [second.id]);
+    // A records the outcome: released, B goes.
+    await releaseStreams(t.db, A.instanceId, [{ subscriptionId: s, jobId: 'job-held' }]);
+    const released = (await take([third], { hold: B }))[0];
+    expect([released.moved, released.heldElsewhere]).toEqual([true, false]);
+    // B holds it now; A's release does not free B's hold.
+    await releaseStreams(t.db, A.instanceId, [{ subscriptionId: s, jobId: 'job-held' }]);
+    expect((await t.db.query<{ held_by: string }>(`SELECT held_by FROM webhook_streams WHERE subscription_id = $1 AND job_id = 'job-held'`, [s]))[0].held_by).toBe(B.instanceId);
+  });
+
+  it('a hold that ran out (its instance stalled past the longest attempt) no longer stops another instance', async () => {
+    const s = await subscription('queue.lifecycle');
+    const [first, second] = await messagesAt(s, 'queue.lifecycle', 'job-stale-hold', [1, 2]);
+    expect((await take([first], { hold: { ...A, ms: 1000 } }))[0].moved).toBe(true);
+    await t.db.query(`UPDATE webhook_messages SET attempts = 1, status = 'delivered' WHERE id = $1`, [first.id]);
+    expect((await take([second], { hold: B, now: new Date(NOW.getTime() + 999) }))[0].moved).toBe(false);
+    const later = (await take([second], { hold: B, now: new Date(NOW.getTime() + 1000) }))[0];
+    expect([later.moved, later.heldElsewhere]).toEqual([true, false]);
+  });
 
   const stream = async (subscriptionId: string, jobId: string) =>
     (await t.db.query<{ last_position: string }>(`SELECT last_position FROM webhook_streams WHERE subscription_id = $1 AND job_id = $2`, [subscriptionId, jobId]))[0]?.last_position;

@@ -21,6 +21,7 @@ function given(over: Partial<TakenFacts> = {}): TakenFacts {
     blocked: false,
     moved: true,
     streamAt: 10,
+    heldElsewhere: false,
     ...over,
   };
 }
@@ -69,6 +70,10 @@ describe('delivery decision: progress (latest-wins)', () => {
 
   it('given its stream has an attempt in flight here, then it waits (one at a time per stream)', () => {
     expect(decideDelivery(given(), JOB, { ...FREE, streamBusy: true })).toEqual({ kind: 'wait', behind: 'stream-busy' });
+  });
+
+  it('given another instance holds its stream (an attempt in flight there), then it waits (one at a time per stream, across instances)', () => {
+    expect(decideDelivery(given({ moved: false, heldElsewhere: true, streamAt: 9 }), JOB, FREE)).toEqual({ kind: 'wait', behind: 'stream-busy' });
   });
 
   it('given the take moved its stream to it, then it is attempted and holds the stream', () => {

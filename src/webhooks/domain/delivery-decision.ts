@@ -23,6 +23,8 @@ export interface TakenFacts {
   moved: boolean;
   /** The stream's attempted position after the take (null: never attempted). */
   streamAt: number | null;
+  /** Another instance holds its stream (an attempt of it is in flight there). */
+  heldElsewhere: boolean;
 }
 
 /** A message taken for an attempt, with its subscription and the ordering facts (take-messages.statement.ts). */
@@ -81,8 +83,8 @@ export function decideDelivery(
   if (msg.blocked) return { kind: 'wait', behind: 'earlier-message' };
   // Results, project tasks, notifications: in no stream.
   if (msg.ordering === 'always') return { kind: 'attempt', holdsStream: false };
-  // One attempt at a time per stream.
-  if (ctx.streamBusy) return { kind: 'wait', behind: 'stream-busy' };
+  // One attempt at a time per stream, in this instance and across instances.
+  if (ctx.streamBusy || (msg.heldElsewhere && !msg.moved)) return { kind: 'wait', behind: 'stream-busy' };
   // The take moved its stream to it: its turn, never backwards.
   if (msg.moved) return { kind: 'attempt', holdsStream: true };
   if (msg.streamAt !== null && msg.streamAt > msg.eventPosition) {

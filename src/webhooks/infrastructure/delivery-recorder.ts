@@ -8,6 +8,7 @@ import { FORMAT_ORDERING } from '../domain/subscription.types';
 import type { AttemptsRepository } from './attempts.repository';
 import type { MessagesRepository } from './messages.repository';
 import type { SubscriptionsRepository } from './subscriptions.repository';
+import { releaseStreams } from './take-messages.statement';
 import { DELIVER_QUEUE, txExecutor, type WorkQueue } from './work-queue.service';
 
 /** What the flush writes for one delivery job. */
@@ -49,6 +50,8 @@ export interface RecorderDeps {
   clock: Clock;
   publicUrl: string;
   log: Logger;
+  /** This instance's id: the holder of the streams it releases. */
+  instanceId: string;
   /** `n` settled delivery jobs are written (their room is free again). */
   flushed: (n: number) => void;
   /** The outcomes of attempts of these jobs (one entry per attempt) are on record. */
@@ -64,6 +67,8 @@ export interface RecorderDeps {
  */
 export class DeliveryRecorder {
   private pending: Settled[] = [];
+  /** Streams whose attempts ended here: released with the next batch (written with their records). */
+  private releases: Array<{ subscriptionId: string; jobId: string }> = [];
   private flushing?: Promise<void>;
   /** Jobs of attempts whose outcome was settled since the last flush began. */
   private attemptsSettled: string[] = [];
@@ -76,6 +81,12 @@ export class DeliveryRecorder {
     if (!this.flushing) this.flushing = this.flushLoop();
   }
 
+  /** An attempt of this ordered stream ended (its outcome is in `pending`, or it made none): the stream is released with the next batch. */
+  releaseStream(stream: { subscriptionId: string; jobId: string }): void {
+    this.releases.push(stream);
+    if (!this.flushing) this.flushing = this.flushLoop();
+  }
+
   /** An attempt of this job has its outcome in `pending` (or needs none): once flushed, what waits behind it goes. */
   attemptEnded(jobId: string): void {
     this.attemptsSettled.push(jobId);
@@ -83,7 +94,7 @@ export class DeliveryRecorder {
 
   /** Something is still to be written. */
   get busy(): boolean {
-    return this.pending.length > 0 || this.flushing !== undefined;
+    return this.pending.length > 0 || this.releases.length > 0 || this.flushing !== undefined;
   }
 
   close(): void {
@@ -93,13 +104,16 @@ export class DeliveryRecorder {
 
   private async flushLoop(): Promise<void> {
     await new Promise((r) => setImmediate(r));
-    while (this.pending.length > 0) {
+    while (this.pending.length > 0 || this.releases.length > 0) {
       // The attempts whose outcomes are all in `pending` now (pushed after their settle).
       const settledAttempts = this.attemptsSettled.splice(0);
       const all = this.pending.splice(0);
+      // Released with the last batch: after (or with) the records of the attempts that held them.
+      const releases = this.releases.splice(0);
+      if (all.length === 0) await this.flush([], releases);
       for (let i = 0; i < all.length; i += BATCH) {
         const batch = all.slice(i, i + BATCH);
-        await this.flush(batch);
+        await this.flush(batch, i + BATCH >= all.length ? releases : []);
         this.d.flushed(batch.length);
       }
       this.d.recorded(settledAttempts);
@@ -107,7 +121,7 @@ export class DeliveryRecorder {
     this.flushing = undefined;
   }
 
-  private async flush(batch: Settled[]): Promise<void> {
+  private async flush(batch: Settled[], releases: Array<{ subscriptionId: string; jobId: string }>): Promise<void> {
     const now = this.d.clock.now();
     const calls = new Map<string, SubscriptionCall>();
     for (const s of batch) {
@@ -122,6 +136,8 @@ export class DeliveryRecorder {
         // One pipelined transaction: a round trip for all of it, unless a project's webhook
         // failed for good (its delivery.exhausted channels are read first).
         await db.tx(async (tx) => {
+          if (releases.length) tx.defer(releaseStreams(tx, this.d.instanceId, releases));
+          if (batch.length === 0) return;
           tx.defer(this.d.attempts.insertAttempts(tx, batch.flatMap((s) => (s.attempt ? [s.attempt] : []))));
           tx.defer(this.d.messages.updateMessages(tx, batch.flatMap((s) => (s.update ? [s.update] : [])), now));
           tx.defer(this.d.subscriptions.recordCalls(tx, [...calls.values()], now));

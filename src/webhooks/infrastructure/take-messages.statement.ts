@@ -12,8 +12,12 @@ import { SUB_COLUMNS, toSubscription, type SubscriptionRow } from './subscriptio
  * A message may go when it is open, its job still holds its token, its subscription is active,
  * it keeps an order (not `always`), is not a forced resend, is neither superseded (`newer`) nor
  * waiting for an earlier message (`blocked_until`), and its stream is not busy in this instance
- * ($5: "subscription|job" keys). Of several in one stream, the earliest. A stream already past
- * the position refuses. $4 (staleMs): a latest-wins message waiting longer than this (a backlog:
+ * ($5: "subscription|job" keys) nor held by another one (webhook_streams.held_by, until
+ * held_until): one attempt at a time per stream across instances. Of several in one stream, the
+ * earliest. A stream already past the position, or held by another instance (its row is locked
+ * by that instance's take until it commits, then re-checked), refuses. A moved stream is held by
+ * this instance ($7) for at most $8 ms, until the recorder writes the attempt's outcome
+ * (releaseStreams), or a live instance takes over from this one if it dies. $4 (staleMs): a latest-wins message waiting longer than this (a backlog:
  * the endpoint is slow or failing) gives way to a newer one; younger ones go out in order, so a
  * healthy endpoint gets every progress event. $6: now, from Herald's clock, the one that set
  * the messages' created_at (the server's clock is never compared with it).
@@ -58,21 +62,26 @@ WITH x AS (
        ORDER BY n.event_position DESC LIMIT 1) latest ON true
    ORDER BY m.id, (m.job_token = x.token) DESC
 ), eligible AS (
-  SELECT DISTINCT ON (subscription_id, job_id) subscription_id, job_id, event_position
+  SELECT DISTINCT ON (m.subscription_id, m.job_id) m.subscription_id, m.job_id, m.event_position
     FROM m
+    LEFT JOIN webhook_streams hs ON hs.subscription_id = m.subscription_id AND hs.job_id = m.job_id
    WHERE m_status IN ('pending', 'retrying') AND job_token = token AND s_status = 'active'
      AND ordering <> 'always' AND NOT force AND NOT (ordering = 'latest-wins' AND newer) AND blocked_until IS NULL
-     AND NOT ((subscription_id::text || '|' || job_id) = ANY($5::text[]))
-   ORDER BY subscription_id, job_id, event_position
+     AND NOT ((m.subscription_id::text || '|' || m.job_id) = ANY($5::text[]))
+     AND (hs.held_by IS NULL OR hs.held_by = $7::uuid OR hs.held_until <= $6::timestamptz)
+   ORDER BY m.subscription_id, m.job_id, m.event_position
 ), moved AS (
-  INSERT INTO webhook_streams (subscription_id, job_id, last_position)
-  SELECT subscription_id, job_id, event_position FROM eligible
-  ON CONFLICT (subscription_id, job_id) DO UPDATE SET last_position = excluded.last_position
+  INSERT INTO webhook_streams (subscription_id, job_id, last_position, held_by, held_until)
+  SELECT subscription_id, job_id, event_position, $7::uuid, $6::timestamptz + $8 * interval '1 millisecond' FROM eligible
+  ON CONFLICT (subscription_id, job_id) DO UPDATE
+     SET last_position = excluded.last_position, held_by = excluded.held_by, held_until = excluded.held_until
    WHERE webhook_streams.last_position <= excluded.last_position
+     AND (webhook_streams.held_by IS NULL OR webhook_streams.held_by = $7::uuid OR webhook_streams.held_until <= $6::timestamptz)
   RETURNING subscription_id, job_id, last_position
 )
 SELECT m.*, coalesce(mv.last_position = m.event_position, false) AS moved,
-       coalesce(mv.last_position, st.last_position) AS stream_at
+       coalesce(mv.last_position, st.last_position) AS stream_at,
+       (mv.subscription_id IS NULL AND st.held_by IS NOT NULL AND st.held_by <> $7::uuid AND st.held_until > $6::timestamptz) AS held_elsewhere
   FROM m
   LEFT JOIN moved mv ON mv.subscription_id = m.subscription_id AND mv.job_id = m.job_id
   LEFT JOIN webhook_streams st ON st.subscription_id = m.subscription_id AND st.job_id = m.job_id`;
@@ -87,7 +96,7 @@ export const TAKE_MESSAGES = take('SELECT * FROM unnest($1::uuid[], $2::uuid[], 
 type TakeRow = SubscriptionRow & {
   m_id: string; subscription_id: string; job_id: string; event_position: number; event_type: string; kind: PayloadFormat; ordering: Ordering;
   body: string; m_status: MessageStatus; attempts: number; job_token: string; project_id: string | null; newer: boolean; blocked_until: Date | null; m_created_at: Date;
-  latest_id: string | null; moved: boolean; stream_at: number | null; trace_parent: string | null; correlation_id: string | null;
+  latest_id: string | null; moved: boolean; stream_at: number | null; held_elsewhere: boolean; trace_parent: string | null; correlation_id: string | null;
 };
 
 export interface TakeRequest {
@@ -96,14 +105,19 @@ export interface TakeRequest {
   force: boolean;
 }
 
+/** How the take statement holds the streams it moves: for this instance, at most `ms`. */
+export interface StreamHold {
+  instanceId: string;
+  ms: number;
+}
+
 /** Runs the take statement for these delivery jobs (see above); `busy`: "subscription|job" streams in flight here. */
-export async function takeMessages(sql: Sql, jobs: TakeRequest[], opts: { staleMs: number; busy: string[]; now: Date }): Promise<TakenMessage[]> {
+export async function takeMessages(sql: Sql, jobs: TakeRequest[], opts: { staleMs: number; busy: string[]; now: Date; hold: StreamHold }): Promise<TakenMessage[]> {
   if (jobs.length === 0) return [];
+  const rest = [opts.staleMs, opts.busy, opts.now, opts.hold.instanceId, opts.hold.ms];
   const rows = await sql.query<TakeRow>(
     jobs.length === 1 ? TAKE_ONE_MESSAGE : TAKE_MESSAGES,
-    jobs.length === 1
-      ? [jobs[0].messageId, jobs[0].token, jobs[0].force, opts.staleMs, opts.busy, opts.now]
-      : [jobs.map((j) => j.messageId), jobs.map((j) => j.token), jobs.map((j) => j.force), opts.staleMs, opts.busy, opts.now],
+    jobs.length === 1 ? [jobs[0].messageId, jobs[0].token, jobs[0].force, ...rest] : [jobs.map((j) => j.messageId), jobs.map((j) => j.token), jobs.map((j) => j.force), ...rest],
   );
   return rows.map((r) => ({
     id: r.m_id,
@@ -124,8 +138,22 @@ export async function takeMessages(sql: Sql, jobs: TakeRequest[], opts: { staleM
     createdAt: r.m_created_at,
     moved: r.moved,
     streamAt: r.stream_at,
+    heldElsewhere: r.held_elsewhere,
     subscription: toSubscription(r),
     traceParent: r.trace_parent,
     correlationId: r.correlation_id,
   }));
+}
+
+/**
+ * The streams whose attempts' outcomes this instance is recording: held by it no longer (written
+ * in the recorder's transaction, so another instance's next take of the stream follows the record).
+ */
+export const RELEASE_STREAMS = `
+UPDATE webhook_streams s SET held_by = NULL, held_until = NULL
+  FROM unnest($2::uuid[], $3::text[]) AS r(subscription_id, job_id)
+ WHERE s.subscription_id = r.subscription_id AND s.job_id = r.job_id AND s.held_by = $1::uuid`;
+
+export function releaseStreams(sql: Sql, instanceId: string, streams: Array<{ subscriptionId: string; jobId: string }>): Promise<unknown> {
+  return sql.query(RELEASE_STREAMS, [instanceId, streams.map((s) => s.subscriptionId), streams.map((s) => s.jobId)]);
 }

@@ -141,7 +141,10 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
     }
   }
 
-  /** Deletes the instances `which` selects and makes the jobs they held active due again. */
+  /**
+   * Deletes the instances `which` selects, makes the jobs they held active due again, and
+   * releases the ordered streams they held (webhook_streams.held_by: the attempts are gone).
+   */
   private async releaseClaims(which: string, params: unknown[]): Promise<{ instances: number; jobs: number; queues: string[] }> {
     const [row] = (
       await this.connection.db.pool.query<{ instances: number; jobs: number; queues: string[] }>(
@@ -151,7 +154,10 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
            UPDATE pgboss.job SET state = 'retry', start_after = now(), output = jsonb_build_object('releasedFrom', output->>'by')
             WHERE name IN (${queueLiteral(FANOUT_QUEUE)}, ${queueLiteral(DELIVER_QUEUE)}) AND state = 'active'
               AND output->>'by' IN (SELECT id FROM gone)
-           RETURNING name)
+           RETURNING name),
+         unheld AS (
+           UPDATE webhook_streams SET held_by = NULL, held_until = NULL
+            WHERE held_by IN (SELECT id::uuid FROM gone))
          SELECT (SELECT count(*)::int FROM gone) AS instances, (SELECT count(*)::int FROM released) AS jobs,
                 coalesce((SELECT array_agg(DISTINCT name) FROM released), '{}') AS queues`,
         params,
