@@ -17,6 +17,7 @@ import { MessageTrace1763800000060 } from './1763800000060-message-trace';
 import { Retention1763800000070 } from './1763800000070-retention';
 import { StreamTokens1763800000075 } from './1763800000075-stream-tokens';
 import { TaskReleases1763800000080 } from './1763800000080-task-releases';
+import { FailingSince1763800000085 } from './1763800000085-failing-since';
 import { StreamHolds1763800000090 } from './1763800000090-stream-holds';
 
 /** Every migration, in order. Listed explicitly (no globbing) so bundlers and ESM tests see them. */
@@ -40,5 +41,6 @@ export const MIGRATIONS = [
   Retention1763800000070,
   StreamTokens1763800000075,
   TaskReleases1763800000080,
+  FailingSince1763800000085,
   StreamHolds1763800000090,
 ];

@@ -719,6 +719,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/subscriptions/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-enable a disabled subscription (410 Gone, or every attempt failed for HERALD_WEBHOOK_DISABLE_AFTER_DAYS): active again, failingSince and disabledReason cleared; with recoverSince, its messages that failed or were cancelled since then are sent again (enable + recover; recoverSince also needs deliveries:write, else 403 FORBIDDEN_SCOPE) */
+        post: operations["SubscriptionsController_enable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/subscriptions/{id}/rotate-secret": {
         parameters: {
             query?: never;
@@ -1804,6 +1821,71 @@ export interface components {
             updatedAt: string;
             url: string;
         };
+        EnabledSubscription: {
+            counts: {
+                delivered: number;
+                failed: number;
+                pending: number;
+                /** @description events it missed while disabled */
+                skipped: number;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            disabledAt: string | null;
+            disabledReason: string | null;
+            eventTypes: string[] | null;
+            /** @description the first failed attempt after its last successful one (null while its last attempt succeeded); a failed attempt HERALD_WEBHOOK_DISABLE_AFTER_DAYS after it disables the subscription */
+            failingSince: string | null;
+            /**
+             * @description the payload it receives (see webhooks)
+             * @enum {string}
+             */
+            format: "exec.progress" | "exec.result" | "queue.lifecycle" | "fal.result" | "project.task" | "notification";
+            hasSecret: boolean;
+            /** @description values masked but for their last 4 characters */
+            headers: {
+                [key: string]: string;
+            };
+            health: {
+                concurrency: number | null;
+                consecutiveFailures: number;
+                lastError: string | null;
+                retryAt: string | null;
+                /**
+                 * @description degraded: fewer attempts at once; open: paused until retryAt
+                 * @enum {string}
+                 */
+                state: "healthy" | "degraded" | "open";
+            };
+            /** Format: uuid */
+            id: string;
+            lastCall: unknown;
+            lastError: unknown;
+            minLevel: string;
+            name: string | null;
+            previousSecretExpiresAt: string | null;
+            /** @description with recoverSince: the messages queued again (as POST /api/v1/deliveries/recover answers); else null */
+            recovered: {
+                deliveryIds: string[];
+                recovered: number;
+            } | null;
+            /** @enum {string} */
+            scope: "job" | "project" | "batch" | "channel";
+            /** @description jobId, projectId, "<projectId>/<batchId>", or the projectId of a channel */
+            scopeId: string;
+            /** @enum {string} */
+            status: "active" | "disabled";
+            /** Format: date-time */
+            updatedAt: string;
+            url: string;
+        };
+        EnableRequest: {
+            /**
+             * Format: date-time
+             * @description also send again its messages that failed, or were cancelled by the disabling, since then (needs deliveries:write)
+             */
+            recoverSince?: string;
+        };
         /** @description Every error Herald answers */
         ErrorEnvelope: {
             /** @description on the /fal routes only: the message again, where fal's clients read it */
@@ -2066,11 +2148,11 @@ export interface components {
             /** @example Job finished: batch/batch:2f0b7a51-5a2b-4c3e-9f39-6f3a3f2b8f10 (failed) */
             title: string;
             /**
-             * @description the event with an underscore: job_completed, task_failed, delivery_exhausted, test
+             * @description the event with an underscore: job_completed, task_failed, delivery_exhausted, subscription_disabled, test
              * @example job_failed
              */
             type: string;
-            /** @description the job's status path (a delivery's path for delivery_exhausted) */
+            /** @description the job's status path (a delivery's path for delivery_exhausted, the project's disabled subscriptions for subscription_disabled) */
             url: string;
         };
         /** @description HKube's paused */
@@ -2499,7 +2581,7 @@ export interface components {
             /** Format: uuid */
             channelId: string;
             /** @enum {string} */
-            event: "job.submitted" | "job.completed" | "job.failed" | "job.stopped" | "task.failed" | "task.retried" | "delivery.exhausted";
+            event: "job.submitted" | "job.completed" | "job.failed" | "job.stopped" | "task.failed" | "task.retried" | "delivery.exhausted" | "subscription.disabled";
         };
         RoutingView: {
             /** Format: uuid */
@@ -3093,6 +3175,8 @@ export interface components {
             disabledAt: string | null;
             disabledReason: string | null;
             eventTypes: string[] | null;
+            /** @description the first failed attempt after its last successful one (null while its last attempt succeeded); a failed attempt HERALD_WEBHOOK_DISABLE_AFTER_DAYS after it disables the subscription */
+            failingSince: string | null;
             /**
              * @description the payload it receives (see webhooks)
              * @enum {string}
@@ -6650,6 +6734,86 @@ export interface operations {
             };
             /** @description Not found: JOB_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    SubscriptionsController_enable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnableRequest"];
+            };
+        };
+        responses: {
+            /** @description The subscription, active, with what was queued again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnabledSubscription"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: SUBSCRIPTION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state: SUBSCRIPTION_ALREADY_ACTIVE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -137,6 +137,12 @@ export interface WebhookConfig {
   /** A progress message waiting longer than this gives way to a newer one (superseded). */
   staleMs: number;
   /**
+   * A subscription whose every attempt has failed for this many days is disabled (a
+   * subscription.disabled notice; POST /api/v1/subscriptions/{id}/enable turns it on again).
+   * HERALD_WEBHOOK_DISABLE_AFTER_DAYS, default 5; 0: never.
+   */
+  disableAfterDays: number;
+  /**
    * A delivery taken by an instance that then died is taken over by another one after this
    * long (fan-out jobs after at most 120 s). It must outlast the longest wait for an endpoint.
    */
@@ -313,6 +319,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
       pollMs: int(env, 'HERALD_QUEUE_POLL_MS', 500, 10, 60_000),
       notifyCoalesceMs: int(env, 'HERALD_NOTIFY_COALESCE_MS', 20, 0, 10_000),
       staleMs: int(env, 'HERALD_WEBHOOK_STALE_MS', 1000, 0, 3_600_000),
+      disableAfterDays: int(env, 'HERALD_WEBHOOK_DISABLE_AFTER_DAYS', 5, 0, 3650),
       claimExpirySeconds: int(env, 'HERALD_WEBHOOK_CLAIM_EXPIRY_SECONDS', 300, 2, 86_400),
       maintenanceSeconds: int(env, 'HERALD_QUEUE_MAINTENANCE_SECONDS', 30, 1, 3600),
       heartbeatMs,

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { NotFoundError, ValidationError } from '../common/domain-error';
 import { projectOf, type Caller } from '../auth/domain/caller';
 import { Clock } from '../common/clock';
-import { Db } from '../database/db';
+import { Db, type Tx } from '../database/db';
 import { JobQueries } from '../jobs/job-queries.service';
 import type { DeliverJob } from './domain/fanout.types';
 import { MESSAGE_STATUSES, type MessageStatus } from './domain/subscription.types';
@@ -89,19 +89,26 @@ export class DeliveriesService {
     return { recovered: ids.length, deliveryIds: ids };
   }
 
-  private async enqueue(filter: { ids?: string[]; failedSince?: Date; jobId?: string; projectId: string | null }): Promise<string[]> {
-    const reset = await this.db.tx(async (tx) => {
-      const rows = await this.messages.resetForResend(tx, filter, this.clock.now());
-      if (rows.length) {
-        await this.queue.boss.insert(
-          rows.map((r) => ({ name: DELIVER_QUEUE, data: { m: r.id, t: r.jobToken, force: true } satisfies DeliverJob })),
-          { db: txExecutor(tx) },
-        );
-        tx.afterCommit(() => this.queue.wake(DELIVER_QUEUE));
-      }
-      return rows;
-    });
-    return reset.map((r) => r.id);
+  private enqueue(filter: { ids?: string[]; failedSince?: Date; jobId?: string; projectId: string | null }): Promise<string[]> {
+    return this.db.tx((tx) => this.enqueueIn(tx, filter));
+  }
+
+  /**
+   * Resets these messages for an attempt now and queues them (forced: never superseded), in the
+   * caller's transaction: a resend, a recover, or a subscription's enable + recover. An empty
+   * `ids` list resets nothing. Returns the ids reset.
+   */
+  async enqueueIn(tx: Tx, filter: { ids?: string[]; failedSince?: Date; jobId?: string; projectId: string | null }): Promise<string[]> {
+    if (filter.ids?.length === 0) return [];
+    const rows = await this.messages.resetForResend(tx, filter, this.clock.now());
+    if (rows.length) {
+      await this.queue.boss.insert(
+        rows.map((r) => ({ name: DELIVER_QUEUE, data: { m: r.id, t: r.jobToken, force: true } satisfies DeliverJob })),
+        { db: txExecutor(tx) },
+      );
+      tx.afterCommit(() => this.queue.wake(DELIVER_QUEUE));
+    }
+    return rows.map((r) => r.id);
   }
 
   async record(caller: Caller, jobId: string, type: 'progress' | 'result'): Promise<WebhookRecord> {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { Clock } from '../common/clock';
-import { NotFoundError, ValidationError } from '../common/domain-error';
-import { projectOf, type Caller } from '../auth/domain/caller';
+import { ValidationError } from '../common/domain-error';
+import { assertAccess, projectOf, type Caller } from '../auth/domain/caller';
 import { Db } from '../database/db';
 import { JobQueries } from '../jobs/job-queries.service';
 import { subscribersOf } from './domain/subscribers';
@@ -13,6 +13,8 @@ import type { EndpointRow } from './domain/delivery-records';
 import { AttemptsRepository } from './infrastructure/attempts.repository';
 import { SubscriptionViewsRepository } from './infrastructure/subscription-views.repository';
 import { SubscriptionsRepository } from './infrastructure/subscriptions.repository';
+import { DeliveriesService } from './deliveries.service';
+import { subscriptionAlreadyActive, subscriptionNotFound } from './subscriptions.errors';
 import type { SubscriptionView } from './webhook.views';
 
 /** An endpoint's health on a subscription: `healthy`, `degraded` (fewer attempts at once) or `open` (paused until `retryAt`). */
@@ -43,6 +45,7 @@ export class SubscriptionsService {
     private readonly attempts: AttemptsRepository,
     private readonly jobs: JobQueries,
     private readonly clock: Clock,
+    private readonly deliveries: DeliveriesService,
   ) {}
 
   /** A project key sees its project's subscriptions only (another project's job is JOB_NOT_FOUND, another projectId lists none). */
@@ -89,10 +92,34 @@ export class SubscriptionsService {
     return { subscriptions: await this.repo.all(this.db, limit, maskValue) };
   }
 
+  /**
+   * Turns a disabled subscription on again: active, failingSince and disabledReason cleared.
+   * With `recoverSince`, in the same transaction, its messages that failed or were cancelled by
+   * the disabling since then are queued again (Svix's "enable + recover"; the deliveries:write
+   * scope of recover is needed for it). 404 for one that is not there or another project's,
+   * 409 SUBSCRIPTION_ALREADY_ACTIVE for one that is on.
+   */
+  async enable(caller: Caller, id: string, body: { recoverSince?: string }): Promise<SubscriptionView & { health: EndpointHealthView; recovered: { recovered: number; deliveryIds: string[] } | null }> {
+    const since = body.recoverSince === undefined ? undefined : new Date(body.recoverSince);
+    if (since) assertAccess(caller, 'deliveries:write');
+    const projectId = projectOf(caller);
+    if (!UUID.test(id)) throw subscriptionNotFound(id);
+    const recovered = await this.db.tx(async (tx) => {
+      const row = await this.repo.enable(tx, id, this.clock.now(), projectId);
+      if (!row) throw subscriptionNotFound(id);
+      if (!row.enabled) throw subscriptionAlreadyActive(id);
+      if (!since) return null;
+      const ids = await this.deliveries.enqueueIn(tx, { ids: await this.repo.recoverable(tx, id, since), projectId });
+      return { recovered: ids.length, deliveryIds: ids };
+    });
+    const [view] = await this.withHealth(await this.repo.byIds(this.db, [id], maskValue));
+    return { ...view, recovered };
+  }
+
   async rotateSecret(caller: Caller, id: string): Promise<{ id: string; secret: string; previousSecretExpiresAt: string | null }> {
     const secret = `whsec_${randomBytes(24).toString('base64')}`;
     const rotated = UUID.test(id) ? await this.repo.rotateSecret(this.db, id, secret, new Date(this.clock.now().getTime() + ROTATION_OVERLAP_MS), projectOf(caller)) : undefined;
-    if (!rotated) throw new NotFoundError('SUBSCRIPTION_NOT_FOUND', `subscription ${id} does not exist`);
+    if (!rotated) throw subscriptionNotFound(id);
     return { id, secret, previousSecretExpiresAt: rotated.previousSecretExpiresAt };
   }
 }

@@ -54,6 +54,8 @@ export interface SubscriptionView {
   previousSecretExpiresAt: string | null;
   lastCall: unknown;
   lastError: unknown;
+  /** The first failed attempt after its last successful one; null while its last attempt succeeded (auto-disable: docs/API.md). */
+  failingSince: string | null;
   /** skipped: events it would have received while disabled. */
   counts: { delivered: number; failed: number; pending: number; skipped: number };
   createdAt: string;

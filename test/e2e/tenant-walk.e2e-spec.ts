@@ -68,6 +68,8 @@ describe('A project key reaches its own project only', () => {
     const test = await B.c.call('POST', `/api/v1/projects/${B.project}/channels/${dead.body.id}/test`);
     expect([test.status, test.body.outcome]).toEqual([200, 'failed']);
     bFailed = test.body.deliveryId;
+    // B's subscription is disabled (as a 410 Gone would leave it): A's enable must not reach it.
+    await h.db.query(`UPDATE webhook_subscriptions SET status = 'disabled', disabled_reason = 'walk', disabled_at = now() WHERE id = $1`, [B.subscriptionId]);
     // B at a realistic size: a few hundred jobs, their tasks pending on an algorithm A's workers ask for too.
     bJobs = [];
     for (let i = 0; i < B_JOBS; i++) {
@@ -214,6 +216,11 @@ describe('A project key reaches its own project only', () => {
     expect((await b.call('GET', `/api/v1/store/pipelines/${B.pipeline}`)).status).toBe(200);
     const [sub] = await h.db.query<{ previous_secret: string | null }>('SELECT previous_secret FROM webhook_subscriptions WHERE id = $1', [B.subscriptionId]);
     expect(sub.previous_secret).toBeNull();
+    // A's enable (with recoverSince) left B's subscription disabled; B's own key turns it on.
+    const [bSub] = await h.db.query<{ status: string; disabled_reason: string | null }>('SELECT status, disabled_reason FROM webhook_subscriptions WHERE id = $1', [B.subscriptionId]);
+    expect(bSub).toEqual({ status: 'disabled', disabled_reason: 'walk' });
+    const enabled = await b.call('POST', `/api/v1/subscriptions/${B.subscriptionId}/enable`, {});
+    expect([enabled.status, enabled.body.status, enabled.body.disabledReason]).toEqual([200, 'active', null]);
     // B's key still works: A's key could not revoke it.
     expect((await b.call('GET', '/api/v1/exec/jobs?limit=1')).status).toBe(200);
     // B's failed delivery is still failed (A's recover left it), and B's own recover takes it.

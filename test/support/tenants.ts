@@ -218,6 +218,7 @@ export function walkRequest(op: OperationTemplate, target: Resources, key: strin
     'POST /api/v1/store/pipelines': { name: target.pipeline, projectId: target.project, nodes: [node] },
     'PUT /api/v1/store/pipelines/{name}': { nodes: [node] },
     'POST /api/v1/deliveries/recover': { since: '2000-01-01T00:00:00.000Z' },
+    'POST /api/v1/subscriptions/{id}/enable': { recoverSince: '2000-01-01T00:00:00.000Z' },
     'POST /api/v1/hooks/{name}': { walk: true },
     'POST /api/v1/projects/{projectId}/hooks/{name}': { walk: true },
   };

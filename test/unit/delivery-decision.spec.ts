@@ -168,7 +168,7 @@ describe('attempt settlement (deliveries and channel tests)', () => {
     const s = settle({ statusCode: 204, statusMessage: 'No Content', durationMs: 7 });
     expect(s.update).toMatchObject({ status: 'delivered', attempts: 1, deliveredAt: AT, lastError: null, jobToken: null, nextAttemptAt: null });
     expect(s.attempt).toMatchObject({ attempt: 1, outcome: 'delivered', statusCode: 204, durationMs: 7, eventPosition: 42, url: message.subscription.url });
-    expect(s.call).toEqual({ id: 's1', lastCall: { statusCode: 204, message: 'No Content', date: AT.toISOString() } });
+    expect(s.call).toEqual({ id: 's1', lastCall: { statusCode: 204, message: 'No Content', date: AT.toISOString() }, streak: { succeeded: true, failingSince: null, failedAt: null, known: null } });
     expect([s.nextAt, s.final]).toEqual([null, false]);
   });
 

@@ -1,3 +1,4 @@
+import { streakOf } from './auto-disable';
 import type { AttemptResult, Outcome } from './delivery-outcome';
 import type { AttemptRecord, MessageUpdate, SubscriptionCall } from './delivery-records';
 
@@ -8,7 +9,9 @@ export interface AttemptedMessage {
   eventPosition: number;
   /** Attempts made before this one. */
   attempts: number;
-  subscription: { id: string; url: string };
+  /** failingSince: the subscription's failing streak as the message was taken (domain/auto-disable.ts). */
+  subscription: { id: string; url: string; failingSince?: string | null };
+  correlationId?: string | null;
 }
 
 /** Everything one attempt's outcome writes: the attempt row, the message's new state, the subscription's last call. */
@@ -98,6 +101,8 @@ export function settleAttempt(a: {
       lastCall: { statusCode: result.statusCode ?? null, message: result.statusMessage ?? result.errorCode ?? '', date },
       ...(delivered ? {} : { lastError: { statusCode: result.statusCode ?? null, message: result.statusMessage || error, body: responseValue(result.body), date } }),
       ...(outcome.kind === 'disable' ? { disableReason: outcome.reason } : {}),
+      streak: streakOf(delivered, attemptedAt, msg.subscription.failingSince ?? null),
+      ...(delivered ? {} : { attempted: { messageId: msg.id, jobId: msg.jobId, eventPosition: msg.eventPosition, correlationId: msg.correlationId ?? null } }),
     },
     nextAt,
     final: outcome.kind === 'failed' || outcome.kind === 'disable',

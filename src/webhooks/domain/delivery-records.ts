@@ -1,3 +1,4 @@
+import { mergeStreaks, type StreakReport } from './auto-disable';
 import type { MessageStatus, Ordering, PayloadFormat, Subscription } from './subscription.types';
 
 /** The rows delivery writes, as values (the repositories turn them into SQL). */
@@ -62,6 +63,23 @@ export interface SubscriptionCall {
   lastCall: { statusCode: number | null; message: string; date: string };
   lastError?: { statusCode: number | null; message: string; body: unknown; date: string };
   disableReason?: string;
+  /** Its failing streak (failing_since, domain/auto-disable.ts); absent: left as it is. */
+  streak?: StreakReport;
+  /** The message of the (latest) attempt: a subscription.disabled notice is about it. */
+  attempted?: { messageId: string; jobId: string; eventPosition: number; correlationId: string | null };
+}
+
+/** Two calls of one subscription in one batch, `next` recorded after `prev`: the last call wins, the rest accumulates. */
+export function mergeCalls(prev: SubscriptionCall | undefined, next: SubscriptionCall): SubscriptionCall {
+  if (!prev) return next;
+  const streak = next.streak ? mergeStreaks(prev.streak, next.streak) : prev.streak;
+  return {
+    ...next,
+    lastError: next.lastError ?? prev.lastError,
+    disableReason: next.disableReason ?? prev.disableReason,
+    ...(streak ? { streak } : {}),
+    attempted: next.disableReason ? next.attempted : prev.disableReason ? prev.attempted : (next.attempted ?? prev.attempted),
+  };
 }
 
 export interface EndpointRow {

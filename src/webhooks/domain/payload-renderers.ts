@@ -216,6 +216,38 @@ export function exhaustedNotification(
 }
 
 /**
+ * subscription.disabled: a subscription of this project was disabled, by a 410 Gone or because
+ * every attempt failed for HERALD_WEBHOOK_DISABLE_AFTER_DAYS. Sent once per disabling.
+ */
+export function disabledNotification(
+  project: string,
+  off: { subscriptionId: string; scope: string; url: string; reason: string; failingSince: string | null; disabledAt: string },
+  publicUrl: string,
+): Record<string, unknown> {
+  const path = `/api/v1/subscriptions?projectId=${encodeURIComponent(project)}&status=disabled`;
+  const since = off.failingSince ? `, failing since ${off.failingSince}` : '';
+  return {
+    project,
+    title: `Webhook disabled: ${off.url}`,
+    type: 'subscription_disabled',
+    body:
+      `Subscription ${off.subscriptionId} (${off.scope}) to ${off.url} was [disabled](${publicUrl}${path}) at ${off.disabledAt}: ${off.reason}${since}. ` +
+      `It gets nothing more until \`POST /api/v1/subscriptions/${off.subscriptionId}/enable\` turns it on again (with \`recoverSince\` to resend what failed).`,
+    url: path,
+    data: {
+      'herald.event-type': 'subscription.disabled',
+      'herald.subscription-id': off.subscriptionId,
+      'herald.scope': off.scope,
+      'herald.url': off.url,
+      'herald.reason': off.reason,
+      'herald.failing-since': off.failingSince,
+      'herald.disabled-at': off.disabledAt,
+      'herald.project-id': project,
+    },
+  };
+}
+
+/**
  * `{ eventType, queueName, jobId, workerName, leaseExpiry, acquiredAt, updatedAt, webhookUrl }`,
  * times in epoch ms. `completed` also carries the result's top-level fields (lifecycle fields win;
  * a result that is not an object comes as `result`), `failed` carries `error`.

@@ -32,8 +32,11 @@ export const FORMAT_ORDERING: Record<PayloadFormat, Ordering> = {
   notification: 'always',
 };
 
-/** Events a notification routing may name (seed 002); delivery.exhausted comes from the engine. */
-export const ROUTABLE_EVENTS = ['job.submitted', 'job.completed', 'job.failed', 'job.stopped', 'task.failed', 'task.retried', 'delivery.exhausted'] as const;
+/**
+ * Events a notification routing may name (seed 002); delivery.exhausted and subscription.disabled
+ * (issue 13: a 410 Gone, or every attempt failed for HERALD_WEBHOOK_DISABLE_AFTER_DAYS) come from the engine.
+ */
+export const ROUTABLE_EVENTS = ['job.submitted', 'job.completed', 'job.failed', 'job.stopped', 'task.failed', 'task.retried', 'delivery.exhausted', 'subscription.disabled'] as const;
 export type RoutableEvent = (typeof ROUTABLE_EVENTS)[number];
 
 export function batchScopeId(projectId: string, batchId: string): string {
@@ -56,6 +59,8 @@ export interface Subscription {
   eventTypes: string[] | null;
   minLevel: Level;
   status: 'active' | 'disabled';
+  /** The first failed attempt after its last successful one (ISO); null while its last attempt succeeded (domain/auto-disable.ts). */
+  failingSince?: string | null;
 }
 
 export type MessageStatus = 'pending' | 'retrying' | 'delivered' | 'failed' | 'superseded' | 'cancelled';

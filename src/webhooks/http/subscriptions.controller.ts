@@ -1,13 +1,16 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '../../common/domain-error';
-import { ApiAnswer, ApiError, ApiQueryFrom, errorExample } from '../../common/openapi';
-import { parseWith } from '../../common/zod-validation';
+import { ApiAnswer, ApiError, ApiJsonBody, ApiQueryFrom, errorExample } from '../../common/openapi';
+import { parseBody, parseWith } from '../../common/zod-validation';
 import { SubscriptionsService } from '../subscriptions.service';
 import type { Caller } from '../../auth/domain/caller';
 import { CurrentCaller } from '../../auth/current-caller.decorator';
 import { RequireScope } from '../../auth/route-access.decorator';
-import { RotatedSecret, SubscriptionList, SubscriptionListQuery } from './webhooks.schemas';
+import { subscriptionAlreadyActive, subscriptionNotFound } from '../subscriptions.errors';
+import { EnabledSubscription, EnableRequest, RotatedSecret, SubscriptionList, SubscriptionListQuery } from './webhooks.schemas';
+
+const SUB = '7d3c1f0e-3c55-4c1b-9a4e-2f5c0a9d1e11';
 
 @ApiTags('subscriptions')
 @RequireScope('webhooks:manage')
@@ -32,8 +35,23 @@ export class SubscriptionsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'New signing secret; the old one also signs for 24 h (two v1 signatures)' })
   @ApiAnswer(200, 'The new secret (shown once)', RotatedSecret)
-  @ApiError(404, errorExample(new NotFoundError('SUBSCRIPTION_NOT_FOUND', 'subscription 7d3c1f0e-3c55-4c1b-9a4e-2f5c0a9d1e11 does not exist')))
+  @ApiError(404, errorExample(subscriptionNotFound(SUB)))
   rotate(@CurrentCaller() caller: Caller, @Param('id') id: string) {
     return this.subscriptions.rotateSecret(caller, id);
+  }
+
+  @Post(':id/enable')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Re-enable a disabled subscription (410 Gone, or every attempt failed for HERALD_WEBHOOK_DISABLE_AFTER_DAYS): active again, failingSince and disabledReason cleared; with recoverSince, its messages that failed or were cancelled since then are sent again (enable + recover; recoverSince also needs deliveries:write, else 403 FORBIDDEN_SCOPE)',
+  })
+  @ApiJsonBody(EnableRequest)
+  @ApiAnswer(200, 'The subscription, active, with what was queued again', EnabledSubscription)
+  @ApiError(400, errorExample(() => parseBody(EnableRequest, { recoverSince: 'yesterday' })))
+  @ApiError(404, errorExample(subscriptionNotFound(SUB)))
+  @ApiError(409, errorExample(subscriptionAlreadyActive(SUB)))
+  enable(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() body: unknown) {
+    return this.subscriptions.enable(caller, id, parseBody(EnableRequest, body ?? {}));
   }
 }

@@ -62,9 +62,9 @@ export const NotificationPayload = responseSchema(
     .object({
       project: z.string().nullable(),
       title: z.string().meta({ examples: ['Job finished: batch/batch:2f0b7a51-5a2b-4c3e-9f39-6f3a3f2b8f10 (failed)'] }),
-      type: z.string().meta({ description: 'the event with an underscore: job_completed, task_failed, delivery_exhausted, test', examples: ['job_failed'] }),
+      type: z.string().meta({ description: 'the event with an underscore: job_completed, task_failed, delivery_exhausted, subscription_disabled, test', examples: ['job_failed'] }),
       body: z.string().meta({ description: 'Markdown with a link to the job' }),
-      url: z.string().meta({ description: "the job's status path (a delivery's path for delivery_exhausted)" }),
+      url: z.string().meta({ description: "the job's status path (a delivery's path for delivery_exhausted, the project's disabled subscriptions for subscription_disabled)" }),
       data: z.record(z.string(), z.unknown()).meta({ description: 'flat herald.-prefixed keys: herald.event-type, herald.job-id, herald.status, herald.count-<state>, …' }),
     })
     .meta({ description: 'A notification routed to a channel (seed 002)' }),

@@ -61,6 +61,9 @@ export const SubscriptionView = responseSchema(
     previousSecretExpiresAt: time().nullable(),
     lastCall: z.unknown(),
     lastError: z.unknown(),
+    failingSince: time()
+      .nullable()
+      .meta({ description: 'the first failed attempt after its last successful one (null while its last attempt succeeded); a failed attempt HERALD_WEBHOOK_DISABLE_AFTER_DAYS after it disables the subscription' }),
     counts: z.object({ delivered: z.int(), failed: z.int(), pending: z.int(), skipped: z.int().meta({ description: 'events it missed while disabled' }) }),
     createdAt: time(),
     updatedAt: time(),
@@ -68,7 +71,29 @@ export const SubscriptionView = responseSchema(
   }),
 );
 
+export const EnableRequest = requestSchema(
+  'EnableRequest',
+  z.object({
+    recoverSince: summarised(
+      z.string({ error: 'must be an ISO date-time' }).refine((s) => !Number.isNaN(new Date(s).getTime()), { error: 'must be an ISO date-time' }).meta({ format: 'date-time' }),
+      'recoverSince must be an ISO date-time',
+    )
+      .optional()
+      .meta({ description: 'also send again its messages that failed, or were cancelled by the disabling, since then (needs deliveries:write)' }),
+  }),
+);
+
 export const SubscriptionList = responseSchema('SubscriptionList', z.object({ subscriptions: z.array(SubscriptionView) }));
+
+export const EnabledSubscription = responseSchema(
+  'EnabledSubscription',
+  SubscriptionView.extend({
+    recovered: z
+      .object({ recovered: z.int(), deliveryIds: z.array(z.string()) })
+      .nullable()
+      .meta({ description: 'with recoverSince: the messages queued again (as POST /api/v1/deliveries/recover answers); else null' }),
+  }),
+);
 
 export const RotatedSecret = responseSchema(
   'RotatedSecret',

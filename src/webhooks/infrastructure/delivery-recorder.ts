@@ -1,9 +1,10 @@
 import type { Logger } from '@nestjs/common';
 import type { Clock, IdGenerator } from '../../common/clock';
 import type { Db, Tx } from '../../database/db';
-import type { AttemptRecord, MessageUpdate, NewMessage, SubscriptionCall } from '../domain/delivery-records';
+import { autoDisableReason, disableCandidates } from '../domain/auto-disable';
+import { mergeCalls, type AttemptRecord, type MessageUpdate, type NewMessage, type SubscriptionCall } from '../domain/delivery-records';
 import type { DeliverJob } from '../domain/fanout.types';
-import { exhaustedNotification } from '../domain/payload-renderers';
+import { disabledNotification, exhaustedNotification } from '../domain/payload-renderers';
 import { FORMAT_ORDERING } from '../domain/subscription.types';
 import type { AttemptsRepository } from './attempts.repository';
 import type { MessagesRepository } from './messages.repository';
@@ -124,11 +125,7 @@ export class DeliveryRecorder {
   private async flush(batch: Settled[], releases: Array<{ subscriptionId: string; jobId: string }>): Promise<void> {
     const now = this.d.clock.now();
     const calls = new Map<string, SubscriptionCall>();
-    for (const s of batch) {
-      if (!s.call) continue;
-      const prev = calls.get(s.call.id);
-      calls.set(s.call.id, { ...s.call, lastError: s.call.lastError ?? prev?.lastError, disableReason: s.call.disableReason ?? prev?.disableReason });
-    }
+    for (const s of batch) if (s.call) calls.set(s.call.id, mergeCalls(calls.get(s.call.id), s.call));
     const next = batch.filter((s) => s.next);
     const { db, queue } = this.d;
     for (let attempt = 1; ; attempt++) {
@@ -142,7 +139,9 @@ export class DeliveryRecorder {
           tx.defer(this.d.messages.updateMessages(tx, batch.flatMap((s) => (s.update ? [s.update] : [])), now));
           tx.defer(this.d.subscriptions.recordCalls(tx, [...calls.values()], now));
           tx.defer(queue.complete(tx, DELIVER_QUEUE, batch.map((s) => s.bossJobId)));
-          const notices = await this.exhaustedNotices(tx, batch, now);
+          // A subscription that may be disabled (410 Gone, or failing for HERALD_WEBHOOK_DISABLE_AFTER_DAYS):
+          // the disabling statement is awaited too, with the read above in the same flight.
+          const notices = (await Promise.all([this.exhaustedNotices(tx, batch, now), this.disabledNotices(tx, [...calls.values()], now)])).flat();
           const jobs = [
             ...next.map((s) => ({ name: DELIVER_QUEUE, data: s.next!.data, startAfter: s.next!.startAfter })),
             ...notices.map((m) => ({ name: DELIVER_QUEUE, data: { m: m.id, t: m.jobToken } satisfies DeliverJob })),
@@ -189,6 +188,45 @@ export class DeliveryRecorder {
       }
     }
     tx.defer(this.d.messages.insertMessages(tx, notices, now));
+    return notices;
+  }
+
+  /**
+   * Disables the subscriptions these calls may disable (domain/auto-disable.ts: a 410 Gone, or a
+   * failure HERALD_WEBHOOK_DISABLE_AFTER_DAYS into its streak) and writes one subscription.disabled
+   * notice per channel routed for it, for the ones this statement turned off: never twice,
+   * whichever instances record at once. No statement (nothing to wait for) when no call may disable.
+   */
+  private async disabledNotices(tx: Tx, calls: SubscriptionCall[], now: Date): Promise<NewMessage[]> {
+    const candidates = disableCandidates(calls, this.d.subscriptions.disableAfterMs);
+    if (candidates.length === 0) return [];
+    const disabled = await this.d.subscriptions.disable(tx, candidates, autoDisableReason(this.d.subscriptions.disableAfterMs), now);
+    const byId = new Map(calls.map((c) => [c.id, c]));
+    const notices: NewMessage[] = [];
+    for (const d of disabled) {
+      const attempted = byId.get(d.id)?.attempted;
+      if (!d.projectId || !attempted) continue;
+      for (const channelId of d.channelIds) {
+        notices.push({
+          id: this.d.ids.newId(),
+          subscriptionId: channelId,
+          jobId: attempted.jobId,
+          eventPosition: attempted.eventPosition,
+          eventType: 'subscription.disabled',
+          kind: 'notification',
+          ordering: FORMAT_ORDERING.notification,
+          body: JSON.stringify(disabledNotification(d.projectId, { subscriptionId: d.id, scope: d.scope, url: d.url, reason: d.reason, failingSince: d.failingSince, disabledAt: d.disabledAt }, this.d.publicUrl)),
+          jobToken: this.d.ids.newId(),
+          projectId: d.projectId,
+          correlationId: attempted.correlationId,
+        });
+      }
+    }
+    tx.defer(this.d.messages.insertMessages(tx, notices, now));
+    // A 410 Gone is logged by the delivery log with its attempt; a disabling by the streak rule here.
+    tx.afterCommit(() => {
+      for (const d of disabled) if (!byId.get(d.id)?.disableReason) this.d.log.warn(`subscription ${d.id} disabled: ${d.reason} (failing since ${d.failingSince})`);
+    });
     return notices;
   }
 

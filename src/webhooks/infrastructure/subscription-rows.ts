@@ -16,10 +16,11 @@ export interface SubscriptionRow {
   event_types: string[] | null;
   min_level: Level;
   status: 'active' | 'disabled';
+  failing_since: Date | null;
 }
 
 export const SUB_COLUMNS = `s.id, s.name, s.scope, s.scope_id, s.url, s.headers, s.secret, s.previous_secret,
-  s.previous_secret_expires_at, s.format, s.event_types, s.min_level, s.status`;
+  s.previous_secret_expires_at, s.format, s.event_types, s.min_level, s.status, s.failing_since`;
 
 export function toSubscription(r: SubscriptionRow): Subscription {
   return {
@@ -36,5 +37,6 @@ export function toSubscription(r: SubscriptionRow): Subscription {
     eventTypes: r.event_types,
     minLevel: r.min_level,
     status: r.status,
+    failingSince: r.failing_since?.toISOString() ?? null,
   };
 }

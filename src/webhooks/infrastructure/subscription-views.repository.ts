@@ -4,7 +4,7 @@ import type { SubscriptionView } from '../webhook.views';
 // ---------------------------------------------------------------- statements (API reads of webhook_subscriptions)
 
 const VIEW_COLUMNS = `s.id, s.scope, s.scope_id, s.name, s.url, s.format, s.event_types, s.min_level, s.status, s.disabled_reason, s.disabled_at, s.skipped_events,
-  s.headers, s.secret IS NOT NULL AS has_secret, s.previous_secret_expires_at, s.last_call, s.last_error, s.created_at, s.updated_at,
+  s.headers, s.secret IS NOT NULL AS has_secret, s.previous_secret_expires_at, s.last_call, s.last_error, s.failing_since, s.created_at, s.updated_at,
   (SELECT count(*) FROM webhook_messages m WHERE m.subscription_id = s.id AND m.status = 'delivered')::int AS delivered,
   (SELECT count(*) FROM webhook_messages m WHERE m.subscription_id = s.id AND m.status = 'failed')::int AS failed,
   (SELECT count(*) FROM webhook_messages m WHERE m.subscription_id = s.id AND m.status IN ('pending', 'retrying'))::int AS pending`;
@@ -34,6 +34,33 @@ UPDATE webhook_subscriptions s SET
  WHERE s.id = $1 AND s.status <> 'deleted' AND ($4::text IS NULL OR ${PROJECT_OF_SUBSCRIPTION} = $4)
  RETURNING previous_secret_expires_at`;
 
+/**
+ * Re-enables a disabled subscription (with $3, a project key's project: only one of that
+ * project): active again, its failing streak and disabling reason cleared. One row when the
+ * subscription is there (`was`: its status before, `enabled`: this statement turned it on);
+ * none when it is not (or is another project's).
+ */
+export const ENABLE_SUBSCRIPTION = `
+WITH target AS (
+  SELECT s.id, s.status FROM webhook_subscriptions s
+   WHERE s.id = $1 AND s.status <> 'deleted' AND ($3::text IS NULL OR ${PROJECT_OF_SUBSCRIPTION} = $3)
+   FOR UPDATE
+), enabled AS (
+  UPDATE webhook_subscriptions s SET status = 'active', disabled_reason = NULL, disabled_at = NULL, failing_since = NULL, updated_at = $2
+    FROM target t WHERE s.id = t.id AND t.status = 'disabled'
+  RETURNING s.id
+)
+SELECT t.status AS was, EXISTS (SELECT 1 FROM enabled) AS enabled FROM target t`;
+
+/**
+ * The messages of a subscription a recovery sends again: failed (for good, or by its 410 Gone),
+ * or cancelled (its subscription was disabled while they waited), since $2 (their last change).
+ */
+export const RECOVERABLE_MESSAGES = `
+SELECT id FROM webhook_messages
+ WHERE subscription_id = $1 AND status IN ('failed', 'cancelled') AND updated_at >= $2
+ ORDER BY created_at, id`;
+
 function toView(r: Record<string, any>, maskValue: (v: string) => string): SubscriptionView {
   return {
     id: r.id,
@@ -52,6 +79,7 @@ function toView(r: Record<string, any>, maskValue: (v: string) => string): Subsc
     previousSecretExpiresAt: r.previous_secret_expires_at?.toISOString() ?? null,
     lastCall: r.last_call,
     lastError: r.last_error,
+    failingSince: r.failing_since?.toISOString() ?? null,
     counts: { delivered: r.delivered, failed: r.failed, pending: r.pending, skipped: Number(r.skipped_events) },
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
@@ -74,6 +102,18 @@ export class SubscriptionViewsRepository {
   async all(sql: Sql, limit: number, maskValue: (v: string) => string): Promise<SubscriptionView[]> {
     const rows = await sql.query(ALL_SUBSCRIPTIONS, [limit]);
     return rows.map((r) => toView(r, maskValue));
+  }
+
+  /** Turns a disabled subscription on again (see ENABLE_SUBSCRIPTION): undefined when it is not there (or not the project's). */
+  async enable(sql: Sql, id: string, at: Date, projectId: string | null): Promise<{ was: string; enabled: boolean } | undefined> {
+    const rows = await sql.query<{ was: string; enabled: boolean }>(ENABLE_SUBSCRIPTION, [id, at, projectId]);
+    return rows[0];
+  }
+
+  /** Ids of the subscription's failed and cancelled messages changed since `since`. */
+  async recoverable(sql: Sql, subscriptionId: string, since: Date): Promise<string[]> {
+    const rows = await sql.query<{ id: string }>(RECOVERABLE_MESSAGES, [subscriptionId, since]);
+    return rows.map((r) => r.id);
   }
 
   /** New secret; the old one keeps signing (a second v1 signature) until `overlapUntil`. With `projectId`, only a subscription of that project. */

@@ -5,7 +5,7 @@ import { formatMs } from '../lib/format';
 import { useAction, usePolled } from '../lib/use-polled';
 import { Card, ConfirmButton, Empty, ErrorBox, StatusBadge } from './basics';
 
-const ROUTABLE = ['job.submitted', 'job.completed', 'job.failed', 'job.stopped', 'task.failed', 'task.retried', 'delivery.exhausted'] as const;
+const ROUTABLE = ['job.submitted', 'job.completed', 'job.failed', 'job.stopped', 'task.failed', 'task.retried', 'delivery.exhausted', 'subscription.disabled'] as const;
 
 function ChannelItem({ projectId, c, onChanged }: { projectId: string; c: ChannelView; onChanged: () => void }) {
   const path = { projectId, id: c.id };
