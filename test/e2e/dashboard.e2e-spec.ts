@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { runWorker, type Worker } from '../../src/client/run-worker';
 import { loadConfig } from '../../src/config/config';
-import { api, startHerald, type RunningHerald } from '../support/herald';
+import { api, eventually, startHerald, type RunningHerald } from '../support/herald';
 import { Receiver } from '../support/receiver';
 
 /**
@@ -30,6 +30,7 @@ describe('the dashboard in a real browser', () => {
   let context: BrowserContext;
   let page: Page;
   let worker: Worker | undefined;
+  let gone = true;
   const pageErrors: string[] = [];
   const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `dashboard-${name}.png`) });
 
@@ -37,7 +38,10 @@ describe('the dashboard in a real browser', () => {
     // No skipping: without the browser this test fails, and says why.
     if (!existsSync(CHROMIUM)) throw new Error(`the dashboard test needs Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run installs it when missing)`);
     mkdirSync(ARTIFACTS, { recursive: true });
-    receiver = await new Receiver(() => (healthy ? { status: 200, body: 'thanks' } : { status: 500, body: 'receiver down for maintenance' })).start();
+    receiver = await new Receiver((req) => {
+      if (req.path === '/gone') return gone ? { status: 410, body: 'gone' } : { status: 200, body: 'back' };
+      return healthy ? { status: 200, body: 'thanks' } : { status: 500, body: 'receiver down for maintenance' };
+    }).start();
     // The failed first attempt's retry is an hour away: only Resend can bring the next one.
     h = await startHerald({ apiKeys: [KEY], webhooks: { ...loadConfig({}).webhooks, retrySchedule: [0, 3600] } });
     profile = mkdtempSync(join(tmpdir(), 'herald-chromium-'));
@@ -157,6 +161,29 @@ describe('the dashboard in a real browser', () => {
     expect(widths.scroll).toBeLessThanOrEqual(widths.client);
     await shot('08-phone-jobs');
 
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('re-enables a job webhook disabled by a 410 from the deliveries page, and resends what it missed', async () => {
+    const submitted = await api<{ jobId: string }>(h.baseUrl, 'POST', '/api/v1/exec/raw', { name: 'gone', nodes: [{ nodeName: 'n', algorithmName: 'dash-gone' }], webhooks: { result: `${receiver.url}/gone` } }, auth);
+    const jobId = submitted.body.jobId;
+    const [task] = (await api<{ tasks: Array<{ taskId: string }> }>(h.baseUrl, 'POST', '/api/v1/tasks/acquire', { workerName: 'dash-gone', algorithmNames: ['dash-gone'] }, auth)).body.tasks;
+    expect((await api(h.baseUrl, 'POST', `/api/v1/tasks/${task.taskId}/complete`, { workerName: 'dash-gone', result: 7 }, auth)).status).toBe(200);
+    const subscription = async () => (await api<{ subscriptions: Array<{ id: string; status: string }> }>(h.baseUrl, 'GET', `/api/v1/subscriptions?jobId=${encodeURIComponent(jobId)}`, undefined, auth)).body.subscriptions[0];
+    const sub = await eventually(async () => ((await subscription())?.status === 'disabled' ? subscription() : undefined));
+
+    gone = false;
+    const before = receiver.requests.filter((r) => r.path === '/gone').length;
+    await page.goto(`${h.baseUrl}/ui/deliveries?jobId=${encodeURIComponent(jobId)}`);
+    const row = page.locator(`tr[data-subscription="${sub!.id}"]`);
+    await row.locator('.badge', { hasText: 'disabled' }).waitFor(WAIT);
+    await shot('09-subscription-disabled');
+    await row.getByRole('button', { name: 'Re-enable and resend' }).click();
+    await row.locator('.badge', { hasText: 'active' }).waitFor(WAIT);
+    expect((await subscription())!.status).toBe('active');
+    // The result the 410 refused was sent again, and this time answered 200.
+    await eventually(async () => receiver.requests.filter((r) => r.path === '/gone').length === before + 1);
+    await shot('10-subscription-reenabled');
     expect(pageErrors).toEqual([]);
   });
 

@@ -1,4 +1,3 @@
-import { useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
 import { ok } from '../api/failure';
 import { herald, type SubscriptionView } from '../api/herald';
@@ -19,39 +18,29 @@ function CallCell({ call }: { call: unknown }) {
 }
 
 /**
- * Turning a disabled subscription on again, as the API offers it: a project or batch webhook by
- * PUTting it again (its Authorization header is shown masked, so it is asked for), a channel by
- * PATCHing its URL. A job's own webhook has no such route.
+ * Turning a disabled subscription on again (POST /api/v1/subscriptions/{id}/enable), any scope, a
+ * job's own webhook included; "and resend" also sends again what failed or was cancelled since it
+ * began failing (recoverSince: its failing streak's start, else when it was disabled).
  */
 function Reenable({ s, onDone }: { s: SubscriptionView; onDone: () => void }) {
-  const [header, setHeader] = useState('');
-  const act = useAction(async () => {
-    if (s.scope === 'channel') {
-      await ok(herald().PATCH('/api/v1/projects/{projectId}/channels/{id}', { params: { path: { projectId: s.scopeId, id: s.id } }, body: { url: s.url } }));
-    } else if (s.scope === 'project') {
-      await ok(herald().PUT('/api/v1/projects/{projectId}/webhook', { params: { path: { projectId: s.scopeId } }, body: { url: s.url, header: header || null } }));
-    } else if (s.scope === 'batch') {
-      const [projectId, batchId] = s.scopeId.split('/');
-      await ok(herald().PUT('/api/v1/projects/{projectId}/batches/{batchId}/webhook', { params: { path: { projectId, batchId } }, body: { url: s.url, header: header || null } }));
-    }
+  const enable = (recover: boolean) => async () => {
+    const since = s.failingSince ?? s.disabledAt;
+    await ok(herald().POST('/api/v1/subscriptions/{id}/enable', { params: { path: { id: s.id } }, body: recover && since ? { recoverSince: since } : {} }));
     onDone();
-  });
-  if (s.scope === 'job') return <span class="muted">no route re-enables a job's own webhook</span>;
-  const needsHeader = s.scope === 'project' || s.scope === 'batch';
+  };
+  const plain = useAction(enable(false));
+  const recover = useAction(enable(true));
+  const busy = plain.busy || recover.busy;
   return (
-    <form
-      class="reenable"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void act.run();
-      }}
-    >
-      {needsHeader ? <input type="password" placeholder="Authorization header (again, or empty)" value={header} onInput={(e) => setHeader(e.currentTarget.value)} /> : null}
-      <button type="submit" disabled={act.busy}>
+    <div class="reenable">
+      <button type="button" disabled={busy} onClick={() => void plain.run()}>
         Re-enable
       </button>
-      <ErrorBox error={act.error} />
-    </form>
+      <button type="button" class="ghost" disabled={busy} onClick={() => void recover.run()}>
+        Re-enable and resend
+      </button>
+      <ErrorBox error={plain.error ?? recover.error} />
+    </div>
   );
 }
 
@@ -103,6 +92,8 @@ export function SubscriptionTable({ subscriptions, onChanged, selected, onSelect
                     </div>
                     <Reenable s={s} onDone={onChanged} />
                   </div>
+                ) : s.failingSince ? (
+                  <div class="muted">failing since {formatTime(s.failingSince)}</div>
                 ) : null}
               </td>
               <td>
