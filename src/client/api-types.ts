@@ -2383,6 +2383,8 @@ export interface components {
         ProjectWebhookView: {
             disabledAt: string | null;
             disabledReason: string | null;
+            /** @description every attempt has failed since then (disabled after HERALD_WEBHOOK_DISABLE_AFTER_DAYS); null after a 2xx or a PUT */
+            failingSince: string | null;
             /** @description masked but for its last 4 characters */
             header: string | null;
             /** @description { statusCode, message, date } of the last call, or null */

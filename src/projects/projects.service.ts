@@ -55,6 +55,7 @@ export class ProjectsService {
       disabledReason: hook.disabledReason,
       disabledAt: hook.disabledAt,
       skippedEvents: hook.skippedEvents,
+      failingSince: hook.failingSince,
     };
   }
 

@@ -53,6 +53,7 @@ describe('project and batch webhooks', () => {
       disabledReason: null,
       disabledAt: null,
       skippedEvents: 0,
+      failingSince: null,
     });
     expect(put.header).toBe('******************1234');
 
@@ -88,7 +89,7 @@ describe('project and batch webhooks', () => {
 
     // The webhook's log now shows the last call.
     const after = await pc.getWebhook(P);
-    expect(after).toEqual({ url: `${rx.url}/late`, header: masked(header), updatedAt: put.updatedAt, lastCall: { statusCode: 200, message: 'OK', date: expect.stringMatching(ISO_TIME) }, lastError: null, status: 'active', disabledReason: null, disabledAt: null, skippedEvents: 0 });
+    expect(after).toEqual({ url: `${rx.url}/late`, header: masked(header), updatedAt: put.updatedAt, lastCall: { statusCode: 200, message: 'OK', date: expect.stringMatching(ISO_TIME) }, lastError: null, status: 'active', disabledReason: null, disabledAt: null, skippedEvents: 0, failingSince: null });
   });
 
   it('also fires for a job of the project without a batch (batchId null) and for queue requests with X-Project-Id / X-Batch-Id', async () => {
@@ -142,7 +143,7 @@ describe('project and batch webhooks', () => {
     const batchHeader = 'Token batch-b1-9876';
     await pc.putWebhook(P, undefined, { url: `${rx.url}/ovr-project`, header: projectHeader });
     const putBatch = await pc.putWebhook(P, 'b1', { url: `${rx.url}/ovr-b1`, header: batchHeader });
-    expect(putBatch).toEqual({ url: `${rx.url}/ovr-b1`, header: masked(batchHeader), updatedAt: expect.stringMatching(ISO_TIME), lastCall: null, lastError: null, status: 'active', disabledReason: null, disabledAt: null, skippedEvents: 0 });
+    expect(putBatch).toEqual({ url: `${rx.url}/ovr-b1`, header: masked(batchHeader), updatedAt: expect.stringMatching(ISO_TIME), lastCall: null, lastError: null, status: 'active', disabledReason: null, disabledAt: null, skippedEvents: 0, failingSince: null });
     expect(await pc.getWebhook(P, 'b1')).toEqual(putBatch);
 
     const inB1 = await c.submit({ name: 'ovr', projectId: P, batchId: 'b1', nodes: [{ nodeName: 'annotation', algorithmName: 'ovr-1', input: ['#[1,2]'] }] });
@@ -167,7 +168,7 @@ describe('project and batch webhooks', () => {
     expect(batchSub).toMatchObject({ scopeId: `${P}/b1`, url: `${rx.url}/ovr-b1`, counts: { delivered: 2, failed: 0, pending: 0 } });
     const newHeader = 'Token rotated-header-5555';
     const updated = await pc.putWebhook(P, 'b1', { url: `${rx.url}/ovr-b1-v2`, header: newHeader });
-    expect(updated).toEqual({ url: `${rx.url}/ovr-b1-v2`, header: masked(newHeader), updatedAt: expect.stringMatching(ISO_TIME), lastCall: before.lastCall, lastError: null, status: 'active', disabledReason: null, disabledAt: null, skippedEvents: 0 });
+    expect(updated).toEqual({ url: `${rx.url}/ovr-b1-v2`, header: masked(newHeader), updatedAt: expect.stringMatching(ISO_TIME), lastCall: before.lastCall, lastError: null, status: 'active', disabledReason: null, disabledAt: null, skippedEvents: 0, failingSince: null });
     expect(Date.parse(updated.updatedAt)).toBeGreaterThanOrEqual(Date.parse(before.updatedAt));
     const batchSubs = (await pc.subscriptions({ projectId: P })).filter((s) => s.scope === 'batch');
     expect(batchSubs).toHaveLength(1);
@@ -282,12 +283,14 @@ describe('project and batch webhooks', () => {
       const hook = await pc.getWebhook(P);
       return hook.status === 'disabled' && hook;
     });
-    expect(off).toMatchObject({ status: 'disabled', disabledReason: 'endpoint answered 410 Gone', skippedEvents: 0, disabledAt: expect.stringMatching(ISO_TIME) });
+    // The 410 was a failed attempt: the streak it started shows (auto-disable's failingSince).
+    expect(off).toMatchObject({ status: 'disabled', disabledReason: 'endpoint answered 410 Gone', skippedEvents: 0, disabledAt: expect.stringMatching(ISO_TIME), failingSince: expect.stringMatching(ISO_TIME) });
     // Two more tasks complete: no request, two skipped.
     expect(await completeTasks(c, 'gone-alg')).toHaveLength(2);
     await eventually(async () => (await pc.getWebhook(P)).skippedEvents === 2);
     expect(forJob('/gone', jobId)).toHaveLength(1);
     const on = await pc.putWebhook(P, undefined, { url: `${rx.url}/gone` });
-    expect(on).toMatchObject({ status: 'active', disabledReason: null, disabledAt: null });
+    // A PUT turns it on again and ends the streak.
+    expect(on).toMatchObject({ status: 'active', disabledReason: null, disabledAt: null, failingSince: null });
   });
 });

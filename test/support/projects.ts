@@ -18,6 +18,7 @@ export interface WebhookView {
   disabledReason: string | null;
   disabledAt: string | null;
   skippedEvents: number;
+  failingSince: string | null;
 }
 
 export interface ChannelView {

@@ -91,6 +91,7 @@ export const ProjectWebhookView = responseSchema(
     disabledReason: z.string().nullable(),
     disabledAt: time().nullable(),
     skippedEvents: z.int().meta({ description: 'events it missed while disabled' }),
+    failingSince: time().nullable().meta({ description: 'every attempt has failed since then (disabled after HERALD_WEBHOOK_DISABLE_AFTER_DAYS); null after a 2xx or a PUT' }),
   }),
 );
 

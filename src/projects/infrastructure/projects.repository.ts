@@ -15,6 +15,8 @@ export interface ScopedWebhook {
   disabledAt: string | null;
   /** Events it would have been called for while disabled. */
   skippedEvents: number;
+  /** Every attempt has failed since (auto-disable's streak); null after a 2xx, or once it was PUT again. */
+  failingSince: string | null;
 }
 
 export interface Routing {
@@ -30,9 +32,9 @@ export class ProjectsRepository {
   async scoped(sql: Sql, scope: 'project' | 'batch', scopeId: string): Promise<ScopedWebhook | undefined> {
     const rows = await sql.query<{
       id: string; url: string; headers: Record<string, string>; updated_at: Date; last_call: unknown; last_error: unknown;
-      status: 'active' | 'disabled'; disabled_reason: string | null; disabled_at: Date | null; skipped_events: string;
+      status: 'active' | 'disabled'; disabled_reason: string | null; disabled_at: Date | null; skipped_events: string; failing_since: Date | null;
     }>(
-      `SELECT id, url, headers, updated_at, last_call, last_error, status, disabled_reason, disabled_at, skipped_events FROM webhook_subscriptions
+      `SELECT id, url, headers, updated_at, last_call, last_error, status, disabled_reason, disabled_at, skipped_events, failing_since FROM webhook_subscriptions
         WHERE scope = $1 AND scope_id = $2 AND status <> 'deleted'`,
       [scope, scopeId],
     );
@@ -40,6 +42,7 @@ export class ProjectsRepository {
     return r && {
       id: r.id, url: r.url, header: r.headers.Authorization ?? null, updatedAt: r.updated_at.toISOString(), lastCall: r.last_call, lastError: r.last_error,
       status: r.status, disabledReason: r.disabled_reason, disabledAt: r.disabled_at?.toISOString() ?? null, skippedEvents: Number(r.skipped_events),
+      failingSince: r.failing_since?.toISOString() ?? null,
     };
   }
 
@@ -49,7 +52,7 @@ export class ProjectsRepository {
       `INSERT INTO webhook_subscriptions (id, scope, scope_id, url, headers, format, min_level, status, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, 'project.task', 'trace', 'active', $6, $6)
        ON CONFLICT (scope, scope_id) WHERE scope IN ('project', 'batch')
-       DO UPDATE SET url = excluded.url, headers = excluded.headers, status = 'active', disabled_reason = NULL, disabled_at = NULL, updated_at = excluded.updated_at`,
+       DO UPDATE SET url = excluded.url, headers = excluded.headers, status = 'active', disabled_reason = NULL, disabled_at = NULL, failing_since = NULL, updated_at = excluded.updated_at`,
       [id, scope, scopeId, url, JSON.stringify(header ? { Authorization: header } : {}), at],
     );
   }

@@ -64,7 +64,7 @@ export function WebhookCard({ projectId, batchId }: Path) {
           <dd class="code">{h.header ?? '—'}</dd>
           <dt>status</dt>
           <dd>
-            <StatusBadge status={h.status} /> {h.status === 'disabled' ? `${h.disabledReason ?? ''} ${formatTime(h.disabledAt)}, ${h.skippedEvents} events missed: save it again to turn it on` : null}
+            <StatusBadge status={h.status} /> {h.status === 'disabled' ? `${h.disabledReason ?? ''} ${formatTime(h.disabledAt)}, ${h.skippedEvents} events missed: save it again to turn it on` : h.failingSince ? `failing since ${formatTime(h.failingSince)}` : null}
           </dd>
           <dt>last call</dt>
           <dd>{h.lastCall ? <Json value={h.lastCall} /> : '—'}</dd>
