@@ -21,6 +21,7 @@ import { MessagesRepository } from './infrastructure/messages.repository';
 import { QueueLoop } from './infrastructure/queue-loop';
 import { SubscriptionsRepository } from './infrastructure/subscriptions.repository';
 import { takeMessages, type StreamHold } from './infrastructure/take-messages.statement';
+import { disableAfterMs } from './domain/auto-disable';
 import { DELIVER_QUEUE, WorkQueue, type ClaimedJob } from './infrastructure/work-queue.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { AttemptTracing } from '../tracing/attempt-tracing';
@@ -93,6 +94,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const wake = () => this.loop?.signal.notify();
     this.recorder = new DeliveryRecorder({
       db, queue, messages, attempts, subscriptions, ids, clock, publicUrl: config.publicUrl, log: this.log, instanceId: queue.instanceId,
+      disableAfterMs: disableAfterMs(config.webhooks.disableAfterDays),
       flushed: (n) => this.release(n),
       recorded: (jobIds) => this.recorded(jobIds),
       wake,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../src/database/db';
-import { applyStreak, autoDisableReason, DAY_MS, streakOf } from '../../src/webhooks/domain/auto-disable';
+import { applyStreak, autoDisableReason, DAY_MS, disableAfterMs, streakOf } from '../../src/webhooks/domain/auto-disable';
 import { SubscriptionsRepository } from '../../src/webhooks/infrastructure/subscriptions.repository';
 import { openTestDb } from '../support/database';
 
@@ -12,8 +12,10 @@ import { openTestDb } from '../support/database';
  */
 const T0 = new Date('2030-01-01T00:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
-const repo = new SubscriptionsRepository(); // 5 days
-const REASON = autoDisableReason(repo.disableAfterMs);
+const repo = new SubscriptionsRepository();
+const AFTER_MS = disableAfterMs(5);
+const REASON = autoDisableReason(AFTER_MS);
+const RULE = { afterMs: AFTER_MS, reason: REASON };
 
 describe('auto-disable statements', () => {
   let t: { db: Db; close: () => Promise<void> };
@@ -38,7 +40,7 @@ describe('auto-disable statements', () => {
     const streak = streakOf(ok, when, null);
     return db.tx(async (tx) => {
       tx.defer(repo.recordCalls(tx, [{ id, lastCall: { statusCode: ok ? 200 : 500, message: '', date: when.toISOString() }, streak, ...(reason ? { disableReason: reason } : {}) }], when));
-      return ok && !reason ? [] : repo.disable(tx, [{ id, reason, failedAt: streak.failedAt }], REASON, when);
+      return ok && !reason ? [] : repo.disable(tx, [{ id, reason, failedAt: streak.failedAt }], RULE, when);
     });
   }
 
@@ -57,7 +59,7 @@ describe('auto-disable statements', () => {
     const seen: Array<[string | null, boolean]> = [];
     const expected: Array<[string | null, boolean]> = [];
     for (const a of attempts) {
-      const rule = applyStreak(stored, streakOf(a.ok, at(a.atMs), stored), repo.disableAfterMs);
+      const rule = applyStreak(stored, streakOf(a.ok, at(a.atMs), stored), AFTER_MS);
       stored = rule.failingSince;
       expected.push([rule.failingSince, rule.disable]);
       const off = await record(t.db, id, a.ok, a.atMs);

@@ -4,7 +4,7 @@ import { Db } from '../../database/db';
 import { jobNotFound } from '../domain/job.errors';
 import { isStorableText } from '../domain/storable';
 import { rerunNotSupported } from '../exec-runs.errors';
-import { JobSearchRepository } from '../infrastructure/job-search.repository';
+import { JobsRepository } from '../infrastructure/jobs.repository';
 import type { CommandMeta } from '../job-store.service';
 import { SubmitPipelineCommand } from './submit-pipeline.command';
 
@@ -27,12 +27,12 @@ export class RerunJobCommand {
 export class RerunJobHandler implements ICommandHandler<RerunJobCommand, { jobId: string }> {
   constructor(
     private readonly db: Db,
-    private readonly search: JobSearchRepository,
+    private readonly jobs: JobsRepository,
     private readonly commands: CommandBus,
   ) {}
 
   async execute({ jobId, meta, caller }: RerunJobCommand): Promise<{ jobId: string }> {
-    const spec = isStorableText(jobId) ? await this.search.jobAsSubmitted(this.db, jobId, projectOf(caller)) : undefined;
+    const spec = isStorableText(jobId) ? await this.jobs.findSpec(this.db, jobId, projectOf(caller)) : undefined;
     if (!spec) throw jobNotFound(jobId);
     if (spec.kind !== 'pipeline') throw rerunNotSupported(jobId, spec.name);
     return this.commands.execute(new SubmitPipelineCommand(spec, { ...meta, causationId: jobId }, caller));

@@ -1,7 +1,6 @@
 import type { Sql } from '../../database/db';
 import type { JobSummary } from '../domain/job.state';
 import type { PipelineSpec } from '../domain/pipeline.types';
-import { withSecrets, type SpecSecrets } from '../domain/spec-secrets';
 
 /**
  * The SQL of HKube's read routes (search, pipeline/list, jobs?raw, pipelines/{jobId}, auditTrail)
@@ -76,11 +75,6 @@ export const UNFINISHED_PROJECT_JOB_IDS = unfinishedJobs('job_id', 'AND project_
 export const GET_JOB_WITH_SPEC = 'SELECT summary, spec FROM jobs WHERE job_id = $1';
 export const GET_PROJECT_JOB_WITH_SPEC = 'SELECT summary, spec FROM jobs WHERE job_id = $1 AND project_id = $2';
 
-/** A job's request with the secrets its events carry masked (job_secrets): what exec/rerun submits again. */
-const jobAsSubmitted = (project: string) => `SELECT j.spec, s.secrets FROM jobs j LEFT JOIN job_secrets s ON s.job_id = j.job_id WHERE j.job_id = $1 ${project}`;
-export const GET_JOB_AS_SUBMITTED = jobAsSubmitted('AND $2::text IS NULL');
-export const GET_PROJECT_JOB_AS_SUBMITTED = jobAsSubmitted('AND j.project_id = $2');
-
 /** The events of a job's stream that HKube's audit trail shows (a caller's actions), newest first. */
 export const AUDIT_EVENTS = `
 SELECT event_type, metadata, created_at FROM events
@@ -121,15 +115,6 @@ export class JobSearchRepository {
   async jobWithSpec(sql: Sql, jobId: string, projectId: string | null): Promise<JobWithSpec | undefined> {
     const rows = await sql.query<JobWithSpec>(projectId === null ? GET_JOB_WITH_SPEC : GET_PROJECT_JOB_WITH_SPEC, projectId === null ? [jobId] : [jobId, projectId]);
     return rows[0];
-  }
-
-  /**
-   * A job's request as it was submitted, its secrets put back (never answered through the API:
-   * exec/rerun submits it again); with `projectId`, only if the job is that project's.
-   */
-  async jobAsSubmitted(sql: Sql, jobId: string, projectId: string | null): Promise<PipelineSpec | undefined> {
-    const rows = await sql.query<{ spec: PipelineSpec; secrets: SpecSecrets | null }>(projectId === null ? GET_JOB_AS_SUBMITTED : GET_PROJECT_JOB_AS_SUBMITTED, [jobId, projectId]);
-    return rows[0] ? withSecrets(rows[0].spec, rows[0].secrets ?? undefined) : undefined;
   }
 
   /** Call it for a job the caller may see (JobQueries checks that first). */

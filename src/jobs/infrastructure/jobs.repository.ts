@@ -94,8 +94,10 @@ export const LOCK_JOB = 'SELECT summary FROM jobs WHERE job_id = $1 FOR UPDATE';
 export const LOCK_JOB_SKIP_LOCKED = 'SELECT summary FROM jobs WHERE job_id = $1 FOR UPDATE SKIP LOCKED';
 export const LOCK_PROJECT_JOB = 'SELECT summary FROM jobs WHERE job_id = $1 AND project_id = $2 FOR UPDATE';
 
-/** The spec with the secrets its events carry masked (job_secrets, written by JobSecretsRepository). */
-export const GET_SPEC = `SELECT j.spec, s.secrets FROM jobs j LEFT JOIN job_secrets s ON s.job_id = j.job_id WHERE j.job_id = $1`;
+/** The spec with the secrets its events carry masked (job_secrets, written by JobSecretsRepository); the project form for a project key. */
+const getSpec = (project: string) => `SELECT j.spec, s.secrets FROM jobs j LEFT JOIN job_secrets s ON s.job_id = j.job_id WHERE j.job_id = $1 ${project}`;
+export const GET_SPEC = getSpec('');
+export const GET_PROJECT_SPEC = getSpec('AND j.project_id = $2');
 
 /** `project`: '' or the project condition on `tasks` ($5), which picks the project's own pending index. */
 const nextPendingOfKinds = (project: string) => `
@@ -159,8 +161,15 @@ export class JobsRepository {
 
   /** The job's request with its secrets (kept apart from the events, see spec-secrets.ts). */
   async getSpec(sql: Sql, jobId: string): Promise<PipelineSpec> {
-    const rows = await sql.query<{ spec: PipelineSpec; secrets: SpecSecrets | null }>(GET_SPEC, [jobId]);
-    return withSecrets(rows[0].spec, rows[0].secrets ?? undefined);
+    const spec = await this.findSpec(sql, jobId);
+    if (!spec) throw new Error(`job ${jobId} has no spec`);
+    return spec;
+  }
+
+  /** The same, or undefined for a job that does not exist (with `projectId`: or is another project's). */
+  async findSpec(sql: Sql, jobId: string, projectId: string | null = null): Promise<PipelineSpec | undefined> {
+    const rows = await sql.query<{ spec: PipelineSpec; secrets: SpecSecrets | null }>(projectId === null ? GET_SPEC : GET_PROJECT_SPEC, projectId === null ? [jobId] : [jobId, projectId]);
+    return rows[0] ? withSecrets(rows[0].spec, rows[0].secrets ?? undefined) : undefined;
   }
 
   async insertJob(sql: Sql, summary: JobSummary, spec: PipelineSpec): Promise<void> {

@@ -53,6 +53,8 @@ export interface RecorderDeps {
   log: Logger;
   /** This instance's id: the holder of the streams it releases. */
   instanceId: string;
+  /** HERALD_WEBHOOK_DISABLE_AFTER_DAYS in ms (0: never). */
+  disableAfterMs: number;
   /** `n` settled delivery jobs are written (their room is free again). */
   flushed: (n: number) => void;
   /** The outcomes of attempts of these jobs (one entry per attempt) are on record. */
@@ -198,9 +200,9 @@ export class DeliveryRecorder {
    * whichever instances record at once. No statement (nothing to wait for) when no call may disable.
    */
   private async disabledNotices(tx: Tx, calls: SubscriptionCall[], now: Date): Promise<NewMessage[]> {
-    const candidates = disableCandidates(calls, this.d.subscriptions.disableAfterMs);
+    const candidates = disableCandidates(calls, this.d.disableAfterMs);
     if (candidates.length === 0) return [];
-    const disabled = await this.d.subscriptions.disable(tx, candidates, autoDisableReason(this.d.subscriptions.disableAfterMs), now);
+    const disabled = await this.d.subscriptions.disable(tx, candidates, { afterMs: this.d.disableAfterMs, reason: autoDisableReason(this.d.disableAfterMs) }, now);
     const byId = new Map(calls.map((c) => [c.id, c]));
     const notices: NewMessage[] = [];
     for (const d of disabled) {

@@ -1,7 +1,5 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
-import { HERALD_CONFIG, type HeraldConfig } from '../../config/config';
 import type { Sql } from '../../database/db';
-import { disableAfterMs, type DisableCandidate } from '../domain/auto-disable';
+import type { DisableCandidate } from '../domain/auto-disable';
 import type { NewSubscription, SubscriptionCall } from '../domain/delivery-records';
 import type { Subscription } from '../domain/subscription.types';
 import { SUB_COLUMNS, toSubscription, type SubscriptionRow } from './subscription-rows';
@@ -104,15 +102,7 @@ export interface DisabledSubscription {
 }
 
 /** webhook_subscriptions as fan-out and delivery use it: creation, who hears a job, last calls, disabling. */
-@Injectable()
 export class SubscriptionsRepository {
-  /** HERALD_WEBHOOK_DISABLE_AFTER_DAYS in ms (0: never); 5 days without a configuration (tests that make one by hand). */
-  readonly disableAfterMs: number;
-
-  constructor(@Optional() @Inject(HERALD_CONFIG) config?: HeraldConfig) {
-    this.disableAfterMs = disableAfterMs(config?.webhooks.disableAfterDays ?? 5);
-  }
-
   async insertSubscriptions(sql: Sql, subs: NewSubscription[], at: Date): Promise<void> {
     if (subs.length === 0) return;
     await sql.query(INSERT_SUBSCRIPTIONS, [
@@ -164,11 +154,12 @@ export class SubscriptionsRepository {
    * Disables what these candidates disable (see DISABLE_SUBSCRIPTIONS), `reason` for those the
    * streak rule disables; returns the ones this statement turned off.
    */
-  async disable(sql: Sql, candidates: DisableCandidate[], reason: string, at: Date): Promise<DisabledSubscription[]> {
+  /** `afterMs`: HERALD_WEBHOOK_DISABLE_AFTER_DAYS in ms (0: never); `reason`: what an auto-disabled one shows. */
+  async disable(sql: Sql, candidates: DisableCandidate[], rule: { afterMs: number; reason: string }, at: Date): Promise<DisabledSubscription[]> {
     if (candidates.length === 0) return [];
     const rows = await sql.query<{
       id: string; scope: string; scope_id: string; url: string; disabled_reason: string; failing_since: Date | null; disabled_at: Date; project_id: string | null; channel_ids: string[];
-    }>(DISABLE_SUBSCRIPTIONS, [candidates.map((c) => c.id), candidates.map((c) => c.reason), this.disableAfterMs, reason, candidates.map((c) => c.failedAt), at]);
+    }>(DISABLE_SUBSCRIPTIONS, [candidates.map((c) => c.id), candidates.map((c) => c.reason), rule.afterMs, rule.reason, candidates.map((c) => c.failedAt), at]);
     return rows.map((r) => ({
       id: r.id,
       scope: r.scope,
