@@ -19,6 +19,7 @@ import { StreamTokens1763800000075 } from './1763800000075-stream-tokens';
 import { TaskReleases1763800000080 } from './1763800000080-task-releases';
 import { FailingSince1763800000085 } from './1763800000085-failing-since';
 import { StreamHolds1763800000090 } from './1763800000090-stream-holds';
+import { StreamWaiters1763800000095 } from './1763800000095-stream-waiters';
 
 /** Every migration, in order. Listed explicitly (no globbing) so bundlers and ESM tests see them. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   TaskReleases1763800000080,
   FailingSince1763800000085,
   StreamHolds1763800000090,
+  StreamWaiters1763800000095,
 ];

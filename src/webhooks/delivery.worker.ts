@@ -30,6 +30,8 @@ import { HERALD_LOG, type HeraldLog } from '../logging/herald-log';
 /** A message behind an earlier one that is not due yet waits at least this long, at most DEFER_BLOCKED_MAX_MS. */
 const DEFER_BLOCKED_MS = 20;
 const DEFER_BLOCKED_MAX_MS = 60_000;
+/** A message behind another instance's hold waits here for the announced release at most this long, then is taken again. */
+const RELEASE_FALLBACK_MS = 1000;
 const DEFER_BUSY_ENDPOINT_MS = 1000;
 /** Shortest deferral of a message whose endpoint has no room for it now. */
 const MIN_ENDPOINT_DEFER_MS = 200;
@@ -65,6 +67,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly attemptsOf = new Map<string, number>();
   /** Jobs (by the job they belong to) waiting here behind such an attempt. */
   private readonly parked = new Map<string, Array<{ job: PgBoss.Job<DeliverJob>; msg: TakenMessage }>>();
+  /**
+   * Messages waiting here (by their stream, "subscription|job") behind another instance's hold of
+   * it, until that instance announces the release (herald_streams) or the fallback timer fires.
+   */
+  private readonly awaitingRelease = new Map<string, { waiting: Array<{ job: PgBoss.Job<DeliverJob>; msg: TakenMessage }>; timer: NodeJS.Timeout }>();
   /** Queue jobs taken a second time because their facts may have been stale (see decide). */
   private readonly retakenOnce = new Set<string>();
   private running = false;
@@ -145,6 +152,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       (jobs) => this.take(jobs),
     );
     this.queue.onWake(DELIVER_QUEUE, () => this.loop?.signal.notify());
+    this.queue.onStreamsReleased((streams) => this.streamsReleased(streams));
     this.loop.start();
   }
 
@@ -156,6 +164,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       for (const { job, msg } of parked) this.defer(job, msg, DEFER_BLOCKED_MS);
     }
     this.parked.clear();
+    for (const { waiting, timer } of this.awaitingRelease.values()) {
+      clearTimeout(timer);
+      this.inFlight += waiting.length;
+      for (const { job, msg } of waiting) this.defer(job, msg, DEFER_BLOCKED_MS);
+    }
+    this.awaitingRelease.clear();
     this.endpoints.drain();
     this.recorder.close();
     for (const w of this.roomWaiters.splice(0)) w();
@@ -296,14 +310,17 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         {
           running: this.running,
           attemptsOfJobHere: this.attemptsOf.get(msg.jobId) ?? 0,
+          releaseAnnounced: msg.releaseAnnounced === true,
           takenAgain: second,
           blockedUntil: msg.blockedUntil?.getTime() ?? null,
           endpointOpen: this.endpoints.health(origin)?.state === 'open',
           now,
         },
-        { minMs: DEFER_BLOCKED_MS, maxMs: DEFER_BLOCKED_MAX_MS, parkMs: this.parkMs() },
+        { minMs: DEFER_BLOCKED_MS, maxMs: DEFER_BLOCKED_MAX_MS, parkMs: this.parkMs(), releaseFallbackMs: RELEASE_FALLBACK_MS },
       );
-      if (plan.kind === 'park-here') {
+      if (plan.kind === 'await-release') {
+        this.awaitRelease(job, msg, plan.ms);
+      } else if (plan.kind === 'park-here') {
         const parked = this.parked.get(msg.jobId) ?? [];
         parked.push({ job, msg });
         this.parked.set(msg.jobId, parked);
@@ -340,6 +357,35 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         .catch((err) => this.log.error(`taking waiting deliveries again: ${(err as Error).message}`))
         .finally(() => this.finish(jobId, n));
     }
+  }
+
+  /** Waits here (holding no room) until its stream's release is announced, or `ms`. */
+  private awaitRelease(job: PgBoss.Job<DeliverJob>, msg: TakenMessage, ms: number): void {
+    const stream = streamOf(msg);
+    const entry = this.awaitingRelease.get(stream);
+    if (entry) entry.waiting.push({ job, msg });
+    else {
+      const timer = setTimeout(() => this.streamsReleased([stream]), ms);
+      timer.unref();
+      this.awaitingRelease.set(stream, { waiting: [{ job, msg }], timer });
+    }
+    this.release(1);
+  }
+
+  /** Streams released by their holder (announced on herald_streams; '*': any): what waits behind them is taken again. */
+  private streamsReleased(streams: string[] | '*'): void {
+    if (!this.running) return; // onModuleDestroy gave them back to the queue
+    const jobs: PgBoss.Job<DeliverJob>[] = [];
+    for (const stream of streams === '*' ? [...this.awaitingRelease.keys()] : streams) {
+      const entry = this.awaitingRelease.get(stream);
+      if (!entry) continue;
+      this.awaitingRelease.delete(stream);
+      clearTimeout(entry.timer);
+      for (const w of entry.waiting) jobs.push(w.job);
+    }
+    if (jobs.length === 0) return;
+    this.inFlight += jobs.length;
+    this.take(jobs).catch((err) => this.log.error(`taking deliveries behind a released stream: ${(err as Error).message}`));
   }
 
   private finish(jobId: string, attempts: number): void {

@@ -13,12 +13,19 @@ import { fastWebhooks, settled } from '../support/webhooks';
 describe('ordered streams across three instances', () => {
   const instances: RunningHerald[] = [];
   let rx: Receiver;
+  /** The next request to /hold/progress is answered this much later. */
+  let holdNextMs = 0;
 
   beforeAll(async () => {
     // An endpoint that takes a little while; on /flaky it fails the first attempt of every message
     // (a retry of an older message then runs while newer ones are committed elsewhere).
     const seenIds = new Set<string>();
     rx = await new Receiver((req) => {
+      if (req.path === '/hold/progress') {
+        const delayMs = holdNextMs;
+        holdNextMs = 0;
+        return { status: 200, delayMs };
+      }
       if (req.path !== '/flaky/progress') return { status: 200, delayMs: 15 };
       // A message's attempts carry the same body (the seed's progress webhooks have no webhook-id without a secret).
       const id = String(req.raw);
@@ -123,5 +130,49 @@ describe('ordered streams across three instances', () => {
     const seen = rx.requests.filter((r) => r.path === '/tri/progress').map((r) => Number(r.body.data.progress));
     expect(seen).toEqual([...seen].sort((x, y) => x - y));
     expect(rx.requests.filter((r) => r.path === '/tri/result')).toHaveLength(1);
+  });
+
+  it('wakes a message waiting behind another instance\'s attempt of its stream when that attempt is recorded (NOTIFY), instead of polling', async () => {
+    const [a, b, c] = instances.map((h) => client(h.baseUrl));
+    const jobId = await a.submit({
+      name: 'hold',
+      nodes: [{ nodeName: 'n', algorithmName: 'hold-alg', input: ['#[1...2]'] }],
+      webhooks: { progress: `${rx.url}/hold/progress`, result: `${rx.url}/hold/result` },
+      options: { progressVerbosityLevel: 'debug' },
+    });
+    const tasks = await b.acquire('hold-w', ['hold-alg'], 2, 60);
+    expect(tasks).toHaveLength(2);
+    await settled(instances[0], jobId, 'exec.progress', (await a.events(jobId)).length, 15_000);
+    // The first completion's progress webhook (attempted by instance B, which committed it) is
+    // answered 700 ms later (within the 1 s timeout of these instances).
+    holdNextMs = 700;
+    const before = rx.requests.length;
+    expect((await b.complete(tasks[0].taskId, 'hold-w', 1)).status).toBe(200);
+    await eventually(async () => rx.requests.slice(before).some((r) => r.path === '/hold/progress'), 10_000);
+    // The second completion is committed and fanned out on C while B's attempt is in flight: its messages wait for B's hold.
+    const waitFrom = new Date();
+    expect((await c.complete(tasks[1].taskId, 'hold-w', 2)).status).toBe(200);
+    const events = await a.events(jobId);
+    await settled(instances[0], jobId, 'exec.progress', events.length, 20_000);
+    await settled(instances[0], jobId, 'exec.result', 1, 20_000);
+    // Every progress webhook arrived, in event order.
+    const seen = rx.requests.filter((r) => r.path === '/hold/progress').map((r) => Number(r.body.data.progress));
+    expect(seen).toEqual([...seen].sort((x, y) => x - y));
+    // The messages that waited behind B's attempt went back to the queue at most once or twice
+    // each (each trip is a delivery job); polling every 20 ms they took ~30 trips in 700 ms.
+    const trips = await instances[0].db.query<{ id: string; trips: number; first_attempt: Date }>(
+      `SELECT m.id, (SELECT count(*)::int FROM pgboss.job j WHERE j.name = 'herald_deliver' AND j.data->>'m' = m.id::text)
+                  + (SELECT count(*)::int FROM pgboss.archive j WHERE j.name = 'herald_deliver' AND j.data->>'m' = m.id::text) AS trips,
+              (SELECT min(attempted_at) FROM webhook_attempts a WHERE a.message_id = m.id) AS first_attempt
+         FROM webhook_messages m WHERE m.job_id = $1 AND m.kind = 'exec.progress' AND m.created_at >= $2 ORDER BY m.event_position`,
+      [jobId, waitFrom],
+    );
+    expect(trips.length).toBeGreaterThan(0);
+    expect(trips.filter((t) => t.trips > 2)).toEqual([]);
+    // And the first of them went out as soon as B's attempt was on record (the hold's end), not a poll later.
+    const held = (await progressAttempts(jobId)).find((r) => r.duration_ms >= 650 && r.status_code === 200)!;
+    const gapMs = trips[0].first_attempt.getTime() - (held.attempted_at.getTime() + held.duration_ms);
+    console.log(`behind another instance's hold: first waiting message attempted ${gapMs} ms after the held attempt ended; queue trips per message ${trips.map((t) => t.trips).join(', ')}`);
+    expect(gapMs).toBeLessThan(500);
   });
 });

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import type { Db } from '../../src/database/db';
 import { FORMAT_ORDERING, type PayloadFormat } from '../../src/webhooks/domain/subscription.types';
 import { MessagesRepository } from '../../src/webhooks/infrastructure/messages.repository';
 import { SubscriptionsRepository } from '../../src/webhooks/infrastructure/subscriptions.repository';
-import { releaseStreams, takeMessages } from '../../src/webhooks/infrastructure/take-messages.statement';
+import { releaseStreams, STREAMS_CHANNEL, takeMessages } from '../../src/webhooks/infrastructure/take-messages.statement';
 import { decideDelivery } from '../../src/webhooks/domain/delivery-decision';
 import { openTestDb } from '../support/database';
 
@@ -21,7 +22,7 @@ const subs = new SubscriptionsRepository();
 const messages = new MessagesRepository();
 
 describe('take statement', () => {
-  let t: { db: Db; close: () => Promise<void> };
+  let t: { db: Db; url: string; close: () => Promise<void> };
   beforeAll(async () => {
     t = await openTestDb(4);
   });
@@ -73,6 +74,49 @@ describe('take statement', () => {
     // B holds it now; A's release does not free B's hold.
     await releaseStreams(t.db, A.instanceId, [{ subscriptionId: s, jobId: 'job-held' }]);
     expect((await t.db.query<{ held_by: string }>(`SELECT held_by FROM webhook_streams WHERE subscription_id = $1 AND job_id = 'job-held'`, [s]))[0].held_by).toBe(B.instanceId);
+  });
+
+  it('marks a stream held elsewhere wanted, and its release announces it once on herald_streams (a release nobody waits for announces nothing)', async () => {
+    const listener = new Client({ connectionString: t.url });
+    const heard: string[] = [];
+    listener.on('notification', (n) => heard.push(n.payload ?? ''));
+    await listener.connect();
+    await listener.query(`LISTEN ${STREAMS_CHANNEL}`);
+    try {
+      const s = await subscription('queue.lifecycle');
+      const [first, second, third] = await messagesAt(s, 'queue.lifecycle', 'job-wanted', [1, 2, 3]);
+      const key = `${s}|job-wanted`;
+      const holds = async () => (await t.db.query<{ wanted: boolean | null }>(`SELECT wanted FROM webhook_streams WHERE subscription_id = $1 AND job_id = 'job-wanted'`, [s]))[0].wanted;
+      expect((await take([first]))[0].moved).toBe(true);
+      // The first one's first attempt is in flight on A: B's second is blocked by it, behind A's hold: marked too.
+      const blockedOnB = (await take([second], { hold: B }))[0];
+      expect([blockedOnB.blocked, blockedOnB.releaseAnnounced]).toEqual([true, true]);
+      await t.db.query(`UPDATE webhook_messages SET attempts = 1, status = 'delivered' WHERE id = $1`, [first.id]);
+      // B waits behind A's hold: the stream is marked, B is told the release will be announced.
+      const onB = (await take([second], { hold: B }))[0];
+      expect([onB.heldElsewhere, onB.releaseAnnounced]).toEqual([true, true]);
+      expect(await holds()).toBe(true);
+      await releaseStreams(t.db, A.instanceId, [{ subscriptionId: s, jobId: 'job-wanted' }]);
+      await waitFor(() => heard.length >= 1);
+      expect(heard).toEqual([key]);
+      // B takes it now: the mark is cleared with the move; B's own release is wanted by nobody.
+      const moved = (await take([second], { hold: B }))[0];
+      expect([moved.moved, moved.releaseAnnounced]).toEqual([true, false]);
+      expect(await holds()).toBeNull();
+      await t.db.query(`UPDATE webhook_messages SET attempts = 1, status = 'delivered' WHERE id = $1`, [second.id]);
+      await releaseStreams(t.db, B.instanceId, [{ subscriptionId: s, jobId: 'job-wanted' }]);
+      // A marker after it: anything B's release announced would have come before.
+      await t.db.query(`SELECT pg_notify($1, 'marker')`, [STREAMS_CHANNEL]);
+      await waitFor(() => heard.length >= 2);
+      expect(heard).toEqual([key, 'marker']);
+      // A stream nobody holds is not marked (B would wait for an announcement that never comes).
+      expect((await take([third]))[0].moved).toBe(true);
+      await releaseStreams(t.db, A.instanceId, [{ subscriptionId: s, jobId: 'job-wanted' }]);
+      const free = (await take([third], { hold: B }))[0];
+      expect(free.releaseAnnounced).toBe(false);
+    } finally {
+      await listener.end();
+    }
   });
 
   it('a hold that ran out (its instance stalled past the longest attempt) no longer stops another instance', async () => {
@@ -171,3 +215,11 @@ describe('take statement', () => {
     }
   });
 });
+
+async function waitFor(ok: () => boolean, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

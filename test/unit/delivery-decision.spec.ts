@@ -127,9 +127,22 @@ describe('delivery decision: results, project tasks, notifications (always)', ()
 });
 
 describe('where a waiting message waits', () => {
-  const POLICY = { minMs: 20, maxMs: 60_000, parkMs: 600_000 };
+  const POLICY = { minMs: 20, maxMs: 60_000, parkMs: 600_000, releaseFallbackMs: 1000 };
   const NOW = 1_000_000;
-  const facts = { running: true, attemptsOfJobHere: 0, takenAgain: false, blockedUntil: null, endpointOpen: false, now: NOW };
+  const facts = { running: true, attemptsOfJobHere: 0, releaseAnnounced: false, takenAgain: false, blockedUntil: null, endpointOpen: false, now: NOW };
+
+  it('given its stream is held by another instance that will announce the release, then it waits here for that (at most the fallback), taken again or not, attempts of its job here or not', () => {
+    expect(planWait({ ...facts, releaseAnnounced: true }, POLICY)).toEqual({ kind: 'await-release', ms: 1000 });
+    expect(planWait({ ...facts, releaseAnnounced: true, takenAgain: true, attemptsOfJobHere: 2 }, POLICY)).toEqual({ kind: 'await-release', ms: 1000 });
+  });
+
+  it('given its stream is held elsewhere but the release will not be announced (it was released as the take marked it), then it is taken once more at once', () => {
+    expect(planWait({ ...facts, releaseAnnounced: false }, POLICY)).toEqual({ kind: 'take-again' });
+  });
+
+  it('given the instance is shutting down, then a message behind an announced release goes back to the queue', () => {
+    expect(planWait({ ...facts, running: false, releaseAnnounced: true }, POLICY)).toEqual({ kind: 'defer', ms: 20 });
+  });
 
   it('given an attempt of its job in flight here, then it waits here (woken by that outcome)', () => {
     expect(planWait({ ...facts, attemptsOfJobHere: 1, takenAgain: true }, POLICY)).toEqual({ kind: 'park-here' });

@@ -25,6 +25,11 @@ export interface TakenFacts {
   streamAt: number | null;
   /** Another instance holds its stream (an attempt of it is in flight there). */
   heldElsewhere: boolean;
+  /**
+   * The take marked that stream wanted: the holder announces its release (NOTIFY at the commit
+   * of the attempt's record), so the message may wait for that instead of polling.
+   */
+  releaseAnnounced?: boolean;
 }
 
 /** A message taken for an attempt, with its subscription and the ordering facts (take-messages.statement.ts). */
@@ -103,6 +108,11 @@ export type WaitPlan =
   | { kind: 'park-here' }
   /** Taken once more at once: the facts may be stale (what it waited for was recorded since they were read). */
   | { kind: 'take-again' }
+  /**
+   * In memory here until the other instance that holds its stream announces the release (taken
+   * again then), or at most `ms` (taken again: a lost announcement costs latency, never the message).
+   */
+  | { kind: 'await-release'; ms: number }
   /** Back to the queue for `ms` (no attempt counted). */
   | { kind: 'defer'; ms: number };
 
@@ -111,6 +121,8 @@ export interface WaitFacts {
   running: boolean;
   /** Attempts of the message's job in flight in this instance. */
   attemptsOfJobHere: number;
+  /** Its stream is held by another instance, which will announce the release (TakenFacts.releaseAnnounced). */
+  releaseAnnounced: boolean;
   /** This job was already taken once more for the same reason. */
   takenAgain: boolean;
   /** When blocked: the latest time an earlier message it waits for is due (ms since epoch), else null. */
@@ -125,15 +137,19 @@ export interface WaitPolicy {
   maxMs: number;
   /** How long a message stays parked for an open circuit. */
   parkMs: number;
+  /** Longest wait for an announced release before the message is taken again anyway. */
+  releaseFallbackMs: number;
 }
 
 /**
- * A message that must wait: here, when an attempt of its job is in flight in this instance (its
- * outcome wakes it within milliseconds); else taken once more; after that, back to the queue
- * until what it waits for is due (at most maxMs, or the park period behind an open circuit),
- * not every few milliseconds.
+ * A message that must wait: behind another instance's hold of its stream, here until that
+ * instance announces the release; here, when an attempt of its job is in flight in this instance
+ * (its outcome wakes it within milliseconds); else taken once more; after that, back to the
+ * queue until what it waits for is due (at most maxMs, or the park period behind an open
+ * circuit), not every few milliseconds.
  */
 export function planWait(f: WaitFacts, p: WaitPolicy): WaitPlan {
+  if (f.running && f.releaseAnnounced) return { kind: 'await-release', ms: p.releaseFallbackMs };
   if (f.running && f.attemptsOfJobHere > 0) return { kind: 'park-here' };
   if (f.running && !f.takenAgain) return { kind: 'take-again' };
   const cap = f.endpointOpen ? p.parkMs : p.maxMs;

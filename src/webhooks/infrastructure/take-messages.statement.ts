@@ -17,7 +17,9 @@ import { SUB_COLUMNS, toSubscription, type SubscriptionRow } from './subscriptio
  * earliest. A stream already past the position, or held by another instance (its row is locked
  * by that instance's take until it commits, then re-checked), refuses. A moved stream is held by
  * this instance ($7) for at most $8 ms, until the recorder writes the attempt's outcome
- * (releaseStreams), or a live instance takes over from this one if it dies. $4 (staleMs): a latest-wins message waiting longer than this (a backlog:
+ * (releaseStreams), or a live instance takes over from this one if it dies. A stream held by
+ * another instance is marked `wanted` (release_announced): its release then NOTIFYs
+ * herald_streams, and the waiting message is taken again at once. $4 (staleMs): a latest-wins message waiting longer than this (a backlog:
  * the endpoint is slow or failing) gives way to a newer one; younger ones go out in order, so a
  * healthy endpoint gets every progress event. $6: now, from Herald's clock, the one that set
  * the messages' created_at (the server's clock is never compared with it).
@@ -61,29 +63,44 @@ WITH x AS (
          AND n.ordering = m.ordering
        ORDER BY n.event_position DESC LIMIT 1) latest ON true
    ORDER BY m.id, (m.job_token = x.token) DESC
-), eligible AS (
-  SELECT DISTINCT ON (m.subscription_id, m.job_id) m.subscription_id, m.job_id, m.event_position
+), c AS (
+  -- Messages that go in their stream's order, now (free) or after an earlier one's first attempt.
+  SELECT m.subscription_id, m.job_id, m.event_position, blocked_until IS NULL AS free
     FROM m
-    LEFT JOIN webhook_streams hs ON hs.subscription_id = m.subscription_id AND hs.job_id = m.job_id
    WHERE m_status IN ('pending', 'retrying') AND job_token = token AND s_status = 'active'
-     AND ordering <> 'always' AND NOT force AND NOT (ordering = 'latest-wins' AND newer) AND blocked_until IS NULL
+     AND ordering <> 'always' AND NOT force AND NOT (ordering = 'latest-wins' AND newer)
      AND NOT ((m.subscription_id::text || '|' || m.job_id) = ANY($5::text[]))
-     AND (hs.held_by IS NULL OR hs.held_by = $7::uuid OR hs.held_until <= $6::timestamptz)
-   ORDER BY m.subscription_id, m.job_id, m.event_position
+), eligible AS (
+  SELECT DISTINCT ON (c.subscription_id, c.job_id) c.subscription_id, c.job_id, c.event_position
+    FROM c
+    LEFT JOIN webhook_streams hs ON hs.subscription_id = c.subscription_id AND hs.job_id = c.job_id
+   WHERE c.free AND (hs.held_by IS NULL OR hs.held_by = $7::uuid OR hs.held_until <= $6::timestamptz)
+   ORDER BY c.subscription_id, c.job_id, c.event_position
+), wanted AS (
+  -- Held by another instance (its attempt, a first one that blocks this message or a retry, is in
+  -- flight there): marked wanted, so its release announces itself (RELEASE_STREAMS). Re-checked
+  -- on the row's latest version: a stream released meanwhile is not marked.
+  UPDATE webhook_streams w SET wanted = true
+    FROM (SELECT DISTINCT subscription_id, job_id FROM c) h
+   WHERE w.subscription_id = h.subscription_id AND w.job_id = h.job_id
+     AND w.held_by <> $7::uuid AND w.held_until > $6::timestamptz
+  RETURNING w.subscription_id, w.job_id
 ), moved AS (
   INSERT INTO webhook_streams (subscription_id, job_id, last_position, held_by, held_until)
   SELECT subscription_id, job_id, event_position, $7::uuid, $6::timestamptz + $8 * interval '1 millisecond' FROM eligible
   ON CONFLICT (subscription_id, job_id) DO UPDATE
-     SET last_position = excluded.last_position, held_by = excluded.held_by, held_until = excluded.held_until
+     SET last_position = excluded.last_position, held_by = excluded.held_by, held_until = excluded.held_until, wanted = NULL
    WHERE webhook_streams.last_position <= excluded.last_position
      AND (webhook_streams.held_by IS NULL OR webhook_streams.held_by = $7::uuid OR webhook_streams.held_until <= $6::timestamptz)
   RETURNING subscription_id, job_id, last_position
 )
 SELECT m.*, coalesce(mv.last_position = m.event_position, false) AS moved,
        coalesce(mv.last_position, st.last_position) AS stream_at,
-       (mv.subscription_id IS NULL AND st.held_by IS NOT NULL AND st.held_by <> $7::uuid AND st.held_until > $6::timestamptz) AS held_elsewhere
+       (mv.subscription_id IS NULL AND st.held_by IS NOT NULL AND st.held_by <> $7::uuid AND st.held_until > $6::timestamptz) AS held_elsewhere,
+       (wd.subscription_id IS NOT NULL) AS release_announced
   FROM m
   LEFT JOIN moved mv ON mv.subscription_id = m.subscription_id AND mv.job_id = m.job_id
+  LEFT JOIN wanted wd ON wd.subscription_id = m.subscription_id AND wd.job_id = m.job_id
   LEFT JOIN webhook_streams st ON st.subscription_id = m.subscription_id AND st.job_id = m.job_id`;
 
 /**
@@ -96,7 +113,7 @@ export const TAKE_MESSAGES = take('SELECT * FROM unnest($1::uuid[], $2::uuid[], 
 type TakeRow = SubscriptionRow & {
   m_id: string; subscription_id: string; job_id: string; event_position: number; event_type: string; kind: PayloadFormat; ordering: Ordering;
   body: string; m_status: MessageStatus; attempts: number; job_token: string; project_id: string | null; newer: boolean; blocked_until: Date | null; m_created_at: Date;
-  latest_id: string | null; moved: boolean; stream_at: number | null; held_elsewhere: boolean; trace_parent: string | null; correlation_id: string | null;
+  latest_id: string | null; moved: boolean; stream_at: number | null; held_elsewhere: boolean; release_announced: boolean; trace_parent: string | null; correlation_id: string | null;
 };
 
 export interface TakeRequest {
@@ -139,20 +156,39 @@ export async function takeMessages(sql: Sql, jobs: TakeRequest[], opts: { staleM
     moved: r.moved,
     streamAt: r.stream_at,
     heldElsewhere: r.held_elsewhere,
+    releaseAnnounced: r.release_announced,
     subscription: toSubscription(r),
     traceParent: r.trace_parent,
     correlationId: r.correlation_id,
   }));
 }
 
+/** The NOTIFY channel of released streams that another instance's message waits for. */
+export const STREAMS_CHANNEL = 'herald_streams';
+/** Longest list of streams one notification names; beyond it, '*' (every waiter takes again). */
+const MAX_ANNOUNCED_CHARS = 7000;
+
+/**
+ * Announces, at commit, the released streams of `rows` (subscription_id, job_id, wanted) that a
+ * waiter marked wanted: one NOTIFY of "subscription|job" keys, comma-separated, or '*' when they
+ * would not fit in a payload. No NOTIFY at all when none was wanted (no commit-time cost).
+ */
+export const ANNOUNCE_RELEASES = (rows: string) => `
+SELECT pg_notify('${STREAMS_CHANNEL}', CASE WHEN sum(length(subscription_id::text || job_id) + 2) > ${MAX_ANNOUNCED_CHARS} THEN '*'
+                 ELSE string_agg(subscription_id::text || '|' || job_id, ',') END)
+  FROM ${rows} WHERE wanted HAVING count(*) > 0`;
+
 /**
  * The streams whose attempts' outcomes this instance is recording: held by it no longer (written
  * in the recorder's transaction, so another instance's next take of the stream follows the record).
  */
 export const RELEASE_STREAMS = `
-UPDATE webhook_streams s SET held_by = NULL, held_until = NULL
-  FROM unnest($2::uuid[], $3::text[]) AS r(subscription_id, job_id)
- WHERE s.subscription_id = r.subscription_id AND s.job_id = r.job_id AND s.held_by = $1::uuid`;
+WITH r AS (
+  UPDATE webhook_streams s SET held_by = NULL, held_until = NULL
+    FROM unnest($2::uuid[], $3::text[]) AS r(subscription_id, job_id)
+   WHERE s.subscription_id = r.subscription_id AND s.job_id = r.job_id AND s.held_by = $1::uuid
+  RETURNING s.subscription_id, s.job_id, s.wanted)
+${ANNOUNCE_RELEASES('r')}`;
 
 export function releaseStreams(sql: Sql, instanceId: string, streams: Array<{ subscriptionId: string; jobId: string }>): Promise<unknown> {
   return sql.query(RELEASE_STREAMS, [instanceId, streams.map((s) => s.subscriptionId), streams.map((s) => s.jobId)]);

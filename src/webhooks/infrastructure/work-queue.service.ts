@@ -7,6 +7,7 @@ import PgBoss from 'pg-boss';
 import { HERALD_CONFIG, type HeraldConfig } from '../../config/config';
 import { DatabaseConnection } from '../../database/database.module';
 import type { Sql, Tx } from '../../database/db';
+import { ANNOUNCE_RELEASES, STREAMS_CHANNEL } from './take-messages.statement';
 
 export const FANOUT_QUEUE = 'herald_fanout';
 export const DELIVER_QUEUE = 'herald_deliver';
@@ -54,6 +55,7 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
   readonly instanceId = randomUUID();
   private readonly log = new Logger('WorkQueue');
   private readonly wakeHandlers = new Map<string, () => void>();
+  private streamsReleased?: (streams: string[] | '*') => void;
   private listener?: Client;
   private notifyTimers = new Map<string, NodeJS.Timeout>();
   private closed = false;
@@ -157,9 +159,11 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
            RETURNING name),
          unheld AS (
            UPDATE webhook_streams SET held_by = NULL, held_until = NULL
-            WHERE held_by IN (SELECT id::uuid FROM gone))
+            WHERE held_by IN (SELECT id::uuid FROM gone)
+           RETURNING subscription_id, job_id, wanted)
          SELECT (SELECT count(*)::int FROM gone) AS instances, (SELECT count(*)::int FROM released) AS jobs,
-                coalesce((SELECT array_agg(DISTINCT name) FROM released), '{}') AS queues`,
+                coalesce((SELECT array_agg(DISTINCT name) FROM released), '{}') AS queues,
+                (${ANNOUNCE_RELEASES('unheld')}) IS NOT NULL AS announced`,
         params,
       )
     ).rows;
@@ -175,12 +179,17 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
     const client = new Client({ connectionString: this.connection.url, application_name: 'herald-listen' });
     client.on('error', (err) => this.log.warn(`wake-up listener lost: ${err.message}; polling continues`));
     client.on('notification', (msg) => {
+      if (msg.channel === STREAMS_CHANNEL) {
+        const payload = msg.payload ?? '*';
+        this.streamsReleased?.(payload === '*' ? '*' : payload.split(','));
+        return;
+      }
       const [queue, from] = (msg.payload ?? '').split('|');
       if (from !== this.instanceId) this.wakeHandlers.get(queue)?.();
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${WAKE_CHANNEL}`);
+      await client.query(`LISTEN ${WAKE_CHANNEL}; LISTEN ${STREAMS_CHANNEL}`);
       this.listener = client;
     } catch (err) {
       this.log.warn(`LISTEN failed (${(err as Error).message}); relying on polling`);
@@ -350,6 +359,11 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
 
   onWake(queue: string, handler: () => void): void {
     this.wakeHandlers.set(queue, handler);
+  }
+
+  /** Ordered streams ("subscription|job", or '*': any) whose holder announced their release (take-messages.statement.ts). */
+  onStreamsReleased(handler: (streams: string[] | '*') => void): void {
+    this.streamsReleased = handler;
   }
 
   /** Work was committed on `queue`: wake this instance now, and others with a coalesced NOTIFY. */
