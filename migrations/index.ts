@@ -20,6 +20,7 @@ import { TaskReleases1763800000080 } from './1763800000080-task-releases';
 import { FailingSince1763800000085 } from './1763800000085-failing-since';
 import { StreamHolds1763800000090 } from './1763800000090-stream-holds';
 import { StreamWaiters1763800000095 } from './1763800000095-stream-waiters';
+import { PendingFanouts1763800000098 } from './1763800000098-pending-fanouts';
 
 /** Every migration, in order. Listed explicitly (no globbing) so bundlers and ESM tests see them. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   FailingSince1763800000085,
   StreamHolds1763800000090,
   StreamWaiters1763800000095,
+  PendingFanouts1763800000098,
 ];

@@ -116,6 +116,8 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     const table = await this.repo.attemptsTable(this.db);
     if (!table) return;
     if (table.partitioned) await this.createPartitions(table, run);
+    // Whatever the retention: fan-outs that never completed stopped holding their job's webhooks back long ago.
+    await this.repo.deleteStalePendingFanouts(this.db, this.clock.now());
     if (this.settings.days === undefined) return;
     const cutoff = retentionCutoff(this.clock.now(), this.settings.days);
     const deadline = performance.now() + this.settings.runBudgetMs;

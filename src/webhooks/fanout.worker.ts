@@ -19,6 +19,7 @@ import { MessagesRepository } from './infrastructure/messages.repository';
 import { SubscriptionsRepository } from './infrastructure/subscriptions.repository';
 import { CLAIM_FAILED, DELIVER_QUEUE, FANOUT_QUEUE, txExecutor, WorkQueue } from './infrastructure/work-queue.service';
 import { LocalDelivery } from './local-delivery';
+import { deletePendingFanouts } from './infrastructure/pending-fanouts.statements';
 import { FanoutTracing } from '../tracing/fanout-tracing';
 import { MetricsService } from '../metrics/metrics.service';
 
@@ -217,6 +218,7 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
         (next) => {
           // First: nothing of this is written unless the append committed its fan-out job.
           next.defer(this.queue.completeWaiting(next, FANOUT_QUEUE, [id]));
+          next.defer(deletePendingFanouts(next, [id]));
           next.defer(this.messageRows.insertMessagesOfVersions(next, messages, now));
           next.defer(this.subscriptions.countSkipped(next, skippedOf([job], subs)));
           room.attemptAfterCommit(next, deliverJobs(messages, subs));
@@ -349,6 +351,7 @@ export class FanoutWorker implements OnApplicationBootstrap, OnModuleDestroy {
         // Waiting jobs are claimed and completed at once, or the transaction fails (CLAIM_FAILED).
         if (jobState === 'waiting') tx.defer(this.queue.completeWaiting(tx, FANOUT_QUEUE, ids));
         else tx.defer(this.queue.complete(tx, FANOUT_QUEUE, ids));
+        tx.defer(deletePendingFanouts(tx, ids));
         tx.defer(this.messageRows.insertMessages(tx, messages, now));
         tx.defer(this.subscriptions.countSkipped(tx, skippedOf(jobs.map((j) => j.data), subs)));
         room.attemptAfterCommit(tx, handed);

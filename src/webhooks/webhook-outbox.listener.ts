@@ -10,6 +10,7 @@ import type { Subscription } from './domain/subscription.types';
 import type { FanoutJob } from './domain/fanout.types';
 import { heardBy } from './domain/subscribers';
 import { FANOUT_QUEUE, WorkQueue } from './infrastructure/work-queue.service';
+import { insertPendingFanout } from './infrastructure/pending-fanouts.statements';
 import { FanoutWorker } from './fanout.worker';
 import type { NewSubscription } from './domain/delivery-records';
 import { SubscriptionsRepository } from './infrastructure/subscriptions.repository';
@@ -83,6 +84,8 @@ export class WebhookOutbox implements JobEventsListener, OnModuleInit {
     };
     const id = this.ids.newId();
     this.queue.sendInTx(tx, FANOUT_QUEUE, job, id);
+    // Pending until its fan-out's transaction: the job's later messages wait for it, on any instance.
+    tx.defer(insertPendingFanout(tx, id, job.jobId, appended[0].event.version, last.event.createdAt));
     if (!this.fanout.fanOutAfterCommit(tx, { id, data: job, recorded, known, summary: last.summary })) {
       tx.afterCommit(() => this.queue.wake(FANOUT_QUEUE));
     }

@@ -176,3 +176,53 @@ describe('ordered streams across three instances', () => {
     expect(gapMs).toBeLessThan(500);
   });
 });
+
+/**
+ * Fan-out order per job across instances: an API-only instance (no workers) commits an event,
+ * whose fan-out some other instance's loop runs a little later; the next event, committed right
+ * after on a worker instance, is fanned out at once behind its own commit. The later event's
+ * webhook must not go out before the earlier one's message exists (webhook_pending_fanouts).
+ */
+describe('fan-out order per job across instances', () => {
+  let api: RunningHerald;
+  let worker: RunningHerald;
+  let rx: Receiver;
+
+  beforeAll(async () => {
+    rx = await new Receiver(() => ({ status: 200 })).start();
+    const config = fastWebhooks({ heartbeatMs: 50, takeoverMs: 5000, staleMs: 60_000 });
+    worker = await startHerald(config);
+    api = await startHerald({ webhooks: { ...config.webhooks!, workers: false } }, { url: worker.databaseUrl, drop: async () => undefined });
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await worker?.close();
+    await rx.stop();
+  });
+
+  it('delivers every progress webhook in event order, none superseded, when consecutive events are fanned out by different instances', async () => {
+    const [onApi, onWorker] = [client(api.baseUrl), client(worker.baseUrl)];
+    const pairs = 6;
+    const jobId = await onWorker.submit({
+      name: 'fanout-order',
+      nodes: [{ nodeName: 'n', algorithmName: 'fo-alg', input: [`#[1...${2 * pairs}]`] }],
+      webhooks: { progress: `${rx.url}/fo/progress` },
+      options: { progressVerbosityLevel: 'debug' },
+    });
+    const tasks = await onWorker.acquire('fo-w', ['fo-alg'], 2 * pairs, 60);
+    expect(tasks).toHaveLength(2 * pairs);
+    await settled(worker, jobId, 'exec.progress', (await onWorker.events(jobId)).length, 15_000);
+    for (let i = 0; i < pairs; i++) {
+      // The API-only instance commits first (its fan-out waits for the worker's loop), then the worker commits the next event.
+      expect((await onApi.complete(tasks[2 * i].taskId, 'fo-w', i)).status).toBe(200);
+      expect((await onWorker.complete(tasks[2 * i + 1].taskId, 'fo-w', i)).status).toBe(200);
+    }
+    await eventually(async () => (await onWorker.status(jobId)).status === 'completed', 20_000);
+    const events = await onWorker.events(jobId);
+    const progress = await settled(worker, jobId, 'exec.progress', events.length, 30_000);
+    expect(progress.filter((d) => d.status !== 'delivered').map((d) => `${d.eventPosition} ${d.status}`)).toEqual([]);
+    const seen = rx.requests.filter((r) => r.path === '/fo/progress').map((r) => Date.parse(r.body.timestamp));
+    expect(seen).toHaveLength(events.length);
+    expect(seen).toEqual([...seen].sort((x, y) => x - y));
+  });
+});

@@ -119,6 +119,31 @@ describe('take statement', () => {
     }
   });
 
+  it('holds back a message while an earlier event of its job is still being fanned out (any instance), not one before it, not another job\'s, not for longer than 60 s', async () => {
+    const progress = await subscription('exec.progress');
+    const result = await subscription('exec.result');
+    // Each job has one message, so only a pending fan-out can hold it back.
+    const [p7] = await messagesAt(progress, 'exec.progress', 'job-fanning-p', [7]);
+    const [r7] = await messagesAt(result, 'exec.result', 'job-fanning-r', [7]);
+    const [p5] = await messagesAt(progress, 'exec.progress', 'job-fanning-early', [5]);
+    const [other] = await messagesAt(progress, 'exec.progress', 'job-other', [7]);
+    // The fan-outs of the event at position 6 of the first three jobs are pending (committed, not done yet).
+    const pending = (jobId: string, at: Date) =>
+      t.db.query(`INSERT INTO webhook_pending_fanouts (fanout_id, job_id, first_position, created_at) VALUES ($1, $2, 6, $3)`, [randomUUID(), jobId, at]);
+    for (const jobId of ['job-fanning-p', 'job-fanning-r', 'job-fanning-early']) await pending(jobId, new Date(NOW.getTime() - 1000));
+    const taken = new Map((await take([p7, r7, p5, other])).map((m) => [m.id, m]));
+    expect([p7, r7, p5, other].map((r) => taken.get(r.id)!.blocked)).toEqual([true, true, false, false]);
+    expect(taken.get(p7.id)!.blockedUntil).toEqual(new Date(0));
+    expect([taken.get(p5.id)!.moved, taken.get(other.id)!.moved]).toEqual([true, true]);
+    // Its fan-out's transaction deletes the row: nothing holds the later ones back any more.
+    await t.db.query(`DELETE FROM webhook_pending_fanouts WHERE job_id = 'job-fanning-p'`);
+    expect((await take([p7]))[0].blocked).toBe(false);
+    // A fan-out pending for longer than 60 s (failing, say) no longer holds anything back.
+    await t.db.query(`DELETE FROM webhook_pending_fanouts WHERE job_id = 'job-fanning-r'`);
+    await pending('job-fanning-r', new Date(NOW.getTime() - 60_001));
+    expect((await take([r7]))[0].blocked).toBe(false);
+  });
+
   it('a hold that ran out (its instance stalled past the longest attempt) no longer stops another instance', async () => {
     const s = await subscription('queue.lifecycle');
     const [first, second] = await messagesAt(s, 'queue.lifecycle', 'job-stale-hold', [1, 2]);

@@ -142,6 +142,9 @@ export interface AttemptsBatch {
 }
 
 /** The statements of retention (src/maintenance/retention.service.ts runs them). */
+/** Rows of fan-outs that never completed (their pg-boss job failed for good: migration 098), a day after they were written. */
+export const DELETE_STALE_PENDING_FANOUTS = `DELETE FROM webhook_pending_fanouts WHERE created_at < $1::timestamptz - interval '1 day'`;
+
 export class RetentionRepository {
   async tryLock(sql: Sql): Promise<boolean> {
     const [row] = await sql.query<{ locked: boolean }>(TRY_LOCK, [RETENTION_LOCK]);
@@ -159,6 +162,10 @@ export class RetentionRepository {
 
   boundLockWait(sql: Sql, ms: number): Promise<unknown> {
     return sql.query(BOUND_LOCK_WAIT, [`${ms}ms`]);
+  }
+
+  async deleteStalePendingFanouts(sql: Sql, now: Date): Promise<void> {
+    await sql.query(DELETE_STALE_PENDING_FANOUTS, [now]);
   }
 
   /** webhook_attempts as it is now: a plain table, or partitioned (deploy/sql/partition-attempts.sql) with its partitions. */

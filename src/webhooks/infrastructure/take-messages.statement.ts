@@ -1,6 +1,7 @@
 import type { Sql } from '../../database/db';
 import type { TakenMessage } from '../domain/delivery-decision';
 import type { MessageStatus, Ordering, PayloadFormat } from '../domain/subscription.types';
+import { PENDING_EARLIER_FANOUT } from './pending-fanouts.statements';
 import { SUB_COLUMNS, toSubscription, type SubscriptionRow } from './subscription-rows';
 
 /**
@@ -37,7 +38,7 @@ WITH x AS (
          latest.id AS latest_id,
          -- Not null: an earlier message it must follow has not had its first attempt; the
          -- latest time one of those is due (epoch when due now).
-         CASE m.ordering
+         coalesce(CASE m.ordering
            WHEN 'latest-wins' THEN (
              SELECT max(coalesce(p.next_attempt_at, 'epoch')) FROM webhook_messages p
               WHERE p.subscription_id = m.subscription_id AND p.job_id = m.job_id
@@ -52,7 +53,9 @@ WITH x AS (
              SELECT max(coalesce(p.next_attempt_at, 'epoch')) FROM webhook_messages p
               WHERE p.subscription_id = m.subscription_id AND p.job_id = m.job_id
                 AND p.event_position < m.event_position AND p.status = 'pending' AND p.attempts = 0)
-           END AS blocked_until,
+           END,
+           -- An earlier event of its job is still in a fan-out (on any instance): its messages do not exist yet.
+           ${PENDING_EARLIER_FANOUT}) AS blocked_until,
          m.created_at AS m_created_at,
          ${SUB_COLUMNS.replace('s.status', 's.status AS s_status, s.status')}
     FROM x JOIN webhook_messages m ON m.id = x.id JOIN webhook_subscriptions s ON s.id = m.subscription_id
