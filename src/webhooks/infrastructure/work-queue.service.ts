@@ -12,6 +12,8 @@ import { ANNOUNCE_RELEASES, STREAMS_CHANNEL } from './take-messages.statement';
 export const FANOUT_QUEUE = 'herald_fanout';
 export const DELIVER_QUEUE = 'herald_deliver';
 const WAKE_CHANNEL = 'herald_wake';
+/** Serialises the queue set-up (pg-boss start, Herald's two queues) of instances starting together. */
+const QUEUE_SET_UP_LOCK = 7_303_012;
 /**
  * The pg-boss schema the statements below were written against (pg-boss 10.x). Herald claims and
  * inserts jobs by id itself (pg-boss has no API for either); start-up refuses any other schema.
@@ -88,16 +90,19 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    await this.boss.start();
-    const [{ version }] = await this.connection.db.query<{ version: number }>('SELECT version::int AS version FROM pgboss.version');
-    if (version !== PGBOSS_SCHEMA_VERSION) {
-      throw new Error(`pg-boss schema version ${version} is not the one Herald's queue statements were written for (${PGBOSS_SCHEMA_VERSION})`);
-    }
-    // Deliveries are retried by Herald on its own schedule; pg-boss retries only cover a crash
-    // mid-job (the job expires while active and is fetched again).
-    const claim = this.config.webhooks.claimExpirySeconds;
-    await this.ensureQueue({ name: FANOUT_QUEUE, retryLimit: 20, retryDelay: 1, retryBackoff: true, expireInSeconds: Math.min(120, claim) });
-    await this.ensureQueue({ name: DELIVER_QUEUE, retryLimit: 100, retryDelay: 1, retryBackoff: true, expireInSeconds: claim });
+    // One instance at a time: two instances creating a queue's partition at once can deadlock.
+    await this.underSetUpLock(async () => {
+      await this.boss.start();
+      const [{ version }] = await this.connection.db.query<{ version: number }>('SELECT version::int AS version FROM pgboss.version');
+      if (version !== PGBOSS_SCHEMA_VERSION) {
+        throw new Error(`pg-boss schema version ${version} is not the one Herald's queue statements were written for (${PGBOSS_SCHEMA_VERSION})`);
+      }
+      // Deliveries are retried by Herald on its own schedule; pg-boss retries only cover a crash
+      // mid-job (the job expires while active and is fetched again).
+      const claim = this.config.webhooks.claimExpirySeconds;
+      await this.ensureQueue({ name: FANOUT_QUEUE, retryLimit: 20, retryDelay: 1, retryBackoff: true, expireInSeconds: Math.min(120, claim) });
+      await this.ensureQueue({ name: DELIVER_QUEUE, retryLimit: 100, retryDelay: 1, retryBackoff: true, expireInSeconds: claim });
+    });
     await this.listen();
     await this.beat();
     this.heartbeat = setInterval(() => {
@@ -168,6 +173,26 @@ export class WorkQueue implements OnModuleInit, BeforeApplicationShutdown {
       )
     ).rows;
     return row;
+  }
+
+  /**
+   * Runs `fn` holding a session advisory lock (tried every 50 ms, never waited for inside
+   * PostgreSQL, as the migrations' lock), on a connection of its own.
+   */
+  private async underSetUpLock(fn: () => Promise<void>): Promise<void> {
+    const client = await this.connection.db.pool.connect();
+    try {
+      while (!(await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [QUEUE_SET_UP_LOCK])).rows[0].ok) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      try {
+        await fn();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [QUEUE_SET_UP_LOCK]);
+      }
+    } finally {
+      client.release();
+    }
   }
 
   private async ensureQueue(queue: PgBoss.Queue & { name: string }): Promise<void> {
