@@ -79,7 +79,7 @@ export function decodeCursor(cursor: string): { createdAt: string; jobId: string
 export const searchNotSupported = (path: string, why: string) => new DomainError('SEARCH_FILTER_NOT_SUPPORTED', `${path} is not supported: ${why}`, 400, [{ path, message: why }]);
 
 export interface SearchInput {
-  query?: { experimentName?: string; pipelineName?: string; pipelineType?: string; algorithmName?: string; pipelineStatus?: string; datesRange?: { from?: string; to?: string } };
+  query?: { experimentName?: string; pipelineName?: string; pipelineType?: string; algorithmName?: string; pipelineStatus?: string; datesRange?: { from?: string; to?: string }; projectId?: string; kind?: 'pipeline' | 'queue' };
   cursor?: string;
   pageNum?: number;
   sort: 'asc' | 'desc';
@@ -278,6 +278,8 @@ export class JobQueries {
             from: q.datesRange?.from !== undefined ? toUtc(q.datesRange.from) : undefined,
             to: q.datesRange?.to !== undefined ? toUtc(q.datesRange.to) : undefined,
             algorithmName: q.algorithmName,
+            project: q.projectId,
+            kind: q.kind,
             after,
             order: input.sort,
             limit: input.limit,

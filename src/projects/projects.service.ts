@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, IdGenerator } from '../common/clock';
 import { NotFoundError, ValidationError } from '../common/domain-error';
-import { assertProjectVisible, type Caller } from '../auth/domain/caller';
+import { assertProjectVisible, projectOf, type Caller } from '../auth/domain/caller';
 import { Db } from '../database/db';
 import { batchScopeId, type Subscription } from '../webhooks/domain/subscription.types';
 import { ChannelTester } from '../webhooks/channel-tester.service';
 import { parseBody } from '../common/zod-validation';
 import { assertGroupId, mask, UUID, type ChannelInput } from './domain/project-webhooks';
 import { ChannelPatch, ChannelRequest, ProjectWebhookRequest, RoutingRequest } from './http/projects.schemas';
+import { projectListPage, type ProjectListPage } from './domain/project-list';
+import { ProjectListRepository } from './infrastructure/project-list.repository';
 import { ProjectsRepository } from './infrastructure/projects.repository';
 import { TargetCheck } from '../webhooks/target-check.service';
 import { ProjectLimitsService } from '../limits/limits.service';
@@ -26,7 +28,14 @@ export class ProjectsService {
     private readonly clock: Clock,
     private readonly targets: TargetCheck,
     private readonly limits: ProjectLimitsService,
+    private readonly listing: ProjectListRepository,
   ) {}
+
+  /** GET /api/v1/projects: an admin every project something names, a project key its own; by id, paged. */
+  async list(caller: Caller, query: { limit: number; cursor?: string }): Promise<ProjectListPage> {
+    const { rows, more } = await this.listing.list(this.db, { after: query.cursor ?? '', limit: query.limit, projectId: projectOf(caller) });
+    return projectListPage(rows, more);
+  }
 
   /** The project of a path, as the caller may reach it (another project's is 404 whatever it holds), then its id checked. */
   private project(caller: Caller, projectId: string): void {

@@ -13,7 +13,9 @@ import { Receiver } from '../support/receiver';
  * it and watch its progress bar reach 100 % while a real worker does its tasks, find its result
  * webhook failing (a receiver on 127.0.0.1 answering 500), heal the receiver, press Resend and see
  * the new, successful attempt; the list shows the job done; then the jobs list at a phone's width,
- * without horizontal scrolling. Screenshots: test-artifacts/.
+ * without horizontal scrolling; the projects page's projects and queues (GET /api/v1/projects,
+ * GET /api/v1/queues) and the jobs list filtered by project and kind on the server.
+ * Screenshots: test-artifacts/.
  */
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
@@ -184,6 +186,49 @@ describe('the dashboard in a real browser', () => {
     // The result the 410 refused was sent again, and this time answered 200.
     await eventually(async () => receiver.requests.filter((r) => r.path === '/gone').length === before + 1);
     await shot('10-subscription-reenabled');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("lists projects and queues from their routes, and the job filters find a project's jobs below a page of newer ones", async () => {
+    const mine = (await api<{ jobId: string }>(h.baseUrl, 'POST', '/api/v1/exec/raw', { name: 'dash-mine', projectId: 'dash-p', nodes: [{ nodeName: 'n', algorithmName: 'dash-p-alg' }] }, auth)).body.jobId;
+    const queued = await api<{ jobId: number }>(h.baseUrl, 'POST', '/queue/dash-q', { x: 1 }, { ...auth, 'x-project-id': 'dash-p' });
+    expect(queued.status).toBe(202);
+    const request = String(queued.body.jobId);
+    // Newer jobs of another project fill the list's first page (50) and more.
+    for (let i = 0; i < 60; i++) {
+      expect((await api(h.baseUrl, 'POST', '/api/v1/exec/raw', { name: 'dash-other', projectId: 'dash-other', nodes: [{ nodeName: 'n', algorithmName: 'dash-other-alg', input: [i] }] }, auth)).status).toBe(201);
+    }
+
+    // The projects page: dash-p from GET /api/v1/projects (its job and its request in flight), dash-q from GET /api/v1/queues (one pending).
+    await page.goto(`${h.baseUrl}/ui/projects`);
+    const project = page.locator('tr[data-project="dash-p"]');
+    await project.locator('td.num', { hasText: /^2$/ }).first().waitFor(WAIT);
+    await page.locator('tr[data-project="dash-other"]').waitFor(WAIT);
+    const queue = page.locator('tr[data-queue="dash-q"]');
+    await queue.locator('td.pending', { hasText: /^1$/ }).waitFor(WAIT);
+    await queue.getByRole('button', { name: 'dash-q' }).click();
+    await page.locator('form.settings').waitFor(WAIT);
+    await shot('11-projects-queues');
+
+    // The project's jobs, from its row: both of its jobs, though 60 newer ones of another project come first.
+    await project.getByRole('link', { name: 'jobs' }).click();
+    await page.waitForURL(/\/ui\/jobs\?project=dash-p$/, WAIT);
+    await page.locator(`li[data-job="${mine}"]`).waitFor(WAIT);
+    await page.locator(`li[data-job="${request}"]`).waitFor(WAIT);
+    expect(await page.locator('li.job-row').count()).toBe(2);
+    await shot('12-jobs-of-project');
+    // The filter form: the project and a pipeline name (pipelines only), then the queue's requests only.
+    await page.goto(`${h.baseUrl}/ui/jobs`);
+    await page.locator('li.job-row').nth(49).waitFor(WAIT);
+    await page.locator('input[name=project]').fill('dash-p');
+    await page.locator('input[name=pipeline]').fill('dash-mine');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/\/ui\/jobs\?pipeline=dash-mine&project=dash-p$/, WAIT);
+    await page.locator(`li[data-job="${mine}"]`).waitFor(WAIT);
+    expect(await page.locator('li.job-row').count()).toBe(1);
+    await page.goto(`${h.baseUrl}/ui/jobs?queue=dash-q`);
+    await page.locator(`li[data-job="${request}"]`).waitFor(WAIT);
+    expect(await page.locator('li.job-row').count()).toBe(1);
     expect(pageErrors).toEqual([]);
   });
 

@@ -26,6 +26,9 @@ function aimedRequest(op: OperationTemplate, target: Resources, key: string): Re
   const id = `${op.method} ${op.template}`;
   if (id === 'POST /api/v1/exec/rerun') return { ...req, body: { jobId: target.jobId } };
   if (id === 'POST /api/v1/exec/algorithm') return { ...req, body: { name: 'walk-alg', input: [1], projectId: target.project } };
+  // The search's projectId (Herald's extension) naming B's project: an empty page, as for a project without jobs.
+  if (id === 'GET /api/v1/exec/search') return { ...req, path: `${req.path}?projectId=${encodeURIComponent(target.project)}&pipelineName=bulk` };
+  if (id === 'POST /api/v1/exec/search') return { ...req, body: { query: { projectId: target.project, pipelineName: 'bulk', pipelineStatus: 'pending' }, limit: 100 } };
   return req;
 }
 
@@ -123,6 +126,9 @@ describe('A project key reaches its own project only', () => {
       'POST /api/v1/tasks/acquire': { tasks: [] },
       'POST /api/v1/tasks/complete': { tasks: [{ taskId: B.taskId, error: { code: 'TASK_NOT_FOUND', message: `task ${B.taskId} does not exist` } }] },
       'POST /api/v1/deliveries/recover': { recovered: 0, deliveryIds: [] },
+      'GET /api/v1/exec/search': { hits: [], cursor: null, timeTook: expect.any(String) },
+      'POST /api/v1/exec/search': { hits: [], cursor: null, timeTook: expect.any(String) },
+      'GET /api/v1/projects': { projects: [expect.objectContaining({ projectId: A.project })], nextCursor: null },
     };
     // Routes that cannot name B's resource, and what they answer instead of B's data.
     const expected = (op: OperationTemplate): number => {
@@ -145,7 +151,10 @@ describe('A project key reaches its own project only', () => {
         case 'GET /api/v1/store/pipelines':
         case 'GET /api/v1/queues/{queueName}':
         case 'GET /api/v1/queues':
-          return 200; // none of B's tasks, items, rows; queue settings are instance-wide
+        case 'GET /api/v1/projects':
+        case 'GET /.well-known/jwks.json':
+        case 'GET /fal/.well-known/jwks.json':
+          return 200; // none of B's tasks, items, rows; queue settings are instance-wide; the public signing keys are Herald's
         case 'POST /api/v1/deliveries/recover':
           return 202; // recovers none of B's failed deliveries
         case 'PUT /api/v1/queues/{queueName}':
@@ -153,6 +162,7 @@ describe('A project key reaches its own project only', () => {
         case 'GET /api/v1/projects/{projectId}/keys':
         case 'DELETE /api/v1/projects/{projectId}/keys/{keyId}':
         case 'PUT /api/v1/projects/{projectId}/limits':
+        case 'POST /api/v1/admin/signing-keys/rotate':
           return 403; // admin keys only, whichever project is named
         case 'POST /api/v1/hooks/{name}':
         case 'POST /api/v1/projects/{projectId}/hooks/{name}':
@@ -247,7 +257,13 @@ describe('A project key reaches its own project only', () => {
     expect((await send('GET', `/api/v1/subscriptions?jobId=${encodeURIComponent(B.jobId)}`, a)).status).toBe(404);
     expect((await send('GET', '/api/v1/store/pipelines', a)).json.pipelines.map((p: { name: string }) => p.name)).toEqual([A.pipeline]);
     expect((await send('GET', `/api/v1/store/pipelines?projectId=${B.project}`, a)).json.pipelines).toEqual([]);
-    for (const path of ['/api/v1/exec/jobs?limit=1000', '/api/v1/deliveries?limit=1000', '/api/v1/subscriptions?limit=5000', '/api/v1/store/pipelines']) {
+    // The project listing: A's own project only, where an admin key lists B's too.
+    expect((await send('GET', '/api/v1/projects?limit=1000', a)).json.projects.map((p: { projectId: string }) => p.projectId)).toEqual([A.project]);
+    expect((await send('GET', '/api/v1/projects?limit=1000', bearer(ADMIN))).json.projects.map((p: { projectId: string }) => p.projectId)).toEqual(expect.arrayContaining([A.project, B.project]));
+    // The search's project filter naming B's project: nothing, though B has hundreds of jobs of that name.
+    expect((await send('GET', `/api/v1/exec/search?projectId=${B.project}&pipelineName=bulk`, bearer(ADMIN))).json.hits.length).toBeGreaterThan(50);
+    expect((await send('GET', `/api/v1/exec/search?projectId=${B.project}&pipelineName=bulk`, a)).json).toMatchObject({ hits: [], cursor: null });
+    for (const path of ['/api/v1/exec/jobs?limit=1000', '/api/v1/deliveries?limit=1000', '/api/v1/subscriptions?limit=5000', '/api/v1/store/pipelines', '/api/v1/projects']) {
       const res = await send('GET', path, a);
       expect([path, leaks(res.text, path)]).toEqual([path, []]);
     }

@@ -62,7 +62,9 @@ export class ExecQueriesController {
 
   @Post('search')
   @HttpCode(200)
-  @ApiOperation({ summary: "Search jobs (HKube's search): by pipelineName, pipelineStatus, algorithmName, datesRange; paged by cursor" })
+  @ApiOperation({
+    summary: "Search jobs (HKube's search): by pipelineName, pipelineStatus, algorithmName, datesRange, and Herald's extensions query.projectId and query.kind (pipeline or queue); paged by cursor",
+  })
   @ApiJsonBody(SearchRequest)
   @ApiAnswer(200, 'One page of jobs', SearchAnswer)
   @ApiError(400, errorExample(() => parseSearch({ limit: 120 })), errorExample(() => decodeCursor('nope')), errorExample(searchNotSupported('tags', 'Herald does not keep tags')))
@@ -72,10 +74,10 @@ export class ExecQueriesController {
   }
 
   @Get('search')
-  @ApiOperation({ summary: "Search jobs (HKube's search), the filters as query parameters" })
+  @ApiOperation({ summary: "Search jobs (HKube's search), the filters as query parameters (projectId and kind: Herald's extensions)" })
   @ApiQueryFrom(SearchQuery)
   @ApiAnswer(200, 'One page of jobs', SearchAnswer)
-  @ApiError(400, errorExample(() => parseSearch(searchBodyOf({ limit: '120' }))))
+  @ApiError(400, errorExample(() => parseSearch(searchBodyOf({ limit: '120' }))), errorExample(() => parseSearch(searchBodyOf({ kind: 'batch' }))))
   @RequireScope('jobs:read')
   searchGet(@CurrentCaller() caller: Caller, @Query() query: unknown) {
     return this.queries.search(caller, parseSearch(searchBodyOf(parseWith(SearchQuery, query ?? {}))));

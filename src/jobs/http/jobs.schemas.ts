@@ -8,7 +8,7 @@ import type { AcquiredTask as AcquiredTaskType } from '../commands/acquire-tasks
 import type { CompletedItem } from '../commands/complete-tasks.command';
 import type { ResultsView as ResultsViewType, StatusView as StatusViewType } from '../domain/job-status.view';
 import type { JobStatus } from '../domain/job.state';
-import { DEFAULT_OPTIONS, DEFAULT_PRIORITY, DEFAULT_RETRY, PIPELINE_LIMITS as L } from '../domain/pipeline.types';
+import { DEFAULT_OPTIONS, DEFAULT_PRIORITY, DEFAULT_RETRY, PIPELINE_LIMITS as L, type JobKind } from '../domain/pipeline.types';
 import { ALGORITHM_NAME, NAME, NODE_NAME, PIPELINE_NAME } from '../domain/pipeline.validate';
 import { BATCH_OPERATIONS } from '../domain/input-expand';
 import { isStorableText, UNSTORABLE_TEXT } from '../domain/storable';
@@ -225,6 +225,9 @@ export const JobEventsQuery = z.object({
 /** Longest list answered at once by pipeline/list, jobs?raw and a bulk stop. */
 export const MAX_UNPAGED = 10_000;
 
+/** What a search's `kind` (Herald's extension) tells apart: pipelines and named-queue requests. */
+const SEARCH_KINDS = ['pipeline', 'queue'] as const satisfies readonly JobKind[];
+
 const SearchFilters = z.object(
   {
     experimentName: z.string({ error: 'should be string' }).optional().meta({ description: 'Herald has one experiment, "main": another name finds nothing' }),
@@ -233,6 +236,9 @@ const SearchFilters = z.object(
     algorithmName: z.string({ error: 'should be string' }).min(1, { error: 'should NOT be shorter than 1 characters' }).max(L.algorithmName, { error: `should NOT be longer than ${L.algorithmName} characters` }).refine(isStorableText, { error: `should be a string that ${UNSTORABLE_TEXT}` }).optional().meta({ description: 'jobs with a node of this algorithm' }),
     pipelineStatus: z.string({ error: 'should be string' }).refine(isStorableText, { error: `should be a string that ${UNSTORABLE_TEXT}` }).optional().meta({ description: 'one job status' }),
     datesRange: TimeRange.optional().meta({ description: 'submitted within [from, to]' }),
+    // Herald's extensions (HKube's search has neither).
+    projectId: z.string({ error: 'should be string' }).min(1, { error: 'should NOT be shorter than 1 characters' }).refine(isStorableText, { error: `should be a string that ${UNSTORABLE_TEXT}` }).optional().meta({ description: "Herald's extension (not HKube's): only this project's jobs; a project key naming another project finds none (an empty page)" }),
+    kind: z.enum(SEARCH_KINDS, { error: 'should be equal to one of the allowed values' }).optional().meta({ description: "Herald's extension (not HKube's): pipeline (exec/raw, exec/stored, exec/algorithm, a trigger) or queue (a request on a named queue)" }),
   },
   { error: 'should be object' },
 );
@@ -254,7 +260,7 @@ export const SearchRequest = requestSchema(
       exists: z.record(z.string(), z.unknown(), { error: 'should be object' }).optional().meta({ description: 'not supported (400 SEARCH_FILTER_NOT_SUPPORTED)' }),
       tags: z.array(z.string({ error: 'should be string' }), { error: 'should be array' }).optional().meta({ description: 'Herald keeps no tags: any tag is 400 SEARCH_FILTER_NOT_SUPPORTED' }),
     })
-    .meta({ description: "HKube's job search (POST /exec/search)", examples: [{ query: { pipelineName: 'batch', pipelineStatus: 'completed', datesRange: { from: '2021-05-22T15:00:00', to: '2021-06-22T16:00:00' } }, sort: 'desc', limit: 2 }] }),
+    .meta({ description: "HKube's job search (POST /exec/search); query.projectId and query.kind are Herald's extensions", examples: [{ query: { pipelineName: 'batch', pipelineStatus: 'completed', datesRange: { from: '2021-05-22T15:00:00', to: '2021-06-22T16:00:00' } }, sort: 'desc', limit: 2 }] }),
 );
 
 /** GET /exec/search: the same filters as query parameters (HKube's names). */
@@ -266,6 +272,8 @@ export const SearchQuery = z.object({
   pipelineStatus: z.string({ error: 'should be string' }).optional(),
   from: z.string({ error: 'should be string' }).optional().meta({ description: 'datesRange.from', examples: ['2021-03-11T14:30:00'] }),
   to: z.string({ error: 'should be string' }).optional().meta({ description: 'datesRange.to' }),
+  projectId: z.string({ error: 'should be string' }).optional().meta({ description: "Herald's extension (not HKube's): only this project's jobs; a project key naming another project finds none (an empty page)" }),
+  kind: z.string({ error: 'should be string' }).optional().meta({ description: "Herald's extension (not HKube's): pipeline or queue (a request on a named queue)" }),
   ...searchPaging,
   sort: z.string({ error: 'should be string' }).optional().meta({ description: 'asc or desc (default)' }),
   page: z.string({ error: 'should be string' }).optional().meta({ description: 'not supported (400)' }),
@@ -282,7 +290,16 @@ export function searchBodyOf(q: z.output<typeof SearchQuery>): Record<string, un
   const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
   const datesRange = defined({ from: q.from, to: q.to });
   return defined({
-    query: defined({ experimentName: q.experimentName, pipelineName: q.pipelineName, pipelineType: q.pipelineType, algorithmName: q.algorithmName, pipelineStatus: q.pipelineStatus, datesRange: Object.keys(datesRange).length ? datesRange : undefined }),
+    query: defined({
+      experimentName: q.experimentName,
+      pipelineName: q.pipelineName,
+      pipelineType: q.pipelineType,
+      algorithmName: q.algorithmName,
+      pipelineStatus: q.pipelineStatus,
+      datesRange: Object.keys(datesRange).length ? datesRange : undefined,
+      projectId: q.projectId,
+      kind: q.kind,
+    }),
     cursor: q.cursor,
     sort: q.sort,
     pageNum: int(q.page),

@@ -1,6 +1,6 @@
 import type { Sql } from '../../database/db';
 import type { JobSummary } from '../domain/job.state';
-import type { PipelineSpec } from '../domain/pipeline.types';
+import type { JobKind, PipelineSpec } from '../domain/pipeline.types';
 
 /**
  * The SQL of HKube's read routes (search, pipeline/list, jobs?raw, pipelines/{jobId}, auditTrail)
@@ -15,6 +15,10 @@ export interface JobWithSpec {
 }
 
 export interface SearchFilter {
+  /** Herald's extension of the search: one project's jobs (within the caller's `projectId`). */
+  project?: string;
+  /** Herald's extension: pipelines or named-queue requests only. */
+  kind?: JobKind;
   pipeline?: string;
   status?: string;
   from?: string;
@@ -39,8 +43,16 @@ export interface UnfinishedFilter {
 
 // ---------------------------------------------------------------- statements
 
-/** HKube's search: by name, status, submission time, algorithm of a node; keyset paging either way. */
-const searchJobs = (order: 'ASC' | 'DESC', project: string) => `
+/**
+ * HKube's search: by name, status, submission time, algorithm of a node; keyset paging either
+ * way. Herald's extensions pick the statement (`project_id = $9`, `kind = $10`) rather than add
+ * a `$n IS NULL OR` test: one project's page walks jobs_project_created_idx, one kind's
+ * jobs_kind_created_idx or jobs_project_kind_created_idx (migration 105), newest or oldest
+ * first, reading about one page of index entries wherever the page lies (EXPLAIN on 250,000 jobs:
+ * about 100 buffers and 0.2-0.9 ms a page, against 4,500 buffers for the rare kind of a project
+ * without the kind indexes).
+ */
+const searchJobs = (order: 'ASC' | 'DESC', project: boolean, kind: boolean) => `
 SELECT summary, spec FROM jobs
  WHERE ($1::text IS NULL OR pipeline = $1)
    AND ($2::text IS NULL OR status = $2)
@@ -48,13 +60,23 @@ SELECT summary, spec FROM jobs
    AND ($4::timestamptz IS NULL OR created_at <= $4)
    AND ($5::text IS NULL OR spec->'nodes' @> jsonb_build_array(jsonb_build_object('algorithmName', $5::text)))
    AND ($6::timestamptz IS NULL OR (created_at, job_id) ${order === 'DESC' ? '<' : '>'} ($6::timestamptz, $7::text))
-   ${project}
+   AND ${project ? 'project_id = $9' : '$9::text IS NULL'}
+   AND ${kind ? 'kind = $10' : '$10::text IS NULL'}
  ORDER BY created_at ${order}, job_id ${order}
  LIMIT $8`;
-export const SEARCH_JOBS_DESC = searchJobs('DESC', 'AND $9::text IS NULL');
-export const SEARCH_PROJECT_JOBS_DESC = searchJobs('DESC', 'AND project_id = $9');
-export const SEARCH_JOBS_ASC = searchJobs('ASC', 'AND $9::text IS NULL');
-export const SEARCH_PROJECT_JOBS_ASC = searchJobs('ASC', 'AND project_id = $9');
+export const SEARCH_JOBS_DESC = searchJobs('DESC', false, false);
+export const SEARCH_PROJECT_JOBS_DESC = searchJobs('DESC', true, false);
+export const SEARCH_JOBS_ASC = searchJobs('ASC', false, false);
+export const SEARCH_PROJECT_JOBS_ASC = searchJobs('ASC', true, false);
+export const SEARCH_KIND_JOBS_DESC = searchJobs('DESC', false, true);
+export const SEARCH_PROJECT_KIND_JOBS_DESC = searchJobs('DESC', true, true);
+export const SEARCH_KIND_JOBS_ASC = searchJobs('ASC', false, true);
+export const SEARCH_PROJECT_KIND_JOBS_ASC = searchJobs('ASC', true, true);
+
+const SEARCH_STATEMENTS = {
+  desc: { all: SEARCH_JOBS_DESC, project: SEARCH_PROJECT_JOBS_DESC, kind: SEARCH_KIND_JOBS_DESC, projectKind: SEARCH_PROJECT_KIND_JOBS_DESC },
+  asc: { all: SEARCH_JOBS_ASC, project: SEARCH_PROJECT_JOBS_ASC, kind: SEARCH_KIND_JOBS_ASC, projectKind: SEARCH_PROJECT_KIND_JOBS_ASC },
+} as const;
 
 /** Jobs in one of `statuses` (the unfinished ones a caller asks for), oldest first. */
 const unfinishedJobs = (columns: string, project: string) => `
@@ -82,9 +104,16 @@ SELECT event_type, metadata, created_at FROM events
  ORDER BY version DESC`;
 
 export class JobSearchRepository {
+  /**
+   * One page of the search. `projectId` confines it to the caller's project; `project` (the
+   * search's own filter) to one project: a project key naming another one finds nothing, the
+   * same empty page as a project without jobs.
+   */
   async search(sql: Sql, f: SearchFilter): Promise<JobWithSpec[]> {
-    const scoped = f.projectId !== null;
-    const text = f.order === 'asc' ? (scoped ? SEARCH_PROJECT_JOBS_ASC : SEARCH_JOBS_ASC) : scoped ? SEARCH_PROJECT_JOBS_DESC : SEARCH_JOBS_DESC;
+    if (f.projectId !== null && f.project !== undefined && f.project !== f.projectId) return [];
+    const project = f.projectId ?? f.project ?? null;
+    const statements = SEARCH_STATEMENTS[f.order];
+    const text = project !== null ? (f.kind ? statements.projectKind : statements.project) : f.kind ? statements.kind : statements.all;
     return sql.query<JobWithSpec>(text, [
       f.pipeline ?? null,
       f.status ?? null,
@@ -94,7 +123,8 @@ export class JobSearchRepository {
       f.after?.createdAt ?? null,
       f.after?.jobId ?? null,
       f.limit,
-      f.projectId,
+      project,
+      f.kind ?? null,
     ]);
   }
 

@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import { requestSchema, responseSchema } from '../../common/openapi';
-import { asOneField } from '../../common/zod-validation';
-import { isHttpUrl } from '../../jobs/domain/pipeline.validate';
+import { asOneField, summarised } from '../../common/zod-validation';
+import { isHttpUrl, NAME } from '../../jobs/domain/pipeline.validate';
 import { ROUTABLE_EVENTS } from '../../webhooks/domain/subscription.types';
+import { PROJECT_LIST_DEFAULT_LIMIT, PROJECT_LIST_MAX_LIMIT, type ProjectListing as ProjectListingType } from '../domain/project-list';
 import { UUID } from '../domain/project-webhooks';
 
 /**
  * Requests and answers of the project routes: seed 003's project and batch webhooks, seed 002's
- * notification channels and routings. ProjectsService validates the bodies with these schemas
- * (after the project id and, for a PATCH, the channel itself).
+ * notification channels and routings, the listing of projects. ProjectsService validates the
+ * bodies with these schemas (after the project id and, for a PATCH, the channel itself), the
+ * listing's query by ProjectListQuery.
  */
 
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
@@ -133,3 +135,32 @@ export const RoutingView = responseSchema(
 );
 
 export const RoutingList = responseSchema('RoutingList', z.object({ routings: z.array(RoutingView) }));
+
+export const ProjectListQuery = z.object({
+  limit: summarised(z.coerce.number({ error: 'out of range' }).int().min(1).max(PROJECT_LIST_MAX_LIMIT), `limit must be an integer from 1 to ${PROJECT_LIST_MAX_LIMIT}`)
+    .default(PROJECT_LIST_DEFAULT_LIMIT)
+    .meta({ description: `projects per page (default ${PROJECT_LIST_DEFAULT_LIMIT})` }),
+  cursor: summarised(z.string({ error: 'not a cursor from a previous page' }).regex(NAME, { error: 'not a cursor from a previous page' }), 'cursor is not valid')
+    .optional()
+    .meta({ description: 'nextCursor of the previous page (the last projectId it listed)' }),
+});
+
+export const ProjectListing = responseSchema(
+  'ProjectListing',
+  z.object({
+    projectId: z.string(),
+    jobsInFlight: z.int().meta({ description: 'its unfinished (pending, active, paused) jobs and queue requests' }),
+    webhooks: z.int().meta({ description: "its project webhook and its batches' webhooks (disabled ones too)" }),
+    channels: z.int().meta({ description: 'its notification channels' }),
+    keys: z.int().meta({ description: 'its API keys' }),
+    lastJobAt: time().nullable().meta({ description: 'when its latest job or queue request was submitted; null: none' }),
+  }),
+) satisfies z.ZodType<ProjectListingType>;
+
+export const ProjectList = responseSchema(
+  'ProjectList',
+  z.object({
+    projects: z.array(ProjectListing).meta({ description: 'by projectId: every project with a key, a webhook, a channel, a routing, a stored pipeline or a job (a project key: its own)' }),
+    nextCursor: z.string().nullable().meta({ description: 'pass it as cursor for the next page; null on the last page' }),
+  }),
+);

@@ -30,24 +30,23 @@ function searchOf(f: Filters): string {
 }
 
 /**
- * One page of GET /api/v1/exec/search, newest first: status and the pipeline or queue name are
- * the search's own filters; the kind (pipeline or queue request) and the project are applied to
- * the page it answers (the search has no project filter; a project key sees its project only).
+ * One page of GET /api/v1/exec/search, newest first, every filter applied by Herald: status,
+ * the pipeline or queue name, the kind (a queue name: queue requests only; a pipeline name:
+ * pipelines only) and the project (a project key sees its own project only).
  */
-async function loadJobs(f: Filters, cursor: string | undefined): Promise<{ hits: SearchHit[]; scanned: number; cursor: string | null }> {
+async function loadJobs(f: Filters, cursor: string | undefined): Promise<{ hits: SearchHit[]; cursor: string | null }> {
   const name = f.queue || f.pipeline;
-  const answer = await ok(
-    herald().GET('/api/v1/exec/search', {
-      params: { query: { ...(name ? { pipelineName: name } : {}), ...(f.status ? { pipelineStatus: f.status } : {}), limit: f.limit, ...(cursor ? { cursor } : {}) } },
-    }),
-  );
-  const hits = answer.hits.filter((h) => {
-    if (f.queue && h.pipeline.kind !== 'queue') return false;
-    if (f.pipeline && !f.queue && h.pipeline.kind === 'queue') return false;
-    if (f.project && (h.status.projectId ?? h.pipeline.projectId) !== f.project) return false;
-    return true;
-  });
-  return { hits, scanned: answer.hits.length, cursor: answer.cursor };
+  const kind = f.queue ? ('queue' as const) : f.pipeline ? ('pipeline' as const) : undefined;
+  const query = {
+    ...(name ? { pipelineName: name } : {}),
+    ...(f.status ? { pipelineStatus: f.status } : {}),
+    ...(kind ? { kind } : {}),
+    ...(f.project ? { projectId: f.project } : {}),
+    limit: f.limit,
+    ...(cursor ? { cursor } : {}),
+  };
+  const answer = await ok(herald().GET('/api/v1/exec/search', { params: { query } }));
+  return { hits: answer.hits, cursor: answer.cursor };
 }
 
 function JobRow({ hit }: { hit: SearchHit }) {
@@ -143,13 +142,12 @@ export function JobsPage() {
       <ErrorBox error={list.error} />
       {list.data ? (
         <>
-          {list.data.hits.length === 0 ? <Empty>No job{list.data.scanned > 0 ? ` among the ${list.data.scanned} of this page matches` : ''}.</Empty> : null}
+          {list.data.hits.length === 0 ? <Empty>No job matches.</Empty> : null}
           <ul class="job-list">
             {list.data.hits.map((h) => (
               <JobRow key={h.jobId} hit={h} />
             ))}
           </ul>
-          {filters.project && list.data.scanned > 0 ? <p class="muted small">The project filter applies to this page of {list.data.scanned} jobs.</p> : null}
           <div class="pager">
             <button type="button" class="ghost" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
               ← Newer
