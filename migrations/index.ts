@@ -21,6 +21,7 @@ import { FailingSince1763800000085 } from './1763800000085-failing-since';
 import { StreamHolds1763800000090 } from './1763800000090-stream-holds';
 import { StreamWaiters1763800000095 } from './1763800000095-stream-waiters';
 import { PendingFanouts1763800000098 } from './1763800000098-pending-fanouts';
+import { SigningKeys1763800000100 } from './1763800000100-signing-keys';
 import { SearchKindIndexes1763800000105 } from './1763800000105-search-kind-indexes';
 
 /** Every migration, in order. Listed explicitly (no globbing) so bundlers and ESM tests see them. */
@@ -48,5 +49,6 @@ export const MIGRATIONS = [
   StreamHolds1763800000090,
   StreamWaiters1763800000095,
   PendingFanouts1763800000098,
+  SigningKeys1763800000100,
   SearchKindIndexes1763800000105,
 ];

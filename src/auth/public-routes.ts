@@ -3,8 +3,9 @@ import { isDashboardPath } from '../ui/domain/dashboard-paths';
 const HOOK_PATH = /^\/api\/v1\/(projects\/[^/]+\/)?hooks\/[^/]+$/;
 
 /**
- * The only requests Herald lets through without a key: the health probes, when enabled the
- * OpenAPI pages, and webhook triggers (POST /api/v1/hooks/{name} and
+ * The only requests Herald lets through without a key: the health probes, the JWKS of Herald's
+ * webhook signing keys (GET /.well-known/jwks.json and /fal/.well-known/jwks.json: public keys),
+ * when enabled the OpenAPI pages, and webhook triggers (POST /api/v1/hooks/{name} and
  * /api/v1/projects/{projectId}/hooks/{name}), which carry their own authentication. GET /metrics
  * is let through to its own guard (src/metrics/http/metrics-access.guard.ts), which takes an
  * admin key or HERALD_METRICS_TOKEN and refuses everything else. With `dashboard` (HERALD_DASHBOARD),
@@ -23,6 +24,8 @@ export function isPublicRequest(method: string, path: string, docs: boolean, das
   if (method === 'POST' && HOOK_PATH.test(path)) return true;
   if (method !== 'GET' && method !== 'HEAD') return false;
   if (path === '/health' || path === '/health/live' || path === '/health/ready') return true;
+  // Herald's webhook signing keys (public keys only): what receivers verify fal webhooks with.
+  if (path === '/.well-known/jwks.json' || path === '/fal/.well-known/jwks.json') return true;
   // Its guard decides: an admin key or the metrics token (which is no API key, so not for this middleware).
   if (path === '/metrics') return true;
   if (dashboard && isDashboardPath(path)) return true;

@@ -1,6 +1,40 @@
 // Generated from Herald's OpenAPI document (/docs-json) by `npm run client:generate`. Do not edit.
 
 export interface paths {
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Herald's webhook signing keys as a JWKS (no key needed): verifies the X-Fal-Webhook-Signature of fal webhooks */
+        get: operations["SigningKeysController_jwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/signing-keys/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new webhook signing key signs from now on (every instance within 30 s); the old one stays in the JWKS for 24 h */
+        post: operations["SigningKeysController_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/deliveries": {
         parameters: {
             query?: never;
@@ -283,10 +317,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Search jobs (HKube's search), the filters as query parameters */
+        /** Search jobs (HKube's search), the filters as query parameters (projectId and kind: Herald's extensions) */
         get: operations["ExecQueriesController_searchGet"];
         put?: never;
-        /** Search jobs (HKube's search): by pipelineName, pipelineStatus, algorithmName, datesRange; paged by cursor */
+        /** Search jobs (HKube's search): by pipelineName, pipelineStatus, algorithmName, datesRange, and Herald's extensions query.projectId and query.kind (pipeline or queue); paged by cursor */
         post: operations["ExecQueriesController_searchPost"];
         delete?: never;
         options?: never;
@@ -425,6 +459,23 @@ export interface paths {
         };
         /** The job's event stream, for audit (paged by fromVersion / limit) */
         get: operations["JobEventsController_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the projects by id (paging: limit, cursor): every project with a key, a project or batch webhook, a channel, a routing, a stored pipeline or a job, with its jobs in flight, webhooks, channels, keys and latest job; a project key lists its own project only */
+        get: operations["ProjectListController_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -898,6 +949,23 @@ export interface paths {
         };
         /** Latest progress webhook delivery of a job */
         get: operations["DeliveriesController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/fal/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same JWKS under the fal routes (no key needed): the URL a fal receiver uses instead of https://rest.alpha.fal.ai/.well-known/jwks.json */
+        get: operations["SigningKeysController_falJwks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2052,6 +2120,10 @@ export interface components {
             jobs: components["schemas"]["StatusView"][];
             nextCursor: string | null;
         };
+        Jwks: {
+            /** @description the current key first, then keys retired less than 24 h ago (they still verify) */
+            keys: components["schemas"]["SigningJwk"][];
+        };
         KeyList: {
             keys: components["schemas"]["KeyView"][];
         };
@@ -2361,6 +2433,25 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        ProjectList: {
+            /** @description pass it as cursor for the next page; null on the last page */
+            nextCursor: string | null;
+            /** @description by projectId: every project with a key, a webhook, a channel, a routing, a stored pipeline or a job (a project key: its own) */
+            projects: components["schemas"]["ProjectListing"][];
+        };
+        ProjectListing: {
+            /** @description its notification channels */
+            channels: number;
+            /** @description its unfinished (pending, active, paused) jobs and queue requests */
+            jobsInFlight: number;
+            /** @description its API keys */
+            keys: number;
+            /** @description when its latest job or queue request was submitted; null: none */
+            lastJobAt: string | null;
+            projectId: string;
+            /** @description its project webhook and its batches' webhooks (disabled ones too) */
+            webhooks: number;
+        };
         /** @description A task of a job in the project or batch completed (seed 003) */
         ProjectTaskPayload: {
             batchId: string | null;
@@ -2576,6 +2667,17 @@ export interface components {
             /** @description whsec_…, shown once */
             secret: string;
         };
+        RotatedSigningKey: {
+            /** @description the key that signs from now on */
+            kid: string;
+            /** @description the key it replaces */
+            previousKid: string | null;
+            /**
+             * Format: date-time
+             * @description the previous key stays in the JWKS (so verifies) until then
+             */
+            previousPublishedUntil: string | null;
+        };
         RoutingList: {
             routings: components["schemas"]["RoutingView"][];
         };
@@ -2621,7 +2723,7 @@ export interface components {
             status: components["schemas"]["StatusView"];
         };
         /**
-         * @description HKube's job search (POST /exec/search)
+         * @description HKube's job search (POST /exec/search); query.projectId and query.kind are Herald's extensions
          * @example {
          *       "query": {
          *         "pipelineName": "batch",
@@ -2668,11 +2770,18 @@ export interface components {
                 };
                 /** @description Herald has one experiment, "main": another name finds nothing */
                 experimentName?: string;
+                /**
+                 * @description Herald's extension (not HKube's): pipeline (exec/raw, exec/stored, exec/algorithm, a trigger) or queue (a request on a named queue)
+                 * @enum {string}
+                 */
+                kind?: "pipeline" | "queue";
                 pipelineName?: string;
                 /** @description one job status */
                 pipelineStatus?: string;
                 /** @description not supported (400 SEARCH_FILTER_NOT_SUPPORTED) */
                 pipelineType?: string;
+                /** @description Herald's extension (not HKube's): only this project's jobs; a project key naming another project finds none (an empty page) */
+                projectId?: string;
             };
             /**
              * @description by submission time
@@ -2682,6 +2791,20 @@ export interface components {
             sort?: "asc" | "desc";
             /** @description Herald keeps no tags: any tag is 400 SEARCH_FILTER_NOT_SUPPORTED */
             tags?: string[];
+        };
+        SigningJwk: {
+            /** @constant */
+            alg: "EdDSA";
+            /** @constant */
+            crv: "Ed25519";
+            /** @description the key's RFC 7638 thumbprint */
+            kid: string;
+            /** @constant */
+            kty: "OKP";
+            /** @constant */
+            use: "sig";
+            /** @description the public key, base64url (32 bytes) */
+            x: string;
         };
         /** @description GET /api/v1/exec/status/{jobId}, and the body of the progress webhook */
         StatusView: {
@@ -3346,6 +3469,64 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    SigningKeysController_jwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The current key and those retired less than 24 h ago */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Jwks"];
+                };
+            };
+        };
+    };
+    SigningKeysController_rotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new key id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotatedSigningKey"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     DeliveriesController_list: {
         parameters: {
             query?: {
@@ -4289,6 +4470,8 @@ export interface operations {
                 fields?: string;
                 /** @description datesRange.from */
                 from?: string;
+                /** @description Herald's extension (not HKube's): pipeline or queue (a request on a named queue) */
+                kind?: string;
                 /** @description integer from 1 to 100 (default 100) */
                 limit?: string;
                 /** @description not supported (400) */
@@ -4297,6 +4480,8 @@ export interface operations {
                 pipelineStatus?: string;
                 /** @description not supported (400) */
                 pipelineType?: string;
+                /** @description Herald's extension (not HKube's): only this project's jobs; a project key naming another project finds none (an empty page) */
+                projectId?: string;
                 /** @description asc or desc (default) */
                 sort?: string;
                 /** @description comma-separated; not supported (400) unless empty */
@@ -4896,6 +5081,58 @@ export interface operations {
             };
             /** @description Not found: JOB_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ProjectListController_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page (the last projectId it listed) */
+                cursor?: string;
+                /** @description projects per page (default 100) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of projects */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectList"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7460,6 +7697,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    SigningKeysController_falJwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The current key and those retired less than 24 h ago */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Jwks"];
                 };
             };
         };

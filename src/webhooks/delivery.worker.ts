@@ -26,6 +26,7 @@ import { DELIVER_QUEUE, WorkQueue, type ClaimedJob } from './infrastructure/work
 import { MetricsService } from '../metrics/metrics.service';
 import { AttemptTracing } from '../tracing/attempt-tracing';
 import { HERALD_LOG, type HeraldLog } from '../logging/herald-log';
+import { SigningKeys } from './signing-keys.service';
 
 /** A message behind an earlier one that is not due yet waits at least this long, at most DEFER_BLOCKED_MAX_MS. */
 const DEFER_BLOCKED_MS = 20;
@@ -95,6 +96,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly metrics: MetricsService,
     private readonly traces: AttemptTracing,
     @Inject(HERALD_LOG) log: HeraldLog,
+    private readonly signingKeys: SigningKeys,
   ) {
     this.deliveryLog = new DeliveryLog(log.child({ context: 'Delivery' }));
     const w = config.webhooks;
@@ -449,7 +451,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     // Tracing on: the attempt's span, whose traceparent the request carries (off: headers unchanged).
     const span = this.traces.start(msg, state);
     try {
-      result = await this.sender.send({ url: sub.url, headers: span.headers(deliveryHeaders(sub, msg.id, msg.body, attemptedAt, HERALD_VERSION)), body: msg.body, timeoutMs: this.config.webhooks.timeoutMs });
+      result = await this.sender.send({ url: sub.url, headers: span.headers(deliveryHeaders(sub, msg.id, msg.body, attemptedAt, HERALD_VERSION, this.signingKeys.falSigning(msg))), body: msg.body, timeoutMs: this.config.webhooks.timeoutMs });
     } catch (err) {
       result = { durationMs: 0, errorCode: 'ERROR', errorMessage: (err as Error).message };
     }

@@ -17,10 +17,13 @@ import { SubscriptionsController } from './http/subscriptions.controller';
 import { WorkQueue } from './infrastructure/work-queue.service';
 import { WebhookOutbox } from './webhook-outbox.listener';
 import { LocalDelivery } from './local-delivery';
+import { SigningKeys } from './signing-keys.service';
+import { SigningKeysRepository } from './infrastructure/signing-keys.repository';
+import { SigningKeysController } from './http/signing-keys.controller';
 
 @Module({
   imports: [JobsModule],
-  controllers: [DeliveriesController, SubscriptionsController],
+  controllers: [DeliveriesController, SubscriptionsController, SigningKeysController],
   providers: [
     SubscriptionsRepository,
     MessagesRepository,
@@ -35,6 +38,8 @@ import { LocalDelivery } from './local-delivery';
     DeliveryViewsRepository,
     SubscriptionsService,
     ChannelTester,
+    SigningKeysRepository,
+    SigningKeys,
     { provide: HttpSender, useFactory: (guard: EgressGuard) => new UndiciHttpSender(guard), inject: [EgressGuard] },
   ],
   exports: [WebhookOutbox, WorkQueue, ChannelTester, HttpSender, FanoutWorker, DeliveryWorker],

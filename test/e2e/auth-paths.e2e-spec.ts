@@ -7,6 +7,9 @@ import { operationsOf, pathVariants, rawRequest, type Operation } from '../suppo
  * operation of the OpenAPI document is walked. Fixed: before, `/API/...` and `/QUEUE/...` (any
  * other letter case) skipped the key check while the router still matched them.
  */
+/** The public signing keys of fal's webhook signatures (and its /fal/ twin). */
+const JWKS = '/.well-known/jwks.json';
+
 describe('API keys hold for every spelling of every route', () => {
   let h: RunningHerald;
   let ops: Operation[];
@@ -34,7 +37,7 @@ describe('API keys hold for every spelling of every route', () => {
   it('answers 401 or 404, never anything else, to every spelling without a key or with a wrong one', async () => {
     const seen: string[] = [];
     for (const op of ops) {
-      if (op.path.startsWith('/health')) continue;
+      if (op.path.startsWith('/health') || op.path.endsWith(JWKS)) continue;
       for (const path of [op.path, ...pathVariants(op)]) {
         for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong' }, { authorization: `Basic ${KEY}` }, { authorization: KEY }]) {
           const res = await rawRequest(h.baseUrl, op.method, path, headers, bodyFor(op));
@@ -67,7 +70,8 @@ describe('API keys hold for every spelling of every route', () => {
     expect((await api(h.baseUrl, 'DELETE', `/api/v1/projects/walk-project/keys/${revoked.body.id}`, undefined, { authorization: `Bearer ${KEY}` })).status).toBe(204);
     const auth = { authorization: `Bearer ${made.body.key}` };
     for (const op of ops) {
-      if (op.path.startsWith('/health')) continue;
+      // Public routes answer whatever the key (the open-routes case below).
+      if (op.path.startsWith('/health') || op.path.endsWith(JWKS)) continue;
       const canonical = await rawRequest(h.baseUrl, op.method, op.path, auth, bodyFor(op));
       const routeMissing = canonical.status === 404 && JSON.parse(canonical.body).error.code === 'NOT_FOUND';
       if (op.path.includes('/hooks/')) {
@@ -87,11 +91,11 @@ describe('API keys hold for every spelling of every route', () => {
     }
   });
 
-  it('leaves only the health probe and the OpenAPI pages open', async () => {
-    for (const path of ['/health', '/health/live', '/health/ready', '/docs', '/docs/', '/docs-json']) {
+  it('leaves only the health probe, the signing keys (JWKS) and the OpenAPI pages open', async () => {
+    for (const path of ['/health', '/health/live', '/health/ready', '/docs', '/docs/', '/docs-json', JWKS, `/fal${JWKS}`]) {
       expect([path, (await rawRequest(h.baseUrl, 'GET', path)).status]).toEqual([path, 200]);
     }
-    for (const path of ['/HEALTH', '/health/', '/Docs-json', '/%68ealth', '/', '/anything', '/api', '/queue']) {
+    for (const path of ['/HEALTH', '/health/', '/Docs-json', '/%68ealth', '/', '/anything', '/api', '/queue', '/.WELL-KNOWN/jwks.json', `${JWKS}/`, '/fal/.well-known/JWKS.json', '/.well-known/jwks.json;x=1']) {
       expect([path, (await rawRequest(h.baseUrl, 'GET', path)).status]).toEqual([path, 401]);
     }
     // /metrics (kept out of the document) needs an admin key or the metrics token, whatever its spelling.
@@ -103,6 +107,7 @@ describe('API keys hold for every spelling of every route', () => {
     expect((await rawRequest(h.baseUrl, 'GET', '/metrics', { authorization: `Bearer ${KEY}` })).status).toBe(200);
     // Only GET: no other method is open on a public path.
     expect((await rawRequest(h.baseUrl, 'POST', '/health', {}, '{}')).status).toBe(401);
+    expect((await rawRequest(h.baseUrl, 'POST', JWKS, {}, '{}')).status).toBe(401);
   });
 });
 

@@ -126,13 +126,15 @@ describe('The OpenAPI document at /docs-json', () => {
       ['get', '/health', []],
       ['get', '/health/live', []],
       ['get', '/health/ready', []],
+      ['get', '/.well-known/jwks.json', []],
+      ['get', '/fal/.well-known/jwks.json', []],
       ['post', '/api/v1/hooks/{name}', []],
       ['post', '/api/v1/projects/{projectId}/hooks/{name}', []],
     ]);
     // What the document says is what Herald does.
     expect((await api(h.baseUrl, 'GET', '/api/v1/exec/jobs')).status).toBe(401);
     expect((await api(h.baseUrl, 'GET', '/api/v1/exec/jobs', undefined, KEY)).status).toBe(200);
-    for (const probe of ['/health', '/health/live', '/health/ready']) expect((await api(h.baseUrl, 'GET', probe)).status).toBe(200);
+    for (const probe of ['/health', '/health/live', '/health/ready', '/.well-known/jwks.json', '/fal/.well-known/jwks.json']) expect((await api(h.baseUrl, 'GET', probe)).status).toBe(200);
   });
 
   it('names what each route needs of a key (a scope, or an admin key) and lists its 403 FORBIDDEN_SCOPE', () => {

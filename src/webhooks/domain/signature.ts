@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { falSignatureHeaders, type FalSigning } from './fal-signature';
 
 /**
  * Standard Webhooks signing: `v1,<base64 HMAC-SHA256(secret, "<id>.<timestamp>.<body>")>`, where
@@ -27,7 +28,9 @@ export function activeSecrets(sub: { secret: string | null; previousSecret: stri
 
 /**
  * Headers of one delivery attempt: the subscription's own headers, then the fixed ones (which win):
- * JSON content type, User-Agent Herald/<version> and, with a secret, the Standard Webhooks trio.
+ * JSON content type, User-Agent Herald/<version>, with a secret the Standard Webhooks trio and,
+ * with `fal` (a fal.result webhook), fal's four ED25519 headers (domain/fal-signature.ts), all
+ * signed with the attempt's time.
  */
 export function deliveryHeaders(
   sub: { headers: Record<string, string>; secret: string | null; previousSecret: string | null; previousSecretExpiresAt: string | null },
@@ -35,11 +38,14 @@ export function deliveryHeaders(
   body: string,
   at: Date,
   version: string,
+  fal?: FalSigning,
 ): Record<string, string> {
+  const seconds = Math.floor(at.getTime() / 1000);
   return {
     ...sub.headers,
     'content-type': 'application/json',
     'user-agent': `Herald/${version}`,
-    ...signatureHeaders(activeSecrets(sub, at), `msg_${messageId}`, Math.floor(at.getTime() / 1000), body),
+    ...signatureHeaders(activeSecrets(sub, at), `msg_${messageId}`, seconds, body),
+    ...(fal ? falSignatureHeaders(fal.requestId, fal.userId, seconds, body, fal.signer) : {}),
   };
 }
