@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { createIndexesConcurrently, dropIndexesConcurrently, type ConcurrentIndex } from './concurrent-indexes';
 
 /**
  * Indexes for what GET /metrics reads at scrape time (src/metrics/infrastructure/metrics.repository.ts):
@@ -8,7 +9,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * that a large webhook_messages table keeps taking writes meanwhile; an index left invalid by
  * an interrupted build is dropped and built again.
  */
-const INDEXES: Array<{ name: string; create: string }> = [
+const INDEXES: ConcurrentIndex[] = [
   {
     name: 'webhook_messages_open_idx',
     create: `CREATE INDEX CONCURRENTLY webhook_messages_open_idx ON webhook_messages (subscription_id) WHERE status IN ('pending', 'retrying')`,
@@ -24,15 +25,10 @@ export class MetricsIndexes1763800000055 implements MigrationInterface {
   transaction = false;
 
   async up(q: QueryRunner): Promise<void> {
-    for (const index of INDEXES) {
-      const [existing] = (await q.query(`SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = to_regclass($1)`, [index.name])) as Array<{ valid: boolean }>;
-      if (existing?.valid) continue;
-      if (existing) await q.query(`DROP INDEX CONCURRENTLY ${index.name}`);
-      await q.query(index.create);
-    }
+    await createIndexesConcurrently(q, INDEXES);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const index of INDEXES) await q.query(`DROP INDEX CONCURRENTLY IF EXISTS ${index.name}`);
+    await dropIndexesConcurrently(q, INDEXES);
   }
 }

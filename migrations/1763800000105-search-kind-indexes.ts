@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { createIndexesConcurrently, dropIndexesConcurrently, type ConcurrentIndex } from './concurrent-indexes';
 
 /**
  * Indexes for the search's kind filter (Herald's extension of HKube's search, GET|POST
@@ -10,7 +11,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Built CONCURRENTLY (outside a transaction) so that a large jobs table keeps taking writes
  * meanwhile; an index left invalid by an interrupted build is dropped and built again.
  */
-const INDEXES: Array<{ name: string; create: string }> = [
+const INDEXES: ConcurrentIndex[] = [
   {
     name: 'jobs_kind_created_idx',
     create: `CREATE INDEX CONCURRENTLY jobs_kind_created_idx ON jobs (kind, created_at DESC, job_id DESC)`,
@@ -26,15 +27,10 @@ export class SearchKindIndexes1763800000105 implements MigrationInterface {
   transaction = false;
 
   async up(q: QueryRunner): Promise<void> {
-    for (const index of INDEXES) {
-      const [existing] = (await q.query(`SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = to_regclass($1)`, [index.name])) as Array<{ valid: boolean }>;
-      if (existing?.valid) continue;
-      if (existing) await q.query(`DROP INDEX CONCURRENTLY ${index.name}`);
-      await q.query(index.create);
-    }
+    await createIndexesConcurrently(q, INDEXES);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const index of INDEXES) await q.query(`DROP INDEX CONCURRENTLY IF EXISTS ${index.name}`);
+    await dropIndexesConcurrently(q, INDEXES);
   }
 }

@@ -1,10 +1,10 @@
-import { createHash, createPublicKey, verify } from 'node:crypto';
 import { SigningKeys } from '../../src/webhooks/signing-keys.service';
 import { createTestDatabase } from '../support/database';
 import { api, eventually, startHerald, type RunningHerald } from '../support/herald';
 import { queues, queueTestConfig } from '../support/queues';
 import { Receiver, type Received } from '../support/receiver';
 import { bearer, createKey } from '../support/tenants';
+import { falReceiverVerifies } from '../support/fal-receiver';
 
 /**
  * fal's webhook signature over real HTTP: a request submitted on the fal routes with
@@ -19,35 +19,6 @@ interface Jwks {
   keys: Array<{ kty: string; crv: string; x: string; kid: string; use: string; alg: string }>;
 }
 
-/**
- * fal's documented receiver ("Verifying Your Webhook", docs.fal.ai): the four headers are
- * required, the timestamp must be within ±300 s of now, the message is request id, user id,
- * timestamp and hex(sha256(raw body)) joined by "\n", the signature is hex, and any key of the
- * JWKS (`x`: the raw public key, base64url) that verifies it accepts the webhook.
- */
-function falReceiverVerifies(headers: Record<string, string | string[] | undefined>, rawBody: Buffer, jwks: Jwks, nowSeconds: number): boolean {
-  const one = (name: string) => (typeof headers[name] === 'string' ? (headers[name] as string) : undefined);
-  const requestId = one('x-fal-webhook-request-id');
-  const userId = one('x-fal-webhook-user-id');
-  const timestamp = one('x-fal-webhook-timestamp');
-  const signatureHex = one('x-fal-webhook-signature');
-  if (!requestId || !userId || !timestamp || !signatureHex) return false;
-  const ts = parseInt(timestamp, 10);
-  if (Number.isNaN(ts) || Math.abs(nowSeconds - ts) > 300) return false;
-  const message = Buffer.from([requestId, userId, timestamp, createHash('sha256').update(rawBody).digest('hex')].join('\n'), 'utf-8');
-  const signature = Buffer.from(signatureHex, 'hex');
-  for (const key of jwks.keys) {
-    if (typeof key.x !== 'string') continue;
-    const raw = Buffer.from(key.x, 'base64url');
-    try {
-      const publicKey = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]), format: 'der', type: 'spki' });
-      if (verify(null, message, publicKey, signature)) return true;
-    } catch {
-      /* the next key */
-    }
-  }
-  return false;
-}
 
 const receivedAt = (r: Received) => Math.floor(r.at / 1000);
 const only = (jwks: Jwks, kid: string): Jwks => ({ keys: jwks.keys.filter((k) => k.kid === kid) });

@@ -1,37 +1,8 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { ed25519Signer, falSignatureHeaders, falSignedMessage, falUserId, jwkThumbprint, publicJwk, publishedKeys, type SigningJwk } from '../../src/webhooks/domain/fal-signature';
 import { deliveryHeaders } from '../../src/webhooks/domain/signature';
+import { falReceiverVerifies } from '../support/fal-receiver';
 
-/**
- * fal's documented receiver ("Verifying Your Webhook", docs.fal.ai), written out here: the four
- * X-Fal-Webhook-* headers must be there; the timestamp within ±300 s of the receiver's clock; the
- * message is request id, user id, timestamp and the hex SHA-256 of the raw body joined by "\n"
- * (UTF-8); the signature header is hex; each JWKS key's `x` is the raw 32-byte public key in
- * base64url, and any key that verifies the ED25519 signature accepts the webhook.
- */
-function falReceiverVerifies(headers: Record<string, string | undefined>, rawBody: Buffer, jwks: { keys: Array<{ x?: unknown }> }, nowSeconds: number): boolean {
-  const requestId = headers['x-fal-webhook-request-id'];
-  const userId = headers['x-fal-webhook-user-id'];
-  const timestamp = headers['x-fal-webhook-timestamp'];
-  const signatureHex = headers['x-fal-webhook-signature'];
-  if (!requestId || !userId || !timestamp || !signatureHex) return false;
-  const ts = parseInt(timestamp, 10);
-  if (Number.isNaN(ts) || Math.abs(nowSeconds - ts) > 300) return false;
-  const message = Buffer.from([requestId, userId, timestamp, createHash('sha256').update(rawBody).digest('hex')].join('\n'), 'utf-8');
-  const signature = Buffer.from(signatureHex, 'hex');
-  for (const key of jwks.keys) {
-    if (typeof key.x !== 'string') continue;
-    const raw = Buffer.from(key.x, 'base64url');
-    // The raw key as libsodium / PyNaCl take it, wrapped as SPKI for node's verify.
-    const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]);
-    try {
-      if (raw.length === 32 && verify(null, message, createPublicKey({ key: spki, format: 'der', type: 'spki' }), signature)) return true;
-    } catch {
-      /* the next key */
-    }
-  }
-  return false;
-}
 
 /** RFC 8032 test 1 (RFC 8037 A.1): a known key pair. */
 const RFC_D = '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60';
