@@ -23,6 +23,8 @@ const KEY = 'dashboard-browser-key';
 const auth = { authorization: `Bearer ${KEY}` };
 /** Long enough for a loaded 2-core machine, far below the test's own timeout. */
 const WAIT = { timeout: 20_000 };
+/** A browser case's own limit (jest's default 60 s is less than three WAITs and a start). */
+const BROWSER_CASE_MS = 120_000;
 
 describe('the dashboard in a real browser', () => {
   let h: RunningHerald;
@@ -164,7 +166,7 @@ describe('the dashboard in a real browser', () => {
     await shot('08-phone-jobs');
 
     expect(pageErrors).toEqual([]);
-  });
+  }, BROWSER_CASE_MS);
 
   it('re-enables a job webhook disabled by a 410 from the deliveries page, and resends what it missed', async () => {
     const submitted = await api<{ jobId: string }>(h.baseUrl, 'POST', '/api/v1/exec/raw', { name: 'gone', nodes: [{ nodeName: 'n', algorithmName: 'dash-gone' }], webhooks: { result: `${receiver.url}/gone` } }, auth);
@@ -187,7 +189,7 @@ describe('the dashboard in a real browser', () => {
     await eventually(async () => receiver.requests.filter((r) => r.path === '/gone').length === before + 1);
     await shot('10-subscription-reenabled');
     expect(pageErrors).toEqual([]);
-  });
+  }, BROWSER_CASE_MS);
 
   it("lists projects and queues from their routes, and the job filters find a project's jobs below a page of newer ones", async () => {
     const mine = (await api<{ jobId: string }>(h.baseUrl, 'POST', '/api/v1/exec/raw', { name: 'dash-mine', projectId: 'dash-p', nodes: [{ nodeName: 'n', algorithmName: 'dash-p-alg' }] }, auth)).body.jobId;
@@ -230,7 +232,7 @@ describe('the dashboard in a real browser', () => {
     await page.locator(`li[data-job="${request}"]`).waitFor(WAIT);
     expect(await page.locator('li.job-row').count()).toBe(1);
     expect(pageErrors).toEqual([]);
-  });
+  }, BROWSER_CASE_MS);
 
   it('logs in with no key when the API is open (no admin key)', async () => {
     const open = await startHerald();
@@ -248,5 +250,7 @@ describe('the dashboard in a real browser', () => {
     } finally {
       await open.close();
     }
-  });
+    // A second Herald and a new tab on a loaded 2-core machine (two test files at a time, Chromium
+    // beside them): its own three waits of at most 20 s each, plus the start.
+  }, BROWSER_CASE_MS);
 });
