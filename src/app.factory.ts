@@ -53,6 +53,8 @@ export async function createApp(config: HeraldConfig, options: CreateAppOptions 
   const server = express();
   server.set('case sensitive routing', true);
   server.set('strict routing', true);
+  // req.ip: the TCP peer, or the address a trusted proxy forwarded (HERALD_TRUST_PROXY, config/trust-proxy.ts).
+  server.set('trust proxy', config.trustProxy);
   const level = options.logger === undefined ? config.logLevel : options.logger === false ? 'silent' : levelOfNestLevels(options.logger);
   const log = options.log ?? createHeraldLog({ level, format: config.logFormat });
   const adapter = new HeraldExpressAdapter(server);

@@ -23,7 +23,7 @@ export function apiKeyMiddleware(callers: Callers, docs: boolean, limits: Projec
   const log = new Logger('Auth');
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     if (isPublicRequest(req.method, req.path, docs, dashboard)) return next();
-    const gate = limits.gateFor(req.socket.remoteAddress);
+    const gate = limits.gateFor(req.ip);
     const byToken = streamTokens ? streamTokenRequest(req) : undefined;
     let caller;
     try {

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { formatOf, levelOf, LEVEL_NAMES, LOG_FORMATS, type HeraldLogLevel, type LogFormatSetting } from '../logging/log-settings';
 import { DEFAULT_SCHEDULE, parseSchedule } from '../webhooks/domain/retry-schedule';
 import { EgressPolicyError, parseEgressPolicy, type EgressPolicy } from '../webhooks/domain/egress-policy';
+import { parseTrustProxy, TrustProxyError, type TrustProxy } from './trust-proxy';
 /**
  * Herald's configuration: read once from the environment at boot, validated, and
  * handed around as one typed object. A bad value stops start-up with a readable message.
@@ -21,6 +22,8 @@ export interface HeraldConfig {
    * key: neither HERALD_ADMIN_KEY nor HERALD_API_KEYS) and 0.0.0.0 (every interface) once one is set.
    */
   host: string;
+  /** Proxies that may name the caller's address by X-Forwarded-For (HERALD_TRUST_PROXY; trust-proxy.ts): none by default. */
+  trustProxy: TrustProxy;
   /** Most detailed level logged (HERALD_LOG_LEVEL, pino's names or Nest's; Nest's route and module lines are at debug). */
   logLevel: HeraldLogLevel;
   /** How lines are written (HERALD_LOG_FORMAT): json, pretty, or auto (pretty when stdout is a terminal). */
@@ -227,6 +230,15 @@ function host(raw: string | undefined, adminKeys: number): string {
   return value;
 }
 
+function trustProxy(raw: string | undefined): TrustProxy {
+  try {
+    return parseTrustProxy(raw);
+  } catch (err) {
+    if (err instanceof TrustProxyError) throw new ConfigError(err.message);
+    throw err;
+  }
+}
+
 function tracing(env: NodeJS.ProcessEnv): TracingConfig {
   const off: TracingConfig = { serviceName: env.OTEL_SERVICE_NAME?.trim() || 'herald', exportDelayMs: int(env, 'OTEL_BSP_SCHEDULE_DELAY', 5000, 1, 3_600_000) };
   if (bool(env, 'OTEL_SDK_DISABLED', false)) return off;
@@ -283,6 +295,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
     databaseUrl,
     port: int(env, 'PORT', 3000, 0, 65535),
     host: host(env.HERALD_HOST, apiKeys.length + (adminKey ? 1 : 0)),
+    trustProxy: trustProxy(env.HERALD_TRUST_PROXY),
     logLevel: logLevel(env.HERALD_LOG_LEVEL),
     logFormat: logFormat(env.HERALD_LOG_FORMAT),
     dataDir: env.HERALD_DATA_DIR?.trim() || '.herald',

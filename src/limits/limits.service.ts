@@ -1,14 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { LookupGate } from '../auth/callers.service';
 import { Clock } from '../common/clock';
 import { LiveInstances } from '../common/live-instances';
 import { HERALD_CONFIG, type HeraldConfig } from '../config/config';
-import { Db, type Sql, type Tx } from '../database/db';
+import { Db, type Tx } from '../database/db';
 import { effectiveLimits, instanceShare, subscriptionsLimitReached, type EffectiveLimits, type LimitOverrides } from './domain/project-limits';
+import { isFull, take, type Bucket } from './domain/token-bucket';
 import { LimitsRepository } from './infrastructure/limits.repository';
 
-/** Projects whose limits are remembered; past this the oldest are forgotten first. */
+/** Projects whose limits (and rate buckets) are remembered; past this the oldest are forgotten first. */
 const MAX_CACHED = 10_000;
 /** Lookups of unknown project keys per address and second (each is a database read). */
 const UNKNOWN_KEYS_PER_SECOND = 20;
@@ -16,8 +17,8 @@ const UNKNOWN_KEYS_PER_SECOND = 20;
 export type Admission = { ok: true; limit: number; remaining: number; resetMs: number } | { ok: false; limit: number; retryAfterMs: number };
 
 /**
- * Per-project limits: requests per second (counted in memory per instance, by
- * rate-limiter-flexible, each instance taking its share among the live ones), unfinished jobs
+ * Per-project limits: requests per second (a token bucket per project in memory per instance,
+ * domain/token-bucket.ts, each instance taking its share among the live ones), unfinished jobs
  * (checked by the submission's own transaction, see LimitsRepository.assertJobsRoom) and webhooks.
  * A project's limits are remembered for HERALD_KEY_CACHE_MS like its keys: an admin's change
  * applies at once on the instance that made it and within that time on the others.
@@ -25,8 +26,8 @@ export type Admission = { ok: true; limit: number; remaining: number; resetMs: n
 @Injectable()
 export class ProjectLimitsService {
   private readonly cache = new Map<string, { value: EffectiveLimits; until: number }>();
-  /** One limiter per points-per-second value (projects with the same share count in the same one, by project id). */
-  private readonly limiters = new Map<number, RateLimiterMemory>();
+  /** Each project's rate bucket on this instance; a full one is the same as none and may be forgotten. */
+  private readonly buckets = new Map<string, { bucket: Bucket; rate: number }>();
   private readonly unknownKeys = new RateLimiterMemory({ points: UNKNOWN_KEYS_PER_SECOND, duration: 1 });
 
   constructor(
@@ -51,18 +52,32 @@ export class ProjectLimitsService {
     return value;
   }
 
-  /** Counts one request of a project key's project against its rate. */
+  /** Counts one request of a project key's project against its rate (its share on this instance). */
   async admit(projectId: string): Promise<Admission> {
     const { requestsPerSecond } = (await this.limitsOf(projectId)).limits;
     const share = instanceShare(requestsPerSecond, this.instances.count);
     if (share === 0) return { ok: true, limit: 0, remaining: 0, resetMs: 0 };
-    try {
-      const res = await this.limiter(share).consume(projectId);
-      return { ok: true, limit: share, remaining: res.remainingPoints, resetMs: res.msBeforeNext };
-    } catch (res) {
-      if (!(res instanceof RateLimiterRes)) throw res;
-      return { ok: false, limit: share, retryAfterMs: res.msBeforeNext };
+    const now = this.clock.now().getTime();
+    const t = take(this.buckets.get(projectId)?.bucket, share, now);
+    this.keepBucket(projectId, t.bucket, share, now);
+    return t.ok ? { ok: true, limit: share, remaining: t.remaining, resetMs: t.fullInMs } : { ok: false, limit: share, retryAfterMs: t.retryAfterMs };
+  }
+
+  /**
+   * Remembers a bucket, most recently used last. Past MAX_CACHED projects, the full ones among the
+   * 256 least recently used are forgotten (a full bucket is the same as none), else the oldest.
+   */
+  private keepBucket(projectId: string, bucket: Bucket, rate: number, now: number): void {
+    this.buckets.delete(projectId);
+    if (this.buckets.size >= MAX_CACHED) {
+      let seen = 0;
+      for (const [id, b] of this.buckets) {
+        if (++seen > 256) break;
+        if (isFull(b.bucket, b.rate, now)) this.buckets.delete(id);
+      }
+      if (this.buckets.size >= MAX_CACHED) this.buckets.delete(this.buckets.keys().next().value!);
     }
+    this.buckets.set(projectId, { bucket, rate });
   }
 
   /**
@@ -91,10 +106,17 @@ export class ProjectLimitsService {
     tx.defer(this.repo.assertJobsRoom(tx, projectId, this.config.limits.maxJobsInFlight));
   }
 
-  /** Before a new webhook or channel of the project is made. */
-  async assertSubscriptionRoom(sql: Sql, projectId: string): Promise<void> {
+  /**
+   * In the transaction that makes a webhook or channel of the project: refuses it at the limit.
+   * One such transaction of the project at a time from here to its COMMIT (an advisory lock), so
+   * racing creations cannot both take the last place; `isNew` is asked under the lock (a PUT of a
+   * webhook that exists by then replaces it, which takes no new place).
+   */
+  async assertSubscriptionRoom(tx: Tx, projectId: string, isNew: () => Promise<boolean> = async () => true): Promise<void> {
     const max = (await this.limitsOf(projectId)).limits.maxSubscriptions;
-    if (max > 0 && (await this.repo.subscriptions(sql, projectId, max)) >= max) throw subscriptionsLimitReached(projectId, max);
+    if (max <= 0) return;
+    await this.repo.lockSubscriptionRoom(tx, projectId);
+    if ((await isNew()) && (await this.repo.subscriptions(tx, projectId, max)) >= max) throw subscriptionsLimitReached(projectId, max);
   }
 
   /** The limits, which of them are defaults, and what the project uses (counted up to each limit). */
@@ -119,9 +141,4 @@ export class ProjectLimitsService {
     return this.view(projectId);
   }
 
-  private limiter(points: number): RateLimiterMemory {
-    let limiter = this.limiters.get(points);
-    if (!limiter) this.limiters.set(points, (limiter = new RateLimiterMemory({ points, duration: 1 })));
-    return limiter;
-  }
 }

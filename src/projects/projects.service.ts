@@ -72,8 +72,10 @@ export class ProjectsService {
     const s = this.scope(caller, projectId, batchId);
     const { url, header = null } = parseBody(ProjectWebhookRequest, body, { what: 'webhook' });
     await this.targets.assertAllowed([{ path: 'url', url }]);
-    if (!(await this.repo.scoped(this.db, s.scope, s.scopeId))) await this.limits.assertSubscriptionRoom(this.db, projectId);
-    await this.repo.upsertScoped(this.db, this.ids.newId(), s.scope, s.scopeId, url, header, this.clock.now());
+    await this.db.tx(async (tx) => {
+      await this.limits.assertSubscriptionRoom(tx, projectId, async () => !(await this.repo.scoped(tx, s.scope, s.scopeId)));
+      await this.repo.upsertScoped(tx, this.ids.newId(), s.scope, s.scopeId, url, header, this.clock.now());
+    });
     return this.getWebhook(caller, projectId, batchId);
   }
 
@@ -88,9 +90,11 @@ export class ProjectsService {
     this.project(caller, projectId);
     const input = parseBody(ChannelRequest, body, { what: 'channel' });
     await this.targets.assertAllowed([{ path: 'url', url: input.url }]);
-    await this.limits.assertSubscriptionRoom(this.db, projectId);
     const id = this.ids.newId();
-    await this.repo.insertChannel(this.db, { id, projectId, name: input.name, url: input.url, headers: input.headers ?? {}, secret: input.secret ?? null }, this.clock.now());
+    await this.db.tx(async (tx) => {
+      await this.limits.assertSubscriptionRoom(tx, projectId);
+      await this.repo.insertChannel(tx, { id, projectId, name: input.name, url: input.url, headers: input.headers ?? {}, secret: input.secret ?? null }, this.clock.now());
+    });
     return this.getChannel(caller, projectId, id);
   }
 

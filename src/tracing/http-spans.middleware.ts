@@ -46,7 +46,7 @@ export function httpSpansMiddleware(tracing: Tracing) {
           [ATTR_URL_SCHEME]: req.protocol,
           [ATTR_SERVER_ADDRESS]: req.hostname,
           ...(port !== undefined ? { [ATTR_SERVER_PORT]: port } : {}),
-          ...(req.socket.remoteAddress ? { [ATTR_CLIENT_ADDRESS]: req.socket.remoteAddress } : {}),
+          ...(req.ip ? { [ATTR_CLIENT_ADDRESS]: req.ip } : {}),
           ...(req.headers['user-agent'] ? { [ATTR_USER_AGENT_ORIGINAL]: req.headers['user-agent'] } : {}),
           [ATTR_NETWORK_PROTOCOL_VERSION]: req.httpVersion,
           [ATTR_HERALD_REQUEST_ID]: requestIdOf(req),

@@ -30,6 +30,12 @@ export const COUNT_SUBSCRIPTIONS = `
      WHERE split_part(scope_id, '/', 1) = $1 AND scope IN ('project', 'batch', 'channel') AND status <> 'deleted'
      LIMIT $2) AS owned`;
 
+/**
+ * Held by the transaction that makes a webhook or channel of the project, from before its count
+ * to its COMMIT: the next one's count (a new snapshot, read committed) then sees this one's row.
+ */
+export const LOCK_SUBSCRIPTION_ROOM = `SELECT pg_advisory_xact_lock(hashtextextended('herald.subscriptions_room:' || $1, 0))`;
+
 /** Unfinished jobs of the project, counted up to $2 (for the limits view). */
 export const COUNT_JOBS_IN_FLIGHT = `
   SELECT count(*)::int AS n FROM (
@@ -63,6 +69,10 @@ export class LimitsRepository {
         return e.code === 'HR429' ? jobsLimitReached(projectId, Number(e.detail)) : err;
       },
     });
+  }
+
+  async lockSubscriptionRoom(tx: Sql, projectId: string): Promise<void> {
+    await tx.query(LOCK_SUBSCRIPTION_ROOM, [projectId]);
   }
 
   async subscriptions(sql: Sql, projectId: string, upTo: number): Promise<number> {

@@ -35,7 +35,7 @@ export class MetricsAccessGuard implements CanActivate {
     // Unknown project keys cost a lookup each: throttled per address as on every other route.
     let caller;
     try {
-      caller = await this.callers.resolve(authorization, this.limits.gateFor(req.socket.remoteAddress));
+      caller = await this.callers.resolve(authorization, this.limits.gateFor(req.ip));
     } catch (err) {
       if (err instanceof LookupRefused) throw unknownKeysLimited(err.retryAfterMs);
       throw err;
