@@ -57,8 +57,14 @@ interface Queued {
 
 /** Most commands one transaction carries. */
 const MAX_BATCH = 64;
-/** Task -> job ids remembered (a task never changes job), so a report needs no lookup. */
+/**
+ * Task -> job ids remembered (a task never changes job), so a report needs no lookup. A task is
+ * remembered when it is handed out and forgotten when it leaves its worker (FORGET_ON), so this
+ * holds about the tasks in flight; the bound only matters for reports of tasks handed out elsewhere.
+ */
 const MAX_REMEMBERED_TASKS = 200_000;
+/** Events after which no worker holds the task: a later report of it (rare) is looked up again. */
+const FORGET_ON: ReadonlySet<string> = new Set(['task.succeeded', 'task.failed', 'task.retried', 'task.released']);
 
 /**
  * Group commit per job. Every change to a job is serialised on its row lock; a command that
@@ -91,6 +97,11 @@ export class JobWriter {
       if (this.jobOfTask.size >= MAX_REMEMBERED_TASKS) this.jobOfTask.delete(this.jobOfTask.keys().next().value!);
       this.jobOfTask.set(id, { jobId, projectId });
     }
+  }
+
+  /** How many tasks' jobs are remembered (about the tasks in flight on this instance). */
+  rememberedTasks(): number {
+    return this.jobOfTask.size;
   }
 
   /** What is remembered of a task for a caller of `projectId` (null: every project): its job, none (not its project's), or unknown. */
@@ -224,8 +235,10 @@ export class JobWriter {
       return outcomes;
     });
     for (const o of outcomes) {
-      if (o.written) o.q.resolve(o.written);
-      else o.q.reject(o.error);
+      if (o.written) {
+        for (const e of o.written.events) if (FORGET_ON.has(e.type)) this.jobOfTask.delete((e.data as { taskId: string }).taskId);
+        o.q.resolve(o.written);
+      } else o.q.reject(o.error);
     }
   }
 }
