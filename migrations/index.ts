@@ -23,6 +23,7 @@ import { StreamWaiters1763800000095 } from './1763800000095-stream-waiters';
 import { PendingFanouts1763800000098 } from './1763800000098-pending-fanouts';
 import { SigningKeys1763800000100 } from './1763800000100-signing-keys';
 import { SearchKindIndexes1763800000105 } from './1763800000105-search-kind-indexes';
+import { SigningKeyRing1763800000120 } from './1763800000120-signing-key-ring';
 
 /** Every migration, in order. Listed explicitly (no globbing) so bundlers and ESM tests see them. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   PendingFanouts1763800000098,
   SigningKeys1763800000100,
   SearchKindIndexes1763800000105,
+  SigningKeyRing1763800000120,
 ];

@@ -164,6 +164,9 @@ export function resourceFor(op: OperationTemplate, param: string, r: Resources):
       return r.pipeline;
     case 'keyId':
       return r.keyId;
+    // Herald's webhook signing keys (admin keys only) belong to no project.
+    case 'kid':
+      return 'walk-signing-key';
     case 'id':
       if (op.template.includes('/channels/')) return r.channelId;
       if (op.template.includes('/routings/')) return r.routingId;

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { ed25519Signer, falSignatureHeaders, falSignedMessage, falUserId, jwkThumbprint, publicJwk, publishedKeys, type SigningJwk } from '../../src/webhooks/domain/fal-signature';
+import { ed25519Signer, falSignatureHeaders, falSignedMessage, falUserId, jwkThumbprint, publicJwk, type SigningJwk } from '../../src/webhooks/domain/fal-signature';
 import { deliveryHeaders } from '../../src/webhooks/domain/signature';
 import { falReceiverVerifies } from '../support/fal-receiver';
 
@@ -74,19 +74,6 @@ describe("fal's webhook signature", () => {
     expect(publicJwk(RFC_X)).toEqual({ kty: 'OKP', crv: 'Ed25519', x: RFC_X, kid: 'kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k', use: 'sig', alg: 'EdDSA' });
     // Node reads the published JWK as the same public key.
     expect(createPublicKey({ key: { ...publicJwk(RFC_X) }, format: 'jwk' }).export({ format: 'jwk' }).x).toBe(RFC_X);
-  });
-
-  it('publishes the current key first, then keys retired less than 24 h ago, newest first', () => {
-    const now = new Date('2026-12-04T12:00:00.000Z');
-    const at = (h: number) => new Date(now.getTime() - h * 3_600_000);
-    const [a, b, c, d] = [keyPair(), keyPair(), keyPair(), keyPair()].map((k) => k.jwk);
-    const keys = [
-      { jwk: a, createdAt: at(100), retiredAt: at(30) },
-      { jwk: b, createdAt: at(30), retiredAt: at(23.9) },
-      { jwk: c, createdAt: at(23.9), retiredAt: at(1) },
-      { jwk: d, createdAt: at(1), retiredAt: null },
-    ];
-    expect(publishedKeys(keys, now).keys.map((k) => k.kid)).toEqual([d.kid, c.kid, b.kid]);
   });
 
   it("adds fal's headers to a delivery's, beside the Standard Webhooks trio, signed with the attempt's time", () => {

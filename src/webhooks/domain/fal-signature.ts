@@ -88,14 +88,3 @@ export function jwkThumbprint(x: string): string {
 export function publicJwk(x: string): SigningJwk {
   return { kty: 'OKP', crv: 'Ed25519', x, kid: jwkThumbprint(x), use: 'sig', alg: 'EdDSA' };
 }
-
-/** The keys a JWKS publishes at `now`: the current one, then those retired less than 24 h ago, newest first. */
-export function publishedKeys(keys: Array<{ jwk: SigningJwk; createdAt: Date; retiredAt: Date | null }>, now: Date): { keys: SigningJwk[] } {
-  const since = now.getTime() - RETIRED_KEY_PUBLISHED_MS;
-  return {
-    keys: keys
-      .filter((k) => k.retiredAt === null || k.retiredAt.getTime() > since)
-      .sort((a, b) => Number(a.retiredAt !== null) - Number(b.retiredAt !== null) || b.createdAt.getTime() - a.createdAt.getTime())
-      .map((k) => k.jwk),
-  };
-}

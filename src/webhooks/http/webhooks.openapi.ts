@@ -2,12 +2,13 @@ import type { PathItemObject } from '@nestjs/swagger';
 import { z } from 'zod';
 import { refTo, responseSchema } from '../../common/openapi';
 import { ResultsView, StatusView } from '../../jobs/http/jobs.schemas';
+import { FAL_TIMESTAMP_TOLERANCE_SECONDS } from '../domain/fal-signature';
 
 /**
  * The requests Herald sends (domain/payload-renderers.ts), as OpenAPI 3.1 `webhooks`: one per
  * payload format a subscription can have. Every delivery is a POST of JSON with the
  * subscription's own headers, User-Agent Herald/<version> and, when it has a secret, a
- * Standard Webhooks signature.
+ * Standard Webhooks signature; fal's result webhook also carries fal's ED25519 signature.
  */
 
 const epochMs = () => z.number().nullable().meta({ description: 'epoch milliseconds' });
@@ -82,12 +83,33 @@ const signatureHeaders = [
   },
 ];
 
-function webhook(summary: string, description: string, schema: z.ZodType): PathItemObject {
+/** fal's webhook signature (domain/fal-signature.ts), on every attempt of a fal.result webhook. */
+const FAL_SIGNED_MESSAGE = 'request_id "\\n" user_id "\\n" timestamp "\\n" hex(sha256(raw body))';
+const falSignatureHeaders = [
+  { name: 'X-Fal-Webhook-Request-Id', in: 'header', required: true, description: "the request's id: the body's request_id", schema: { type: 'string' } },
+  { name: 'X-Fal-Webhook-User-Id', in: 'header', required: true, description: "whose request it is: the request's project id, or herald when it has none", schema: { type: 'string' } },
+  {
+    name: 'X-Fal-Webhook-Timestamp',
+    in: 'header',
+    required: true,
+    description: `unix seconds of the attempt (a retry is signed again); fal's receiver accepts ±${FAL_TIMESTAMP_TOLERANCE_SECONDS} s around its clock`,
+    schema: { type: 'string', pattern: '^[0-9]+$' },
+  },
+  {
+    name: 'X-Fal-Webhook-Signature',
+    in: 'header',
+    required: true,
+    description: `hex of the ED25519 signature (64 bytes) of the UTF-8 message ${FAL_SIGNED_MESSAGE}, by a key of the JWKS at /fal/.well-known/jwks.json (or /.well-known/jwks.json); any key of the set may verify it`,
+    schema: { type: 'string', pattern: '^[0-9a-f]{128}$' },
+  },
+];
+
+function webhook(summary: string, description: string, schema: z.ZodType, moreHeaders: typeof signatureHeaders = []): PathItemObject {
   return {
     post: {
       summary,
       description,
-      parameters: signatureHeaders as PathItemObject['parameters'],
+      parameters: [...signatureHeaders, ...moreHeaders] as PathItemObject['parameters'],
       requestBody: { required: true, content: { 'application/json': { schema: refTo(schema) } } },
       responses: {
         '2XX': { description: 'Delivered' },
@@ -102,7 +124,14 @@ export const HERALD_WEBHOOKS: Record<string, PathItemObject> = {
   'exec.progress': webhook('Progress of a job', 'To webhooks.progress of an exec request, on each event at or above its progressVerbosityLevel; an older progress message may give way to a newer one.', StatusView),
   'exec.result': webhook('Results of a finished job', 'To webhooks.result of an exec request, once, when the job completes, fails or stops.', ResultsView),
   'queue.lifecycle': webhook('Lifecycle of a queue request', 'To the ?webhook= / X-Webhook-Url of a queue request: acquired, retried, completed, failed, cancelled, in order.', LifecyclePayload),
-  'fal.result': webhook('A fal request ended', 'To the ?fal_webhook= of a request submitted on the fal routes, once it completes, fails or is cancelled (its lifecycle events go to the same URL first).', FalResultPayload),
+  'fal.result': webhook(
+    'A fal request ended',
+    'To the ?fal_webhook= of a request submitted on the fal routes, once it completes, fails or is cancelled (its lifecycle events go to the same URL first). ' +
+      `Signed as fal signs it: X-Fal-Webhook-Signature is the hex ED25519 signature of ${FAL_SIGNED_MESSAGE} (the other three X-Fal-Webhook-* headers, one a line), ` +
+      "verifiable with any key of Herald's JWKS (/fal/.well-known/jwks.json). The JWKS publishes the next key before it signs: a copy cached up to 24 h, or up to the time between two rotations if less, keeps verifying.",
+    FalResultPayload,
+    falSignatureHeaders,
+  ),
   'project.task': webhook('A task of a project or batch completed', 'To the webhook of the project (or of the batch) of the job.', ProjectTaskPayload),
   notification: webhook('A notification', 'To a notification channel, for the event types routed to it.', NotificationPayload),
 };
