@@ -9,10 +9,6 @@ export const triggersTreeNotFound = (jobId: string) => new NotFoundError('TRIGGE
 export const rerunNotSupported = (jobId: string, queue: string) =>
   new DomainError('RERUN_NOT_SUPPORTED', `job ${jobId} is a request on queue ${queue}: only pipeline jobs can be rerun (submit the request to its queue again)`, 400, { jobId, kind: 'queue' });
 
-/** HKube's caching run needs its stored per-node results of the first run and node-level jobs; Herald has neither. */
-export const cachingNotSupported = () =>
-  new DomainError(
-    'CACHING_NOT_SUPPORTED',
-    'exec/caching is not supported: Herald cannot run a job from one node on the cached results of an earlier run; rerun the whole job with POST /api/v1/exec/rerun',
-    400,
-  );
+/** A queue request has one node and no pipeline to run from one of its nodes (as for rerun: submit it to its queue again). */
+export const cachingNotSupported = (jobId: string, queue: string) =>
+  new DomainError('CACHING_NOT_SUPPORTED', `job ${jobId} is a request on queue ${queue}: only pipeline jobs can be run from a node (submit the request to its queue again)`, 400, { jobId, kind: 'queue' });

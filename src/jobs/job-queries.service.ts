@@ -27,10 +27,11 @@ const AUDIT_ACTIONS: Record<string, 'run' | 'stop' | 'pause' | 'resume'> = { 'jo
 
 const ms = (iso: string) => Date.parse(iso);
 
-/** A job's pipeline as HKube's pipelines/{jobId} answers it: the request as normalised, secrets masked. */
+/** A job's pipeline as HKube's pipelines/{jobId} answers it: the request as normalised, secrets masked; a caching run's rootJobId. */
 export function pipelineView({ summary, spec }: JobWithSpec): Record<string, unknown> & { jobId: string; startTime: number } {
   const { kind, ...rest } = splitSecrets(spec).masked;
-  return { jobId: summary.jobId, ...rest, kind: kind === 'pipeline' ? 'batch' : kind, experimentName: 'main', startTime: ms(summary.createdAt) };
+  const root = summary.cachedFrom ? { rootJobId: summary.cachedFrom.rootJobId } : {};
+  return { jobId: summary.jobId, ...rest, kind: kind === 'pipeline' ? 'batch' : kind, experimentName: 'main', startTime: ms(summary.createdAt), ...root };
 }
 
 function searchHit(row: JobWithSpec): Record<string, unknown> {

@@ -4,6 +4,7 @@ import { CompleteTasksHandler } from './commands/complete-tasks.command';
 import { PauseJobHandler } from './commands/pause-job.command';
 import { ResumeJobHandler } from './commands/resume-job.command';
 import { RerunJobHandler } from './commands/rerun-job.command';
+import { RunCachingHandler } from './commands/run-caching.command';
 import { ReportTaskHandler } from './commands/report-task.command';
 import { StopJobHandler } from './commands/stop-job.command';
 import { SubmitPipelineHandler } from './commands/submit-pipeline.command';
@@ -12,6 +13,7 @@ import { ExecController } from './http/exec.controller';
 import { ExecQueriesController } from './http/exec-queries.controller';
 import { JobEventsController } from './http/job-events.controller';
 import { TasksController } from './http/tasks.controller';
+import { CachedTasksRepository } from './infrastructure/cached-tasks.repository';
 import { JobProjector } from './infrastructure/job.projector';
 import { JobsRepository } from './infrastructure/jobs.repository';
 import { JobSecretsRepository } from './infrastructure/job-secrets.repository';
@@ -29,6 +31,7 @@ import { TaskWaits } from './task-waits.service';
     JobsRepository,
     JobSecretsRepository,
     JobSearchRepository,
+    CachedTasksRepository,
     { provide: JobProjector, useFactory: (repo: JobsRepository) => new JobProjector(repo), inject: [JobsRepository] },
     JobEventsListeners,
     JobStore,
@@ -45,6 +48,7 @@ import { TaskWaits } from './task-waits.service';
     PauseJobHandler,
     ResumeJobHandler,
     RerunJobHandler,
+    RunCachingHandler,
   ],
   exports: [JobStore, JobWriter, JobQueries, JobsRepository, JobSweeper, JobEventsListeners],
 })

@@ -1,10 +1,11 @@
 /**
- * HKube's rerun, algorithm, tree and caching routes (core/api-server: routes/v1/exec.js,
- * lib/service/execution.js rerun / runAlgorithm / getTree / runCaching; tests exec-rerun.js,
- * exec-algorithm.js, exec-caching.js and internal.js "executions tree"), ported to a real Herald
- * with real workers and a real webhook receiver: each `it` names the original test where there is
- * one. Herald keeps its own wire format (jobId `name:uuid`, `{ error: { code, message, details } }`
- * with stable codes, 201 for a new job); `message` is HKube's wording where HKube has one.
+ * HKube's rerun, algorithm and tree routes (core/api-server: routes/v1/exec.js,
+ * lib/service/execution.js rerun / runAlgorithm / getTree; tests exec-rerun.js, exec-algorithm.js
+ * and internal.js "executions tree"), ported to a real Herald with real workers and a real webhook
+ * receiver: each `it` names the original test where there is one. Herald keeps its own wire format
+ * (jobId `name:uuid`, `{ error: { code, message, details } }` with stable codes, 201 for a new
+ * job); `message` is HKube's wording where HKube has one. exec/caching (exec-caching.js):
+ * hkube-compat-caching.e2e-spec.ts.
  */
 import { jobIdPattern, runWorker, type HeraldClient, client } from '../support/e2e';
 import { eventually, startHerald, type RunningHerald } from '../support/herald';
@@ -16,7 +17,7 @@ import { fastWebhooks, newSecret } from '../support/webhooks';
 const ADMIN = 'hkube-rerun-admin-key-0001';
 const missing = (key: string) => ({ code: 'VALIDATION_FAILED', message: `data should have required property '${key}'`, details: [{ path: key, message: 'is required' }] });
 
-describe('HKube compatibility: /exec/rerun, /exec/algorithm, /exec/tree, /exec/caching', () => {
+describe('HKube compatibility: /exec/rerun, /exec/algorithm, /exec/tree', () => {
   let h: RunningHerald;
   let c: HeraldClient;
   let rx: Receiver;
@@ -259,34 +260,6 @@ describe('HKube compatibility: /exec/rerun, /exec/algorithm, /exec/tree, /exec/c
       expect((await c.call('GET', '/api/v1/exec/tree')).body).toEqual({ error: { code: 'VALIDATION_FAILED', message: "data should have required property 'jobId'", details: [{ path: 'jobId', message: 'required' }] } });
       const post = await c.call('POST', path('tree', jobId), {});
       expect([post.status, post.body.error.code, post.headers.get('allow')]).toEqual([405, 'METHOD_NOT_ALLOWED', 'GET']);
-    });
-  });
-
-  describe('/exec/caching (exec-caching.js)', () => {
-    const notSupported = {
-      code: 'CACHING_NOT_SUPPORTED',
-      message: 'exec/caching is not supported: Herald cannot run a job from one node on the cached results of an earlier run; rerun the whole job with POST /api/v1/exec/rerun',
-    };
-
-    it('should succeed run caching (Herald: 400 CACHING_NOT_SUPPORTED, for a job that exists and one that does not)', async () => {
-      const jobId = await c.submit({ name: 'flow1', nodes: [{ nodeName: 'green', algorithmName: 'caching-alg', input: [1] }] });
-      for (const body of [{ jobId, nodeName: 'green' }, { jobId, nodeName: 'green', debug: true }, { jobId: 'stam-job', nodeName: 'stam-alg' }]) {
-        const res = await c.call('POST', '/api/v1/exec/caching', body);
-        expect([res.status, res.body]).toEqual([400, { error: notSupported }]);
-      }
-      // Nothing was submitted.
-      expect((await h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE pipeline LIKE 'flow1-%'`))[0].n).toBe(0);
-    });
-
-    it('should fail on no jobId', async () => {
-      const res = await c.call('POST', '/api/v1/exec/caching', { nodeName: 'black-alg' });
-      expect([res.status, res.body]).toEqual([400, { error: missing('jobId') }]);
-    });
-
-    it('should fail on additional property', async () => {
-      const res = await c.call('POST', '/api/v1/exec/caching', { jobId: 'x', nodeName: 'black-alg', stam: 'klum' });
-      expect([res.status, res.body.error.message]).toEqual([400, 'data should NOT have additional properties (stam)']);
-      expect((await c.call('POST', '/api/v1/exec/caching', { jobId: 'x', nodeName: '' })).body.error.message).toBe('data.nodeName should NOT be shorter than 1 characters');
     });
   });
 

@@ -20,11 +20,12 @@ const B_JOBS = 300;
 
 type Sent = { status: number; text: string; json: any };
 
-/** walkRequest, with the bodies of the HKube run routes (rerun names B's job, algorithm B's project). */
+/** walkRequest, with the bodies of the HKube run routes (rerun and caching name B's job, algorithm B's project). */
 function aimedRequest(op: OperationTemplate, target: Resources, key: string): ReturnType<typeof walkRequest> {
   const req = walkRequest(op, target, key);
   const id = `${op.method} ${op.template}`;
   if (id === 'POST /api/v1/exec/rerun') return { ...req, body: { jobId: target.jobId } };
+  if (id === 'POST /api/v1/exec/caching') return { ...req, body: { jobId: target.jobId, nodeName: 'n' } };
   if (id === 'POST /api/v1/exec/algorithm') return { ...req, body: { name: 'walk-alg', input: [1], projectId: target.project } };
   // The search's projectId (Herald's extension) naming B's project: an empty page, as for a project without jobs.
   if (id === 'GET /api/v1/exec/search') return { ...req, path: `${req.path}?projectId=${encodeURIComponent(target.project)}&pipelineName=bulk` };
@@ -209,10 +210,6 @@ describe('A project key reaches its own project only', () => {
     const route = (channelId: string) => send('POST', `/api/v1/projects/${A.project}/routings`, bearer(A.key), { event: 'job.failed', channelId });
     const [toB, toNone] = [await route(B.channelId), await route(missing.channelId)];
     expect([toB.status, toB.text]).toEqual([400, toNone.text.split(missing.channelId).join(B.channelId)]);
-    // exec/caching (not in the document: always refused) answers B's job as it answers any.
-    const caching = (jobId: string) => send('POST', '/api/v1/exec/caching', bearer(A.key), { jobId, nodeName: 'n' });
-    const [cachingB, cachingNone] = [await caching(B.jobId), await caching(missing.jobId)];
-    expect([cachingB.status, cachingB.json.error.code, cachingB.text]).toEqual([400, 'CACHING_NOT_SUPPORTED', cachingNone.text]);
   });
 
   it('left every one of B\'s resources as it was', async () => {

@@ -1,4 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { decideCachingSubmit, type CachingSource } from '../domain/caching-run';
 import { decideSubmit } from '../domain/job.decide';
 import type { PipelineSpec } from '../domain/pipeline.types';
 import { JobStore, type CommandMeta } from '../job-store.service';
@@ -13,6 +14,8 @@ export class SubmitPipelineCommand {
     readonly meta: CommandMeta,
     /** A project key's job is its project's (a projectId in the request must be it). */
     readonly caller: Caller,
+    /** A caching run (exec/caching): the nodes it takes completed, and where from. */
+    readonly cache?: CachingSource,
   ) {}
 }
 
@@ -23,13 +26,13 @@ export class SubmitPipelineHandler implements ICommandHandler<SubmitPipelineComm
     private readonly targets: TargetCheck,
   ) {}
 
-  async execute({ spec: requested, meta, caller }: SubmitPipelineCommand): Promise<{ jobId: string }> {
+  async execute({ spec: requested, meta, caller, cache }: SubmitPipelineCommand): Promise<{ jobId: string }> {
     const spec = withProject(requested, projectForWrite(caller, requested.projectId, 'projectId'));
     await this.targets.assertAllowed(pipelineTargets(spec));
     const ctx = this.store.context();
     // jobId is "<name>:<uuid v4>", as in the seed.
     const jobId = `${spec.name}:${ctx.newId()}`;
-    const events = decideSubmit(spec, jobId, ctx);
+    const events = cache ? decideCachingSubmit(spec, jobId, cache, ctx) : decideSubmit(spec, jobId, ctx);
     await this.store.db.tx((tx) => this.store.commit(tx, undefined, events, ctx, meta));
     return { jobId };
   }

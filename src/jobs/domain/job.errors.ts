@@ -9,6 +9,18 @@ export const jobAlreadyPaused = (jobId: string, pipeline: string) =>
   new ConflictError('JOB_ALREADY_PAUSED', `unable to pause pipeline ${pipeline} because its in paused status`, { jobId, status: 'paused' });
 export const jobNotPaused = (jobId: string, pipeline: string, status: string) =>
   new ConflictError('JOB_NOT_PAUSED', `unable to resume pipeline ${pipeline} because its in ${status} status`, { jobId, status });
+/** exec/caching from a node the job does not have: HKube's words (api-server lib/service/caching.js). */
+export const unknownCachingNode = (jobId: string, nodeName: string) =>
+  new DomainError('UNKNOWN_NODE', `cant find relations for ${nodeName}`, 400, [{ path: 'nodeName', message: `is not a node of job ${jobId}` }]);
+/** Why a node a caching run would take was not completed in its job. */
+export type CacheGap = 'not started' | 'running' | 'stopped' | 'failed' | 'results missing';
+/** exec/caching from a node whose predecessors (some of them) have no results to take yet, or never will. */
+export const cacheNotAvailable = (jobId: string, nodeName: string, nodes: Array<{ nodeName: string; state: CacheGap }>) =>
+  new ConflictError(
+    'CACHE_NOT_AVAILABLE',
+    `a run of job ${jobId} from node ${nodeName} takes the results of node ${nodes[0].nodeName}, which did not complete (${nodes[0].state})`,
+    { jobId, nodeName, nodes },
+  );
 export const jobNotFinished = (jobId: string, status: string) =>
   new DomainError('JOB_NOT_FINISHED', `job ${jobId} is still ${status}: results are available once it completes, fails or stops`, 400, { jobId, status });
 export const taskNotActive = (taskId: string, state: string, jobStatus: string) =>

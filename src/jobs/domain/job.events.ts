@@ -20,6 +20,35 @@ export interface CreatedTask {
   input: unknown;
 }
 
+/**
+ * A caching run (HKube's exec/caching): the job it takes results from, the node it runs from,
+ * and the first job of the chain (HKube's rootJobId: the job itself unless it was a caching run).
+ */
+export interface CachedFrom {
+  jobId: string;
+  nodeName: string;
+  rootJobId: string;
+}
+
+/** An item of a node a caching run does not run: as the job it is taken from recorded it. */
+export interface CachedTask {
+  taskId: string;
+  batchIndex: number | null;
+  state: 'succeed' | 'failed';
+  input: unknown;
+  result: unknown;
+  error?: unknown;
+  /** Webhook stages: the context its dependants' `@node.context` read. */
+  context?: unknown;
+}
+
+/** A node a caching run takes completed, with every one of its items. */
+export interface CachedNode {
+  nodeName: string;
+  batch: boolean;
+  tasks: CachedTask[];
+}
+
 export type JobEventMap = {
   'job.submitted': {
     jobId: string;
@@ -30,6 +59,9 @@ export type JobEventMap = {
     nodes: NodeDefinition[];
     ttlExpiresAt: string;
     spec: PipelineSpec;
+    /** A caching run: where its cached nodes come from, and those nodes (completed at submission). */
+    cachedFrom?: CachedFrom;
+    cached?: CachedNode[];
   };
   'node.expanded': { nodeName: string; algorithmName: string; batch: boolean; tasks: CreatedTask[]; kind?: 'webhook' };
   'job.started': Record<string, never>;

@@ -1,4 +1,5 @@
 import type { Level } from '../../event-store/event.types';
+import { withCachedNodes } from './caching-run';
 import { errorText } from './job.errors';
 import { EVENT_LEVEL, type JobEvent } from './job.events';
 import { zeroCounts, type JobSummary, type NodeSummary } from './job.state';
@@ -38,7 +39,7 @@ export function evolve(state: JobSummary | undefined, event: JobEvent, at: strin
     const d = event.data;
     const counts = zeroCounts();
     counts.creating = d.nodes.length;
-    return {
+    const submitted: JobSummary = {
       jobId: d.jobId,
       kind: d.kind,
       pipeline: d.pipeline,
@@ -72,6 +73,8 @@ export function evolve(state: JobSummary | undefined, event: JobEvent, at: strin
       ...(d.spec.projectId !== undefined ? { projectId: d.spec.projectId } : {}),
       ...(d.spec.batchId !== undefined ? { batchId: d.spec.batchId } : {}),
     };
+    // A caching run starts with the nodes it takes completed (their items are in this event).
+    return d.cachedFrom !== undefined ? withCachedNodes(submitted, d.cachedFrom, d.cached ?? []) : submitted;
   }
   if (!state) throw new Error(`${event.type} before job.submitted`);
   const next: JobSummary = { ...state, version: state.version + 1, level, timestamp: at };

@@ -1,4 +1,5 @@
 import type { Level } from '../../event-store/event.types';
+import type { CachedFrom } from './job.events';
 import type { JobKind, JobOptions, RetryPolicy } from './pipeline.types';
 
 /** `paused` (HKube's name): not finished, hands out no tasks until resumed. */
@@ -71,6 +72,8 @@ export interface JobSummary {
   /** A failed job: the node whose task failure ended it (absent for other failures and older events). */
   nodeName?: string;
   reason?: string;
+  /** A caching run (exec/caching): the job its cached nodes were taken from, the node it runs from. */
+  cachedFrom?: CachedFrom;
 }
 
 /** A task as the deciders see it (one row of the tasks read model). */

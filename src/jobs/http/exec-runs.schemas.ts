@@ -127,10 +127,10 @@ export const CachingRequest = requestSchema(
   z
     .strictObject({
       jobId: JobId,
-      nodeName: z.string(typed('string')).min(1, { error: EMPTY }),
-      debug: z.boolean(typed('boolean')).optional(),
+      nodeName: z.string(typed('string')).min(1, { error: EMPTY }).meta({ description: 'the node to run from (it and every node after it run again)', examples: ['yellow'] }),
+      debug: z.boolean(typed('boolean')).optional().meta({ description: 'HKube: run the node as a debug algorithm. Herald has no debug mode: true is 400 DEBUG_NOT_SUPPORTED' }),
     })
-    .meta({ description: "HKube's caching run (a job again from one node, its predecessors' results taken from the first run). Validated, then refused: 400 CACHING_NOT_SUPPORTED" }),
+    .meta({ description: "HKube's caching run: the job's pipeline again from one node, the nodes before it taken completed with the job's results" }),
 );
 
 export const parseCaching = (body: unknown) => parseInHkubeWords(CachingRequest, body);

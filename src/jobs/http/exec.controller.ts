@@ -11,16 +11,17 @@ import { RequireScope } from '../../auth/route-access.decorator';
 import { parseBody, parseWith } from '../../common/zod-validation';
 import { PauseJobCommand } from '../commands/pause-job.command';
 import { RerunJobCommand } from '../commands/rerun-job.command';
+import { RunCachingCommand } from '../commands/run-caching.command';
 import { ResumeJobCommand } from '../commands/resume-job.command';
 import { StopJobCommand } from '../commands/stop-job.command';
 import { noJobsMatched, StopJobsCommand } from '../commands/stop-jobs.command';
 import { SubmitPipelineCommand } from '../commands/submit-pipeline.command';
-import { jobAlreadyPaused, jobNotFinished, jobNotFound, jobNotPaused, jobNotRunning } from '../domain/job.errors';
+import { cacheNotAvailable, jobAlreadyPaused, jobNotFinished, jobNotFound, jobNotPaused, jobNotRunning, unknownCachingNode } from '../domain/job.errors';
 import { validatePipelineRequest } from '../domain/pipeline.validate';
 import { cachingNotSupported, rerunNotSupported, triggersTreeNotFound } from '../exec-runs.errors';
 import type { CommandMeta } from '../job-store.service';
 import { JobQueries } from '../job-queries.service';
-import { AlgorithmRequest, algorithmSpec, atAlgorithmFields, debugNotSupported, parseCaching, parseRerun, RerunRequest, TriggersTree } from './exec-runs.schemas';
+import { AlgorithmRequest, algorithmSpec, atAlgorithmFields, CachingRequest, debugNotSupported, parseCaching, parseRerun, RerunRequest, TriggersTree } from './exec-runs.schemas';
 import { DEFAULT_STATUSES_TO_STOP, JobList, JobListQuery, MessageAnswer, PauseRequest, PipelineRequest, ResultsView, ResumeRequest, StatusView, statusesToStop, StopAnswer, StopRequest, SubmitAnswer, toUtc } from './jobs.schemas';
 
 const JOB = 'batch:2f0b7a51-5a2b-4c3e-9f39-6f3a3f2b8f10';
@@ -142,13 +143,28 @@ export class ExecController {
     }
   }
 
-  /** Validated as HKube validates it, then refused: not in the OpenAPI document (docs/API.md says why). */
   @Post('caching')
-  @ApiExcludeEndpoint()
+  @ApiOperation({
+    summary:
+      "Run a job's pipeline again from one node (HKube): a new job of the same project, named <name>-<nodeName>, in which the node and every node after it run, the nodes they read start completed with the job's results, and the other nodes are left out",
+  })
+  @ApiJsonBody(CachingRequest)
+  @ApiAnswer(201, 'The new job was accepted', SubmitAnswer)
+  @ApiError(
+    400,
+    errorExample(() => parseCaching({ nodeName: 'green' })),
+    errorExample(unknownCachingNode(JOB, 'blue')),
+    errorExample(cachingNotSupported(JOB, 'images/resize')),
+    errorExample(debugNotSupported()),
+    targetRefused('webhooks.progress'),
+  )
+  @ApiError(404, errorExample(jobNotFound(JOB)))
+  @ApiError(409, errorExample(cacheNotAvailable(JOB, 'yellow', [{ nodeName: 'green', state: 'running' }])))
   @RequireScope('jobs:write')
-  caching(@Body() body: unknown): never {
-    parseCaching(body);
-    throw cachingNotSupported();
+  caching(@CurrentCaller() caller: Caller, @Body() body: unknown, @RequestMeta() meta: CommandMeta): Promise<{ jobId: string }> {
+    const { jobId, nodeName, debug } = parseCaching(body);
+    if (debug === true) throw debugNotSupported();
+    return this.commands.execute(new RunCachingCommand(jobId, nodeName, meta, caller));
   }
 
   @Get('tree/:jobId')

@@ -501,6 +501,7 @@ const PipelineFields = {
   projectId: z.string().optional(),
   batchId: z.string().optional(),
   startTime: z.int().meta({ description: 'submission time, ms since the epoch' }),
+  rootJobId: z.string().optional().meta({ description: "a caching run (exec/caching): the first job of its chain, HKube's rootJobId" }),
 };
 
 export const PipelineView = responseSchema(

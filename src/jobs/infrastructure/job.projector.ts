@@ -1,7 +1,9 @@
 import type { Sql, Tx } from '../../database/db';
 import { evolve } from '../domain/job.evolve';
-import type { JobEvent } from '../domain/job.events';
+import type { CachedNode, JobEvent } from '../domain/job.events';
 import type { JobSummary } from '../domain/job.state';
+import type { PipelineSpec } from '../domain/pipeline.types';
+import { CachedTasksRepository } from './cached-tasks.repository';
 import { JobsRepository, pausedAvailability } from './jobs.repository';
 
 const json = (v: unknown) => JSON.stringify(v ?? null);
@@ -13,6 +15,8 @@ const json = (v: unknown) => JSON.stringify(v ?? null);
  * (one UPDATE marks its unfinished tasks stopped).
  */
 export class JobProjector {
+  private readonly cachedTasks = new CachedTasksRepository();
+
   constructor(private readonly repo: JobsRepository) {}
 
   /**
@@ -35,11 +39,22 @@ export class JobProjector {
     return snapshots;
   }
 
+  /** The jobs row, then a caching run's cached items (ended already: no worker acquires them). */
+  private submitted(sql: Sql, state: JobSummary, spec: PipelineSpec, cached: readonly CachedNode[], at: string): Promise<void> {
+    const job = this.repo.insertJob(sql, state, spec);
+    if (cached.length === 0) return job;
+    const inserts = cached.map((c) => {
+      const node = state.nodes.find((n) => n.nodeName === c.nodeName)!;
+      return this.cachedTasks.insert(sql, state, node.kind === 'webhook' ? 'stage' : state.kind, c.nodeName, node.algorithmName, state.priority, c.tasks, at);
+    });
+    return Promise.all([job, ...inserts]).then(() => undefined);
+  }
+
   private applyToTasks(sql: Sql, state: JobSummary, event: JobEvent, at: string): Promise<void> | undefined {
     const d = event.data;
     switch (event.type) {
       case 'job.submitted':
-        return this.repo.insertJob(sql, state, event.data.spec);
+        return this.submitted(sql, state, event.data.spec, event.data.cached ?? [], at);
       case 'node.expanded':
         // Webhook stages' tasks are of kind "stage": Herald runs them, no worker acquires them.
         return this.repo.insertTasks(sql, state, event.data.kind === 'webhook' ? 'stage' : state.kind, event.data.nodeName, event.data.algorithmName, state.priority, event.data.tasks, at);
