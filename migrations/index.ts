@@ -24,6 +24,8 @@ import { PendingFanouts1763800000098 } from './1763800000098-pending-fanouts';
 import { SigningKeys1763800000100 } from './1763800000100-signing-keys';
 import { SearchKindIndexes1763800000105 } from './1763800000105-search-kind-indexes';
 import { SigningKeyRing1763800000120 } from './1763800000120-signing-key-ring';
+import { MessageEndpoints1763800000125 } from './1763800000125-message-endpoints';
+import { StageTrace1763800000126 } from './1763800000126-stage-trace';
 
 /** Every migration, in order. Listed explicitly (no globbing) so bundlers and ESM tests see them. */
 export const MIGRATIONS = [
@@ -53,4 +55,6 @@ export const MIGRATIONS = [
   SigningKeys1763800000100,
   SearchKindIndexes1763800000105,
   SigningKeyRing1763800000120,
+  MessageEndpoints1763800000125,
+  StageTrace1763800000126,
 ];

@@ -43,6 +43,8 @@ export interface HeraldConfig {
    * Prometheus scraper, so that it needs no admin key). Admin keys read /metrics too.
    */
   metricsToken?: string;
+  /** Endpoints listed one by one in the webhook backlog of GET /metrics, the largest (HERALD_METRICS_TOP_ENDPOINTS; the others count in the totals). */
+  metricsTopEndpoints: number;
   /** How long an instance trusts its lookup of a project key (found or not): the revocation delay on other instances. */
   keyCacheMs: number;
   /** Serve the OpenAPI UI at /docs and the document at /docs-json (HERALD_DOCS=false: off). */
@@ -304,6 +306,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HeraldConfig {
     apiKeys,
     ...(adminKey ? { adminKey } : {}),
     ...(metricsToken ? { metricsToken } : {}),
+    metricsTopEndpoints: int(env, 'HERALD_METRICS_TOP_ENDPOINTS', 50, 1, 1000),
     keyCacheMs: int(env, 'HERALD_KEY_CACHE_MS', 2000, 0, 60_000),
     docs: bool(env, 'HERALD_DOCS', true),
     dashboard: bool(env, 'HERALD_DASHBOARD', true),

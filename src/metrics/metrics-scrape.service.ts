@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { HERALD_CONFIG, type HeraldConfig } from '../config/config';
 import { Db } from '../database/db';
 import { endpointOf } from '../webhooks/domain/endpoint-health';
 import { MetricsRepository, type DatabaseGauges } from './infrastructure/metrics.repository';
@@ -20,10 +21,11 @@ export class MetricsScrape {
     private readonly metrics: MetricsService,
     private readonly repo: MetricsRepository,
     private readonly db: Db,
+    @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
   ) {}
 
   async scrape(): Promise<{ contentType: string; body: string }> {
-    this.reading ??= this.repo.read(this.db).finally(() => (this.reading = undefined));
+    this.reading ??= this.repo.read(this.db, this.config.metricsTopEndpoints).finally(() => (this.reading = undefined));
     this.apply(await this.reading);
     return this.metrics.exposition();
   }
@@ -45,15 +47,26 @@ export class MetricsScrape {
       }
       m.subscriptionsDisabled.set(g.live.subscriptionsDisabled);
     } else m.subscriptionsDisabled.remove();
-    // Endpoints come and go from the 20 largest: last scrape's are dropped first.
+    // Endpoints come and go from the largest: last scrape's are dropped first.
     m.endpointWaiting.reset();
-    const byOrigin = new Map<string, number>();
-    for (const e of g.endpoints ?? []) {
-      const origin = endpointOf(e.endpoint);
-      byOrigin.set(origin, (byOrigin.get(origin) ?? 0) + e.waiting);
+    const backlog = g.backlog;
+    if (backlog) {
+      // Spelled as URL.origin spells it (the statement's origins already are, but for IDN hosts).
+      const byOrigin = new Map<string, number>();
+      for (const e of backlog.endpoints) {
+        const origin = e.endpoint === null ? 'unknown' : endpointOf(e.endpoint);
+        byOrigin.set(origin, (byOrigin.get(origin) ?? 0) + e.waiting);
+      }
+      for (const [endpoint, waiting] of byOrigin) m.endpointWaiting.set({ endpoint }, waiting);
+      m.messagesWaiting.set(backlog.total);
+      m.endpointsBacklogged.set(backlog.endpointCount);
+      m.messagesOldest.set(backlog.oldestSeconds);
+    } else {
+      m.messagesWaiting.remove();
+      m.endpointsBacklogged.remove();
+      m.messagesOldest.remove();
     }
-    for (const [endpoint, waiting] of byOrigin) m.endpointWaiting.set({ endpoint }, waiting);
-    const missing = [g.live ? [] : ['tasks, queues, disabled subscriptions'], g.jobs ? [] : ['jobs'], g.endpoints ? [] : ['endpoint backlog']].flat();
+    const missing = [g.live ? [] : ['tasks, queues, disabled subscriptions'], g.jobs ? [] : ['jobs'], g.backlog ? [] : ['webhook backlog']].flat();
     if (missing.length > 0) this.log.warn(`scrape: reading ${missing.join('; ')} took too long (cancelled): left out of this scrape`);
     const pool = this.db.pool;
     m.poolConnections.set({ state: 'total' }, pool.totalCount);

@@ -127,8 +127,9 @@ export class ProjectsService {
     await this.db.tx((tx) => this.repo.deleteChannel(tx, found.id, this.clock.now()));
   }
 
-  async testChannel(caller: Caller, projectId: string, id: string) {
-    return this.tester.test(await this.channel(caller, projectId, id));
+  /** `traceparent`: the request's span (tracing on), the test's span's parent. */
+  async testChannel(caller: Caller, projectId: string, id: string, traceparent?: string) {
+    return this.tester.test(await this.channel(caller, projectId, id), traceparent);
   }
 
   // ------------------------------------------------------------ routings

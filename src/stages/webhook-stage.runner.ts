@@ -3,7 +3,10 @@ import { HERALD_CONFIG, type HeraldConfig } from '../config/config';
 import type { JobEvent, StagePhase } from '../jobs/domain/job.events';
 import { isFinished, type Task } from '../jobs/domain/job.state';
 import { JobStore } from '../jobs/job-store.service';
-import { HttpSender } from '../webhooks/infrastructure/http-sender';
+import { stageCallOutcome, type StageCallPhase } from '../metrics/domain/metric-labels';
+import { MetricsService } from '../metrics/metrics.service';
+import { StageCallTracing } from '../tracing/stage-call-tracing';
+import { HttpSender, type CallResult } from '../webhooks/infrastructure/http-sender';
 import { jobEvent } from '../jobs/domain/job.events';
 import { ExpressionEvaluationError } from './domain/stage-expression';
 import { cancelRequest, createRequest, pollRequest, type StageRequest } from './domain/stage-request';
@@ -38,6 +41,8 @@ export class WebhookStageRunner implements OnApplicationBootstrap, OnModuleDestr
     private readonly runs: StageRunsRepository,
     private readonly scopes: StageScopes,
     private readonly sender: HttpSender,
+    private readonly traces: StageCallTracing,
+    private readonly metrics: MetricsService,
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
   ) {}
 
@@ -117,9 +122,10 @@ export class WebhookStageRunner implements OnApplicationBootstrap, OnModuleDestr
       return this.finish(claim, current, 'create', { run, outcome: { kind: 'failed', error: err.message } }, undefined);
     }
     const phase: StagePhase = run.phase === 'monitor' ? 'monitor' : 'create';
-    const result = await this.sender.call({ ...request, timeoutMs: stage.callTimeoutSeconds * 1000, maxBodyBytes: MAX_STAGE_BODY });
+    const result = await this.call(claim, current, phase, run.attempts + 1, stage, request);
     const at = this.store.context().now;
     const step = phase === 'monitor' ? afterPoll(run, stage, result, at) : afterCreate(run, stage, request, result, at, Math.random());
+    this.metrics.stageCalled({ phase, outcome: stageCallOutcome(step.outcome.kind), statusCode: result.statusCode, durationMs: result.durationMs });
     await this.finish(claim, current, phase, step, callEvent(current, phase, request, result, step.monitor));
   }
 
@@ -191,13 +197,30 @@ export class WebhookStageRunner implements OnApplicationBootstrap, OnModuleDestr
     }
     const events: JobEvent[] = [];
     if (request) {
-      const result = await this.sender.call({ ...request, timeoutMs: stage.callTimeoutSeconds * 1000, maxBodyBytes: MAX_STAGE_BODY });
+      const result = await this.call(claim, task, 'cancel', 1, stage, request);
+      this.metrics.stageCalled({ phase: 'cancel', outcome: 'sent', statusCode: result.statusCode, durationMs: result.durationMs });
       const failure = result.statusCode === undefined ? `${result.errorCode ?? 'ERROR'}: ${result.errorMessage ?? ''}` : null;
       events.push(jobEvent('stage.cancel-sent', { taskId: task.taskId, nodeName: task.nodeName, url: request.url, method: request.method, statusCode: result.statusCode ?? null, error: failure }));
     } else if (error !== null) {
       events.push(jobEvent('stage.cancel-sent', { taskId: task.taskId, nodeName: task.nodeName, url: stage.cancelEndpoint ?? '', method: stage.cancelMethod, statusCode: null, error }));
     }
     await this.record(claim, events, 'done', this.store.context().now, claim.run);
+  }
+
+  /**
+   * One HTTP call of the stage, with no transaction open: its span (a child of the job's trace,
+   * tracing on) and, in its headers, its traceparent.
+   */
+  private async call(claim: ClaimedRun, task: Task, phase: StageCallPhase, call: number, stage: WebhookStageSpec, request: StageRequest): Promise<CallResult> {
+    const span = this.traces.start({ jobId: claim.jobId, taskId: task.taskId, nodeName: task.nodeName, phase, call, traceParent: claim.traceParent }, request);
+    try {
+      const result = await this.sender.call({ ...request, headers: span.headers(request.headers), timeoutMs: stage.callTimeoutSeconds * 1000, maxBodyBytes: MAX_STAGE_BODY });
+      span.end(result);
+      return result;
+    } catch (err) {
+      span.end({ errorCode: 'ERROR', errorMessage: (err as Error).message });
+      throw err;
+    }
   }
 
   private async record(claim: ClaimedRun, events: JobEvent[], state: RunState, nextAt: Date, run: StageRun): Promise<void> {

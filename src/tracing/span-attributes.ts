@@ -17,6 +17,11 @@ export const ATTR_HERALD_MESSAGE_ID = 'herald.message.id';
 export const ATTR_HERALD_SUBSCRIPTION_ID = 'herald.subscription.id';
 export const ATTR_HERALD_ATTEMPT = 'herald.attempt';
 export const ATTR_HERALD_ENDPOINT_STATE = 'herald.endpoint.state';
+export const ATTR_HERALD_TASK_ID = 'herald.task.id';
+export const ATTR_HERALD_NODE_NAME = 'herald.node.name';
+export const ATTR_HERALD_STAGE_PHASE = 'herald.stage.phase';
+export const ATTR_HERALD_STAGE_CALL = 'herald.stage.call';
+export const ATTR_HERALD_PROJECT_ID = 'herald.project.id';
 
 export const ATTR_MESSAGING_SYSTEM = 'messaging.system';
 export const ATTR_MESSAGING_OPERATION_TYPE = 'messaging.operation.type';

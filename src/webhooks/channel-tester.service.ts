@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock, IdGenerator } from '../common/clock';
 import { HERALD_CONFIG, type HeraldConfig } from '../config/config';
 import { Db } from '../database/db';
+import { MetricsService } from '../metrics/metrics.service';
+import { ChannelTestTracing } from '../tracing/channel-test-tracing';
 import { HERALD_VERSION } from '../version';
 import { deliveryHeaders } from './domain/signature';
 import type { Subscription } from './domain/subscription.types';
@@ -14,7 +16,8 @@ import { SubscriptionsRepository } from './infrastructure/subscriptions.reposito
 
 /**
  * Sends one test notification to a channel right now (outside any transaction) and records it
- * like any delivery: a message, its attempt, and the channel's last call.
+ * like any delivery: a message, its attempt, and the channel's last call. Counted apart from
+ * deliveries (herald_channel_tests_total); with tracing on, a span of the request's trace.
  */
 @Injectable()
 export class ChannelTester {
@@ -26,10 +29,13 @@ export class ChannelTester {
     private readonly sender: HttpSender,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
+    private readonly traces: ChannelTestTracing,
+    private readonly metrics: MetricsService,
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
   ) {}
 
-  async test(channel: Subscription) {
+  /** `traceparent`: the request's server span (tracing on), the test's span's parent. */
+  async test(channel: Subscription, traceparent?: string) {
     const id = this.ids.newId();
     const path = `/api/v1/projects/${encodeURIComponent(channel.scopeId)}/channels/${channel.id}`;
     const body = JSON.stringify({
@@ -41,11 +47,15 @@ export class ChannelTester {
       data: { 'herald.event-type': 'test', 'herald.project-id': channel.scopeId, 'herald.channel-id': channel.id },
     });
     const at = this.clock.now();
-    const result = await this.sender.send({ url: channel.url, headers: deliveryHeaders(channel, id, body, at, HERALD_VERSION), body, timeoutMs: this.config.webhooks.timeoutMs });
+    const span = this.traces.start(channel, id, traceparent);
+    const result = await this.sender.send({ url: channel.url, headers: span.headers(deliveryHeaders(channel, id, body, at, HERALD_VERSION)), body, timeoutMs: this.config.webhooks.timeoutMs });
+    span.end(result);
+    const outcome = classifyTest(result);
+    this.metrics.channelTested(outcome.kind === 'delivered' ? 'delivered' : 'failed', result.statusCode);
     const { attempt, update, call } = settleAttempt({
       message: { id, jobId: 'channel-test', eventPosition: 0, attempts: 0, subscription: channel },
       result,
-      outcome: classifyTest(result),
+      outcome,
       attemptedAt: at,
       endpointState: 'healthy',
       nextToken: () => this.ids.newId(),

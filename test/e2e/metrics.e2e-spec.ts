@@ -133,7 +133,7 @@ describe('GET /metrics', () => {
     expect(after.exposition.types.get('herald_delivery_send_lag_seconds')).toBe('histogram');
   });
 
-  it('reads the delivery queue, its oldest waiting job and the endpoint backlog at scrape time, and they return to 0 once drained', async () => {
+  it('reads the delivery queue, its oldest waiting job and the webhook backlog at scrape time, and they return to 0 once drained', async () => {
     const delivery = h.app.get(DeliveryWorker);
     delivery.pause();
     let jobId = '';
@@ -152,6 +152,9 @@ describe('GET /metrics', () => {
       expect(backlog.value('herald_queue_depth', { queue: 'herald_deliver' })).toBe(waiting);
       expect(backlog.value('herald_endpoint_messages_waiting', { endpoint: ok.url })).toBe(waiting);
       expect(backlog.labelValues('herald_endpoint_messages_waiting', 'endpoint')).toEqual([ok.url]);
+      // The totals over every endpoint: this one alone has a backlog.
+      expect([backlog.value('herald_messages_waiting'), backlog.value('herald_endpoints_backlogged')]).toEqual([waiting, 1]);
+      expect(backlog.value('herald_messages_oldest_waiting_seconds')).toBeGreaterThan(0);
     } finally {
       delivery.resume();
     }
@@ -160,9 +163,52 @@ describe('GET /metrics', () => {
       return s.value('herald_queue_depth', { queue: 'herald_deliver' }) === 0 && !s.has('herald_endpoint_messages_waiting') && s;
     });
     expect(drained.value('herald_queue_oldest_pending_seconds', { queue: 'herald_deliver' })).toBe(0);
+    expect(['herald_messages_waiting', 'herald_endpoints_backlogged', 'herald_messages_oldest_waiting_seconds'].map((m) => drained.value(m))).toEqual([0, 0, 0]);
     expect([drained.value('herald_queue_depth', { queue: 'herald_fanout' }), drained.value('herald_queue_oldest_pending_seconds', { queue: 'herald_fanout' })]).toEqual([0, 0]);
     expect(ok.requests.filter((r) => r.path === '/backlog').length).toBeGreaterThanOrEqual(1);
     expect((await c.stop(jobId)).status).toBe(200);
+  });
+
+  it('counts webhook stage calls and channel tests against a real receiver, apart from webhook deliveries', async () => {
+    const remote = await new Receiver((r) => (r.path.startsWith('/ok') ? { status: 200, body: '{"done":true}', headers: { 'content-type': 'application/json' } } : r.path.startsWith('/missing') ? { status: 404, body: 'no' } : { status: 503, body: 'busy' })).start();
+    try {
+      const before = await scrape(h);
+      const stage = (name: string, path: string) => ({ name, nodes: [{ nodeName: 'call', kind: 'webhook', webhook: { url: `${remote.url}${path}` } }] });
+      const done = await c.submit(stage('metrics-stage-ok', '/ok/stage'));
+      const refused = await c.submit(stage('metrics-stage-missing', '/missing/stage'));
+      await eventually(async () => (await jobStatus(done)) === 'completed' && (await jobStatus(refused)) === 'failed', 20_000);
+      expect(remote.requests.filter((r) => r.path.endsWith('/stage')).map((r) => r.path).sort()).toEqual(['/missing/stage', '/ok/stage']);
+
+      const P = 'metrics-channels';
+      const channel = async (path: string) => {
+        const res = await c.call<{ id: string }>('POST', `/api/v1/projects/${P}/channels`, { name: path, url: `${remote.url}${path}` });
+        expect(res.status).toBe(201);
+        const tested = await c.call<{ outcome: string }>('POST', `/api/v1/projects/${P}/channels/${res.body.id}/test`);
+        expect(tested.status).toBe(200);
+        return tested.body.outcome;
+      };
+      expect([await channel('/ok/channel'), await channel('/busy/channel')]).toEqual(['delivered', 'failed']);
+      const after = await scrape(h);
+
+      const calls = (phase: string, outcome: string, status_class: string) => after.delta(before, 'herald_stage_calls_total', { phase, outcome, status_class });
+      // The create call answered 200 (the stage succeeded) and the one answered 404 (not retried: the stage failed).
+      expect([calls('create', 'succeeded', '2xx'), calls('create', 'failed', '4xx')]).toEqual([1, 1]);
+      expect(after.delta(before, 'herald_stage_calls_total')).toBe(2);
+      expect(after.delta(before, 'herald_stage_call_duration_seconds_count', { phase: 'create' })).toBe(2);
+      expect(after.delta(before, 'herald_stage_call_duration_seconds_sum', { phase: 'create' })).toBeGreaterThan(0);
+      expect(after.exposition.types.get('herald_stage_call_duration_seconds')).toBe('histogram');
+      // Every series of a fixed label set is there from the start.
+      expect(after.has('herald_stage_calls_total', { phase: 'monitor', outcome: 'polling', status_class: '5xx' })).toBe(true);
+      expect(after.has('herald_stage_calls_total', { phase: 'cancel', outcome: 'sent', status_class: 'none' })).toBe(true);
+
+      expect([after.delta(before, 'herald_channel_tests_total', { outcome: 'delivered', status_class: '2xx' }), after.delta(before, 'herald_channel_tests_total', { outcome: 'failed', status_class: '5xx' })]).toEqual([1, 1]);
+      expect(after.delta(before, 'herald_channel_tests_total')).toBe(2);
+      // Neither is a webhook delivery.
+      expect(after.delta(before, 'herald_deliveries_total')).toBe(0);
+      expect(after.delta(before, 'herald_delivery_attempt_duration_seconds_count')).toBe(0);
+    } finally {
+      await remote.stop();
+    }
   });
 
   it('counts appended events once committed: an append whose transaction rolls back counts nothing', async () => {

@@ -22,6 +22,11 @@ function pipeline(algorithm: string, webhooks: Record<string, unknown>) {
   return { name: algorithm, nodes: [{ nodeName: 'only', algorithmName: algorithm, input: [1] }], webhooks };
 }
 
+/** A pipeline of one webhook stage: a POST to `url` with a JSON payload and a header of its own. */
+function stagePipeline(name: string, url: string) {
+  return { name, nodes: [{ nodeName: 'call', kind: 'webhook', webhook: { url, customHeaders: { 'X-Stage': name }, payload: { job: '${ jobId }' } } }] };
+}
+
 /** The span with this id, once exported (spans are exported in batches, 20 ms after they end). */
 function exported(otlp: OtlpReceiver, spanId: string | undefined): Promise<ExportedSpan> {
   if (!spanId) throw new Error('no span id (the span has no parent)');
@@ -149,6 +154,84 @@ describe('tracing on, beside a Herald with tracing off in the same process', () 
     const fanout = await exported(otlp, spans[0].parentSpanId);
     expect(fanout.attributes).toMatchObject({ 'herald.job.id': jobId });
     expect(new Set(spans.map((s) => s.traceId))).toEqual(new Set([fanout.traceId]));
+  });
+
+  it('traces a webhook stage call as a child of the append that expanded its node, and the call carries its traceparent', async () => {
+    const path = `/stage/${randomBytes(4).toString('hex')}`;
+    const res = await api(traced.baseUrl, 'POST', '/api/v1/exec/raw', stagePipeline('traced-stage', `${rx.url}${path}?secret=1`));
+    expect(res.status).toBe(201);
+    const jobId: string = res.body.jobId;
+    const call = await eventually(async () => rx.requests.find((r) => r.path.startsWith(path)));
+    // The stage's own headers, and traceparent.
+    expect(Object.keys(call.headers).sort()).toEqual(['connection', 'content-length', 'content-type', 'host', 'traceparent', 'x-stage']);
+    const [span, append, http, ...more] = await chainOf(otlp, call);
+    expect(more).toEqual([]);
+    const { traceId } = parseTraceparent(call.headers.traceparent)!;
+    expect([span, append, http].map((s) => s.traceId)).toEqual([traceId, traceId, traceId]);
+
+    expect(span).toMatchObject({ name: 'POST', kind: SPAN_KIND.client, status: { code: 0 }, service: 'herald-traced' });
+    expect(span.attributes).toMatchObject({
+      'http.request.method': 'POST',
+      'http.response.status_code': 200,
+      'url.scheme': 'http',
+      'server.address': '127.0.0.1',
+      'server.port': Number(new URL(rx.url).port),
+      'herald.job.id': jobId,
+      'herald.node.name': 'call',
+      'herald.stage.phase': 'create',
+      'herald.stage.call': 1,
+    });
+    const [run] = await traced.db.query<{ task_id: string; trace_parent: string | null }>('SELECT task_id, trace_parent FROM webhook_stage_runs WHERE job_id = $1', [jobId]);
+    expect(span.attributes['herald.task.id']).toBe(run.task_id);
+    // Never the URL's path or query.
+    expect(Object.values(span.attributes).filter((v) => String(v).includes('/stage') || String(v).includes('secret'))).toEqual([]);
+    // The run keeps the span of the append that expanded its node: its calls are children of it.
+    expect(parseTraceparent(run.trace_parent ?? undefined)?.spanId).toBe(append.spanId);
+    expect(append).toMatchObject({ name: 'append job', kind: SPAN_KIND.internal });
+    expect(append.attributes['herald.event.types']).toContain('node.expanded');
+    expect(http).toMatchObject({ name: 'POST /api/v1/exec/raw', kind: SPAN_KIND.server });
+  });
+
+  it('traces a channel test as a child of its request span, and the test notification carries its traceparent', async () => {
+    const path = `/channel/${randomBytes(4).toString('hex')}`;
+    const channel = await api(traced.baseUrl, 'POST', '/api/v1/projects/traced-p/channels', { name: 'traced', url: `${rx.url}${path}` });
+    expect(channel.status).toBe(201);
+    const tested = await api(traced.baseUrl, 'POST', `/api/v1/projects/traced-p/channels/${channel.body.id}/test`);
+    expect([tested.status, tested.body.outcome]).toEqual([200, 'delivered']);
+    // Sent before the answer.
+    const sent = rx.requests.filter((r) => r.path === path);
+    expect(sent).toHaveLength(1);
+    expect(Object.keys(sent[0].headers).sort()).toEqual(['connection', 'content-length', 'content-type', 'host', 'traceparent', 'user-agent']);
+    const [span, http, ...more] = await chainOf(otlp, sent[0]);
+    expect(more).toEqual([]);
+    expect(span.traceId).toBe(http.traceId);
+    expect(span).toMatchObject({ name: 'POST', kind: SPAN_KIND.client, status: { code: 0 } });
+    expect(span.attributes).toMatchObject({
+      'http.request.method': 'POST',
+      'http.response.status_code': 200,
+      'server.port': Number(new URL(rx.url).port),
+      'herald.subscription.id': channel.body.id,
+      'herald.project.id': 'traced-p',
+      'herald.message.id': tested.body.deliveryId,
+      'herald.event.type': 'test',
+    });
+    expect(http).toMatchObject({ name: 'POST /api/v1/projects/:projectId/channels/:id/test', kind: SPAN_KIND.server });
+  });
+
+  it('sends the stage calls and channel tests of a Herald without tracing as before: no traceparent, no stored context', async () => {
+    const path = `/stage/${randomBytes(4).toString('hex')}`;
+    const res = await api(plain.baseUrl, 'POST', '/api/v1/exec/raw', stagePipeline('untraced-stage', `${rx.url}${path}`));
+    expect(res.status).toBe(201);
+    const call = await eventually(async () => rx.requests.find((r) => r.path === path));
+    expect(Object.keys(call.headers).sort()).toEqual(['connection', 'content-length', 'content-type', 'host', 'x-stage']);
+    expect(await plain.db.query('SELECT trace_parent FROM webhook_stage_runs WHERE job_id = $1', [res.body.jobId])).toEqual([{ trace_parent: null }]);
+
+    const channelPath = `/channel/${randomBytes(4).toString('hex')}`;
+    const channel = await api(plain.baseUrl, 'POST', '/api/v1/projects/plain-p/channels', { name: 'plain', url: `${rx.url}${channelPath}` });
+    expect(channel.status).toBe(201);
+    expect((await api(plain.baseUrl, 'POST', `/api/v1/projects/plain-p/channels/${channel.body.id}/test`)).status).toBe(200);
+    const [sent] = rx.requests.filter((r) => r.path === channelPath);
+    expect(Object.keys(sent.headers).sort()).toEqual(['connection', 'content-length', 'content-type', 'host', 'user-agent']);
   });
 
   it('leaves a Herald without tracing as it was: no traceparent header, none stored', async () => {

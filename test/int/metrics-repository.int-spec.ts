@@ -66,10 +66,11 @@ describe('metrics repository on 100,000 jobs and 100,000 messages', () => {
              'exec.progress', CASE WHEN i <= 10 THEN 'disabled' ELSE 'active' END
         FROM generate_series(1, ${JOBS}) AS i`);
     await db.query(`
-      INSERT INTO webhook_messages (id, subscription_id, job_id, event_position, event_type, kind, ordering, body, status, job_token)
+      INSERT INTO webhook_messages (id, subscription_id, job_id, event_position, event_type, kind, ordering, body, status, job_token, created_at)
       SELECT gen_random_uuid(), ('00000000-0000-4000-8000-' || lpad(i::text, 12, '0'))::uuid, 'metrics:' || i, i, 'job.completed',
              'exec.progress', 'latest-wins', repeat('b', 200),
-             CASE WHEN i % ${OPEN_EVERY} = 0 THEN (CASE WHEN i % 100 = 0 THEN 'retrying' ELSE 'pending' END) ELSE 'delivered' END, gen_random_uuid()
+             CASE WHEN i % ${OPEN_EVERY} = 0 THEN (CASE WHEN i % 100 = 0 THEN 'retrying' ELSE 'pending' END) ELSE 'delivered' END, gen_random_uuid(),
+             now() - (i % 1000) * interval '1 second'
         FROM generate_series(1, ${JOBS}) AS i`);
     // The delivery queue: 50,000 completed jobs (kept 5 minutes), 2,000 waiting (half of them due 10 s ago, half in a minute).
     await db.query(`
@@ -88,7 +89,7 @@ describe('metrics repository on 100,000 jobs and 100,000 messages', () => {
   }, 180_000);
   afterAll(() => close?.());
 
-  it('reads jobs by status, tasks, queue depth and age, the 20 largest endpoint backlogs and disabled subscriptions', async () => {
+  it('reads jobs by status, tasks, queue depth and age, the webhook backlog per endpoint and disabled subscriptions', async () => {
     const g = await new MetricsRepository().read(db);
     expect(Object.fromEntries(g.jobs!.map((j) => [j.status, j.n]))).toEqual({ pending: 1000, active: 1000, paused: 1000, completed: 91_000, failed: 3000, stopped: 3000 });
     const live = g.live!;
@@ -99,10 +100,13 @@ describe('metrics repository on 100,000 jobs and 100,000 messages', () => {
     expect(deliver.oldestSeconds).toBeLessThan(60);
     expect(live.queues.find((q) => q.queue === FANOUT_QUEUE)).toEqual({ queue: FANOUT_QUEUE, depth: 0, oldestSeconds: 0 });
     // 2,000 open messages (i % 50 = 0) on the hosts i % 30 = 0, 10, 20: origins only (no credentials, no path, no default port).
-    const endpoints = g.endpoints!;
-    expect(endpoints.reduce((a, e) => a + e.waiting, 0)).toBe(2000);
-    expect(endpoints.length).toBeLessThanOrEqual(TOP_ENDPOINTS);
-    expect(endpoints.map((e) => e.endpoint).sort()).toEqual(['https://hooks-0.example.test', 'https://hooks-10.example.test:8443', 'https://hooks-20.example.test:8443']);
+    const backlog = g.backlog!;
+    expect(backlog.endpoints.reduce((a, e) => a + e.waiting, 0)).toBe(2000);
+    expect(backlog.endpoints.map((e) => e.endpoint).sort()).toEqual(['https://hooks-0.example.test', 'https://hooks-10.example.test:8443', 'https://hooks-20.example.test:8443']);
+    expect([backlog.total, backlog.endpointCount]).toEqual([2000, 3]);
+    // The oldest open message was created 950 s before the seeding (i % 1000 = 950).
+    expect(backlog.oldestSeconds).toBeGreaterThanOrEqual(950);
+    expect(backlog.oldestSeconds).toBeLessThan(1500);
     expect(live.subscriptionsDisabled).toBe(10);
   });
 
@@ -118,7 +122,7 @@ describe('metrics repository on 100,000 jobs and 100,000 messages', () => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
       expect(g.jobs).toBeUndefined();
       expect(g.live?.tasks).toEqual({ pending: 1000, active: 1000 });
-      expect(g.endpoints?.length).toBe(3);
+      expect(g.backlog?.endpoints.length).toBe(3);
     } finally {
       await blocker.query('ROLLBACK');
       await blocker.end();

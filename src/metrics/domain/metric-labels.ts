@@ -18,5 +18,30 @@ export type FanoutPath = 'chained' | 'handoff' | 'queue';
 
 export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed' | 'disabled';
 
+/** A channel test's outcome (POST …/channels/{id}/test): answered 2xx, or not. */
+export type ChannelTestOutcome = 'delivered' | 'failed';
+
+/** Which call of a webhook stage: its create call, a poll of its status URL, its cancel request. */
+export type StageCallPhase = 'create' | 'monitor' | 'cancel';
+
+/**
+ * What a webhook stage's call led to: the stage `succeeded`, `failed` or was `canceled` (the
+ * remote side said so), goes on `polling` its status URL, or calls again (`retrying`); a cancel
+ * request is `sent` whatever its answer (its status class tells).
+ */
+export type StageCallOutcome = 'succeeded' | 'polling' | 'retrying' | 'failed' | 'canceled' | 'sent';
+
+/** What a stage step decided (webhook-run.ts, StepOutcome['kind']) as the outcome of its call. */
+export function stageCallOutcome(kind: 'retry' | 'poll' | 'succeeded' | 'failed' | 'canceled'): StageCallOutcome {
+  return kind === 'retry' ? 'retrying' : kind === 'poll' ? 'polling' : kind;
+}
+
+/** The outcomes each phase can have: the series that exist from the start. */
+export const STAGE_CALL_OUTCOMES: Record<StageCallPhase, readonly StageCallOutcome[]> = {
+  create: ['succeeded', 'polling', 'retrying', 'failed'],
+  monitor: ['succeeded', 'polling', 'failed', 'canceled'],
+  cancel: ['sent'],
+};
+
 /** The route label of a request that no route answered (a 404, or refused before routing: 401, 413, 503). */
 export const UNMATCHED_ROUTE = 'unmatched';

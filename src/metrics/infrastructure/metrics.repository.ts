@@ -6,8 +6,9 @@ import { DELIVER_QUEUE, FANOUT_QUEUE } from '../../webhooks/infrastructure/work-
 //
 // Each is bounded and index-backed: a count over a partial index whose rows are the live work
 // (pending and active tasks, waiting queue jobs, open messages, disabled subscriptions), or one
-// index range per job status; the endpoint backlog answers at most $1 rows. None sorts or scans
-// a whole table (docs/METRICS.md has the plans and timings).
+// index range per job status; the webhook backlog answers at most $1 rows (it sorts its groups,
+// one per endpoint with open messages, and nothing else). None scans a whole table
+// (docs/METRICS.md has the plans and timings).
 
 /**
  * How long each of a scrape's reads may take (a scrape makes three). One that takes longer is
@@ -40,27 +41,23 @@ SELECT '${q}'::text AS queue, count(*)::int AS depth,
   .join('\nUNION ALL');
 
 /**
- * Open messages (pending, retrying) per endpoint, the $1 largest: counted per subscription on
- * webhook_messages_open_idx (partial: open messages only), then per origin of the subscriptions'
- * URLs (scheme://host[:port], default ports left out as URL.origin does; never a path or credentials).
+ * The webhook backlog: open messages (pending, retrying) per endpoint, the $1 largest, each row
+ * with the totals (every endpoint's open messages, how many endpoints have some, how long ago the
+ * oldest of them was created; no row when nothing is open). One index-only pass over
+ * webhook_messages_open_endpoint_idx (endpoint, created_at), partial: open messages only, each
+ * with its subscription's endpoint (migration 125: scheme://host[:port] as URL.origin, never a
+ * path or credentials). Its cost grows with the open messages, at about 0.1 µs each, and not with
+ * the subscriptions that have them (docs/METRICS.md, Measured).
  */
 export const ENDPOINT_BACKLOG = `
-WITH open AS (
-  SELECT subscription_id, count(*) AS n FROM webhook_messages
-   WHERE status IN ('pending', 'retrying') GROUP BY subscription_id
-), parts AS (
-  -- A primary key lookup per subscription with open messages, never a scan of every subscription
-  -- (LIMIT 1 keeps the planner from turning the lookup into a join over the whole table).
-  SELECT o.n, u.p FROM open o
-    LEFT JOIN LATERAL (
-      SELECT regexp_match(s.url, '^([A-Za-z][A-Za-z0-9+.-]*)://(?:[^@/?#]*@)?([^/?#]*)') AS p
-        FROM webhook_subscriptions s WHERE s.id = o.subscription_id LIMIT 1) u ON true
+WITH e AS (
+  SELECT endpoint, count(*) AS n, min(created_at) AS oldest FROM webhook_messages
+   WHERE status IN ('pending', 'retrying') GROUP BY endpoint
 )
-SELECT coalesce(lower(p[1]) || '://' ||
-         CASE WHEN (lower(p[1]) = 'http' AND p[2] LIKE '%:80') OR (lower(p[1]) = 'https' AND p[2] LIKE '%:443')
-              THEN lower(regexp_replace(p[2], ':[0-9]+$', '')) ELSE lower(p[2]) END, 'unknown') AS endpoint,
-       sum(n)::int AS waiting
-  FROM parts GROUP BY 1 ORDER BY waiting DESC, endpoint LIMIT $1`;
+SELECT endpoint, n::int AS waiting,
+       (sum(n) OVER ())::float8 AS total, (count(*) OVER ())::int AS endpoints,
+       greatest(0, extract(epoch FROM now() - min(oldest) OVER ()))::float8 AS oldest_seconds
+  FROM e ORDER BY n DESC, endpoint LIMIT $1`;
 
 /** Disabled subscriptions: webhook_subscriptions_disabled_idx (partial). */
 export const SUBSCRIPTIONS_DISABLED = `SELECT count(*)::int AS n FROM webhook_subscriptions WHERE status = 'disabled'`;
@@ -69,8 +66,20 @@ export const SUBSCRIPTIONS_DISABLED = `SELECT count(*)::int AS n FROM webhook_su
 const STATUS_SET: Record<JobStatus, true> = { pending: true, active: true, paused: true, completed: true, failed: true, stopped: true };
 export const JOB_STATUSES = Object.keys(STATUS_SET) as JobStatus[];
 
-/** Endpoints listed in herald_endpoint_messages_waiting. */
-export const TOP_ENDPOINTS = 20;
+/** Endpoints listed in herald_endpoint_messages_waiting unless configured (HERALD_METRICS_TOP_ENDPOINTS). */
+export const TOP_ENDPOINTS = 50;
+
+/** The webhook backlog: the largest endpoints' open messages, and the totals over every endpoint. */
+export interface Backlog {
+  /** The largest, most first (an endpoint is null if its messages have none: never, after migration 125). */
+  endpoints: Array<{ endpoint: string | null; waiting: number }>;
+  /** Open messages, every endpoint's. */
+  total: number;
+  /** Endpoints with at least one open message. */
+  endpointCount: number;
+  /** Seconds since the oldest open message was created (0 when none is open). */
+  oldestSeconds: number;
+}
 
 /** What a scrape read; a part whose read was cancelled (READ_TIMEOUT) is undefined. */
 export interface DatabaseGauges {
@@ -80,7 +89,7 @@ export interface DatabaseGauges {
     queues: Array<{ queue: string; depth: number; oldestSeconds: number }>;
     subscriptionsDisabled: number;
   };
-  endpoints?: Array<{ endpoint: string; waiting: number }>;
+  backlog?: Backlog;
 }
 
 /** SQLSTATE of a statement cancelled by its statement_timeout. */
@@ -89,12 +98,13 @@ const QUERY_CANCELED = '57014';
 /**
  * What the metrics read from the database at scrape time, in three short read transactions, one
  * after the other (each its round trip): the live work (tasks, queues, disabled subscriptions,
- * pipelined together), the jobs per status, the endpoint backlog. The two that grow with the data
- * (every job; every subscription with open messages) are alone, so that one cancelled by its
- * timeout leaves the others' gauges. Any other failure (the database is down) fails the scrape.
+ * pipelined together), the jobs per status, the webhook backlog. The two that grow with the data
+ * (every job; every open message) are alone, so that one cancelled by its timeout leaves the
+ * others' gauges. Any other failure (the database is down) fails the scrape.
  */
 export class MetricsRepository {
-  async read(db: Db): Promise<DatabaseGauges> {
+  /** `topEndpoints`: how many endpoints the backlog lists (the largest). */
+  async read(db: Db, topEndpoints = TOP_ENDPOINTS): Promise<DatabaseGauges> {
     const live = await within(db, async (tx) => {
       const [[tasks], queues, [disabled]] = await Promise.all([
         tx.query<{ pending: number; active: number }>(TASKS_BY_STATE),
@@ -104,9 +114,21 @@ export class MetricsRepository {
       return { tasks, queues: queues.map((q) => ({ queue: q.queue, depth: q.depth, oldestSeconds: q.oldest_seconds })), subscriptionsDisabled: disabled.n };
     });
     const jobs = await within(db, (tx) => tx.query<{ status: string; n: number }>(JOBS_BY_STATUS, [JOB_STATUSES]));
-    const endpoints = await within(db, (tx) => tx.query<{ endpoint: string; waiting: number }>(ENDPOINT_BACKLOG, [TOP_ENDPOINTS]));
-    return { live, jobs, endpoints };
+    const backlog = await within(db, async (tx) => backlogOf(await tx.query<BacklogRow>(ENDPOINT_BACKLOG, [topEndpoints])));
+    return { live, jobs, backlog };
   }
+}
+
+type BacklogRow = { endpoint: string | null; waiting: number; total: number; endpoints: number; oldest_seconds: number };
+
+function backlogOf(rows: BacklogRow[]): Backlog {
+  const [first] = rows;
+  return {
+    endpoints: rows.map((r) => ({ endpoint: r.endpoint, waiting: r.waiting })),
+    total: first?.total ?? 0,
+    endpointCount: first?.endpoints ?? 0,
+    oldestSeconds: first?.oldest_seconds ?? 0,
+  };
 }
 
 /** fn's reads in one transaction under READ_TIMEOUT; undefined when they were cancelled by it. */

@@ -7,6 +7,7 @@ import { assertGroupId } from '../domain/project-webhooks';
 import { ProjectsService } from '../projects.service';
 import { projectNotFound, type Caller } from '../../auth/domain/caller';
 import { CurrentCaller } from '../../auth/current-caller.decorator';
+import { RequestTraceparent } from '../../common/request-meta';
 import { RequireScope } from '../../auth/route-access.decorator';
 import {
   ChannelList,
@@ -151,8 +152,8 @@ export class ProjectsController {
   @ApiAnswer(200, 'The attempt, delivered or failed', ChannelTestAttempt)
   @ApiError(400, badProject)
   @ApiError(404, channelNotFound, otherProject)
-  testChannel(@CurrentCaller() caller: Caller, @Param('projectId') projectId: string, @Param('id') id: string) {
-    return this.projects.testChannel(caller, projectId, id);
+  testChannel(@CurrentCaller() caller: Caller, @Param('projectId') projectId: string, @Param('id') id: string, @RequestTraceparent() traceparent: string | undefined) {
+    return this.projects.testChannel(caller, projectId, id, traceparent);
   }
 
   @Post('routings')

@@ -7,7 +7,8 @@ import { StageRunsRepository } from './stage-runs.repository';
 /**
  * In the append's transaction: a webhook node's expansion creates one run per task (due at
  * once), and the end of a job turns its unfinished runs to cancel. `onNewRuns` wakes this
- * instance's runner once the transaction commits.
+ * instance's runner once the transaction commits. With tracing on, the runs keep the expansion's
+ * traceparent (the append's span, in the event's metadata): their calls are spans of its trace.
  */
 export class StageRunsListener implements JobEventsListener {
   constructor(
@@ -22,7 +23,7 @@ export class StageRunsListener implements JobEventsListener {
       if (event.type === 'node.expanded') {
         const data = event.data as JobEventMap['node.expanded'];
         if (data.kind !== 'webhook') continue;
-        tx.defer(this.repo.insertRuns(tx, event.streamId, data.nodeName, data.tasks.map((t) => t.taskId), initialRun(), at));
+        tx.defer(this.repo.insertRuns(tx, event.streamId, data.nodeName, data.tasks.map((t) => t.taskId), initialRun(), at, event.metadata.traceparent));
         created = true;
       } else if ((event.type === 'job.stopped' || event.type === 'job.failed') && summary.nodes.some((n) => n.kind === 'webhook' && n.expanded)) {
         tx.defer(this.repo.markJobEnded(tx, event.streamId, at));

@@ -10,15 +10,17 @@ export interface ClaimedRun {
   state: RunState;
   run: StageRun;
   leaseToken: string;
+  /** The traceparent of the append that expanded the node (tracing on): its calls' spans are children of it. */
+  traceParent: string | null;
 }
 
 /** All SQL of webhook stage runs (operational state: when due, who holds it, where it stands). */
 export class StageRunsRepository {
-  insertRuns(sql: Sql, jobId: string, nodeName: string, taskIds: string[], run: StageRun, at: string): Promise<unknown> {
+  insertRuns(sql: Sql, jobId: string, nodeName: string, taskIds: string[], run: StageRun, at: string, traceParent: string | undefined): Promise<unknown> {
     return sql.query(
-      `INSERT INTO webhook_stage_runs (task_id, job_id, node_name, state, next_at, run, created_at, updated_at)
-       SELECT t, $1, $2, 'running', $4, $5, $4, $4 FROM unnest($3::uuid[]) AS t`,
-      [jobId, nodeName, taskIds, at, JSON.stringify(run)],
+      `INSERT INTO webhook_stage_runs (task_id, job_id, node_name, state, next_at, run, created_at, updated_at, trace_parent)
+       SELECT t, $1, $2, 'running', $4, $5, $4, $4, $6 FROM unnest($3::uuid[]) AS t`,
+      [jobId, nodeName, taskIds, at, JSON.stringify(run), traceParent ?? null],
     );
   }
 
@@ -36,7 +38,7 @@ export class StageRunsRepository {
    * the same run; an expired lease is taken over). Held only while one HTTP call is made.
    */
   async claimDue(sql: Sql, leaseSeconds: number, limit: number): Promise<ClaimedRun[]> {
-    const rows = await sql.query<{ task_id: string; job_id: string; node_name: string; state: RunState; run: StageRun; lease_token: string }>(
+    const rows = await sql.query<{ task_id: string; job_id: string; node_name: string; state: RunState; run: StageRun; lease_token: string; trace_parent: string | null }>(
       `UPDATE webhook_stage_runs r
           SET lease_token = gen_random_uuid(), lease_until = clock_timestamp() + make_interval(secs => $1)
         WHERE r.task_id IN (
@@ -45,10 +47,10 @@ export class StageRunsRepository {
                  AND (lease_until IS NULL OR lease_until < clock_timestamp())
                ORDER BY next_at LIMIT $2
                FOR UPDATE SKIP LOCKED)
-      RETURNING r.task_id, r.job_id, r.node_name, r.state, r.run, r.lease_token`,
+      RETURNING r.task_id, r.job_id, r.node_name, r.state, r.run, r.lease_token, r.trace_parent`,
       [leaseSeconds, limit],
     );
-    return rows.map((r) => ({ taskId: r.task_id, jobId: r.job_id, nodeName: r.node_name, state: r.state, run: r.run, leaseToken: r.lease_token }));
+    return rows.map((r) => ({ taskId: r.task_id, jobId: r.job_id, nodeName: r.node_name, state: r.state, run: r.run, leaseToken: r.lease_token, traceParent: r.trace_parent }));
   }
 
   /**
