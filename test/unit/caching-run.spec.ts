@@ -6,17 +6,8 @@ import { evolveAll } from '../../src/jobs/domain/job.evolve';
 import type { JobSummary, NodeSummary } from '../../src/jobs/domain/job.state';
 import { renderStatus } from '../../src/jobs/domain/job-status.view';
 import type { PipelineSpec } from '../../src/jobs/domain/pipeline.types';
-import { AT, context, idCounter, JOB_ID, JobHarness, pipeline, type TestTask } from './job-fixtures';
+import { AT, context, domainErrorOf, idCounter, JOB_ID, JobHarness, pipeline, type TestTask } from './job-fixtures';
 
-function domainErrorOf(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('no DomainError was thrown');
-}
 
 /** a (batch) → b (batch over a, and a whole) → c (b, and x); x reads a; d reads flowInput only. */
 const FLOW = {

@@ -18,19 +18,10 @@ import {
 import { EVENT_LEVEL, jobEvent, toNewEvent, type JobEvent, type JobEventType } from '../../src/jobs/domain/job.events';
 import type { JobSummary, NodeSummary } from '../../src/jobs/domain/job.state';
 import type { PipelineSpec } from '../../src/jobs/domain/pipeline.types';
-import { after, AT, batchTasks, context, ev, idCounter, JOB_ID, JobHarness, NOW, pipeline, stateOf, tasksOf, type TestTask } from './job-fixtures';
+import { after, AT, batchTasks, context, domainErrorOf, ev, idCounter, JOB_ID, JobHarness, NOW, pipeline, stateOf, tasksOf, type TestTask } from './job-fixtures';
 
 const GREEN = { nodeName: 'green', algorithmName: 'green-alg', input: ['#[1,2,3]'] };
 
-function domainErrorOf(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('no DomainError was thrown');
-}
 
 function taskOf(events: JobEvent[], taskId: string): TestTask {
   const t = tasksOf(events).find((x) => x.taskId === taskId);

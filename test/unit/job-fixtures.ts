@@ -3,6 +3,7 @@
  * the tasks read model (what JobProjector writes to the tasks table) and a small harness that
  * plays the role of JobStore.commit (decide -> record -> advance until nothing is left).
  */
+import { DomainError } from '../../src/common/domain-error';
 import { advance, advanceNeeds, decideAcquire, decideComplete, decideFail, decideSubmit, type DecideContext, type NodeResults } from '../../src/jobs/domain/job.decide';
 import { jobEvent, type JobEvent } from '../../src/jobs/domain/job.events';
 import { evolveAll } from '../../src/jobs/domain/job.evolve';
@@ -10,6 +11,17 @@ import type { JobSummary, Task } from '../../src/jobs/domain/job.state';
 import type { ResultTask } from '../../src/jobs/domain/job-status.view';
 import type { PipelineSpec } from '../../src/jobs/domain/pipeline.types';
 import { validatePipelineRequest } from '../../src/jobs/domain/pipeline.validate';
+
+/** The DomainError that `run` throws (fails the test when it throws none, or another error). */
+export function domainErrorOf(run: () => unknown): DomainError {
+  try {
+    run();
+  } catch (err) {
+    if (err instanceof DomainError) return err;
+    throw err;
+  }
+  throw new Error('no DomainError was thrown');
+}
 
 export const NOW = new Date('2026-01-01T00:00:00Z');
 export const AT = NOW.toISOString();
