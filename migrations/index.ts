@@ -23,6 +23,7 @@ import { StreamWaiters1763800000095 } from './1763800000095-stream-waiters';
 import { PendingFanouts1763800000098 } from './1763800000098-pending-fanouts';
 import { SigningKeys1763800000100 } from './1763800000100-signing-keys';
 import { SearchKindIndexes1763800000105 } from './1763800000105-search-kind-indexes';
+import { DeliveryPageIndexes1763800000110 } from './1763800000110-delivery-page-indexes';
 import { SigningKeyRing1763800000120 } from './1763800000120-signing-key-ring';
 import { MessageEndpoints1763800000125 } from './1763800000125-message-endpoints';
 import { StageTrace1763800000126 } from './1763800000126-stage-trace';
@@ -54,6 +55,7 @@ export const MIGRATIONS = [
   PendingFanouts1763800000098,
   SigningKeys1763800000100,
   SearchKindIndexes1763800000105,
+  DeliveryPageIndexes1763800000110,
   SigningKeyRing1763800000120,
   MessageEndpoints1763800000125,
   StageTrace1763800000126,

@@ -5,6 +5,7 @@ import { projectOf, type Caller } from '../auth/domain/caller';
 import { Clock } from '../common/clock';
 import { Db, type Tx } from '../database/db';
 import { JobQueries } from '../jobs/job-queries.service';
+import { decodeDeliveryCursor, FIRST_PAGE, pageOf } from './domain/delivery-cursor';
 import type { DeliverJob } from './domain/fanout.types';
 import { MESSAGE_STATUSES, type MessageStatus } from './domain/subscription.types';
 import { DeliveryViewsRepository } from './infrastructure/delivery-views.repository';
@@ -50,14 +51,34 @@ export class DeliveriesService {
     private readonly clock: Clock,
   ) {}
 
-  /** A project key sees its project's messages only: the project is in every statement here. */
-  async list(caller: Caller, query: { jobId?: string; status?: string; limit?: string }): Promise<{ deliveries: MessageView[] }> {
+  /**
+   * A project key sees its project's messages only: the project is in every statement here
+   * (another project's subscription matches none). Pages by keyset: `cursor` is the previous
+   * page's `nextCursor` (domain/delivery-cursor.ts).
+   */
+  async list(
+    caller: Caller,
+    query: { jobId?: string; status?: string; subscriptionId?: string; cursor?: string; limit?: string },
+  ): Promise<{ deliveries: MessageView[]; nextCursor: string | null }> {
     if (query.status !== undefined && !MESSAGE_STATUSES.includes(query.status as MessageStatus)) {
       throw new ValidationError(`status must be one of ${MESSAGE_STATUSES.join(', ')}`, [{ path: 'status', message: 'unknown status' }]);
     }
+    if (query.subscriptionId !== undefined && !UUID.test(query.subscriptionId)) {
+      throw new ValidationError('subscriptionId must be a UUID', [{ path: 'subscriptionId', message: 'must be a UUID' }]);
+    }
     const limit = query.limit === undefined ? 100 : Number(query.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ValidationError('limit must be an integer from 1 to 1000', [{ path: 'limit', message: 'out of range' }]);
-    return { deliveries: await this.repo.listMessages(this.db, { jobId: query.jobId, status: query.status as MessageStatus | undefined, limit, projectId: projectOf(caller) }) };
+    const after = query.cursor === undefined ? FIRST_PAGE : decodeDeliveryCursor(query.cursor);
+    const rows = await this.repo.listMessages(this.db, {
+      jobId: query.jobId,
+      status: query.status as MessageStatus | undefined,
+      subscriptionId: query.subscriptionId,
+      after,
+      limit: limit + 1,
+      projectId: projectOf(caller),
+    });
+    const { page, nextCursor } = pageOf(rows, limit, (r) => r.key);
+    return { deliveries: page.map((r) => r.view), nextCursor };
   }
 
   async get(caller: Caller, id: string): Promise<MessageView & { attemptLog: AttemptView[] }> {

@@ -9,6 +9,7 @@ import { subscribersOf } from './domain/subscribers';
 import { batchScopeId } from './domain/subscription.types';
 import { endpointOf } from './domain/endpoint-health';
 import { maskValue } from './domain/mask';
+import { RECENT_WINDOW_MS, recentSuccess, type RecentSuccess } from './domain/recent-success';
 import type { EndpointRow } from './domain/delivery-records';
 import { AttemptsRepository } from './infrastructure/attempts.repository';
 import { SubscriptionViewsRepository } from './infrastructure/subscription-views.repository';
@@ -17,18 +18,22 @@ import { DeliveriesService } from './deliveries.service';
 import { subscriptionAlreadyActive, subscriptionNotFound } from './subscriptions.errors';
 import type { SubscriptionView } from './webhook.views';
 
-/** An endpoint's health on a subscription: `healthy`, `degraded` (fewer attempts at once) or `open` (paused until `retryAt`). */
+/**
+ * An endpoint's health on a subscription: `healthy`, `degraded` (fewer attempts at once) or
+ * `open` (paused until `retryAt`); and the subscription's own attempts of the last hour.
+ */
 export interface EndpointHealthView {
   state: 'healthy' | 'degraded' | 'open';
   concurrency: number | null;
   consecutiveFailures: number;
   retryAt: string | null;
   lastError: string | null;
+  lastHour: RecentSuccess;
 }
 
-function healthView(row: EndpointRow | undefined): EndpointHealthView {
-  if (!row) return { state: 'healthy', concurrency: null, consecutiveFailures: 0, retryAt: null, lastError: null };
-  return { state: row.state, concurrency: row.concurrency, consecutiveFailures: row.consecutiveFailures, retryAt: row.retryAt?.toISOString() ?? null, lastError: row.lastError };
+function healthView(row: EndpointRow | undefined, lastHour: RecentSuccess): EndpointHealthView {
+  if (!row) return { state: 'healthy', concurrency: null, consecutiveFailures: 0, retryAt: null, lastError: null, lastHour };
+  return { state: row.state, concurrency: row.concurrency, consecutiveFailures: row.consecutiveFailures, retryAt: row.retryAt?.toISOString() ?? null, lastError: row.lastError, lastHour };
 }
 
 const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
@@ -57,10 +62,21 @@ export class SubscriptionsService {
     return { subscriptions: await this.withHealth(views) };
   }
 
-  /** Each subscription with its endpoint's health as the delivery workers last recorded it. */
-  async withHealth<T extends { url: string }>(subs: T[]): Promise<Array<T & { health: EndpointHealthView }>> {
-    const rows = await this.attempts.endpoints(this.db, [...new Set(subs.map((s) => endpointOf(s.url)))]);
-    return subs.map((s) => ({ ...s, health: healthView(rows.get(endpointOf(s.url))) }));
+  /**
+   * Each subscription with its endpoint's health as the delivery workers last recorded it, and
+   * its attempts of the hour up to now (Herald's clock): one statement for each, whatever the
+   * number of subscriptions.
+   */
+  async withHealth<T extends { id: string; url: string }>(subs: T[]): Promise<Array<T & { health: EndpointHealthView }>> {
+    const now = this.clock.now();
+    const [rows, recent] = await Promise.all([
+      this.attempts.endpoints(this.db, [...new Set(subs.map((s) => endpointOf(s.url)))]),
+      this.repo.recentAttempts(this.db, subs.map((s) => s.id), new Date(now.getTime() - RECENT_WINDOW_MS), now),
+    ]);
+    return subs.map((s) => {
+      const r = recent.get(s.id);
+      return { ...s, health: healthView(rows.get(endpointOf(s.url)), recentSuccess(r?.attempts ?? 0, r?.succeeded ?? 0)) };
+    });
   }
 
   private async views(caller: Caller, query: { projectId?: string; jobId?: string; limit?: string }): Promise<{ subscriptions: SubscriptionView[] }> {

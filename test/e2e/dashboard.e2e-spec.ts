@@ -14,7 +14,8 @@ import { Receiver } from '../support/receiver';
  * webhook failing (a receiver on 127.0.0.1 answering 500), heal the receiver, press Resend and see
  * the new, successful attempt; the list shows the job done; then the jobs list at a phone's width,
  * without horizontal scrolling; the projects page's projects and queues (GET /api/v1/projects,
- * GET /api/v1/queues) and the jobs list filtered by project and kind on the server.
+ * GET /api/v1/queues) and the jobs list filtered by project and kind on the server; the deliveries
+ * of one subscription, filtered and paged by the server, with its last hour's success rate.
  * Screenshots: test-artifacts/.
  */
 const CHROMIUM = '/usr/bin/chromium';
@@ -35,6 +36,7 @@ describe('the dashboard in a real browser', () => {
   let page: Page;
   let worker: Worker | undefined;
   let gone = true;
+  let subHookCalls = 0;
   const pageErrors: string[] = [];
   const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `dashboard-${name}.png`) });
 
@@ -44,6 +46,7 @@ describe('the dashboard in a real browser', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     receiver = await new Receiver((req) => {
       if (req.path === '/gone') return gone ? { status: 410, body: 'gone' } : { status: 200, body: 'back' };
+      if (req.path === '/sub-hook') return subHookCalls++ === 0 ? { status: 500, body: 'first one refused' } : { status: 200, body: 'ok' };
       return healthy ? { status: 200, body: 'thanks' } : { status: 500, body: 'receiver down for maintenance' };
     }).start();
     // The failed first attempt's retry is an hour away: only Resend can bring the next one.
@@ -231,6 +234,66 @@ describe('the dashboard in a real browser', () => {
     await page.goto(`${h.baseUrl}/ui/jobs?queue=dash-q`);
     await page.locator(`li[data-job="${request}"]`).waitFor(WAIT);
     expect(await page.locator('li.job-row').count()).toBe(1);
+    expect(pageErrors).toEqual([]);
+  }, BROWSER_CASE_MS);
+
+  it("shows one subscription's messages from the server, a page and then More, and its last hour's success rate", async () => {
+    // A project webhook: one message per completed task, 55 (more than a page of 50); the first
+    // answered 500 (its retry is an hour away), the 54 others 200. The job's own result webhook
+    // has messages of the same job that the page must not show.
+    expect((await api(h.baseUrl, 'PUT', '/api/v1/projects/dash-sub/webhook', { url: `${receiver.url}/sub-hook` }, auth)).status).toBe(200);
+    const jobId = (
+      await api<{ jobId: string }>(
+        h.baseUrl,
+        'POST',
+        '/api/v1/exec/raw',
+        { name: 'dash-sub', projectId: 'dash-sub', nodes: [{ nodeName: 'n', algorithmName: 'dash-sub-alg', input: ['#[1...55]'] }], webhooks: { result: `${receiver.url}/sub-result` } },
+        auth,
+      )
+    ).body.jobId;
+    const { tasks } = (await api<{ tasks: Array<{ taskId: string }> }>(h.baseUrl, 'POST', '/api/v1/tasks/acquire', { workerName: 'dash-sub', algorithmNames: ['dash-sub-alg'], max: 55 }, auth)).body;
+    expect(tasks).toHaveLength(55);
+    for (const t of tasks) expect((await api(h.baseUrl, 'POST', `/api/v1/tasks/${t.taskId}/complete`, { workerName: 'dash-sub', result: 1 }, auth)).status).toBe(200);
+    const subs = (await api<{ subscriptions: Array<{ id: string; scope: string; scopeId: string }> }>(h.baseUrl, 'GET', '/api/v1/subscriptions?projectId=dash-sub', undefined, auth)).body.subscriptions;
+    const hook = subs.find((s) => s.scope === 'project')!.id;
+    const mine = await eventually(async () => {
+      const list = (await api<{ deliveries: Array<{ id: string; status: string }> }>(h.baseUrl, 'GET', `/api/v1/deliveries?subscriptionId=${hook}&limit=1000`, undefined, auth)).body.deliveries;
+      return list.length === 55 && list.filter((d) => d.status === 'delivered').length === 54 && list;
+    }, 20_000);
+    const others = (await api<{ deliveries: Array<{ id: string; subscriptionId: string }> }>(h.baseUrl, 'GET', `/api/v1/deliveries?jobId=${encodeURIComponent(jobId)}&limit=1000`, undefined, auth)).body.deliveries.filter((d) => d.subscriptionId !== hook);
+    expect(others.length).toBeGreaterThan(0);
+
+    const asked: URL[] = [];
+    const onRequest = (r: { url: () => string }) => {
+      const url = new URL(r.url());
+      if (url.pathname === '/api/v1/deliveries') asked.push(url);
+    };
+    page.on('request', onRequest);
+    try {
+      await page.goto(`${h.baseUrl}/ui/deliveries?subscription=${hook}`);
+      const shown = page.locator('li.delivery');
+      await shown.nth(49).waitFor(WAIT);
+      expect(await shown.count()).toBe(50);
+      await page.getByRole('button', { name: 'More' }).click();
+      await shown.nth(54).waitFor(WAIT);
+      expect(await shown.count()).toBe(55);
+      const ids = await shown.evaluateAll((els) => els.map((e) => e.getAttribute('data-delivery')));
+      expect(ids).toEqual(mine.map((d) => d.id));
+      for (const d of others) expect(await page.locator(`li[data-delivery="${d.id}"]`).count()).toBe(0);
+      await page.getByRole('button', { name: 'More' }).waitFor({ state: 'detached', ...WAIT });
+      // The filter went to the server: every list read named the subscription, the second page by the first one's cursor.
+      expect(asked.length).toBeGreaterThanOrEqual(3);
+      expect(asked.every((u) => u.searchParams.get('subscriptionId') === hook)).toBe(true);
+      expect(asked.some((u) => u.searchParams.get('cursor'))).toBe(true);
+
+      // The subscription's last hour: 54 of its 55 attempts answered 2xx.
+      const row = page.locator(`tr[data-subscription="${hook}"]`);
+      await row.locator('td.last-hour', { hasText: '98.1 % (54 of 55)' }).waitFor(WAIT);
+      await row.locator('td.last-hour').scrollIntoViewIfNeeded();
+      await shot('13-deliveries-of-subscription');
+    } finally {
+      page.off('request', onRequest);
+    }
     expect(pageErrors).toEqual([]);
   }, BROWSER_CASE_MS);
 

@@ -21,10 +21,10 @@ export class DeliveriesController {
   constructor(private readonly deliveries: DeliveriesService) {}
 
   @Get('deliveries')
-  @ApiOperation({ summary: 'Webhook messages (filters: jobId, status)' })
+  @ApiOperation({ summary: 'Webhook messages, newest first (filters: jobId, status, subscriptionId; paged with cursor)' })
   @ApiQueryFrom(DeliveryListQuery)
   @ApiAnswer(200, 'The webhook messages matching the filters', DeliveryList)
-  @ApiError(400, errorExample(() => parseWith(DeliveryListQuery, { limit: '0' })))
+  @ApiError(400, errorExample(() => parseWith(DeliveryListQuery, { limit: '0' })), errorExample(() => parseWith(DeliveryListQuery, { subscriptionId: 'webhook-1' })))
   @RequireScope('deliveries:read')
   list(@CurrentCaller() caller: Caller, @Query() query: unknown) {
     const q = parseWith(DeliveryListQuery, query ?? {});

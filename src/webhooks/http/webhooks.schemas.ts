@@ -17,10 +17,16 @@ export const SubscriptionListQuery = z.object({
   limit: summarised(z.coerce.number({ error: 'out of range' }).int().min(1).max(5000), 'limit must be an integer from 1 to 5000').default(500),
 });
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export const DeliveryListQuery = z.object({
   jobId: z.string({ error: 'must be one value' }).optional(),
+  subscriptionId: summarised(z.string({ error: 'must be a UUID' }).regex(UUID, { error: 'must be a UUID' }), 'subscriptionId must be a UUID')
+    .optional()
+    .meta({ format: 'uuid', description: "only this subscription's messages (a project key: none of another project's subscription)" }),
   status: summarised(z.enum(MESSAGE_STATUSES as [string, ...string[]], { error: 'unknown status' }), `status must be one of ${MESSAGE_STATUSES.join(', ')}`).optional(),
   limit: summarised(z.coerce.number({ error: 'out of range' }).int().min(1).max(1000), 'limit must be an integer from 1 to 1000').default(100),
+  cursor: summarised(z.string({ error: 'not a cursor from a previous page' }), 'cursor is not valid').optional().meta({ description: 'nextCursor of the previous page' }),
 });
 
 export const RecoverRequest = requestSchema(
@@ -40,6 +46,13 @@ const EndpointHealth = z.object({
   consecutiveFailures: z.int(),
   retryAt: time().nullable(),
   lastError: z.string().nullable(),
+  lastHour: z
+    .object({
+      attempts: z.int(),
+      succeeded: z.int().meta({ description: 'answered 2xx' }),
+      successRate: z.number().nullable().meta({ description: 'succeeded / attempts, from 0 to 1; null without attempts' }),
+    })
+    .meta({ description: "the subscription's own attempts of the last hour (not the endpoint's)" }),
 });
 
 export const SubscriptionView = responseSchema(
@@ -122,7 +135,13 @@ const messageFields = {
 
 export const DeliveryView = responseSchema('DeliveryView', z.object(messageFields));
 
-export const DeliveryList = responseSchema('DeliveryList', z.object({ deliveries: z.array(DeliveryView) }));
+export const DeliveryList = responseSchema(
+  'DeliveryList',
+  z.object({
+    deliveries: z.array(DeliveryView),
+    nextCursor: z.string().nullable().meta({ description: 'pass it as cursor for the next page (opaque); null on the last page' }),
+  }),
+);
 
 export const AttemptView = responseSchema(
   'AttemptView',

@@ -1,4 +1,5 @@
-import type { Sql } from '../../database/db';
+import type { Db, Sql } from '../../database/db';
+import type { DeliveryPageKey } from '../domain/delivery-cursor';
 import type { MessageStatus, PayloadFormat } from '../domain/subscription.types';
 import type { AttemptView, MessageView } from '../webhook.views';
 
@@ -8,13 +9,35 @@ const MESSAGE_COLUMNS = `m.id, m.subscription_id, m.job_id, m.event_position, m.
   m.next_attempt_at, m.last_status_code, m.last_error, m.superseded_by, m.created_at, m.updated_at, m.delivered_at,
   m.body, s.url`;
 
-const listMessages = (project: string) => `
-SELECT ${MESSAGE_COLUMNS} FROM webhook_messages m JOIN webhook_subscriptions s ON s.id = m.subscription_id
- WHERE ($1::text IS NULL OR m.job_id = $1) AND ($2::text IS NULL OR m.status = $2) ${project}
- ORDER BY m.created_at DESC, m.event_position DESC LIMIT $3`;
+/**
+ * Newest first (created_at, event position, then id: unique, so a page ends exactly where the
+ * next begins), from the page key in $4-$6 on (the first page's key sorts before every row,
+ * domain/delivery-cursor.ts). One variant per filter that picks the index: a project's messages
+ * by webhook_messages_project_idx, a subscription's by webhook_messages_subscription_page_idx
+ * (its whole order: a page reads `limit` entries, never the subscription's other messages).
+ * Run under PLAN_FOR_VALUES.
+ */
+const listMessages = (only: string) => `
+SELECT ${MESSAGE_COLUMNS}, to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key
+  FROM webhook_messages m JOIN webhook_subscriptions s ON s.id = m.subscription_id
+ WHERE ($1::text IS NULL OR m.job_id = $1) AND ($2::text IS NULL OR m.status = $2)
+   AND (m.created_at, m.event_position, m.id) < ($4::timestamptz, $5::bigint, $6::uuid) ${only}
+ ORDER BY m.created_at DESC, m.event_position DESC, m.id DESC LIMIT $3`;
 export const LIST_MESSAGES = listMessages('');
 /** A project's messages only (webhook_messages.project_id: its jobs' and channels' messages), by its own index. */
-export const LIST_PROJECT_MESSAGES = listMessages('AND m.project_id = $4');
+export const LIST_PROJECT_MESSAGES = listMessages('AND m.project_id = $7');
+/** One subscription's messages. */
+export const LIST_SUBSCRIPTION_MESSAGES = listMessages('AND m.subscription_id = $7');
+/** One subscription's messages, of a project (another project's subscription: none). */
+export const LIST_PROJECT_SUBSCRIPTION_MESSAGES = listMessages('AND m.subscription_id = $7 AND m.project_id = $8');
+
+/**
+ * The list statements are planned for each call's values, never by a cached generic plan: one
+ * cannot tell a subscription (or project) of 100,000 messages from one of ten, and for a small
+ * one it would read them all by bitmap and sort them, which for a large one is a read of its
+ * whole history per page. Planning a list read costs a fraction of a millisecond.
+ */
+export const PLAN_FOR_VALUES = `SET LOCAL plan_cache_mode = force_custom_plan`;
 
 export const GET_MESSAGE = `SELECT ${MESSAGE_COLUMNS} FROM webhook_messages m JOIN webhook_subscriptions s ON s.id = m.subscription_id WHERE m.id = $1`;
 export const GET_PROJECT_MESSAGE = `${GET_MESSAGE} AND m.project_id = $2`;
@@ -48,6 +71,12 @@ interface MessageRow {
   url: string;
 }
 
+/** A listed message: its view and its page key. */
+export interface ListedMessage {
+  view: MessageView;
+  key: DeliveryPageKey;
+}
+
 function toMessageView(r: MessageRow): MessageView {
   return {
     id: r.id,
@@ -72,11 +101,25 @@ function toMessageView(r: MessageRow): MessageView {
 
 /** What the deliveries API reads: messages with their target, and each message's attempt log. */
 export class DeliveryViewsRepository {
-  /** Newest first; with `projectId`, that project's messages only. */
-  async listMessages(sql: Sql, filter: { jobId?: string; status?: MessageStatus; limit: number; projectId: string | null }): Promise<MessageView[]> {
-    const params = [filter.jobId ?? null, filter.status ?? null, filter.limit];
-    const rows = await sql.query<MessageRow>(filter.projectId === null ? LIST_MESSAGES : LIST_PROJECT_MESSAGES, filter.projectId === null ? params : [...params, filter.projectId]);
-    return rows.map(toMessageView);
+  /**
+   * Up to `limit` messages after `after` (a page key), newest first; with `projectId`, that
+   * project's messages only; with `subscriptionId`, that subscription's only.
+   */
+  async listMessages(
+    db: Db,
+    filter: { jobId?: string; status?: MessageStatus; subscriptionId?: string; after: DeliveryPageKey; limit: number; projectId: string | null },
+  ): Promise<ListedMessage[]> {
+    const params: unknown[] = [filter.jobId ?? null, filter.status ?? null, filter.limit, filter.after.createdAt, filter.after.eventPosition, filter.after.id];
+    const own = filter.projectId === null ? [] : [filter.projectId];
+    const [text, values] =
+      filter.subscriptionId === undefined
+        ? [filter.projectId === null ? LIST_MESSAGES : LIST_PROJECT_MESSAGES, [...params, ...own]]
+        : [filter.projectId === null ? LIST_SUBSCRIPTION_MESSAGES : LIST_PROJECT_SUBSCRIPTION_MESSAGES, [...params, filter.subscriptionId, ...own]];
+    const rows = await db.tx(async (tx) => {
+      tx.defer(tx.query(PLAN_FOR_VALUES));
+      return tx.query<MessageRow & { created_key: string }>(text, values);
+    });
+    return rows.map((r) => ({ view: toMessageView(r), key: { createdAt: r.created_key, eventPosition: r.event_position, id: r.id } }));
   }
 
   /** A message by id; with `projectId`, only one of that project's. */

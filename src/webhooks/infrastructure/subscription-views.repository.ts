@@ -61,6 +61,20 @@ SELECT id FROM webhook_messages
  WHERE subscription_id = $1 AND status IN ('failed', 'cancelled') AND updated_at >= $2
  ORDER BY created_at, id`;
 
+/**
+ * Each listed subscription's attempts in ($2, $3] (the last hour up to Herald's clock's now) and
+ * how many succeeded, in one statement: per subscription one range of
+ * webhook_attempts_subscription_idx (subscription_id, attempted_at) INCLUDE (outcome), so the
+ * cost is the hour's attempts of these subscriptions, never their history.
+ */
+export const RECENT_ATTEMPTS = `
+SELECT s.id, h.attempts, h.succeeded
+  FROM unnest($1::uuid[]) AS s(id)
+ CROSS JOIN LATERAL (
+   SELECT count(*)::int AS attempts, (count(*) FILTER (WHERE a.outcome = 'delivered'))::int AS succeeded
+     FROM webhook_attempts a
+    WHERE a.subscription_id = s.id AND a.attempted_at > $2::timestamptz AND a.attempted_at <= $3::timestamptz) h`;
+
 function toView(r: Record<string, any>, maskValue: (v: string) => string): SubscriptionView {
   return {
     id: r.id,
@@ -114,6 +128,13 @@ export class SubscriptionViewsRepository {
   async recoverable(sql: Sql, subscriptionId: string, since: Date): Promise<string[]> {
     const rows = await sql.query<{ id: string }>(RECOVERABLE_MESSAGES, [subscriptionId, since]);
     return rows.map((r) => r.id);
+  }
+
+  /** Attempts in (since, until] per subscription id, and how many succeeded (a subscription without any: zeros). */
+  async recentAttempts(sql: Sql, ids: string[], since: Date, until: Date): Promise<Map<string, { attempts: number; succeeded: number }>> {
+    if (ids.length === 0) return new Map();
+    const rows = await sql.query<{ id: string; attempts: number; succeeded: number }>(RECENT_ATTEMPTS, [ids, since, until]);
+    return new Map(rows.map((r) => [r.id, { attempts: r.attempts, succeeded: r.succeeded }]));
   }
 
   /** New secret; the old one keeps signing (a second v1 signature) until `overlapUntil`. With `projectId`, only a subscription of that project. */

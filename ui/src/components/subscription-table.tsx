@@ -1,7 +1,7 @@
 import { Link } from 'wouter-preact';
 import { ok } from '../api/failure';
 import { herald, type SubscriptionView } from '../api/herald';
-import { brief, formatTime } from '../lib/format';
+import { brief, formatRate, formatTime } from '../lib/format';
 import { useAction } from '../lib/use-polled';
 import { Empty, ErrorBox, StatusBadge } from './basics';
 
@@ -54,7 +54,22 @@ function ScopeCell({ s }: { s: SubscriptionView }) {
   );
 }
 
-/** Subscriptions with their health: last call, last error, counts, the endpoint's circuit; disabled ones can be turned on again. */
+/** The subscription's attempts of the last hour: the share that succeeded (2xx), and of how many. */
+function LastHourCell({ lastHour }: { lastHour: SubscriptionView['health']['lastHour'] }) {
+  return (
+    <td class="last-hour" data-rate={lastHour.successRate ?? ''} title="attempts of the last hour answered 2xx">
+      {lastHour.attempts === 0 ? (
+        <span class="muted">no attempt</span>
+      ) : (
+        <>
+          <span class="rate">{formatRate(lastHour.successRate)}</span> <span class="muted">({lastHour.succeeded} of {lastHour.attempts})</span>
+        </>
+      )}
+    </td>
+  );
+}
+
+/** Subscriptions with their health: last call, last error, counts, the last hour's success rate, the endpoint's circuit; disabled ones can be turned on again. */
 export function SubscriptionTable({ subscriptions, onChanged, selected, onSelect }: { subscriptions: SubscriptionView[]; onChanged: () => void; selected?: string; onSelect?: (id: string) => void }) {
   if (subscriptions.length === 0) return <Empty>No subscription.</Empty>;
   return (
@@ -68,6 +83,7 @@ export function SubscriptionTable({ subscriptions, onChanged, selected, onSelect
             <th>last call</th>
             <th>last error</th>
             <th>delivered / failed / pending / skipped</th>
+            <th>last hour</th>
             <th>endpoint</th>
             {onSelect ? <th /> : null}
           </tr>
@@ -105,6 +121,7 @@ export function SubscriptionTable({ subscriptions, onChanged, selected, onSelect
               <td class="counts">
                 {s.counts.delivered} / {s.counts.failed} / {s.counts.pending} / {s.counts.skipped}
               </td>
+              <LastHourCell lastHour={s.health.lastHour} />
               <td>
                 <StatusBadge status={s.health.state} />
                 {s.health.consecutiveFailures > 0 ? <div class="muted">{s.health.consecutiveFailures} failures in a row</div> : null}

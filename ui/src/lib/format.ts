@@ -32,3 +32,12 @@ export function localInputValue(d: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
+
+/**
+ * A success rate (0-1) as a percentage, rounded down to a tenth: 54 of 55 is "98.1 %", and only
+ * all of them is "100 %". null (no attempt): "—".
+ */
+export function formatRate(rate: number | null | undefined): string {
+  if (rate === null || rate === undefined) return '—';
+  return `${Math.floor(rate * 1000) / 10} %`;
+}

@@ -6,6 +6,7 @@ import { Card, ErrorBox } from '../components/basics';
 import { DeliveryList } from '../components/delivery-list';
 import { RecoverForm } from '../components/recover-form';
 import { SubscriptionTable } from '../components/subscription-table';
+import { walkPages } from '../lib/delivery-pages';
 import { usePolled } from '../lib/use-polled';
 
 const MESSAGE_STATUSES = ['', 'pending', 'retrying', 'delivered', 'failed', 'superseded', 'cancelled'] as const;
@@ -29,11 +30,18 @@ function groupBySubscription(deliveries: DeliveryView[]): Array<[string, Deliver
   return [...groups];
 }
 
-/** Webhook messages and their attempts, by subscription (the list has no subscription filter: it is applied to the answer). */
+/** Messages per page of the list; "More" adds one. */
+const PAGE = 50;
+
+/** Webhook messages and their attempts, by subscription: every filter (job, status, subscription) applied by Herald. */
 export function DeliveriesPage() {
   const [, navigate] = useLocation();
   const search = useSearch();
   const f = filtersOf(search);
+  // How many pages are shown, for these filters (other filters start again at one).
+  const listKey = `${f.jobId}|${f.status}|${f.subscription}`;
+  const [shown, setShown] = useState({ key: listKey, pages: 1 });
+  const pages = shown.key === listKey ? shown.pages : 1;
   const [draft, setDraft] = useState(f);
   useEffect(() => setDraft(filtersOf(search)), [search]);
   const apply = (next: Filters) => {
@@ -49,12 +57,27 @@ export function DeliveriesPage() {
     [f.subscriptions, f.jobId],
   );
   const messages = usePolled(
-    () => ok(herald().GET('/api/v1/deliveries', { params: { query: { ...(f.jobId ? { jobId: f.jobId } : {}), ...(f.status ? { status: f.status as MessageStatus } : {}), limit: 500 } } })),
+    () =>
+      walkPages(pages, (cursor) =>
+        ok(
+          herald().GET('/api/v1/deliveries', {
+            params: {
+              query: {
+                ...(f.jobId ? { jobId: f.jobId } : {}),
+                ...(f.status ? { status: f.status as MessageStatus } : {}),
+                ...(f.subscription ? { subscriptionId: f.subscription } : {}),
+                limit: PAGE,
+                ...(cursor ? { cursor } : {}),
+              },
+            },
+          }),
+        ),
+      ),
     3000,
-    [f.jobId, f.status],
+    [f.jobId, f.status, f.subscription, pages],
   );
   const byId = new Map<string, SubscriptionView>((subs.data?.subscriptions ?? []).map((s) => [s.id, s]));
-  const shown = (messages.data?.deliveries ?? []).filter((d) => !f.subscription || d.subscriptionId === f.subscription);
+  const listed = messages.data?.deliveries ?? [];
 
   return (
     <div>
@@ -95,7 +118,7 @@ export function DeliveriesPage() {
         </form>
         <ErrorBox error={messages.error} />
         {messages.data ? (
-          groupBySubscription(shown).map(([id, list]) => {
+          groupBySubscription(listed).map(([id, list]) => {
             const s = byId.get(id);
             return (
               <section key={id} class="group">
@@ -109,7 +132,16 @@ export function DeliveriesPage() {
         ) : (
           <p class="muted">loading…</p>
         )}
-        {messages.data && shown.length === 0 ? <p class="empty">No webhook message.</p> : null}
+        {messages.data && listed.length === 0 ? <p class="empty">No webhook message.</p> : null}
+        {messages.data?.nextCursor ? (
+          <div class="pager">
+            <span class="muted">{listed.length} messages shown</span>
+            {/* Off while the page asked for is being read. */}
+            <button type="button" class="ghost" disabled={listed.length < pages * PAGE} onClick={() => setShown({ key: listKey, pages: pages + 1 })}>
+              More
+            </button>
+          </div>
+        ) : null}
       </Card>
       <Card
         title="Subscriptions"
