@@ -27,6 +27,7 @@ import { DeliveryPageIndexes1763800000110 } from './1763800000110-delivery-page-
 import { SigningKeyRing1763800000120 } from './1763800000120-signing-key-ring';
 import { MessageEndpoints1763800000125 } from './1763800000125-message-endpoints';
 import { StageTrace1763800000126 } from './1763800000126-stage-trace';
+import { ConcurrentPipelines1763800000130 } from './1763800000130-concurrent-pipelines';
 
 /** Every migration, in order. Listed explicitly (no globbing) so bundlers and ESM tests see them. */
 export const MIGRATIONS = [
@@ -59,4 +60,5 @@ export const MIGRATIONS = [
   SigningKeyRing1763800000120,
   MessageEndpoints1763800000125,
   StageTrace1763800000126,
+  ConcurrentPipelines1763800000130,
 ];

@@ -15,6 +15,8 @@ import { JobsRepository } from './infrastructure/jobs.repository';
 import { JobSecretsRepository } from './infrastructure/job-secrets.repository';
 import { AppendTracing } from '../tracing/append-tracing';
 import { ProjectLimitsService } from '../limits/limits.service';
+import { concurrencyLimit, freesRoom, holdIfFull } from './domain/concurrent-pipelines';
+import { ConcurrentPipelinesRepository, type PipelineKey } from './infrastructure/concurrent-pipelines.repository';
 
 export type CommandMeta = Omit<EventMetadata, 'level'>;
 
@@ -30,6 +32,8 @@ export type CommandMeta = Omit<EventMetadata, 'level'>;
 export class JobStore {
   /** Streams a transaction appended to already (its later appends need no version check). */
   private readonly appended = new WeakMap<Tx, Set<string>>();
+  private readonly concurrency = new ConcurrentPipelinesRepository();
+  private readonly roomFreed: Array<(key: PipelineKey) => void> = [];
 
   constructor(
     readonly db: Db,
@@ -98,7 +102,7 @@ export class JobStore {
    */
   async commit(tx: Tx, before: JobSummary | undefined, decided: JobEvent[], ctx: DecideContext, meta: CommandMeta, jobRow = true): Promise<JobSummary> {
     let job = before;
-    let events = decided;
+    let events = before === undefined ? await this.admit(tx, decided) : decided;
     while (events.length > 0) {
       job = this.appendAndProject(tx, job, events, ctx, meta, jobRow);
       const needs = advanceNeeds(job);
@@ -111,6 +115,30 @@ export class JobStore {
     }
     if (!job) throw new Error('commit without events');
     return job;
+  }
+
+  /**
+   * A new job with options.concurrentPipelines (HKube): refused among the pipelined writes when its
+   * pipeline has no room (rejectOnFailure), else counted first (one round trip) and held back when
+   * it has none. Either takes the pipeline's lock before the project's (assertJobsRoom), in every
+   * submission, so two submissions never wait for each other's lock in turn.
+   */
+  private async admit(tx: Tx, events: JobEvent[]): Promise<JobEvent[]> {
+    const first = events[0];
+    if (first?.type !== 'job.submitted') return events;
+    const limit = concurrencyLimit(first.data.options);
+    if (!limit) return events;
+    const key = { projectId: first.data.spec.projectId ?? null, pipeline: first.data.pipeline };
+    if (limit.rejectOnFailure) {
+      tx.defer(this.concurrency.assertRoom(tx, key, limit.amount));
+      return events;
+    }
+    return holdIfFull(events, await this.concurrency.unfinished(tx, key, limit.amount));
+  }
+
+  /** Called after the commit of a change that ended a job with a concurrency limit (a waiting job of its pipeline may go). */
+  onRoomFreed(fn: (key: PipelineKey) => void): void {
+    this.roomFreed.push(fn);
   }
 
   /** Issues the append, the projection and the listeners' statements; waits for none of them. */
@@ -149,6 +177,11 @@ export class JobStore {
       ...(request && event.type === 'job.submitted' ? { request } : {}),
     }));
     for (const listener of this.listeners.all()) listener.onJobEvents(tx, appended, recorded);
-    return snapshots[snapshots.length - 1];
+    const last = snapshots[snapshots.length - 1];
+    if (this.roomFreed.length > 0 && freesRoom(before, last)) {
+      const key = { projectId: last.projectId ?? null, pipeline: last.pipeline };
+      tx.afterCommit(() => this.roomFreed.forEach((fn) => fn(key)));
+    }
+    return last;
   }
 }

@@ -3,11 +3,13 @@ import { HERALD_CONFIG, type HeraldConfig } from '../config/config';
 import { decideExpireLeases, decideTtl } from './domain/job.decide';
 import { JobStore } from './job-store.service';
 import { JobWriter } from './job-writer.service';
+import { PipelineAdmissions } from './pipeline-admissions.service';
 
 const BATCH = 200;
 
 /**
- * Finds expired leases and ttl-expired jobs by itself, on every instance. Instances do not
+ * Finds expired leases, ttl-expired jobs and waiting jobs whose turn came (concurrentPipelines,
+ * PipelineAdmissions) by itself, on every instance. Instances do not
  * coordinate: each job is handled under its row lock (leases: in the job's group commit, so a
  * busy job is not skipped; ttl: SKIP LOCKED), and the deciders re-check under that lock, so a
  * job swept twice changes once.
@@ -22,6 +24,7 @@ export class JobSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly store: JobStore,
     private readonly writer: JobWriter,
+    private readonly admissions: PipelineAdmissions,
     @Inject(HERALD_CONFIG) private readonly config: HeraldConfig,
   ) {}
 
@@ -46,8 +49,8 @@ export class JobSweeper implements OnApplicationBootstrap, OnModuleDestroy {
     this.timer.unref();
   }
 
-  async sweep(): Promise<{ leases: number; ttl: number }> {
-    return { leases: await this.sweepLeases(), ttl: await this.sweepTtl() };
+  async sweep(): Promise<{ leases: number; ttl: number; admitted: number }> {
+    return { leases: await this.sweepLeases(), ttl: await this.sweepTtl(), admitted: await this.admissions.sweep() };
   }
 
   /** Active tasks past their lease go back to pending (or fail when out of retries). */
@@ -69,7 +72,11 @@ export class JobSweeper implements OnApplicationBootstrap, OnModuleDestroy {
     return changed;
   }
 
-  /** Unfinished jobs past options.ttl are stopped with reason "ttl expired". */
+  /**
+   * Unfinished jobs past options.ttl are stopped with reason "ttl expired", started ones past
+   * options.activeTtl with HKube's "pipeline active TTL expired" (one indexed query: the jobs
+   * row's ttl_expires_at is the earlier of both, job-deadlines.ts).
+   */
   async sweepTtl(): Promise<number> {
     const { repo, db } = this.store;
     const jobIds = await repo.ttlExpiredJobIds(db, this.store.context().now, BATCH);

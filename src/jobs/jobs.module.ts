@@ -23,6 +23,7 @@ import { JobStore } from './job-store.service';
 import { JobEventsListeners } from './job-events.listener';
 import { JobSweeper } from './job-sweeper.service';
 import { JobWriter } from './job-writer.service';
+import { PipelineAdmissions } from './pipeline-admissions.service';
 import { TaskWaits } from './task-waits.service';
 
 @Module({
@@ -38,6 +39,7 @@ import { TaskWaits } from './task-waits.service';
     JobWriter,
     JobQueries,
     JobSweeper,
+    PipelineAdmissions,
     TaskWaits,
     SubmitPipelineHandler,
     AcquireTasksHandler,

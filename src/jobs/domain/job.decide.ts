@@ -2,6 +2,7 @@ import { ValidationError } from '../../common/domain-error';
 import { expandNodeInput, InputResolutionError, type NodeOutput } from './input-expand';
 import { formatInputPath, parseNodeInput, pathGet, referencedNodes } from './input-expression';
 import { toleranceFailure } from './batch-tolerance';
+import { expiryReason } from './job-deadlines';
 import { jobEvent, type JobEvent } from './job.events';
 import { jobAlreadyPaused, jobNotPaused, jobNotRunning, leaseExpired, leaseNotHeld, taskNotActive } from './job.errors';
 import { isFinished, isNodeDone, type JobSummary, type NodeSummary, type Task, type TaskState } from './job.state';
@@ -80,7 +81,7 @@ function readyNodes(job: JobSummary): NodeSummary[] {
 
 /** What advance() needs loaded before it can run: the spec and results of finished dependencies. */
 export function advanceNeeds(job: JobSummary): { spec: boolean; nodes: string[] } {
-  if (isFinished(job.status) || job.status === 'paused') return { spec: false, nodes: [] };
+  if (isFinished(job.status) || job.status === 'paused' || job.waiting) return { spec: false, nodes: [] };
   const ready = readyNodes(job);
   return { spec: ready.length > 0, nodes: [...new Set(ready.flatMap((n) => n.deps))] };
 }
@@ -107,10 +108,11 @@ export function nodeContext(node: NodeSummary, results: NodeResults): unknown {
  * One step of the job's progress after something changed: fail on batch tolerance, expand every
  * node whose dependencies are done, or complete the job. Called until it returns nothing.
  * A paused job does not progress (no node expands, it does not complete or fail on tolerance):
- * what its leased tasks report while paused is applied on job.resumed.
+ * what its leased tasks report while paused is applied on job.resumed. A job waiting for its turn
+ * (concurrentPipelines) does not start: its entry nodes expand on job.admitted.
  */
 export function advance(job: JobSummary, inputs: AdvanceInputs, ctx: DecideContext): JobEvent[] {
-  if (isFinished(job.status) || job.status === 'paused') return [];
+  if (isFinished(job.status) || job.status === 'paused' || job.waiting) return [];
   const failure = toleranceFailure(job);
   if (failure) return [failure];
   const ready = readyNodes(job);
@@ -275,7 +277,9 @@ export function decideResume(job: JobSummary): JobEvent[] {
   return [jobEvent('job.resumed', {})];
 }
 
+/** A job past its ttl, or past its activeTtl since it started, is stopped (reason: which one). */
 export function decideTtl(job: JobSummary, now: Date): JobEvent[] {
-  if (isFinished(job.status) || new Date(job.ttlExpiresAt).getTime() > now.getTime()) return [];
-  return [jobEvent('job.stopped', { reason: 'ttl expired' })];
+  if (isFinished(job.status)) return [];
+  const reason = expiryReason(job, now);
+  return reason === undefined ? [] : [jobEvent('job.stopped', { reason })];
 }

@@ -62,7 +62,11 @@ export type JobEventMap = {
     /** A caching run: where its cached nodes come from, and those nodes (completed at submission). */
     cachedFrom?: CachedFrom;
     cached?: CachedNode[];
+    /** concurrentPipelines with rejectOnFailure false, over the limit: held back until job.admitted. */
+    waiting?: true;
   };
+  /** A waiting job's turn came (a job of its pipeline ended): its entry nodes expand. */
+  'job.admitted': Record<string, never>;
   'node.expanded': { nodeName: string; algorithmName: string; batch: boolean; tasks: CreatedTask[]; kind?: 'webhook' };
   'job.started': Record<string, never>;
   'task.acquired': { taskId: string; nodeName: string; workerName: string; attempt: number; leaseExpiry: string };
@@ -114,6 +118,7 @@ export type JobEvent = { [T in JobEventType]: { type: T; data: JobEventMap[T] } 
 /** Verbosity of each event type (issue contract). */
 export const EVENT_LEVEL: Record<JobEventType, Level> = {
   'job.submitted': 'info',
+  'job.admitted': 'info',
   'node.expanded': 'debug',
   'job.started': 'info',
   'task.acquired': 'debug',

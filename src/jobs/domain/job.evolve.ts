@@ -1,4 +1,5 @@
 import type { Level } from '../../event-store/event.types';
+import { activeExpiry } from './job-deadlines';
 import { withCachedNodes } from './caching-run';
 import { errorText } from './job.errors';
 import { EVENT_LEVEL, type JobEvent } from './job.events';
@@ -72,6 +73,7 @@ export function evolve(state: JobSummary | undefined, event: JobEvent, at: strin
       watched: Boolean(d.spec.webhooks?.progress || d.spec.webhooks?.result || d.spec.webhooks?.lifecycle || d.spec.projectId),
       ...(d.spec.projectId !== undefined ? { projectId: d.spec.projectId } : {}),
       ...(d.spec.batchId !== undefined ? { batchId: d.spec.batchId } : {}),
+      ...(d.waiting ? { waiting: true as const } : {}),
     };
     // A caching run starts with the nodes it takes completed (their items are in this event).
     return d.cachedFrom !== undefined ? withCachedNodes(submitted, d.cachedFrom, d.cached ?? []) : submitted;
@@ -93,8 +95,14 @@ export function evolve(state: JobSummary | undefined, event: JobEvent, at: strin
       if (state.status === 'pending') next.level = state.level;
       return next;
     }
-    case 'job.started':
-      return { ...next, status: 'active', startedAt: at };
+    case 'job.admitted': {
+      const { waiting: _held, ...admitted } = next;
+      return admitted;
+    }
+    case 'job.started': {
+      const activeExpiresAt = activeExpiry(state.options, at);
+      return { ...next, status: 'active', startedAt: at, ...(activeExpiresAt !== undefined ? { activeExpiresAt } : {}) };
+    }
     case 'task.acquired':
       c.pending -= 1;
       c.active += 1;

@@ -62,6 +62,10 @@ export interface JobSummary {
   startedAt?: string;
   finishedAt?: string;
   ttlExpiresAt: string;
+  /** options.activeTtl after job.started: when the job is stopped if still unfinished. */
+  activeExpiresAt?: string;
+  /** Held back by options.concurrentPipelines (rejectOnFailure false) until job.admitted. */
+  waiting?: true;
   nodes: NodeSummary[];
   counts: Counts;
   /** The job may have webhook subscribers: its events are fanned out to them. */

@@ -38,6 +38,19 @@ export interface JobOptions {
   batchTolerance: number;
   /** Seconds until an unfinished job is stopped with reason "ttl expired"; 0: Herald's longest ttl (HKube: none). */
   ttl: number;
+  /** HKube's activeTtl: seconds a started job may stay unfinished (from job.started), then it is stopped. */
+  activeTtl?: number;
+  /** HKube's concurrentPipelines: at most `amount` unfinished jobs of this pipeline in the project. */
+  concurrentPipelines?: ConcurrentPipelines;
+}
+
+/**
+ * Over the limit, a submission is refused (rejectOnFailure, HKube's default) or waits, pending
+ * with no task handed out, until a job of the pipeline ends. Without amount (HKube allows it) there is no limit.
+ */
+export interface ConcurrentPipelines {
+  amount?: number;
+  rejectOnFailure: boolean;
 }
 
 export interface WebhookTargets {
@@ -79,6 +92,10 @@ export const PIPELINE_LIMITS = {
   priority: { min: 1, max: 5 },
   batchTolerance: { min: 0, max: 100 },
   ttlSeconds: { min: 0, max: 30 * 86_400 },
+  /** HKube: an integer >= 1 (no maximum); Herald's bound is its longest ttl. */
+  activeTtlSeconds: { min: 1, max: 30 * 86_400 },
+  /** HKube's swagger: concurrentPipelines.amount 1-10000. */
+  concurrentPipelines: { min: 1, max: 10_000 },
   retryLimit: { min: 0, max: 100 },
   retryDelaySeconds: { min: 0, max: 86_400 },
 } as const;

@@ -12,6 +12,7 @@ import {
   DEFAULT_PRIORITY,
   DEFAULT_RETRY,
   PIPELINE_LIMITS as L,
+  type ConcurrentPipelines,
   type NodeSpec,
   type PipelineSpec,
   type WebhookTargets,
@@ -101,6 +102,24 @@ function numberIn(given: unknown, path: string, min: number, max: number, intege
     return undefined;
   }
   return raw;
+}
+
+/** HKube's `{ amount?: 1-10000, rejectOnFailure?: boolean (default true) }`, no other field. */
+function validateConcurrentPipelines(raw: unknown, problems: Problem[]): ConcurrentPipelines | undefined {
+  if (raw === undefined) return undefined;
+  const at = 'options.concurrentPipelines';
+  if (!isObject(raw)) {
+    problems.push({ path: at, message: 'must be an object', hkube: HKUBE.type(dataPath(at), 'object'), rank: 1 });
+    return undefined;
+  }
+  checkUnknownKeys(raw, ['amount', 'rejectOnFailure'], at, problems);
+  const amount = numberIn(raw.amount, `${at}.amount`, L.concurrentPipelines.min, L.concurrentPipelines.max, true, problems);
+  let rejectOnFailure = true;
+  if (raw.rejectOnFailure !== undefined) {
+    if (typeof raw.rejectOnFailure !== 'boolean') problems.push({ path: `${at}.rejectOnFailure`, message: 'must be a boolean', hkube: HKUBE.type(dataPath(`${at}.rejectOnFailure`), 'boolean'), rank: 1 });
+    else rejectOnFailure = raw.rejectOnFailure;
+  }
+  return { ...(amount !== undefined ? { amount } : {}), rejectOnFailure };
 }
 
 function oneOf<T extends string>(raw: unknown, values: readonly T[], path: string, problems: Problem[]): T | undefined {
@@ -245,11 +264,18 @@ export function validatePipelineRequest(body: unknown): PipelineSpec {
   if (body.options !== undefined) {
     if (!isObject(body.options)) problems.push({ path: 'options', message: 'must be an object', hkube: HKUBE.type('data.options', 'object'), rank: 1 });
     else {
-      checkUnknownKeys(body.options, ['progressVerbosityLevel', 'batchTolerance', 'ttl'], 'options', problems);
+      checkUnknownKeys(body.options, ['progressVerbosityLevel', 'batchTolerance', 'ttl', 'activeTtl', 'concurrentPipelines'], 'options', problems);
       const level = oneOf(body.options.progressVerbosityLevel, LEVELS, 'options.progressVerbosityLevel', problems);
       if (level !== undefined && isLevel(level)) options.progressVerbosityLevel = level;
       options.batchTolerance = numberIn(body.options.batchTolerance, 'options.batchTolerance', L.batchTolerance.min, L.batchTolerance.max, false, problems) ?? options.batchTolerance;
       options.ttl = numberIn(body.options.ttl, 'options.ttl', L.ttlSeconds.min, L.ttlSeconds.max, true, problems) ?? options.ttl;
+      // HKube: activeTtl is nullable (null: none).
+      if (body.options.activeTtl !== null) {
+        const activeTtl = numberIn(body.options.activeTtl, 'options.activeTtl', L.activeTtlSeconds.min, L.activeTtlSeconds.max, true, problems);
+        if (activeTtl !== undefined) options.activeTtl = activeTtl;
+      }
+      const concurrent = validateConcurrentPipelines(body.options.concurrentPipelines, problems);
+      if (concurrent) options.concurrentPipelines = concurrent;
     }
   }
   const priority = numberIn(body.priority, 'priority', L.priority.min, L.priority.max, true, problems) ?? DEFAULT_PRIORITY;

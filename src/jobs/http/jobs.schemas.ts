@@ -132,6 +132,19 @@ export const PipelineRequest = requestSchema(
           progressVerbosityLevel: z.enum(LEVELS).default(DEFAULT_OPTIONS.progressVerbosityLevel),
           batchTolerance: z.number().min(L.batchTolerance.min).max(L.batchTolerance.max).default(DEFAULT_OPTIONS.batchTolerance).meta({ description: '% of failed items of a batch node at which the job fails' }),
           ttl: z.int().min(L.ttlSeconds.min).max(L.ttlSeconds.max).default(DEFAULT_OPTIONS.ttl).meta({ description: 'seconds until an unfinished job is stopped (0: the longest, 30 days)' }),
+          activeTtl: z
+            .int()
+            .min(L.activeTtlSeconds.min)
+            .max(L.activeTtlSeconds.max)
+            .nullable()
+            .optional()
+            .meta({ description: 'seconds a started job may run before it is stopped ("pipeline active TTL expired"); null: none' }),
+          concurrentPipelines: z
+            .strictObject({
+              amount: z.int().min(L.concurrentPipelines.min).max(L.concurrentPipelines.max).optional().meta({ description: 'unfinished jobs of this pipeline name in the project at most (absent: no limit)' }),
+              rejectOnFailure: z.boolean().default(true).meta({ description: 'true: refused over the limit (400 CONCURRENT_PIPELINES_LIMIT); false: accepted, waits until a job of the pipeline ends' }),
+            })
+            .optional(),
         })
         .optional(),
       priority: z.int().min(L.priority.min).max(L.priority.max).default(DEFAULT_PRIORITY).meta({ description: '1 is the most urgent' }),

@@ -111,6 +111,7 @@ export class JobProjector {
         return this.repo.shiftPendingTasks(sql, state.jobId, 'pause', at);
       case 'job.resumed':
         return this.repo.shiftPendingTasks(sql, state.jobId, 'resume', at);
+      case 'job.admitted':
       case 'job.started':
       case 'job.completed':
       case 'stage.started':

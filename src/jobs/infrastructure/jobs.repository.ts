@@ -5,6 +5,7 @@ import type { JobStatus, JobSummary, Task, TaskState } from '../domain/job.state
 import type { PipelineSpec } from '../domain/pipeline.types';
 import type { ResultTask } from '../domain/job-status.view';
 import { withSecrets, type SpecSecrets } from '../domain/spec-secrets';
+import { stopDeadline } from '../domain/job-deadlines';
 
 interface TaskRow {
   task_id: string;
@@ -175,8 +176,8 @@ export class JobsRepository {
   async insertJob(sql: Sql, summary: JobSummary, spec: PipelineSpec): Promise<void> {
     await sql.query(
       `INSERT INTO jobs (job_id, kind, pipeline, status, priority, version, level, summary, spec,
-                         created_at, updated_at, started_at, finished_at, ttl_expires_at, project_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+                         created_at, updated_at, started_at, finished_at, ttl_expires_at, project_id, waiting)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
       [
         summary.jobId,
         summary.kind,
@@ -191,16 +192,18 @@ export class JobsRepository {
         summary.timestamp,
         summary.startedAt ?? null,
         summary.finishedAt ?? null,
-        summary.ttlExpiresAt,
+        stopDeadline(summary),
         summary.projectId ?? null,
+        summary.waiting === true,
       ],
     );
   }
 
+  /** ttl_expires_at is the job's stop deadline: its ttl, or its activeTtl once it started (job-deadlines.ts). */
   async updateJob(sql: Sql, summary: JobSummary): Promise<void> {
     await sql.query(
       `UPDATE jobs SET status = $2, version = $3, level = $4, summary = $5, updated_at = $6,
-                       started_at = $7, finished_at = $8
+                       started_at = $7, finished_at = $8, ttl_expires_at = $9, waiting = $10
         WHERE job_id = $1`,
       [
         summary.jobId,
@@ -211,6 +214,8 @@ export class JobsRepository {
         summary.timestamp,
         summary.startedAt ?? null,
         summary.finishedAt ?? null,
+        stopDeadline(summary),
+        summary.waiting === true,
       ],
     );
   }
@@ -231,7 +236,7 @@ export class JobsRepository {
     return rows.map((r) => r.summary);
   }
 
-  /** Running and paused jobs past their ttl (the sweeper stops them). */
+  /** Running and paused jobs past their ttl or activeTtl (ttl_expires_at: the earlier of both; the sweeper stops them). */
   async ttlExpiredJobIds(sql: Sql, now: Date, limit: number): Promise<string[]> {
     const rows = await sql.query<{ job_id: string }>(
       // Paused jobs apart: the running ones keep their partial index (jobs_running_ttl_idx), paused ones are few.
