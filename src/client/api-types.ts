@@ -18,6 +18,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/signing-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every webhook signing key with its state (current, next, retired, revoked) and times; never a private part */
+        get: operations["SigningKeysController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/signing-keys/{kid}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A leaked key leaves the JWKS at once and never signs again (its private part is erased); revoking the current key promotes the next one first, and a new next key is made. Revoking a revoked key again changes nothing. */
+        post: operations["SigningKeysController_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/signing-keys/rotate": {
         parameters: {
             query?: never;
@@ -27,7 +61,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A new webhook signing key signs from now on (every instance within 30 s); the old one stays in the JWKS for 24 h */
+        /** The next key signs from now on (every instance at once, within 30 s at worst); the old one stays in the JWKS for 24 h; a new next key is published */
         post: operations["SigningKeysController_rotate"];
         delete?: never;
         options?: never;
@@ -42,7 +76,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Webhook messages (filters: jobId, status) */
+        /** Webhook messages, newest first (filters: jobId, status, subscriptionId; paged with cursor) */
         get: operations["DeliveriesController_list"];
         put?: never;
         post?: never;
@@ -151,6 +185,23 @@ export interface paths {
         get: operations["ExecQueriesController_auditTrail"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exec/caching": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a job's pipeline again from one node (HKube): a new job of the same project, named <name>-<nodeName>, in which the node and every node after it run, the nodes they read start completed with the job's results, and the other nodes are left out */
+        post: operations["ExecController_caching"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1332,18 +1383,26 @@ export interface webhooks {
         put?: never;
         /**
          * A fal request ended
-         * @description To the ?fal_webhook= of a request submitted on the fal routes, once it completes, fails or is cancelled (its lifecycle events go to the same URL first).
+         * @description To the ?fal_webhook= of a request submitted on the fal routes, once it completes, fails or is cancelled (its lifecycle events go to the same URL first). Signed as fal signs it: X-Fal-Webhook-Signature is the hex ED25519 signature of request_id "\n" user_id "\n" timestamp "\n" hex(sha256(raw body)) (the other three X-Fal-Webhook-* headers, one a line), verifiable with any key of Herald's JWKS (/fal/.well-known/jwks.json). The JWKS publishes the next key before it signs: a copy cached up to 24 h, or up to the time between two rotations if less, keeps verifying.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: {
+                header: {
                     /** @description Standard Webhooks message id (msg_<uuid>), when the subscription has a secret */
                     "webhook-id"?: string;
                     /** @description space-separated "v1,<base64 HMAC-SHA256 of <id>.<timestamp>.<body>>"; two during a secret rotation */
                     "webhook-signature"?: string;
                     /** @description epoch seconds of the attempt, when signed */
                     "webhook-timestamp"?: string;
+                    /** @description the request's id: the body's request_id */
+                    "X-Fal-Webhook-Request-Id": string;
+                    /** @description hex of the ED25519 signature (64 bytes) of the UTF-8 message request_id "\n" user_id "\n" timestamp "\n" hex(sha256(raw body)), by a key of the JWKS at /fal/.well-known/jwks.json (or /.well-known/jwks.json); any key of the set may verify it */
+                    "X-Fal-Webhook-Signature": string;
+                    /** @description unix seconds of the attempt (a retry is signed again); fal's receiver accepts ±300 s around its clock */
+                    "X-Fal-Webhook-Timestamp": string;
+                    /** @description whose request it is: the request's project id, or herald when it has none */
+                    "X-Fal-Webhook-User-Id": string;
                 };
                 path?: never;
                 cookie?: never;
@@ -1632,11 +1691,22 @@ export interface components {
              */
             name: string;
             options?: {
+                /** @description seconds a started job may run before it is stopped ("pipeline active TTL expired"); null: none */
+                activeTtl?: number | null;
                 /**
                  * @description % of failed items of a batch node at which the job fails
                  * @default 80
                  */
                 batchTolerance?: number;
+                concurrentPipelines?: {
+                    /** @description unfinished jobs of this pipeline name in the project at most (absent: no limit) */
+                    amount?: number;
+                    /**
+                     * @description true: refused over the limit (400 CONCURRENT_PIPELINES_LIMIT); false: accepted, waits until a job of the pipeline ends
+                     * @default true
+                     */
+                    rejectOnFailure?: boolean;
+                };
                 /**
                  * @default info
                  * @enum {string}
@@ -1700,14 +1770,19 @@ export interface components {
         };
         /** @description newest first */
         AuditTrail: components["schemas"]["AuditEntry"][];
-        /** @description HKube's caching run (a job again from one node, its predecessors' results taken from the first run). Validated, then refused: 400 CACHING_NOT_SUPPORTED */
+        /** @description HKube's caching run: the job's pipeline again from one node, the nodes before it taken completed with the job's results */
         CachingRequest: {
+            /** @description HKube: run the node as a debug algorithm. Herald has no debug mode: true is 400 DEBUG_NOT_SUPPORTED */
             debug?: boolean;
             /**
              * @description the job
              * @example batch:2f0b7a51-5a2b-4c3e-9f39-6f3a3f2b8f10
              */
             jobId: string;
+            /**
+             * @description the node to run from (it and every node after it run again)
+             * @example yellow
+             */
             nodeName: string;
         };
         CancelledRequest: {
@@ -1863,6 +1938,8 @@ export interface components {
         };
         DeliveryList: {
             deliveries: components["schemas"]["DeliveryView"][];
+            /** @description pass it as cursor for the next page (opaque); null on the last page */
+            nextCursor: string | null;
         };
         DeliveryView: {
             attempts: number;
@@ -1918,6 +1995,14 @@ export interface components {
                 concurrency: number | null;
                 consecutiveFailures: number;
                 lastError: string | null;
+                /** @description the subscription's own attempts of the last hour (not the endpoint's) */
+                lastHour: {
+                    attempts: number;
+                    /** @description answered 2xx */
+                    succeeded: number;
+                    /** @description succeeded / attempts, from 0 to 1; null without attempts */
+                    successRate: number | null;
+                };
                 retryAt: string | null;
                 /**
                  * @description degraded: fewer attempts at once; open: paused until retryAt
@@ -2121,7 +2206,7 @@ export interface components {
             nextCursor: string | null;
         };
         Jwks: {
-            /** @description the current key first, then keys retired less than 24 h ago (they still verify) */
+            /** @description the current key first, then the next key (it signs after the next rotation), then keys retired less than 24 h ago (they still verify); never a revoked key */
             keys: components["schemas"]["SigningJwk"][];
         };
         KeyList: {
@@ -2363,11 +2448,22 @@ export interface components {
                 webhook: components["schemas"]["WebhookStage"];
             })[];
             options?: {
+                /** @description seconds a started job may run before it is stopped ("pipeline active TTL expired"); null: none */
+                activeTtl?: number | null;
                 /**
                  * @description % of failed items of a batch node at which the job fails
                  * @default 80
                  */
                 batchTolerance?: number;
+                concurrentPipelines?: {
+                    /** @description unfinished jobs of this pipeline name in the project at most (absent: no limit) */
+                    amount?: number;
+                    /**
+                     * @description true: refused over the limit (400 CONCURRENT_PIPELINES_LIMIT); false: accepted, waits until a job of the pipeline ends
+                     * @default true
+                     */
+                    rejectOnFailure?: boolean;
+                };
                 /**
                  * @default info
                  * @enum {string}
@@ -2426,6 +2522,8 @@ export interface components {
             };
             priority: number;
             projectId?: string;
+            /** @description a caching run (exec/caching): the first job of its chain, HKube's rootJobId */
+            rootJobId?: string;
             /** @description submission time, ms since the epoch */
             startTime: number;
             /** @description secret and header values masked */
@@ -2660,6 +2758,24 @@ export interface components {
             /** @description the job (404 JOB_NOT_FOUND, 409 when it cannot be resumed) */
             jobId: string;
         };
+        RevokedSigningKey: {
+            /** @description the key that signs now (the promoted next key when the current one was revoked) */
+            currentKid: string;
+            /** @description the revoked key */
+            kid: string;
+            /** @description the next key now */
+            nextKid: string;
+            /**
+             * @description its state before this revoke; revoked: it was revoked already and nothing changed
+             * @enum {string}
+             */
+            previousState: "current" | "next" | "retired" | "revoked";
+            /**
+             * Format: date-time
+             * @description when it was revoked (the first revoke)
+             */
+            revokedAt: string;
+        };
         RotatedSecret: {
             id: string;
             /** @description the old secret also signs until then */
@@ -2670,6 +2786,8 @@ export interface components {
         RotatedSigningKey: {
             /** @description the key that signs from now on */
             kid: string;
+            /** @description the new next key: in the JWKS from now on, signing from the next rotation */
+            nextKid: string;
             /** @description the key it replaces */
             previousKid: string | null;
             /**
@@ -2805,6 +2923,40 @@ export interface components {
             use: "sig";
             /** @description the public key, base64url (32 bytes) */
             x: string;
+        };
+        SigningKeyList: {
+            /** @description current, next, retired (latest first), revoked (latest first); retired keys go 24 h after their retirement, revoked ones stay */
+            keys: components["schemas"]["SigningKeyListing"][];
+        };
+        SigningKeyListing: {
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description when it began to sign (null: it never did)
+             */
+            currentSince: string | null;
+            kid: string;
+            /**
+             * Format: date-time
+             * @description a retired key: until when the JWKS still publishes it
+             */
+            publishedUntil: string | null;
+            /**
+             * Format: date-time
+             * @description when it stopped signing (or being next)
+             */
+            retiredAt: string | null;
+            /**
+             * Format: date-time
+             * @description when it was revoked
+             */
+            revokedAt: string | null;
+            /**
+             * @description current: signs; next: published, signs after the next rotation; retired: published 24 h after its retirement; revoked: never published again
+             * @enum {string}
+             */
+            state: "current" | "next" | "retired" | "revoked";
         };
         /** @description GET /api/v1/exec/status/{jobId}, and the body of the progress webhook */
         StatusView: {
@@ -3024,11 +3176,22 @@ export interface components {
                 webhook: components["schemas"]["WebhookStage"];
             })[];
             options?: {
+                /** @description seconds a started job may run before it is stopped ("pipeline active TTL expired"); null: none */
+                activeTtl?: number | null;
                 /**
                  * @description % of failed items of a batch node at which the job fails
                  * @default 80
                  */
                 batchTolerance?: number;
+                concurrentPipelines?: {
+                    /** @description unfinished jobs of this pipeline name in the project at most (absent: no limit) */
+                    amount?: number;
+                    /**
+                     * @description true: refused over the limit (400 CONCURRENT_PIPELINES_LIMIT); false: accepted, waits until a job of the pipeline ends
+                     * @default true
+                     */
+                    rejectOnFailure?: boolean;
+                };
                 /**
                  * @default info
                  * @enum {string}
@@ -3186,11 +3349,22 @@ export interface components {
                 webhook: components["schemas"]["WebhookStage"];
             })[];
             options?: {
+                /** @description seconds a started job may run before it is stopped ("pipeline active TTL expired"); null: none */
+                activeTtl?: number | null;
                 /**
                  * @description % of failed items of a batch node at which the job fails
                  * @default 80
                  */
                 batchTolerance?: number;
+                concurrentPipelines?: {
+                    /** @description unfinished jobs of this pipeline name in the project at most (absent: no limit) */
+                    amount?: number;
+                    /**
+                     * @description true: refused over the limit (400 CONCURRENT_PIPELINES_LIMIT); false: accepted, waits until a job of the pipeline ends
+                     * @default true
+                     */
+                    rejectOnFailure?: boolean;
+                };
                 /**
                  * @default info
                  * @enum {string}
@@ -3316,6 +3490,14 @@ export interface components {
                 concurrency: number | null;
                 consecutiveFailures: number;
                 lastError: string | null;
+                /** @description the subscription's own attempts of the last hour (not the endpoint's) */
+                lastHour: {
+                    attempts: number;
+                    /** @description answered 2xx */
+                    succeeded: number;
+                    /** @description succeeded / attempts, from 0 to 1; null without attempts */
+                    successRate: number | null;
+                };
                 retryAt: string | null;
                 /**
                  * @description degraded: fewer attempts at once; open: paused until retryAt
@@ -3478,13 +3660,100 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The current key and those retired less than 24 h ago */
+            /** @description The current key, then the next one (published before it signs), then keys retired less than 24 h ago; never a revoked key */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Jwks"];
+                };
+            };
+        };
+    };
+    SigningKeysController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Current, next, retired (latest first), revoked (latest first) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningKeyList"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    SigningKeysController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revoked key, and the current and next keys after the revoke */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokedSigningKey"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: SIGNING_KEY_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -3498,7 +3767,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The new key id */
+            /** @description The key that signs now, the one it replaces, the new next key */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3530,9 +3799,13 @@ export interface operations {
     DeliveriesController_list: {
         parameters: {
             query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
                 jobId?: string;
                 limit?: number;
                 status?: "pending" | "retrying" | "delivered" | "failed" | "superseded" | "cancelled";
+                /** @description only this subscription's messages (a project key: none of another project's subscription) */
+                subscriptionId?: string;
             };
             header?: never;
             path?: never;
@@ -3902,6 +4175,84 @@ export interface operations {
             };
             /** @description Not found: JOB_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ExecController_caching: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CachingRequest"];
+            };
+        };
+        responses: {
+            /** @description The new job was accepted */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmitAnswer"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, UNKNOWN_NODE, CACHING_NOT_SUPPORTED, DEBUG_NOT_SUPPORTED, TARGET_NOT_ALLOWED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for this key: FORBIDDEN_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found: JOB_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict with the current state: CACHE_NOT_AVAILABLE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7710,7 +8061,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The current key and those retired less than 24 h ago */
+            /** @description The current key, then the next one (published before it signs), then keys retired less than 24 h ago; never a revoked key */
             200: {
                 headers: {
                     [name: string]: unknown;
