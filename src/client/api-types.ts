@@ -847,7 +847,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** New signing secret; the old one also signs for 24 h (two v1 signatures) */
+        /** New signing secret; the old one also signs for 24 h (two v1 signatures), or as long as previousSecretValidSeconds says (0: revoked at once) */
         post: operations["SubscriptionsController_rotate"];
         delete?: never;
         options?: never;
@@ -2795,6 +2795,10 @@ export interface components {
              * @description the previous key stays in the JWKS (so verifies) until then
              */
             previousPublishedUntil: string | null;
+        };
+        RotateSecretRequest: {
+            /** @description how long the old secret also signs (default 86400: a day); 0 revokes it at once (a leaked secret) */
+            previousSecretValidSeconds?: number;
         };
         RoutingList: {
             routings: components["schemas"]["RoutingView"][];
@@ -7422,7 +7426,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateSecretRequest"];
+            };
+        };
         responses: {
             /** @description The new secret (shown once) */
             200: {
@@ -7431,6 +7439,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RotatedSecret"];
+                };
+            };
+            /** @description Invalid request: VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description No valid API key */
@@ -7453,6 +7470,15 @@ export interface operations {
             };
             /** @description Not found: SUBSCRIPTION_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Request body too large: PAYLOAD_TOO_LARGE */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -132,10 +132,16 @@ export class SubscriptionsService {
     return { ...view, recovered };
   }
 
-  async rotateSecret(caller: Caller, id: string): Promise<{ id: string; secret: string; previousSecretExpiresAt: string | null }> {
+  /**
+   * A new signing secret; the old one also signs for `previousValidSeconds` (a day by default).
+   * 0 revokes it: from the next attempt on, only the new secret signs.
+   */
+  async rotateSecret(caller: Caller, id: string, previousValidSeconds = ROTATION_OVERLAP_MS / 1000): Promise<{ id: string; secret: string; previousSecretExpiresAt: string | null }> {
     const secret = `whsec_${randomBytes(24).toString('base64')}`;
-    const rotated = UUID.test(id) ? await this.repo.rotateSecret(this.db, id, secret, new Date(this.clock.now().getTime() + ROTATION_OVERLAP_MS), projectOf(caller)) : undefined;
+    const overlapUntil = previousValidSeconds > 0 ? new Date(this.clock.now().getTime() + previousValidSeconds * 1000) : null;
+    const rotated = UUID.test(id) ? await this.repo.rotateSecret(this.db, id, secret, overlapUntil, projectOf(caller)) : undefined;
     if (!rotated) throw subscriptionNotFound(id);
     return { id, secret, previousSecretExpiresAt: rotated.previousSecretExpiresAt };
   }
+
 }

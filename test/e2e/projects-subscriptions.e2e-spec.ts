@@ -187,6 +187,24 @@ describe('subscriptions of every scope and secret rotation', () => {
     const after = await runJob('rot-3');
     expect(signatures(after)).toHaveLength(2);
     expect([verifies(s1, after), verifies(s2, after), verifies(s3, after)]).toEqual([false, true, true]);
+
+    // A leaked secret: rotated with no overlap, the old one (and the one before) sign nothing from the next attempt on.
+    const revoked = await pc.rotate(ch.id, { previousSecretValidSeconds: 0 });
+    expect(revoked.body).toEqual({ id: ch.id, secret: expect.stringMatching(/^whsec_/), previousSecretExpiresAt: null });
+    const s4 = revoked.body.secret;
+    expect((await pc.subscriptions({ projectId: P })).find((s) => s.id === ch.id)).toMatchObject({ hasSecret: true, previousSecretExpiresAt: null });
+    const afterRevoke = await runJob('rot-4');
+    expect(signatures(afterRevoke)).toHaveLength(1);
+    expect([verifies(s2, afterRevoke), verifies(s3, afterRevoke), verifies(s4, afterRevoke)]).toEqual([false, false, true]);
+    // A chosen overlap, and values out of range.
+    const hour = await pc.rotate(ch.id, { previousSecretValidSeconds: 3600 });
+    const hourOverlap = Date.parse(hour.body.previousSecretExpiresAt!) - Date.now();
+    expect(hourOverlap).toBeGreaterThan(3600_000 - 60_000);
+    expect(hourOverlap).toBeLessThan(3600_000 + 60_000);
+    for (const bad of [{ previousSecretValidSeconds: -1 }, { previousSecretValidSeconds: 7 * 24 * 3600 + 1 }, { previousSecretValidSeconds: 1.5 }, { keep: 1 }]) {
+      const r = await pc.rotate(ch.id, bad);
+      expect([r.status, (r.body as any).error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    }
   });
 
   it("rotating a job subscription's secret mid-job: its result arrives signed with both secrets", async () => {

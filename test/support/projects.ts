@@ -97,7 +97,7 @@ export function projects(h: RunningHerald) {
       const qs = new URLSearchParams(query as Record<string, string>).toString();
       return expect(await call<{ subscriptions: SubscriptionView[] }>('GET', `/api/v1/subscriptions?${qs}`), 200, 'subscriptions').subscriptions;
     },
-    rotate: (id: string) => call<{ id: string; secret: string; previousSecretExpiresAt: string | null }>('POST', `/api/v1/subscriptions/${id}/rotate-secret`),
+    rotate: (id: string, body?: unknown) => call<{ id: string; secret: string; previousSecretExpiresAt: string | null }>('POST', `/api/v1/subscriptions/${id}/rotate-secret`, body),
   };
 }
 

@@ -8,7 +8,7 @@ import type { Caller } from '../../auth/domain/caller';
 import { CurrentCaller } from '../../auth/current-caller.decorator';
 import { RequireScope } from '../../auth/route-access.decorator';
 import { subscriptionAlreadyActive, subscriptionNotFound } from '../subscriptions.errors';
-import { EnabledSubscription, EnableRequest, RotatedSecret, SubscriptionList, SubscriptionListQuery } from './webhooks.schemas';
+import { EnabledSubscription, EnableRequest, RotatedSecret, RotateSecretRequest, SubscriptionList, SubscriptionListQuery } from './webhooks.schemas';
 
 const SUB = '7d3c1f0e-3c55-4c1b-9a4e-2f5c0a9d1e11';
 
@@ -33,11 +33,14 @@ export class SubscriptionsController {
 
   @Post(':id/rotate-secret')
   @HttpCode(200)
-  @ApiOperation({ summary: 'New signing secret; the old one also signs for 24 h (two v1 signatures)' })
+  @ApiOperation({ summary: 'New signing secret; the old one also signs for 24 h (two v1 signatures), or as long as previousSecretValidSeconds says (0: revoked at once)' })
+  @ApiJsonBody(RotateSecretRequest)
   @ApiAnswer(200, 'The new secret (shown once)', RotatedSecret)
+  @ApiError(400, errorExample(() => parseBody(RotateSecretRequest, { previousSecretValidSeconds: -1 })))
   @ApiError(404, errorExample(subscriptionNotFound(SUB)))
-  rotate(@CurrentCaller() caller: Caller, @Param('id') id: string) {
-    return this.subscriptions.rotateSecret(caller, id);
+  rotate(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() body: unknown) {
+    const { previousSecretValidSeconds } = parseBody(RotateSecretRequest, body ?? {});
+    return this.subscriptions.rotateSecret(caller, id, previousSecretValidSeconds);
   }
 
   @Post(':id/enable')

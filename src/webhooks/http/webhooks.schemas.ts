@@ -108,6 +108,22 @@ export const EnabledSubscription = responseSchema(
   }),
 );
 
+/** Longest overlap of a rotated secret (a week); the default is a day. */
+export const MAX_PREVIOUS_SECRET_SECONDS = 7 * 24 * 3600;
+
+export const RotateSecretRequest = requestSchema(
+  'RotateSecretRequest',
+  // Strict: a misspelt field must not leave a leaked secret signing for a day.
+  z.strictObject({
+    previousSecretValidSeconds: summarised(
+      z.coerce.number({ error: 'must be a whole number of seconds' }).int().min(0).max(MAX_PREVIOUS_SECRET_SECONDS),
+      `previousSecretValidSeconds must be a whole number of seconds from 0 to ${MAX_PREVIOUS_SECRET_SECONDS}`,
+    )
+      .optional()
+      .meta({ description: 'how long the old secret also signs (default 86400: a day); 0 revokes it at once (a leaked secret)' }),
+  }),
+);
+
 export const RotatedSecret = responseSchema(
   'RotatedSecret',
   z.object({ id: z.string(), secret: z.string().meta({ description: 'whsec_…, shown once' }), previousSecretExpiresAt: time().nullable().meta({ description: 'the old secret also signs until then' }) }),

@@ -25,11 +25,11 @@ export const ALL_SUBSCRIPTIONS = `SELECT ${VIEW_COLUMNS} FROM webhook_subscripti
 const PROJECT_OF_SUBSCRIPTION = `CASE s.scope WHEN 'job' THEN (SELECT j.project_id FROM jobs j WHERE j.job_id = s.scope_id)
   WHEN 'batch' THEN split_part(s.scope_id, '/', 1) ELSE s.scope_id END`;
 
-/** With $4 (a project key's project), only a subscription of that project. */
+/** With $4 (a project key's project), only a subscription of that project. $3 null: the old secret is dropped (revoked). */
 export const ROTATE_SECRET = `
 UPDATE webhook_subscriptions s SET
-   previous_secret = secret,
-   previous_secret_expires_at = CASE WHEN secret IS NULL THEN NULL ELSE $3::timestamptz END,
+   previous_secret = CASE WHEN $3::timestamptz IS NULL THEN NULL ELSE secret END,
+   previous_secret_expires_at = CASE WHEN secret IS NULL OR $3::timestamptz IS NULL THEN NULL ELSE $3::timestamptz END,
    secret = $2, updated_at = now()
  WHERE s.id = $1 AND s.status <> 'deleted' AND ($4::text IS NULL OR ${PROJECT_OF_SUBSCRIPTION} = $4)
  RETURNING previous_secret_expires_at`;
@@ -138,7 +138,7 @@ export class SubscriptionViewsRepository {
   }
 
   /** New secret; the old one keeps signing (a second v1 signature) until `overlapUntil`. With `projectId`, only a subscription of that project. */
-  async rotateSecret(sql: Sql, id: string, secret: string, overlapUntil: Date, projectId: string | null): Promise<{ previousSecretExpiresAt: string | null } | undefined> {
+  async rotateSecret(sql: Sql, id: string, secret: string, overlapUntil: Date | null, projectId: string | null): Promise<{ previousSecretExpiresAt: string | null } | undefined> {
     const rows = await sql.query<{ previous_secret_expires_at: Date | null }>(ROTATE_SECRET, [id, secret, overlapUntil, projectId]);
     return rows[0] && { previousSecretExpiresAt: rows[0].previous_secret_expires_at?.toISOString() ?? null };
   }
