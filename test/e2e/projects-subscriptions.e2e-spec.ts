@@ -201,7 +201,7 @@ describe('subscriptions of every scope and secret rotation', () => {
     const hourOverlap = Date.parse(hour.body.previousSecretExpiresAt!) - Date.now();
     expect(hourOverlap).toBeGreaterThan(3600_000 - 60_000);
     expect(hourOverlap).toBeLessThan(3600_000 + 60_000);
-    for (const bad of [{ previousSecretValidSeconds: -1 }, { previousSecretValidSeconds: 7 * 24 * 3600 + 1 }, { previousSecretValidSeconds: 1.5 }, { keep: 1 }]) {
+    for (const bad of [{ previousSecretValidSeconds: -1 }, { previousSecretValidSeconds: 7 * 24 * 3600 + 1 }, { previousSecretValidSeconds: 1.5 }, { previousSecretValidSeconds: '0x10' }, { previousSecretValidSeconds: '0' }, { keep: 1 }]) {
       const r = await pc.rotate(ch.id, bad);
       expect([r.status, (r.body as any).error.code]).toEqual([400, 'VALIDATION_FAILED']);
     }

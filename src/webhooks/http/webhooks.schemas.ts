@@ -116,7 +116,7 @@ export const RotateSecretRequest = requestSchema(
   // Strict: a misspelt field must not leave a leaked secret signing for a day.
   z.strictObject({
     previousSecretValidSeconds: summarised(
-      z.coerce.number({ error: 'must be a whole number of seconds' }).int().min(0).max(MAX_PREVIOUS_SECRET_SECONDS),
+      z.number({ error: 'must be a whole number of seconds' }).int().min(0).max(MAX_PREVIOUS_SECRET_SECONDS),
       `previousSecretValidSeconds must be a whole number of seconds from 0 to ${MAX_PREVIOUS_SECRET_SECONDS}`,
     )
       .optional()
