@@ -150,6 +150,30 @@ describe('HKube options: activeTtl, concurrentPipelines', () => {
       expect((await c.status(j2)).status).toBe('completed');
     });
 
+    it('admits a waiting job at once on the instance where a job of its pipeline ended, with no sweep to help', async () => {
+      // Alone on its own database, with a sweep once an hour: only the admission right after the
+      // local end can start the waiting job.
+      const local = await startHerald({ adminKey: ADMIN, keyCacheMs: 200, sweepIntervalMs: 3_600_000 });
+      try {
+        const lc = client(local.baseUrl, bearer(ADMIN));
+        const opts = { concurrentPipelines: { amount: 1, rejectOnFailure: false } };
+        const first = await lc.submit(one('cp-local', 'cp-local-alg', opts));
+        const second = await lc.submit(one('cp-local', 'cp-local-alg', opts));
+        const [task] = await lc.acquire('w', ['cp-local-alg'], 10, 60);
+        expect(task.jobId).toBe(first);
+        expect((await lc.events(second)).map((e) => e.type)).toEqual(['job.submitted']);
+        expect((await lc.complete(task.taskId, 'w', 'done')).status).toBe(200);
+        const [next] = await eventually(async () => {
+          const got = await lc.acquire('w', ['cp-local-alg'], 10, 60);
+          return got.length > 0 ? got : undefined;
+        });
+        expect(next.jobId).toBe(second);
+        expect((await lc.events(second)).map((e) => e.type).slice(0, 2)).toEqual(['job.submitted', 'job.admitted']);
+      } finally {
+        await local.close();
+      }
+    });
+
     it('admits a waiting job across instances, from the sweep, when the job that ends has no limit of its own', async () => {
       const second = await startHerald({ adminKey: ADMIN, keyCacheMs: 200 }, { url: h.databaseUrl, drop: async () => undefined });
       try {
