@@ -167,6 +167,12 @@ describe('GET /metrics', () => {
     expect([drained.value('herald_queue_depth', { queue: 'herald_fanout' }), drained.value('herald_queue_oldest_pending_seconds', { queue: 'herald_fanout' })]).toEqual([0, 0]);
     expect(ok.requests.filter((r) => r.path === '/backlog').length).toBeGreaterThanOrEqual(1);
     expect((await c.stop(jobId)).status).toBe(200);
+    // The stop's own webhook is delivered and recorded before the next case counts deliveries.
+    await eventually(async () => ok.requests.some((r) => r.path === '/backlog' && (r.body as { status?: string })?.status === 'stopped'));
+    await eventually(async () => {
+      const [row] = await h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_messages WHERE job_id = $1 AND status IN ('pending', 'retrying')`, [jobId]);
+      return row.n === 0;
+    });
   });
 
   it('counts webhook stage calls and channel tests against a real receiver, apart from webhook deliveries', async () => {
